@@ -1,0 +1,112 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/labstack/echo/v4"
+
+	"warden/internal/problem"
+)
+
+// problemBase prefixes problem type slugs to form their type URIs (relative
+// references, as RFC 9457 allows).
+const problemBase = "/problems/"
+
+// problemDoc is an RFC 9457 problem document.
+type problemDoc struct {
+	Type     string           `json:"type"`
+	Title    string           `json:"title"`
+	Status   int              `json:"status"`
+	Detail   string           `json:"detail"`
+	Instance string           `json:"instance,omitempty"`
+	Problems []problem.Detail `json:"problems,omitempty"`
+}
+
+// handleError is Echo's one error handler: every error a handler returns is
+// written here as application/problem+json. 500s are logged and their detail
+// is never shown.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	doc := problemDoc{Instance: c.Request().URL.Path}
+	var extra map[string]any
+	var he *echo.HTTPError
+	var pe *pgconn.PgError
+	switch p, ok := problem.As(err); {
+	case ok:
+		doc.Type, doc.Title, doc.Status, doc.Detail, doc.Problems = p.Type, p.Title, p.Status, p.Detail, p.Problems
+		extra = p.Extra
+		if p.Status == http.StatusUnauthorized {
+			c.Response().Header().Set("WWW-Authenticate", `Bearer realm="warden"`)
+		}
+	case errors.As(err, &he):
+		doc.Status = he.Code
+		doc.Title = http.StatusText(he.Code)
+		doc.Type = slugFor(he.Code)
+		doc.Detail = detailFor(he)
+	case pgconn.Timeout(err) || errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &pe) && pe.Code == "57014"):
+		doc.Status, doc.Type, doc.Title = http.StatusServiceUnavailable, "timeout", "Service unavailable"
+		doc.Detail = "the database did not answer in time; try again, or with a smaller request"
+		s.log.Warn("request timed out", "path", c.Path(), "err", err)
+	default:
+		doc.Status, doc.Type, doc.Title = http.StatusInternalServerError, "internal", "Internal server error"
+		doc.Detail = "an unexpected error occurred; it has been logged"
+		s.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+	}
+	doc.Type = problemBase + doc.Type
+	body := map[string]any{}
+	b, _ := json.Marshal(doc)
+	_ = json.Unmarshal(b, &body)
+	for k, v := range extra {
+		body[k] = v
+	}
+	c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
+	c.Response().WriteHeader(doc.Status)
+	if c.Request().Method == http.MethodHead {
+		return
+	}
+	if err := json.NewEncoder(c.Response()).Encode(body); err != nil {
+		s.log.Debug("write problem", "err", err)
+	}
+}
+
+func slugFor(code int) string {
+	switch code {
+	case http.StatusNotFound:
+		return "not-found"
+	case http.StatusMethodNotAllowed:
+		return "method-not-allowed"
+	case http.StatusRequestEntityTooLarge:
+		return "too-large"
+	case http.StatusUnsupportedMediaType:
+		return "unsupported-media-type"
+	case http.StatusUnauthorized:
+		return "unauthorized"
+	case http.StatusForbidden:
+		return "forbidden"
+	}
+	if code >= 500 {
+		return "internal"
+	}
+	return "bad-request"
+}
+
+func detailFor(he *echo.HTTPError) string {
+	switch he.Code {
+	case http.StatusNotFound:
+		return "no such resource or route"
+	case http.StatusMethodNotAllowed:
+		return "this route does not take that method"
+	case http.StatusRequestEntityTooLarge:
+		return "the request body exceeds this route's size limit"
+	}
+	if m, ok := he.Message.(string); ok && he.Code < 500 {
+		return m
+	}
+	return http.StatusText(he.Code)
+}

@@ -1,0 +1,268 @@
+// Package api serves Warden's HTTP interface with Echo: the JSON API under
+// /api/v1, health checks and metrics. Handlers return errors; handleError
+// writes every one of them as application/problem+json.
+package api
+
+import (
+	"bytes"
+	"crypto/subtle"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"warden/internal/db"
+	"warden/internal/markers"
+	"warden/internal/problem"
+	"warden/internal/zoning"
+)
+
+// Config is what the API needs from the service configuration.
+type Config struct {
+	// AdminToken authorises writes (Authorization: Bearer <token>).
+	AdminToken string
+	// Version is reported by /healthz.
+	Version string
+	// MaxBodyBytes caps ordinary JSON bodies (default 1 MiB).
+	MaxBodyBytes int64
+	// MaxGeometryBytes caps bodies that carry geometry: zones, marker
+	// collections, batch locate (default 64 MiB).
+	MaxGeometryBytes int64
+}
+
+// Server is the HTTP interface.
+type Server struct {
+	cfg     Config
+	pool    *pgxpool.Pool
+	zones   *zoning.Store
+	markers *markers.Store
+	log     *slog.Logger
+	e       *echo.Echo
+}
+
+// New builds the server and its routes.
+func New(cfg Config, pool *pgxpool.Pool, log *slog.Logger) *Server {
+	if cfg.MaxBodyBytes == 0 {
+		cfg.MaxBodyBytes = 1 << 20
+	}
+	if cfg.MaxGeometryBytes == 0 {
+		cfg.MaxGeometryBytes = 64 << 20
+	}
+	s := &Server{cfg: cfg, pool: pool, zones: zoning.NewStore(pool), markers: markers.NewStore(pool), log: log}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	e.Use(middleware.Recover())
+	e.Use(middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		LogMethod: true, LogURI: true, LogStatus: true, LogLatency: true, LogError: true,
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			log.Info("request", "method", v.Method, "uri", v.URI, "status", v.Status, "latency", v.Latency)
+			return nil
+		},
+	}))
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	e.Use(metrics(reg))
+	s.e = e
+	s.routes(reg)
+	return s
+}
+
+// Handler is the server's http.Handler.
+func (s *Server) Handler() http.Handler { return s.e }
+
+// Echo exposes the router (for the route-coverage test).
+func (s *Server) Echo() *echo.Echo { return s.e }
+
+func (s *Server) routes(reg *prometheus.Registry) {
+	e := s.e
+	e.GET("/", s.index)
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
+
+	v1 := e.Group("/api/v1")
+	v1.GET("/openapi.json", s.openapi)
+	write := s.requireAdmin
+
+	v1.GET("/reserves", s.listReserves)
+	v1.POST("/reserves", s.createReserve, write)
+	v1.GET("/reserves/:code", s.getReserve)
+	v1.GET("/reserves/:code/versions", s.listVersions)
+	v1.GET("/reserves/:code/zones", s.getZones)
+	v1.PUT("/reserves/:code/zones", s.putZones, write)
+	v1.GET("/reserves/:code/markers", s.listMarkers)
+	v1.POST("/reserves/:code/markers", s.createMarkers, write)
+	v1.GET("/markers/:id", s.getMarker)
+	v1.PATCH("/markers/:id", s.patchMarker, write)
+	v1.GET("/locate", s.locateOne)
+	v1.POST("/locate", s.locateMany)
+}
+
+// requireAdmin lets a request through only with the admin bearer token.
+func (s *Server) requireAdmin(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Request().Header.Get(echo.HeaderAuthorization)
+		tok, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok || tok == "" {
+			return &problem.Error{Status: http.StatusUnauthorized, Type: "unauthorized", Title: "Unauthorized",
+				Detail: "this request changes data: send Authorization: Bearer <token>"}
+		}
+		if s.cfg.AdminToken == "" || subtle.ConstantTimeCompare([]byte(tok), []byte(s.cfg.AdminToken)) != 1 {
+			return &problem.Error{Status: http.StatusUnauthorized, Type: "invalid-token", Title: "Unauthorized",
+				Detail: "the bearer token is not valid"}
+		}
+		return next(c)
+	}
+}
+
+func metrics(reg *prometheus.Registry) echo.MiddlewareFunc {
+	dur := prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "warden_http_request_duration_seconds",
+		Help:    "HTTP request latency by route, method and status.",
+		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+	}, []string{"route", "method", "status"})
+	reg.MustRegister(dur)
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			start := time.Now()
+			err := next(c)
+			status := c.Response().Status
+			if err != nil {
+				if p, ok := problem.As(err); ok {
+					status = p.Status
+				} else if he := (*echo.HTTPError)(nil); errors.As(err, &he) {
+					status = he.Code
+				} else {
+					status = http.StatusInternalServerError
+				}
+			}
+			route := c.Path()
+			if route == "" {
+				route = "unmatched"
+			}
+			dur.WithLabelValues(route, c.Request().Method, strconv.Itoa(status)).Observe(time.Since(start).Seconds())
+			return err
+		}
+	}
+}
+
+// GET /healthz: 200 while the process is up.
+func (s *Server) healthz(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok", "version": s.cfg.Version})
+}
+
+// GET /readyz: 200 when the database answers and its schema is current, else 503.
+func (s *Server) readyz(c echo.Context) error {
+	ctx := c.Request().Context()
+	if err := s.pool.Ping(ctx); err != nil {
+		return &problem.Error{Status: http.StatusServiceUnavailable, Type: "not-ready", Title: "Service unavailable", Detail: "the database does not answer", Err: err}
+	}
+	cur, target, err := db.SchemaVersion(ctx, s.pool)
+	if err != nil {
+		return err
+	}
+	if cur != target {
+		return &problem.Error{Status: http.StatusServiceUnavailable, Type: "not-ready", Title: "Service unavailable",
+			Detail: fmt.Sprintf("database schema is at version %d, this binary needs %d: run `warden migrate`", cur, target)}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"status": "ready", "schema_version": cur})
+}
+
+//go:embed openapi.json
+var openapiDoc []byte
+
+// GET /api/v1/openapi.json: the OpenAPI 3 description of this API.
+func (s *Server) openapi(c echo.Context) error {
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, openapiDoc)
+}
+
+//go:embed index.html
+var indexPage []byte
+
+// GET /: a start page pointing at the API.
+func (s *Server) index(c echo.Context) error {
+	return c.HTMLBlob(http.StatusOK, indexPage)
+}
+
+// readBody reads the request body up to limit bytes; more is a 413.
+func readBody(c echo.Context, limit int64) ([]byte, error) {
+	b, err := io.ReadAll(http.MaxBytesReader(c.Response(), c.Request().Body, limit))
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return nil, problem.TooLarge(fmt.Sprintf("the request body exceeds %s, the limit for this route", humanBytes(limit)))
+	}
+	if err != nil {
+		return nil, problem.BadRequest("unreadable-body", "the request body could not be read: "+err.Error())
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil, problem.BadRequest("empty-body", "the request needs a JSON body")
+	}
+	return b, nil
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// decodeStrict reads a JSON body into v, refusing unknown fields, trailing
+// data and type mismatches with a 400 that names the field.
+func (s *Server) decodeStrict(c echo.Context, v any) error {
+	b, err := readBody(c, s.cfg.MaxBodyBytes)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonProblem(err)
+	}
+	if dec.More() {
+		return problem.BadRequest("malformed-json", "the body has data after its JSON value")
+	}
+	return nil
+}
+
+func jsonProblem(err error) error {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return problem.BadRequest("malformed-json", fmt.Sprintf("the body is not valid JSON at byte %d: %v", se.Offset, err))
+	case errors.As(err, &te):
+		return problem.BadRequest("malformed-json", fmt.Sprintf("field %q must be %s, got a JSON %s", te.Field, te.Type, te.Value),
+			problem.Detail{Pointer: te.Field, Reason: fmt.Sprintf("expected %s, got %s", te.Type, te.Value)})
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		f := strings.TrimPrefix(err.Error(), "json: unknown field ")
+		return problem.BadRequest("unknown-field", fmt.Sprintf("unknown field %s in the body", f),
+			problem.Detail{Pointer: strings.Trim(f, `"`), Reason: "unknown field"})
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+		return problem.BadRequest("malformed-json", "the body ends before its JSON value does")
+	}
+	return problem.BadRequest("malformed-json", "the body could not be read as JSON: "+err.Error())
+}
+
+func geoJSON(c echo.Context, status int, v any) error {
+	c.Response().Header().Set(echo.HeaderContentType, "application/geo+json")
+	c.Response().WriteHeader(status)
+	return json.NewEncoder(c.Response()).Encode(v)
+}

@@ -1,0 +1,201 @@
+// Package app wires Warden together: it finds or starts the database, applies
+// migrations, loads sample data and runs the HTTP server. cmd/warden only
+// parses the command line into a Config and calls in here.
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"warden/internal/api"
+	"warden/internal/db"
+	"warden/internal/markers"
+	"warden/internal/pgcluster"
+	"warden/internal/sample"
+	"warden/internal/zoning"
+)
+
+// Config is the whole service configuration, read from the environment and
+// flags by cmd/warden.
+type Config struct {
+	// DatabaseURL points at a PostgreSQL/PostGIS server; empty means the
+	// private cluster under DataDir.
+	DatabaseURL string
+	// DataDir holds the private cluster (DataDir/pgdata) and the generated
+	// admin token (DataDir/admin-token).
+	DataDir string
+	// PGBin is where initdb and pg_ctl are; empty means: find them.
+	PGBin string
+	// Addr is the listen address.
+	Addr string
+	// AdminToken authorises writes; empty means: read or create DataDir/admin-token.
+	AdminToken string
+	// StatementTimeout bounds every SQL statement.
+	StatementTimeout time.Duration
+	// MaxBodyBytes and MaxGeometryBytes cap request bodies.
+	MaxBodyBytes, MaxGeometryBytes int64
+	// Migrate applies pending migrations at start; Sample loads the sample
+	// reserves into an empty database.
+	Migrate, Sample bool
+	// Version is the build's version string.
+	Version string
+}
+
+// Env is an open database, with the private cluster behind it if one was started.
+type Env struct {
+	Pool    *pgxpool.Pool
+	Zones   *zoning.Store
+	Markers *markers.Store
+	cluster *pgcluster.Cluster
+}
+
+// Open connects to DATABASE_URL, or starts (or joins) the private cluster.
+func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Env, error) {
+	env := &Env{}
+	url := cfg.DatabaseURL
+	if url == "" {
+		dir := filepath.Join(cfg.DataDir, "pgdata")
+		log.Info("starting private PostgreSQL cluster", "dir", dir)
+		c, err := pgcluster.Start(ctx, pgcluster.Options{DataDir: dir, BinDir: cfg.PGBin})
+		if errors.Is(err, pgcluster.ErrNoPostgres) {
+			return nil, fmt.Errorf("%w: install postgresql-15 and postgresql-15-postgis-3 (`make setup` as root does it), or set DATABASE_URL", err)
+		}
+		if err != nil {
+			return nil, err
+		}
+		env.cluster = c
+		url = c.URL()
+		log.Info("private cluster ready", "connect", "psql \""+url+"\"")
+	}
+	pool, err := db.Open(ctx, url, db.Options{StatementTimeout: cfg.StatementTimeout})
+	if err != nil {
+		env.Close()
+		return nil, err
+	}
+	env.Pool = pool
+	env.Zones = zoning.NewStore(pool)
+	env.Markers = markers.NewStore(pool)
+	return env, nil
+}
+
+// Close closes the pool and stops the private cluster if this process started it.
+func (e *Env) Close() {
+	if e.Pool != nil {
+		e.Pool.Close()
+	}
+	if e.cluster != nil {
+		if err := e.cluster.Stop(); err != nil {
+			fmt.Fprintln(os.Stderr, "warden: stopping PostgreSQL:", err)
+		}
+	}
+}
+
+// Migrate brings the database to the current schema.
+func Migrate(ctx context.Context, env *Env, log *slog.Logger) error {
+	applied, err := db.Migrate(ctx, env.Pool)
+	if err != nil {
+		return err
+	}
+	cur, _, err := db.SchemaVersion(ctx, env.Pool)
+	if err != nil {
+		return err
+	}
+	log.Info("schema up to date", "version", cur, "applied", applied)
+	return nil
+}
+
+// Serve runs the HTTP server until ctx is cancelled, then shuts down in order:
+// stop accepting, finish requests, close the pool, stop the cluster.
+func Serve(ctx context.Context, cfg Config, log *slog.Logger) error {
+	env, err := Open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer env.Close()
+	if cfg.Migrate {
+		if err := Migrate(ctx, env, log); err != nil {
+			return err
+		}
+	}
+	if err := db.CheckSchema(ctx, env.Pool); err != nil {
+		return err
+	}
+	if cfg.Sample {
+		loaded, err := sample.LoadIfEmpty(ctx, env.Zones, env.Markers)
+		if err != nil {
+			return err
+		}
+		if len(loaded) > 0 {
+			log.Info("loaded sample reserves", "codes", strings.Join(loaded, ", "))
+		}
+	}
+	token, err := adminToken(cfg)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Addr: cfg.Addr,
+		Handler: api.New(api.Config{
+			AdminToken: token, Version: cfg.Version,
+			MaxBodyBytes: cfg.MaxBodyBytes, MaxGeometryBytes: cfg.MaxGeometryBytes,
+		}, env.Pool, log).Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute,
+		WriteTimeout:      5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	log.Info("serving", "url", "http://"+ln.Addr().String()+"/")
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return srv.Shutdown(sctx)
+}
+
+// adminToken returns the configured token, or the one saved in
+// DataDir/admin-token, creating and printing it on first use.
+func adminToken(cfg Config) (string, error) {
+	if cfg.AdminToken != "" {
+		return cfg.AdminToken, nil
+	}
+	path := filepath.Join(cfg.DataDir, "admin-token")
+	if b, err := os.ReadFile(path); err == nil && len(strings.TrimSpace(string(b))) > 0 {
+		fmt.Fprintf(os.Stderr, "warden: admin token is in %s (set WARDEN_ADMIN_TOKEN to choose your own)\n", path)
+		return strings.TrimSpace(string(b)), nil
+	}
+	buf := make([]byte, 24)
+	if _, err := rand.Read(buf); err != nil {
+		return "", err
+	}
+	tok := hex.EncodeToString(buf)
+	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(path, []byte(tok+"\n"), 0o600); err != nil {
+		return "", err
+	}
+	fmt.Fprintf(os.Stderr, "\nwarden: generated an admin token (saved in %s; shown only now):\n\n    %s\n\n  use it as: Authorization: Bearer %s\n\n", path, tok, tok)
+	return tok, nil
+}

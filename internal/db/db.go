@@ -1,0 +1,123 @@
+// Package db opens Warden's one pgx pool and brings the schema up to date with
+// goose, from the SQL files embedded by package migrations.
+package db
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+
+	"warden/migrations"
+)
+
+// Options for Open.
+type Options struct {
+	// StatementTimeout bounds every statement run on the pool (0: 30 s).
+	StatementTimeout time.Duration
+	// MaxConns caps the pool (0: pgx's default, 4 or the CPU count).
+	MaxConns int32
+}
+
+// Open connects to url and checks the connection. Every connection gets a
+// statement timeout, so no query can hold a connection forever.
+func Open(ctx context.Context, url string, opts Options) (*pgxpool.Pool, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	st := opts.StatementTimeout
+	if st == 0 {
+		st = 30 * time.Second
+	}
+	cfg.ConnConfig.RuntimeParams["statement_timeout"] = fmt.Sprint(st.Milliseconds())
+	cfg.ConnConfig.RuntimeParams["application_name"] = "warden"
+	if opts.MaxConns > 0 {
+		cfg.MaxConns = opts.MaxConns
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := pool.Ping(pctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	return pool, nil
+}
+
+func provider(pool *pgxpool.Pool) (*goose.Provider, func(), error) {
+	sqldb := stdlib.OpenDBFromPool(pool)
+	p, err := goose.NewProvider(goose.DialectPostgres, sqldb, migrations.FS)
+	if err != nil {
+		sqldb.Close()
+		return nil, nil, err
+	}
+	return p, func() { sqldb.Close() }, nil
+}
+
+// Migrate applies every pending migration and returns the versions applied.
+func Migrate(ctx context.Context, pool *pgxpool.Pool) ([]int64, error) {
+	p, closeFn, err := provider(pool)
+	if err != nil {
+		return nil, err
+	}
+	defer closeFn()
+	res, err := p.Up(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	var applied []int64
+	for _, r := range res {
+		applied = append(applied, r.Source.Version)
+	}
+	return applied, nil
+}
+
+// ErrSchemaBehind says the database needs `warden migrate`.
+var ErrSchemaBehind = errors.New("database schema is behind")
+
+// SchemaVersion returns the database's schema version and the version this
+// binary expects.
+func SchemaVersion(ctx context.Context, pool *pgxpool.Pool) (current, target int64, err error) {
+	p, closeFn, err := provider(pool)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer closeFn()
+	return p.GetVersions(ctx)
+}
+
+// CheckSchema returns an error wrapping ErrSchemaBehind when migrations are pending.
+func CheckSchema(ctx context.Context, pool *pgxpool.Pool) error {
+	cur, target, err := SchemaVersion(ctx, pool)
+	if err != nil {
+		return err
+	}
+	if cur < target {
+		return fmt.Errorf("%w: at version %d, this binary needs %d; run `warden migrate`", ErrSchemaBehind, cur, target)
+	}
+	if cur > target {
+		return fmt.Errorf("database schema version %d is newer than this binary's %d; upgrade warden", cur, target)
+	}
+	return nil
+}
+
+// IsUniqueViolation reports whether err is a unique-constraint violation.
+func IsUniqueViolation(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
+}
+
+// Tx runs fn in a transaction, committing if it returns nil.
+func Tx(ctx context.Context, pool *pgxpool.Pool, fn func(pgx.Tx) error) error {
+	return pgx.BeginFunc(ctx, pool, fn)
+}

@@ -1,0 +1,101 @@
+// Package sample loads the sample reserves embedded from geodata/ into a
+// database that has none, so that a first run has something to show.
+package sample
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+
+	"warden/geodata"
+	"warden/internal/geoio"
+	"warden/internal/markers"
+	"warden/internal/zoning"
+)
+
+type reserveFile struct {
+	zoning.ReserveInput
+	NoteZH string `json:"note_zh"`
+	NoteEN string `json:"note_en"`
+}
+
+// LoadIfEmpty loads every sample when there is no reserve yet, and reports the
+// codes loaded (none if the database already had reserves).
+func LoadIfEmpty(ctx context.Context, zs *zoning.Store, ms *markers.Store) ([]string, error) {
+	existing, err := zs.Reserves(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(existing) > 0 {
+		return nil, nil
+	}
+	dirs, err := fs.ReadDir(geodata.FS, ".")
+	if err != nil {
+		return nil, err
+	}
+	var loaded []string
+	for _, d := range dirs {
+		if !d.IsDir() {
+			continue
+		}
+		if err := Load(ctx, zs, ms, geodata.FS, d.Name()); err != nil {
+			return loaded, fmt.Errorf("sample %s: %w", d.Name(), err)
+		}
+		loaded = append(loaded, d.Name())
+	}
+	return loaded, nil
+}
+
+// Load reads one reserve folder (reserve.json, zones.geojson, markers.geojson)
+// from fsys and stores it.
+func Load(ctx context.Context, zs *zoning.Store, ms *markers.Store, fsys fs.FS, dir string) error {
+	raw, err := fs.ReadFile(fsys, path.Join(dir, "reserve.json"))
+	if err != nil {
+		return err
+	}
+	var rf reserveFile
+	if err := json.Unmarshal(raw, &rf); err != nil {
+		return fmt.Errorf("reserve.json: %w", err)
+	}
+	in := rf.ReserveInput
+	if in.Note == "" {
+		in.Note = strings.TrimSpace(rf.NoteZH + "\n" + rf.NoteEN)
+	}
+	if _, err := zs.CreateReserve(ctx, in); err != nil {
+		return err
+	}
+	zones, err := readFeatures(fsys, path.Join(dir, "zones.geojson"))
+	if err != nil {
+		return err
+	}
+	if _, err := zs.PutZones(ctx, in.Code, zones, zoning.VersionInput{Note: "sample zoning (illustrative)"}); err != nil {
+		return fmt.Errorf("zones.geojson: %w", err)
+	}
+	feats, err := readFeatures(fsys, path.Join(dir, "markers.geojson"))
+	if err != nil {
+		return err
+	}
+	ins, err := markers.FromFeatures(feats)
+	if err != nil {
+		return fmt.Errorf("markers.geojson: %w", err)
+	}
+	if _, err := ms.Create(ctx, in.Code, ins); err != nil {
+		return fmt.Errorf("markers.geojson: %w", err)
+	}
+	return nil
+}
+
+func readFeatures(fsys fs.FS, name string) ([]geoio.Feature, error) {
+	raw, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	feats, err := geoio.DecodeGeoJSON(raw, geoio.GeoJSONOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path.Base(name), err)
+	}
+	return feats, nil
+}

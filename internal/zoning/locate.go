@@ -1,0 +1,202 @@
+package zoning
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/paulmach/orb"
+
+	"warden/internal/problem"
+)
+
+// Location says where a point lies: in which reserve and zone of the current
+// zoning, if any, and how far it is from the nearest zone boundary.
+type Location struct {
+	Lon      float64 `json:"lon"`
+	Lat      float64 `json:"lat"`
+	Inside   bool    `json:"inside"`
+	Reserve  string  `json:"reserve,omitempty"`
+	ZoneID   int64   `json:"zone_id,omitempty"`
+	ZoneKind Kind    `json:"zone_kind,omitempty"`
+	ZoneName string  `json:"zone_name,omitempty"`
+	// BoundaryDistanceM is the geodesic distance to the nearest boundary of
+	// any current zone: how deep inside, or how far outside. Nil unless asked.
+	BoundaryDistanceM *float64 `json:"boundary_distance_m,omitempty"`
+	// Nearest names the zone whose boundary that is.
+	Nearest *ZoneRef `json:"nearest,omitempty"`
+}
+
+// ZoneRef names a zone.
+type ZoneRef struct {
+	Reserve  string `json:"reserve"`
+	ZoneID   int64  `json:"zone_id"`
+	ZoneKind Kind   `json:"zone_kind"`
+}
+
+// MaxLocatePoints caps one batch locate.
+const MaxLocatePoints = 1_000_000
+
+// CheckLonLat refuses a point outside lon/lat range or not finite.
+func CheckLonLat(i int, p orb.Point) *problem.Detail {
+	if math.IsNaN(p[0]) || math.IsNaN(p[1]) || math.IsInf(p[0], 0) || math.IsInf(p[1], 0) ||
+		p[0] < -180 || p[0] > 180 || p[1] < -90 || p[1] > 90 {
+		d := problem.At(-1, fmt.Sprintf("[%d]", i), fmt.Sprintf("point %d (%v, %v) is not a lon/lat position in -180..180, -90..90", i, p[0], p[1]))
+		return &d
+	}
+	return nil
+}
+
+// Locate finds, for each point in order, the current zone it lies in. A point
+// on a boundary shared by two zones is reported in the stricter one. With
+// distance, each result also has the geodesic distance to the nearest zone
+// boundary.
+func (s *Store) Locate(ctx context.Context, pts []orb.Point, distance bool) ([]Location, error) {
+	var ps []problem.Detail
+	for i, p := range pts {
+		if d := CheckLonLat(i, p); d != nil && len(ps) < 50 {
+			ps = append(ps, *d)
+		}
+	}
+	if len(ps) > 0 {
+		return nil, problem.Invalid("invalid-point", summary(ps), ps...)
+	}
+	if len(pts) > MaxLocatePoints {
+		return nil, problem.TooLarge(fmt.Sprintf("%d points in one request; the limit is %d", len(pts), MaxLocatePoints))
+	}
+	xs := make([]float64, len(pts))
+	ys := make([]float64, len(pts))
+	for i, p := range pts {
+		xs[i], ys[i] = p[0], p[1]
+	}
+	out := make([]Location, len(pts))
+	for i, p := range pts {
+		out[i] = Location{Lon: p[0], Lat: p[1]}
+	}
+	// Point in polygon against the subdivided pieces of current zones, through
+	// their GiST index; only points that hit come back.
+	rows, err := s.pool.Query(ctx, `
+		SELECT t.i - 1, zp.zone_id
+		FROM unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS t(x, y, i)
+		JOIN zone_piece zp ON ST_Intersects(zp.geom, ST_SetSRID(ST_MakePoint(t.x, t.y), 4326))`, xs, ys)
+	if err != nil {
+		return nil, err
+	}
+	hit := map[int][]int64{}
+	zoneIDs := map[int64]bool{}
+	for rows.Next() {
+		var i int
+		var zid int64
+		if err := rows.Scan(&i, &zid); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		hit[i] = append(hit[i], zid)
+		zoneIDs[zid] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var near []nearest
+	if distance {
+		if near, err = s.nearestBoundaries(ctx, xs, ys); err != nil {
+			return nil, err
+		}
+		for _, n := range near {
+			if n.zone != 0 {
+				zoneIDs[n.zone] = true
+			}
+		}
+	}
+	refs, err := s.zoneRefs(ctx, zoneIDs)
+	if err != nil {
+		return nil, err
+	}
+	for i, zids := range hit {
+		best := refs[zids[0]]
+		for _, z := range zids[1:] {
+			r := refs[z]
+			if r.rank < best.rank || (r.rank == best.rank && r.ZoneID < best.ZoneID) {
+				best = r
+			}
+		}
+		l := &out[i]
+		l.Inside, l.Reserve, l.ZoneID, l.ZoneKind, l.ZoneName = true, best.Reserve, best.ZoneID, best.ZoneKind, best.name
+	}
+	for i, n := range near {
+		if n.zone == 0 {
+			continue
+		}
+		d := n.dist
+		r := refs[n.zone]
+		out[i].BoundaryDistanceM = &d
+		out[i].Nearest = &r.ZoneRef
+	}
+	return out, nil
+}
+
+type zoneRef struct {
+	ZoneRef
+	name string
+	rank int
+}
+
+func (s *Store) zoneRefs(ctx context.Context, ids map[int64]bool) (map[int64]zoneRef, error) {
+	list := make([]int64, 0, len(ids))
+	for id := range ids {
+		list = append(list, id)
+	}
+	refs := map[int64]zoneRef{}
+	if len(list) == 0 {
+		return refs, nil
+	}
+	rows, err := s.pool.Query(ctx, `SELECT z.id, r.code, z.kind, z.name FROM zone z JOIN reserve r ON r.id = z.reserve_id WHERE z.id = ANY($1)`, list)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r zoneRef
+		if err := rows.Scan(&r.ZoneID, &r.Reserve, &r.ZoneKind, &r.name); err != nil {
+			return nil, err
+		}
+		r.rank = r.ZoneKind.Rank()
+		refs[r.ZoneID] = r
+	}
+	return refs, rows.Err()
+}
+
+type nearest struct {
+	zone int64
+	dist float64
+}
+
+// nearestBoundaries finds each point's nearest current zone boundary. The
+// geography GiST index orders boundary pieces by distance on the sphere; the
+// few nearest are then measured on the spheroid and the least taken, so the
+// sphere's up-to-0.5% error cannot pick the wrong piece except in a near tie.
+func (s *Store) nearestBoundaries(ctx context.Context, xs, ys []float64) ([]nearest, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT t.i - 1, n.zone_id, n.d
+		FROM unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS t(x, y, i)
+		CROSS JOIN LATERAL (
+			SELECT c.zone_id, ST_Distance(c.geog, ST_SetSRID(ST_MakePoint(t.x, t.y), 4326)::geography) AS d
+			FROM (SELECT e.zone_id, e.geog FROM zone_edge e
+			      ORDER BY e.geog <-> ST_SetSRID(ST_MakePoint(t.x, t.y), 4326)::geography LIMIT 8) c
+			ORDER BY d LIMIT 1) n`, xs, ys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make([]nearest, len(xs))
+	for rows.Next() {
+		var i int
+		var n nearest
+		if err := rows.Scan(&i, &n.zone, &n.dist); err != nil {
+			return nil, err
+		}
+		out[i] = n
+	}
+	return out, rows.Err()
+}
