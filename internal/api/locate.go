@@ -73,8 +73,9 @@ func readPoints(body []byte) ([]orb.Point, error) {
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) > 0 && trimmed[0] == '{' {
 		var mp struct {
-			Type        string      `json:"type"`
-			Coordinates [][]float64 `json:"coordinates"`
+			Type        string          `json:"type"`
+			Coordinates json.RawMessage `json:"coordinates"`
+			BBox        json.RawMessage `json:"bbox"`
 		}
 		dec := json.NewDecoder(bytes.NewReader(trimmed))
 		dec.DisallowUnknownFields()
@@ -84,7 +85,9 @@ func readPoints(body []byte) ([]orb.Point, error) {
 		if mp.Type != "MultiPoint" {
 			return nil, problem.Invalid("invalid-geojson", fmt.Sprintf("type %q: send a GeoJSON MultiPoint or an array of [lon, lat]", mp.Type))
 		}
-		raw = mp.Coordinates
+		if err := json.Unmarshal(mp.Coordinates, &raw); err != nil {
+			return nil, jsonProblem(err)
+		}
 	} else if err := json.Unmarshal(trimmed, &raw); err != nil {
 		return nil, jsonProblem(err)
 	}

@@ -1,0 +1,106 @@
+// Package testdb gives tests a real PostGIS: one private cluster per test
+// binary (started by Main), and a fresh, migrated database per test cloned
+// from a template, so tests never see each other's rows.
+package testdb
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"warden/internal/db"
+	"warden/internal/pgcluster"
+)
+
+const template = "warden_template"
+
+var (
+	cluster *pgcluster.Cluster
+	counter atomic.Int64
+)
+
+// Main starts the cluster, migrates the template database, runs the tests and
+// stops the cluster. Call it from TestMain.
+func Main(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "warden-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "testdb:", err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	_ = os.Chmod(dir, 0o755) // the postgres user must reach dir/pg
+	c, err := pgcluster.Start(ctx, pgcluster.Options{DataDir: dir + "/pg", Database: template, Ephemeral: true})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "testdb: cannot start PostgreSQL for the tests (run `make setup` as root to install it):", err)
+		return 1
+	}
+	defer c.Stop()
+	cluster = c
+	pool, err := db.Open(ctx, c.URL(), db.Options{})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "testdb:", err)
+		return 1
+	}
+	_, err = db.Migrate(ctx, pool)
+	pool.Close()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "testdb:", err)
+		return 1
+	}
+	return m.Run()
+}
+
+// URL creates a fresh migrated database for the test and returns its
+// connection string; the database is dropped when the test ends.
+func URL(t testing.TB) string {
+	t.Helper()
+	if cluster == nil {
+		t.Fatal("testdb: call testdb.Main(m) from TestMain")
+	}
+	ctx := context.Background()
+	name := fmt.Sprintf("t%d_%d", os.Getpid(), counter.Add(1))
+	conn, err := pgx.Connect(ctx, cluster.URLFor("postgres"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()+" TEMPLATE "+template); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		conn, err := pgx.Connect(ctx, cluster.URLFor("postgres"))
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer conn.Close(ctx)
+		if _, err := conn.Exec(ctx, "DROP DATABASE "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)"); err != nil {
+			t.Error(err)
+		}
+	})
+	return cluster.URLFor(name)
+}
+
+// New returns a pool on a fresh migrated database, closed when the test ends.
+func New(t testing.TB) *pgxpool.Pool {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	pool, err := db.Open(ctx, URL(t), db.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
+}
