@@ -49,6 +49,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 		doc.Title = http.StatusText(he.Code)
 		doc.Type = slugFor(he.Code)
 		doc.Detail = detailFor(he)
+	case errors.As(err, &pe) && (pe.Code == "22021" || pe.Code == "22P05"):
+		// Input validation refuses NUL characters where it knows the field;
+		// this catches any text that still reaches PostgreSQL with one.
+		doc.Status, doc.Type, doc.Title = http.StatusBadRequest, "invalid-text", "Bad request"
+		doc.Detail = "a text value contains a NUL character (U+0000) or an invalid byte sequence, which cannot be stored"
 	case pgconn.Timeout(err) || errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &pe) && pe.Code == "57014"):
 		doc.Status, doc.Type, doc.Title = http.StatusServiceUnavailable, "timeout", "Service unavailable"
 		doc.Detail = "the database did not answer in time; try again, or with a smaller request"

@@ -2,6 +2,7 @@ package geoio
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -119,6 +120,9 @@ func (c CRS) CheckXY(x, y float64) string {
 			return fmt.Sprintf("easting %.2f does not start with the zone number %d of %s (lon/lat given as metres, X and Y swapped, or the wrong zone?)", x, zone, c)
 		}
 		return ""
+	}
+	if math.Abs(x) <= 180 && math.Abs(y) <= 90 {
+		return fmt.Sprintf("(%v, %v) is lon/lat, not metres of %s (lon/lat given as metres? send CGCS2000 lon/lat with crs=EPSG:4490)", x, y, c)
 	}
 	if x < 0 || x > 1_000_000 {
 		return fmt.Sprintf("easting %.2f is outside 0..1,000,000 m for %s (a zone prefix on a CM system, X and Y swapped, or lon/lat given as metres?)", x, c)

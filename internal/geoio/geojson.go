@@ -411,8 +411,9 @@ func (r *gjReader) polygon(v any, path string) orb.Polygon {
 			r.fail(rp, "a linear ring needs at least 4 positions (the first repeated at the end), got %d", len(pts))
 			return nil
 		}
-		if pts[0] != pts[len(pts)-1] {
-			r.fail(rp, "linear ring is not closed: the first position %v differs from the last %v", pts[0], pts[len(pts)-1])
+		raw := e.([]any)
+		if first, last := raw[0], raw[len(raw)-1]; pts[0] != pts[len(pts)-1] || !sameElevation(first, last) {
+			r.fail(rp, "linear ring is not closed: the first position %s differs from the last %s", posText(first), posText(last))
 			return nil
 		}
 		poly = append(poly, orb.Ring(pts))
@@ -451,4 +452,30 @@ func join(path, member string) string {
 		return member
 	}
 	return path + "." + member
+}
+
+// sameElevation reports whether two positions also agree in elevation: both
+// without one, or both with the same (RFC 7946 §3.1.6: the first and last
+// positions of a ring MUST contain identical values). position has checked
+// both are arrays of numbers.
+func sameElevation(a, b any) bool {
+	pa, pb := a.([]any), b.([]any)
+	if len(pa) != len(pb) {
+		return false
+	}
+	if len(pa) < 3 {
+		return true
+	}
+	za, _ := pa[2].(json.Number).Float64()
+	zb, _ := pb[2].(json.Number).Float64()
+	return za == zb
+}
+
+// posText writes a position as it was given, e.g. [100.0, 0.0, 4.9].
+func posText(v any) string {
+	var parts []string
+	for _, e := range v.([]any) {
+		parts = append(parts, e.(json.Number).String())
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
 }

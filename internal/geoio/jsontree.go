@@ -23,7 +23,7 @@ func (o *object) get(k string) (any, bool) { v, ok := o.values[k]; return v, ok 
 func readTree(data []byte) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
-	v, err := readValue(dec)
+	v, err := readValue(dec, 0)
 	if err != nil {
 		return nil, syntaxError(data, dec, err)
 	}
@@ -39,7 +39,13 @@ func (e dupKeyError) Error() string {
 	return fmt.Sprintf("member %q appears twice in one object", e.key)
 }
 
-func readValue(dec *json.Decoder) (any, error) {
+// maxDepth caps how deeply arrays and objects may nest. GeoJSON needs four
+// levels for MultiPolygon coordinates plus what properties use; without a cap,
+// readValue recurses once per level and a few megabytes of "[" overflow the
+// goroutine stack, a fatal error that kills the process.
+const maxDepth = 1000
+
+func readValue(dec *json.Decoder, depth int) (any, error) {
 	tok, err := dec.Token()
 	if err != nil {
 		if err == io.EOF {
@@ -49,6 +55,9 @@ func readValue(dec *json.Decoder) (any, error) {
 	}
 	switch t := tok.(type) {
 	case json.Delim:
+		if depth >= maxDepth && (t == '{' || t == '[') {
+			return nil, fmt.Errorf("arrays and objects nest more than %d levels deep", maxDepth)
+		}
 		switch t {
 		case '{':
 			o := &object{values: map[string]any{}}
@@ -61,7 +70,7 @@ func readValue(dec *json.Decoder) (any, error) {
 				if _, dup := o.values[k]; dup {
 					return nil, dupKeyError{k}
 				}
-				v, err := readValue(dec)
+				v, err := readValue(dec, depth+1)
 				if err != nil {
 					return nil, err
 				}
@@ -75,7 +84,7 @@ func readValue(dec *json.Decoder) (any, error) {
 		case '[':
 			a := []any{}
 			for dec.More() {
-				v, err := readValue(dec)
+				v, err := readValue(dec, depth+1)
 				if err != nil {
 					return nil, err
 				}
@@ -110,7 +119,7 @@ func syntaxError(data []byte, dec *json.Decoder, err error) error {
 	}
 	line, col := lineCol(data, off)
 	msg := err.Error()
-	if errors.Is(err, io.ErrUnexpectedEOF) {
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 		msg = "unexpected end of input"
 	}
 	return &SyntaxError{Line: line, Column: col, Msg: msg}

@@ -82,7 +82,7 @@ func (s *Store) Locate(ctx context.Context, pts []orb.Point, distance bool) ([]L
 	if err != nil {
 		return nil, err
 	}
-	hit := map[int][]int64{}
+	hit := make([][]int64, len(pts))
 	zoneIDs := map[int64]bool{}
 	for rows.Next() {
 		var i int
@@ -114,6 +114,9 @@ func (s *Store) Locate(ctx context.Context, pts []orb.Point, distance bool) ([]L
 		return nil, err
 	}
 	for i, zids := range hit {
+		if len(zids) == 0 {
+			continue
+		}
 		best := refs[zids[0]]
 		for _, z := range zids[1:] {
 			r := refs[z]
@@ -183,7 +186,7 @@ func (s *Store) nearestBoundaries(ctx context.Context, xs, ys []float64) ([]near
 		CROSS JOIN LATERAL (
 			SELECT c.zone_id, ST_Distance(c.geog, ST_SetSRID(ST_MakePoint(t.x, t.y), 4326)::geography) AS d
 			FROM (SELECT e.zone_id, e.geog FROM zone_edge e
-			      ORDER BY e.geog <-> ST_SetSRID(ST_MakePoint(t.x, t.y), 4326)::geography LIMIT 8) c
+			      ORDER BY e.geog <-> ST_SetSRID(ST_MakePoint(t.x, t.y), 4326)::geography LIMIT 4) c
 			ORDER BY d LIMIT 1) n`, xs, ys)
 	if err != nil {
 		return nil, err

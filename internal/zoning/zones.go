@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sort"
 	"strings"
 	"time"
 
@@ -50,6 +51,11 @@ func (s *Store) PutZones(ctx context.Context, code string, feats []geoio.Feature
 	if in.ApprovedOn != "" {
 		if _, err := time.Parse(time.DateOnly, in.ApprovedOn); err != nil {
 			return VersionSummary{}, problem.BadRequest("invalid-parameter", fmt.Sprintf("approved_on %q must be a date YYYY-MM-DD", in.ApprovedOn))
+		}
+	}
+	for name, v := range map[string]string{"approval": in.Approval, "note": in.Note} {
+		if strings.ContainsRune(v, 0) {
+			return VersionSummary{}, problem.BadRequest("invalid-parameter", fmt.Sprintf("%s must not contain a NUL character (U+0000)", name))
 		}
 	}
 	var out VersionSummary
@@ -128,6 +134,10 @@ func readZoneFeatures(feats []geoio.Feature, scheme Scheme, crs geoio.CRS) ([]zo
 		} else {
 			z.kind = k
 		}
+		if p, bad := nulPath(f.Properties, "properties"); bad {
+			add(i, "."+p, "%s contains a NUL character (U+0000), which cannot be stored: remove it", p)
+			continue
+		}
 		for _, key := range []string{"name", "name_zh", "名称", "name_en"} {
 			if s, ok := f.Properties[key].(string); ok && s != "" {
 				z.name = s
@@ -150,6 +160,10 @@ func readZoneFeatures(feats []geoio.Feature, scheme Scheme, crs geoio.CRS) ([]zo
 			continue
 		default:
 			add(i, ".geometry", "geometry is a %s: a zone must be a Polygon or MultiPolygon", g.GeoJSONType())
+			continue
+		}
+		if len(mp) == 0 {
+			add(i, ".geometry", "geometry is an empty %s: a zone needs at least one polygon", f.Geometry.GeoJSONType())
 			continue
 		}
 		if reason := checkCoords(mp, crs); reason != "" {
@@ -213,7 +227,7 @@ func checkZones(ctx context.Context, tx pgx.Tx, zones []zoneIn, crs geoio.CRS) e
 		FROM unnest($1::bytea[]) WITH ORDINALITY AS t(w, i))`
 	rows, err := tx.Query(ctx, cte+`
 		SELECT i, d.valid, coalesce(d.reason, ''), ST_X(d.location), ST_Y(d.location),
-		       ST_XMin(geom) >= -180 AND ST_XMax(geom) <= 180 AND ST_YMin(geom) >= -90 AND ST_YMax(geom) <= 90
+		       coalesce(ST_XMin(geom) >= -180 AND ST_XMax(geom) <= 180 AND ST_YMin(geom) >= -90 AND ST_YMax(geom) <= 90, false)
 		FROM g, LATERAL ST_IsValidDetail(geom) d ORDER BY i`, w, crs.SRID())
 	if err != nil {
 		return err
@@ -405,4 +419,34 @@ func (s *Store) Zones(ctx context.Context, code string, version int) (ZoneCollec
 		fc.Features = append(fc.Features, f)
 	}
 	return fc, rows.Err()
+}
+
+// nulPath returns the path of the first string, key or value, in v that holds
+// a NUL character: PostgreSQL text and jsonb cannot store one.
+func nulPath(v any, path string) (string, bool) {
+	switch t := v.(type) {
+	case string:
+		return path, strings.ContainsRune(t, 0)
+	case map[string]any:
+		keys := make([]string, 0, len(t))
+		for k := range t {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if strings.ContainsRune(k, 0) {
+				return path, true
+			}
+			if p, bad := nulPath(t[k], path+"."+k); bad {
+				return p, true
+			}
+		}
+	case []any:
+		for i, e := range t {
+			if p, bad := nulPath(e, fmt.Sprintf("%s[%d]", path, i)); bad {
+				return p, true
+			}
+		}
+	}
+	return "", false
 }
