@@ -5,12 +5,24 @@ GO      ?= go
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: setup build run test bench lint fuzz clean
+.PHONY: setup setup-test web build run test bench lint fuzz clean
 
 setup:
 	@scripts/setup.sh
 
-build: setup
+setup-test:
+	@scripts/setup.sh test
+
+# The browser pages: the npm packages pinned by web/package-lock.json (npm ci,
+# again whenever the lockfile changes), then the bundle into web/dist/, which
+# the binary embeds.
+web: setup web/node_modules/.package-lock.json
+	cd web && npm run build
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+
+build: setup web
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/warden ./cmd/warden
 
 # Serve on http://127.0.0.1:8080 with the private PostgreSQL cluster in var/
@@ -18,8 +30,9 @@ build: setup
 run: build
 	bin/warden serve --migrate --sample
 
-# Every test, against real PostGIS clusters the tests start themselves.
-test: setup
+# Every test, against real PostGIS clusters the tests start themselves, and
+# the pages in headless Chromium (internal/web).
+test: setup-test web
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 15m ./...
 
@@ -33,4 +46,4 @@ lint:
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
 clean:
-	rm -rf bin
+	rm -rf bin web/dist/assets web/dist/*.html web/test-artifacts

@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# Installs what Warden needs on Debian 12: PostgreSQL 15 with PostGIS 3 (the
-# service's store and the tests' fixture) and GDAL's command-line tools. As
-# root it installs the missing packages with apt; as another user it prints
-# the command to run. Go must already be installed (see README).
+# Installs what Warden needs on Debian 12. `scripts/setup.sh` (for make run):
+# PostgreSQL 15 with PostGIS 3 and GDAL's command-line tools (shapefile and
+# GeoPackage import/export). `scripts/setup.sh test` (for make test) adds the
+# real clients the tests drive: Chromium with a CJK font (browser tests, report
+# PDFs), poppler-utils (pdftotext) and QGIS's Python bindings (OAPIF client).
+# As root it installs the missing packages with apt; as another user it prints
+# the command to run. Go, Node 20 and npm must already be installed (README).
 set -euo pipefail
 
 packages=(postgresql-15 postgresql-15-postgis-3 gdal-bin)
+if [ "${1:-}" = "test" ]; then
+  packages+=(chromium fonts-noto-cjk poppler-utils python3-qgis qgis-providers)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -16,6 +22,17 @@ done
 
 if ! command -v go >/dev/null 2>&1; then
   echo "setup: Go is not on PATH; install Go 1.26 or later (https://go.dev/doc/install) and add it to PATH" >&2
+  exit 1
+fi
+
+# The web pages are built with npm (make web); Debian 12's own nodejs is 18,
+# so Node 20 comes from nodejs.org or NodeSource.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "setup: node and npm are not on PATH; install Node.js 20 or later with npm (https://nodejs.org/en/download)" >&2
+  exit 1
+fi
+if [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
+  echo "setup: Node.js $(node --version) is too old; install Node.js 20 or later (https://nodejs.org/en/download)" >&2
   exit 1
 fi
 

@@ -17,6 +17,8 @@ import (
 
 	"warden/internal/app"
 	"warden/internal/geoio"
+	"warden/internal/screening"
+	"warden/internal/web"
 	"warden/internal/zoning"
 )
 
@@ -36,16 +38,21 @@ type cli struct {
 	Serve   serveCmd   `cmd:"" help:"Run the HTTP service."`
 	Migrate migrateCmd `cmd:"" help:"Bring the database schema up to date."`
 	Import  importCmd  `cmd:"" help:"Import zones, markers or a reserve folder from files."`
+	Screen  screenCmd  `cmd:"" help:"Screen a project footprint against the zones and print the verdict table."`
 	Version versionCmd `cmd:"" help:"Print the version."`
 }
 
 type serveCmd struct {
-	Addr             string `env:"WARDEN_ADDR" default:"127.0.0.1:8080" help:"Listen address."`
-	AdminToken       string `name:"admin-token" env:"WARDEN_ADMIN_TOKEN" help:"Bearer token for writes; when empty one is generated and kept in DATA_DIR/admin-token."`
-	Migrate          bool   `env:"WARDEN_MIGRATE" help:"Apply pending migrations before serving (otherwise a stale schema is refused)."`
-	Sample           bool   `env:"WARDEN_SAMPLE" help:"Load the sample reserves when the database has none."`
-	MaxBodyBytes     int64  `name:"max-body-bytes" env:"WARDEN_MAX_BODY_BYTES" default:"1048576" help:"Largest ordinary JSON body."`
-	MaxGeometryBytes int64  `name:"max-geometry-bytes" env:"WARDEN_MAX_GEOMETRY_BYTES" default:"67108864" help:"Largest body carrying geometry (zones, markers, batch locate)."`
+	Addr                 string `env:"WARDEN_ADDR" default:"127.0.0.1:8080" help:"Listen address."`
+	AdminToken           string `name:"admin-token" env:"WARDEN_ADMIN_TOKEN" help:"Bearer token for writes; when empty one is generated and kept in DATA_DIR/admin-token."`
+	Migrate              bool   `env:"WARDEN_MIGRATE" help:"Apply pending migrations before serving (otherwise a stale schema is refused)."`
+	Sample               bool   `env:"WARDEN_SAMPLE" help:"Load the sample reserves when the database has none."`
+	MaxBodyBytes         int64  `name:"max-body-bytes" env:"WARDEN_MAX_BODY_BYTES" default:"1048576" help:"Largest ordinary JSON body."`
+	MaxGeometryBytes     int64  `name:"max-geometry-bytes" env:"WARDEN_MAX_GEOMETRY_BYTES" default:"67108864" help:"Largest body carrying geometry (zones, markers, batch locate)."`
+	MaxFootprintVertices int    `name:"max-footprint-vertices" env:"WARDEN_MAX_FOOTPRINT_VERTICES" default:"200000" help:"Most vertices a screening footprint may have."`
+	WebDir               string `name:"web-dir" env:"WARDEN_WEB_DIR" help:"Serve the web pages from this directory (e.g. web/dist) instead of the ones built in: for working on the pages."`
+	BasemapURL           string `name:"basemap-url" env:"WARDEN_BASEMAP_URL" help:"Base map under the map's layers: an XYZ raster tile URL with {z}/{x}/{y}, or a MapLibre style URL. Empty: none (works offline)."`
+	BasemapAttribution   string `name:"basemap-attribution" env:"WARDEN_BASEMAP_ATTRIBUTION" help:"Attribution shown with the base map."`
 }
 
 type migrateCmd struct{}
@@ -62,7 +69,7 @@ type importZonesCmd struct {
 	CRS        string `name:"crs" default:"EPSG:4326" help:"CRS of the file's coordinates: EPSG:4326, EPSG:4490 or a CGCS2000 Gauss-Krüger code."`
 	ApprovedOn string `name:"approved-on" help:"Approval date of this zoning (YYYY-MM-DD)."`
 	Approval   string `help:"Approving document."`
-	File       string `arg:"" type:"existingfile" help:"GeoJSON file."`
+	File       string `arg:"" type:"existingfile" help:"GeoJSON file or zipped shapefile (.zip)."`
 }
 
 type importMarkersCmd struct {
@@ -72,6 +79,18 @@ type importMarkersCmd struct {
 
 type importReserveCmd struct {
 	Dir string `arg:"" type:"existingdir" help:"Folder with reserve.json, zones.geojson and markers.geojson."`
+}
+
+type screenCmd struct {
+	File        string  `arg:"" type:"existingfile" help:"Footprint file: GeoJSON, KML, KMZ, WKT or a CSV coordinate table."`
+	Activity    string  `required:"" help:"Activity code, e.g. quarrying, non_production_facility, tourism (GET /api/v1/rules lists them)."`
+	DistanceM   float64 `name:"distance-m" default:"5000" help:"Search distance for nearby reserves, metres (at most 50000)."`
+	CRS         string  `name:"crs" help:"CRS of the file's coordinates, e.g. EPSG:4515 (default: what the file says, else EPSG:4326)."`
+	Shape       string  `help:"What a CSV coordinate table draws: polygon (default), line or points."`
+	Status      string  `default:"proposed" enum:"proposed,under_construction,existing" help:"Project status: proposed, under_construction or existing."`
+	Project     string  `help:"Project name."`
+	Developer   string  `help:"Developer (建设单位)."`
+	MaxVertices int     `name:"max-vertices" env:"WARDEN_MAX_FOOTPRINT_VERTICES" default:"200000" help:"Largest footprint, in vertices."`
 }
 
 type versionCmd struct{}
@@ -104,6 +123,8 @@ func run(ctx context.Context, command string, c *cli, log *slog.Logger) error {
 		s := c.Serve
 		cfg.Addr, cfg.AdminToken, cfg.Migrate, cfg.Sample = s.Addr, s.AdminToken, s.Migrate, s.Sample
 		cfg.MaxBodyBytes, cfg.MaxGeometryBytes = s.MaxBodyBytes, s.MaxGeometryBytes
+		cfg.MaxFootprintVertices = s.MaxFootprintVertices
+		cfg.Web = web.Config{Dir: s.WebDir, BasemapURL: s.BasemapURL, BasemapAttribution: s.BasemapAttribution}
 		return app.Serve(ctx, cfg, log)
 	}
 	env, err := app.Open(ctx, cfg, log)
@@ -141,6 +162,17 @@ func run(ctx context.Context, command string, c *cli, log *slog.Logger) error {
 			return err
 		}
 		fmt.Println("imported", c.Import.Reserve.Dir)
+		return nil
+	case "screen <file>":
+		s := c.Screen
+		sc, err := app.Screen(ctx, env, s.File, app.ScreenOptions{
+			Activity: s.Activity, CRS: s.CRS, Shape: s.Shape, DistanceM: s.DistanceM, MaxVertices: s.MaxVertices,
+			Project: screening.Project{Name: s.Project, Developer: s.Developer, Status: screening.Status(s.Status)},
+		})
+		if err != nil {
+			return err
+		}
+		app.PrintScreening(os.Stdout, sc)
 		return nil
 	case "import sample":
 		loaded, err := app.LoadSamples(ctx, env)

@@ -27,6 +27,9 @@ import (
 	"warden/internal/db"
 	"warden/internal/markers"
 	"warden/internal/problem"
+	"warden/internal/screening"
+	"warden/internal/tiles"
+	"warden/internal/web"
 	"warden/internal/zoning"
 )
 
@@ -41,6 +44,10 @@ type Config struct {
 	// MaxGeometryBytes caps bodies that carry geometry: zones, marker
 	// collections, batch locate (default 64 MiB).
 	MaxGeometryBytes int64
+	// Web configures the browser pages (dev directory, base map).
+	Web web.Config
+	// MaxFootprintVertices caps a screening footprint (default 200,000).
+	MaxFootprintVertices int
 }
 
 // Server is the HTTP interface.
@@ -49,8 +56,13 @@ type Server struct {
 	pool    *pgxpool.Pool
 	zones   *zoning.Store
 	markers *markers.Store
+	tiles   *tiles.Store
+	site    *web.Site
 	log     *slog.Logger
 	e       *echo.Echo
+
+	// screenings runs and keeps project-site screenings.
+	screenings *screening.Store
 }
 
 // New builds the server and its routes.
@@ -62,6 +74,11 @@ func New(cfg Config, pool *pgxpool.Pool, log *slog.Logger) *Server {
 		cfg.MaxGeometryBytes = 64 << 20
 	}
 	s := &Server{cfg: cfg, pool: pool, zones: zoning.NewStore(pool), markers: markers.NewStore(pool), log: log}
+	s.tiles, s.site = tiles.NewStore(pool), web.New(cfg.Web)
+	s.screenings = screening.NewStore(pool, screening.Options{MaxVertices: cfg.MaxFootprintVertices})
+	if err := s.site.Built(); err != nil {
+		log.Warn("web pages unavailable", "reason", err.Error())
+	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
@@ -89,10 +106,18 @@ func (s *Server) Echo() *echo.Echo { return s.e }
 
 func (s *Server) routes(reg *prometheus.Registry) {
 	e := s.e
-	e.GET("/", s.index)
+	e.GET("/", s.mapPage)
+	e.GET("/markers", s.markersPage)
+	e.GET("/screening", s.screeningPage)
+	e.GET("/assets/*", s.asset)
+	e.GET("/config.json", s.pageConfig)
+	e.GET("/tiles", s.listTileLayers)
+	e.GET("/tiles/:layer.json", s.tileJSON)
+	e.GET("/tiles/:layer/:z/:x/:y.mvt", s.tile)
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
+	s.ogcRoutes(e)
 
 	v1 := e.Group("/api/v1")
 	v1.GET("/openapi.json", s.openapi)
@@ -105,11 +130,17 @@ func (s *Server) routes(reg *prometheus.Registry) {
 	v1.GET("/reserves/:code/zones", s.getZones)
 	v1.PUT("/reserves/:code/zones", s.putZones, write)
 	v1.GET("/reserves/:code/markers", s.listMarkers)
+	s.exportRoutes(v1)
 	v1.POST("/reserves/:code/markers", s.createMarkers, write)
 	v1.GET("/markers/:id", s.getMarker)
 	v1.PATCH("/markers/:id", s.patchMarker, write)
 	v1.GET("/locate", s.locateOne)
 	v1.POST("/locate", s.locateMany)
+	v1.GET("/rules", s.rules)
+	v1.POST("/screenings", s.createScreening, write)
+	v1.GET("/screenings", s.listScreenings)
+	v1.GET("/screenings/:id", s.getScreening)
+	v1.GET("/screenings/:id/report", s.screeningReport)
 }
 
 // requireAdmin lets a request through only with the admin bearer token.
@@ -188,14 +219,6 @@ var openapiDoc []byte
 // GET /api/v1/openapi.json: the OpenAPI 3 description of this API.
 func (s *Server) openapi(c echo.Context) error {
 	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, openapiDoc)
-}
-
-//go:embed index.html
-var indexPage []byte
-
-// GET /: a start page pointing at the API.
-func (s *Server) index(c echo.Context) error {
-	return c.HTMLBlob(http.StatusOK, indexPage)
 }
 
 // readBody reads the request body up to limit bytes; more is a 413.

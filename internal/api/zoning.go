@@ -74,8 +74,12 @@ func (s *Server) getZones(c echo.Context) error {
 // PUT /api/v1/reserves/{code}/zones[?crs=EPSG:4490&approved_on=YYYY-MM-DD&approval=...&note=...],
 // body a GeoJSON FeatureCollection with one feature per zone (properties.kind):
 // 201 with the new current version and each zone's area_ha; 422 listing every
-// problem by feature, with nothing stored.
+// problem by feature, with nothing stored. A body sent as application/zip is
+// a zipped shapefile (putZonesShapefile).
 func (s *Server) putZones(c echo.Context) error {
+	if isZip(c.Request().Header.Get(echo.HeaderContentType)) {
+		return s.putZonesShapefile(c)
+	}
 	crs, err := geoio.ParseCRS(c.QueryParam("crs"))
 	if err != nil {
 		return err

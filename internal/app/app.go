@@ -24,6 +24,7 @@ import (
 	"warden/internal/markers"
 	"warden/internal/pgcluster"
 	"warden/internal/sample"
+	"warden/internal/web"
 	"warden/internal/zoning"
 )
 
@@ -46,6 +47,11 @@ type Config struct {
 	StatementTimeout time.Duration
 	// MaxBodyBytes and MaxGeometryBytes cap request bodies.
 	MaxBodyBytes, MaxGeometryBytes int64
+	// MaxFootprintVertices caps a screening footprint.
+	MaxFootprintVertices int
+	// Web configures the browser pages: a directory to serve them from in
+	// development, the optional base map.
+	Web web.Config
 	// Migrate applies pending migrations at start; Sample loads the sample
 	// reserves into an empty database.
 	Migrate, Sample bool
@@ -150,6 +156,8 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		Handler: api.New(api.Config{
 			AdminToken: token, Version: cfg.Version,
 			MaxBodyBytes: cfg.MaxBodyBytes, MaxGeometryBytes: cfg.MaxGeometryBytes,
+			MaxFootprintVertices: cfg.MaxFootprintVertices,
+			Web:                  cfg.Web,
 		}, env.Pool, log).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       5 * time.Minute,

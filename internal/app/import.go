@@ -6,7 +6,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
+	"warden/internal/export"
 	"warden/internal/geoio"
 	"warden/internal/markers"
 	"warden/internal/problem"
@@ -14,12 +16,21 @@ import (
 	"warden/internal/zoning"
 )
 
-// ImportZones reads a GeoJSON FeatureCollection of zones from file and stores
-// it as the reserve's new current zoning version.
+// ImportZones reads a GeoJSON FeatureCollection of zones from file (or a
+// zipped shapefile, FILE.zip, whose .prj gives the CRS; v.CRS is assumed only
+// without one) and stores it as the reserve's new current zoning version.
 func ImportZones(ctx context.Context, env *Env, reserve, file string, v zoning.VersionInput) (zoning.VersionSummary, error) {
 	body, err := os.ReadFile(file)
 	if err != nil {
 		return zoning.VersionSummary{}, err
+	}
+	if strings.EqualFold(filepath.Ext(file), ".zip") {
+		shp, err := export.ReadZonesShapefile(ctx, body, export.ShapefileOptions{CRS: v.CRS})
+		if err != nil {
+			return zoning.VersionSummary{}, err
+		}
+		v.CRS = shp.CRS
+		return env.Zones.PutZones(ctx, reserve, shp.Features, v)
 	}
 	feats, err := geoio.DecodeGeoJSON(body, geoio.GeoJSONOptions{Projected: v.CRS.Projected()})
 	if err != nil {

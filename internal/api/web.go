@@ -1,0 +1,45 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+// sendFile answers with a built page or asset, or 304 when If-None-Match
+// names its ETag.
+func (s *Server) sendFile(c echo.Context, name string) error {
+	f, err := s.site.Open(name)
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set("Cache-Control", f.CacheControl)
+	h.Set("ETag", f.ETag)
+	if etagMatches(c.Request().Header.Get("If-None-Match"), f.ETag) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	return c.Blob(http.StatusOK, f.ContentType, f.Body)
+}
+
+// GET /: the map page (zones, reserve outlines, markers; search, coordinates,
+// layer switcher). 503 if the pages were not built.
+func (s *Server) mapPage(c echo.Context) error { return s.sendFile(c, "index.html") }
+
+// GET /markers: the markers page (table with status, announcement table as
+// CSV). 503 if the pages were not built.
+func (s *Server) markersPage(c echo.Context) error { return s.sendFile(c, "markers.html") }
+
+// GET /screening: the screening page (draw or upload a footprint, choose the
+// activity, see the verdict of POST /api/v1/screenings and open the report).
+// 503 if the pages were not built.
+func (s *Server) screeningPage(c echo.Context) error { return s.sendFile(c, "screening.html") }
+
+// GET /assets/*: the pages' scripts and styles. The query string is ignored
+// (MapLibre fetches its worker as maplibre-gl-worker.mjs?v=...).
+func (s *Server) asset(c echo.Context) error { return s.sendFile(c, "assets/"+c.Param("*")) }
+
+// GET /config.json: what the pages need to know (the optional base map).
+func (s *Server) pageConfig(c echo.Context) error {
+	return c.JSON(http.StatusOK, s.site.PageConfig(s.cfg.Version))
+}

@@ -1,0 +1,44 @@
+// Builds the pages into dist/ (embedded by the Go binary through web/embed.go):
+// the HTML pages, the page scripts bundled by esbuild, the style sheet, and
+// MapLibre GL's files copied from node_modules as published. Run after
+// `npm ci` (`make web` does both).
+
+import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import * as esbuild from 'esbuild';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const src = join(here, 'src');
+const out = join(here, 'dist');
+const assets = join(out, 'assets');
+const maplibre = join(here, 'node_modules', 'maplibre-gl', 'dist');
+
+// Empty dist/ but for its README (the placeholder kept in git).
+for (const f of await readdir(out)) {
+  if (f !== 'README.md') await rm(join(out, f), { recursive: true, force: true });
+}
+await mkdir(assets, { recursive: true });
+
+await esbuild.build({
+  entryPoints: [join(src, 'map.js'), join(src, 'markers.js'), join(src, 'screening.js')],
+  outdir: assets,
+  bundle: true,
+  format: 'esm',
+  target: 'es2022',
+  minify: true,
+  // MapLibre is loaded as its own module file, next to its worker, which it
+  // finds relative to itself (maplibre-gl-worker.mjs?v=...).
+  external: ['./maplibre-gl.mjs'],
+  logLevel: 'warning',
+});
+
+for (const f of ['maplibre-gl.mjs', 'maplibre-gl-worker.mjs', 'maplibre-gl.css']) {
+  await copyFile(join(maplibre, f), join(assets, f));
+}
+await copyFile(join(src, 'style.css'), join(assets, 'style.css'));
+for (const f of await readdir(src)) {
+  if (f.endsWith('.html')) await copyFile(join(src, f), join(out, f));
+}
+console.log('web: built', out);

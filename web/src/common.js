@@ -1,0 +1,45 @@
+// Small helpers shared by the pages.
+
+import { lang, t } from './i18n.js';
+
+// getJSON fetches a JSON document; a non-2xx answer throws with the
+// problem's detail when the server sent one.
+export async function getJSON(url) {
+  const res = await fetch(url, { headers: { Accept: 'application/json' } });
+  if (!res.ok) {
+    let detail = res.statusText;
+    try {
+      detail = (await res.json()).detail || detail;
+    } catch {
+      // not JSON: keep the status text
+    }
+    throw new Error(`${url}: ${res.status} ${detail}`);
+  }
+  return res.json();
+}
+
+// reserveName is the reserve's name in the current language, else the other.
+export function reserveName(r) {
+  return (lang() === 'en' ? r.name_en || r.name_zh : r.name_zh || r.name_en) || r.code;
+}
+
+// el makes an element with attributes and children (strings become text).
+export function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') e.className = v;
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else if (k === 'dataset') Object.assign(e.dataset, v);
+    else e.setAttribute(k, v);
+  }
+  for (const c of children.flat()) e.append(c instanceof Node ? c : String(c));
+  return e;
+}
+
+// showError puts a message in the page's error bar (and the console).
+export function showError(err) {
+  console.error(err);
+  const bar = document.getElementById('error');
+  bar.textContent = t('error.load') + err.message;
+  bar.hidden = false;
+}
