@@ -6,17 +6,23 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/alecthomas/kong"
 
+	"warden/internal/api"
 	"warden/internal/app"
+	"warden/internal/cases"
 	"warden/internal/geoio"
+	"warden/internal/patrol"
 	"warden/internal/screening"
 	"warden/internal/web"
 	"warden/internal/zoning"
@@ -39,6 +45,10 @@ type cli struct {
 	Migrate migrateCmd `cmd:"" help:"Bring the database schema up to date."`
 	Import  importCmd  `cmd:"" help:"Import zones, markers or a reserve folder from files."`
 	Screen  screenCmd  `cmd:"" help:"Screen a project footprint against the zones and print the verdict table."`
+	Upload  uploadCmd  `cmd:"" help:"Upload GPS track files to a running service and print their zone visits and findings."`
+	Report  reportCmd  `cmd:"" help:"Print a case report: daily (per unit, for the 12:00 deadline), weekly, overdue or units."`
+	User    userCmd    `cmd:"" help:"Create, change and list users (in the database directly: this is how the first users are made)."`
+	Token   tokenCmd   `cmd:"" help:"Create, revoke and list API tokens (in the database directly)."`
 	Version versionCmd `cmd:"" help:"Print the version."`
 }
 
@@ -53,6 +63,141 @@ type serveCmd struct {
 	WebDir               string `name:"web-dir" env:"WARDEN_WEB_DIR" help:"Serve the web pages from this directory (e.g. web/dist) instead of the ones built in: for working on the pages."`
 	BasemapURL           string `name:"basemap-url" env:"WARDEN_BASEMAP_URL" help:"Base map under the map's layers: an XYZ raster tile URL with {z}/{x}/{y}, or a MapLibre style URL. Empty: none (works offline)."`
 	BasemapAttribution   string `name:"basemap-attribution" env:"WARDEN_BASEMAP_ATTRIBUTION" help:"Attribution shown with the base map."`
+	patrolFlags
+	securityFlags
+	caseFlags
+}
+
+// caseFlags tune violation cases and their background job.
+type caseFlags struct {
+	MaxEvidenceBytes int64         `name:"max-evidence-bytes" env:"WARDEN_MAX_EVIDENCE_BYTES" default:"20971520" help:"Largest uploaded evidence photo or document."`
+	CaseTimezone     string        `name:"case-timezone" env:"WARDEN_CASE_TIMEZONE" default:"Asia/Shanghai" help:"Time zone of cases in no administrative area (day boundaries, deadlines)."`
+	Webhooks         []string      `name:"webhooks" env:"WARDEN_WEBHOOKS" help:"URLs told of new cases, transitions and missed deadlines (JSON POST, retried with backoff)."`
+	WebhookSecret    string        `name:"webhook-secret" env:"WARDEN_WEBHOOK_SECRET" help:"Key of the X-Warden-Signature HMAC-SHA256 on webhook bodies."`
+	CaseJobEvery     time.Duration `name:"case-job-every" env:"WARDEN_CASE_JOB_EVERY" default:"1m" help:"How often overdue cases are marked and notifications delivered."`
+}
+
+type reportCmd struct {
+	Kind    string `arg:"" enum:"daily,weekly,overdue,units" help:"daily, weekly, overdue or units."`
+	Date    string `help:"Day of the daily report, YYYY-MM-DD (default yesterday, Beijing time)."`
+	Week    string `help:"ISO week of the weekly report, e.g. 2025-W07 (default last week)."`
+	Reserve string `help:"Only this reserve's units and cases."`
+	Format  string `default:"csv" enum:"csv,json,xlsx" help:"csv (UTF-8 with BOM), json or xlsx."`
+}
+
+// securityFlags say what anonymous visitors may read and how the service
+// guards itself.
+type securityFlags struct {
+	PublicRead     string        `name:"public-read" env:"WARDEN_PUBLIC_READ" default:"reserves,zones,markers,tiles,ogc,rules,metrics" help:"What anonymous visitors may read: none, or a list of reserves, zones, markers, tiles, ogc, rules, metrics, screenings, tracks, observations, permits, cases, grid, reports."`
+	CORSOrigins    []string      `name:"cors-origins" env:"WARDEN_CORS_ORIGINS" help:"Origins whose pages may call the API with a bearer token (CORS); empty: none."`
+	TrustedProxies []string      `name:"trusted-proxies" env:"WARDEN_TRUSTED_PROXIES" help:"Networks (CIDR) of reverse proxies whose X-Forwarded-For gives the client address; empty: the peer address."`
+	WriteRate      int           `name:"write-rate" env:"WARDEN_WRITE_RATE" default:"300" help:"Writes a minute per token (or user) and per address; 0: no limit."`
+	LoginRate      int           `name:"login-rate" env:"WARDEN_LOGIN_RATE" default:"20" help:"Login attempts a minute per address; 0: no limit."`
+	LoginFailures  int           `name:"login-failures" env:"WARDEN_LOGIN_FAILURES" default:"5" help:"Failed logins per user name in 15 minutes before the name is throttled; 0: no limit."`
+	SessionTTL     time.Duration `name:"session-ttl" env:"WARDEN_SESSION_TTL" default:"12h" help:"How long a browser session lasts."`
+	CSPOrigins     []string      `name:"csp-origins" env:"WARDEN_CSP_ORIGINS" help:"More origins the map pages may load from (a base map style's tiles, sprites, glyphs)."`
+}
+
+// authConfig reads the security flags.
+func authConfig(f securityFlags) (api.AuthConfig, error) {
+	pub, err := api.ParsePublicRead(f.PublicRead)
+	if err != nil {
+		return api.AuthConfig{}, err
+	}
+	cfg := api.AuthConfig{PublicRead: pub, CORSOrigins: f.CORSOrigins, WritesPerMinute: f.WriteRate, LoginsPerMinute: f.LoginRate,
+		LoginFailures: f.LoginFailures, SessionTTL: f.SessionTTL, CSPOrigins: f.CSPOrigins}
+	for _, p := range f.TrustedProxies {
+		_, n, err := net.ParseCIDR(strings.TrimSpace(p))
+		if err != nil {
+			return cfg, fmt.Errorf("--trusted-proxies: %q is not a network such as 10.0.0.0/8: %w", p, err)
+		}
+		cfg.TrustedProxies = append(cfg.TrustedProxies, n)
+	}
+	return cfg, nil
+}
+
+type userCmd struct {
+	Create userCreateCmd `cmd:"" help:"Create a user."`
+	Set    userSetCmd    `cmd:"" help:"Change a user's roles, reserves, password or state."`
+	List   struct{}      `cmd:"" help:"List the users."`
+}
+
+type userCreateCmd struct {
+	Name string `arg:"" help:"Login name: lower-case letters, digits, '.', '_', '-'."`
+	userFlags
+}
+
+type userSetCmd struct {
+	Name        string `arg:"" help:"Login name."`
+	AllReserves bool   `name:"all-reserves" help:"Lift the user's reserve limit."`
+	Disable     bool   `help:"Disable the user (their sessions end, their tokens are refused)."`
+	Enable      bool   `help:"Enable the user again."`
+	userFlags
+}
+
+// userFlags are the flags of user create and user set.
+type userFlags struct {
+	Role          []string `help:"Role (repeat or comma-separate): admin, gis, reviewer, ranger, officer, viewer."`
+	Reserve       []string `help:"Limit the user to these reserve codes (repeat or comma-separate); none: every reserve."`
+	DisplayName   string   `name:"display-name" help:"Name shown for the user."`
+	Password      bool     `help:"Generate a password for browser login and print it once."`
+	PasswordStdin bool     `name:"password-stdin" help:"Read the password for browser login from standard input."`
+}
+
+func (f userFlags) options() (app.UserOptions, error) {
+	o := app.UserOptions{DisplayName: f.DisplayName, Roles: f.Role, Reserves: f.Reserve, GeneratePassword: f.Password}
+	if f.PasswordStdin {
+		if f.Password {
+			return o, fmt.Errorf("give --password or --password-stdin, not both")
+		}
+		b, err := io.ReadAll(io.LimitReader(os.Stdin, 4096))
+		if err != nil {
+			return o, err
+		}
+		o.Password = strings.TrimRight(string(b), "\r\n")
+	}
+	return o, nil
+}
+
+type tokenCmd struct {
+	Create tokenCreateCmd `cmd:"" help:"Make an API token for a user and print it once (only its SHA-256 is kept)."`
+	Revoke tokenRevokeCmd `cmd:"" help:"Revoke an API token."`
+	List   tokenListCmd   `cmd:"" help:"List API tokens (never their secrets)."`
+}
+
+type tokenCreateCmd struct {
+	User    string        `required:"" help:"Whose token."`
+	Name    string        `help:"What the token is for, e.g. the program using it."`
+	Expires time.Duration `help:"Valid for this long, e.g. 720h; 0: until revoked."`
+}
+
+type tokenRevokeCmd struct {
+	ID int64 `arg:"" help:"Token id (warden token list)."`
+}
+
+type tokenListCmd struct {
+	User string `help:"Only this user's tokens."`
+}
+
+// patrolFlags tune track uploads.
+type patrolFlags struct {
+	MaxTrackBytes  int64         `name:"max-track-bytes" env:"WARDEN_MAX_TRACK_BYTES" default:"52428800" help:"Largest track file (compressed or not)."`
+	TrackMaxSpeeds string        `name:"track-max-speeds" env:"WARDEN_TRACK_MAX_SPEEDS" help:"Outlier speeds in km/h by subject kind, over the defaults patrol=15,research_permit=15,visitor=15,vehicle=150,unknown=150."`
+	JitterDwell    time.Duration `name:"jitter-dwell" env:"WARDEN_JITTER_DWELL" default:"60s" help:"A zone visit shorter than this is boundary jitter."`
+	JitterDepthM   float64       `name:"jitter-depth-m" env:"WARDEN_JITTER_DEPTH_M" default:"15" help:"A zone visit never deeper inside than this (metres) is boundary jitter."`
+}
+
+type uploadCmd struct {
+	URL         string   `name:"url" env:"WARDEN_URL" default:"http://127.0.0.1:8080" help:"The service to upload to."`
+	Token       string   `env:"WARDEN_TOKEN" help:"Bearer token (default: the admin token in DATA_DIR/admin-token)."`
+	Reserve     string   `help:"Reserve code (default: found from the track)."`
+	Subject     string   `help:"Who or what moved: a ranger id, a team, a vehicle plate, a collar id."`
+	SubjectKind string   `name:"subject-kind" default:"unknown" enum:"patrol,research_permit,visitor,vehicle,unknown" help:"patrol, research_permit, visitor, vehicle or unknown."`
+	Permit      int64    `help:"Id of the permit the subject moved under."`
+	Timezone    string   `help:"IANA zone of times written without one (e.g. Asia/Shanghai); times marked Z are checked for being local times."`
+	Coords      string   `default:"wgs84" enum:"wgs84,gcj02" help:"Datum of the file: wgs84, or gcj02 (converted)."`
+	MaxSpeedKmh float64  `name:"max-speed-kmh" help:"Outlier speed for these files (default by subject kind)."`
+	Files       []string `arg:"" type:"existingfile" help:"GPX, KML, KMZ, TCX, GeoJSON or CSV files (or gzip of them)."`
 }
 
 type migrateCmd struct{}
@@ -125,7 +270,27 @@ func run(ctx context.Context, command string, c *cli, log *slog.Logger) error {
 		cfg.MaxBodyBytes, cfg.MaxGeometryBytes = s.MaxBodyBytes, s.MaxGeometryBytes
 		cfg.MaxFootprintVertices = s.MaxFootprintVertices
 		cfg.Web = web.Config{Dir: s.WebDir, BasemapURL: s.BasemapURL, BasemapAttribution: s.BasemapAttribution}
+		speeds, err := patrol.ParseMaxSpeeds(s.TrackMaxSpeeds)
+		if err != nil {
+			return err
+		}
+		cfg.Patrol = patrol.Options{MaxBytes: s.MaxTrackBytes, MaxSpeedsKmh: speeds, JitterDwell: s.JitterDwell, JitterDepthM: s.JitterDepthM}
+		if cfg.Auth, err = authConfig(s.securityFlags); err != nil {
+			return err
+		}
+		cfg.Cases = cases.Options{MaxFileBytes: s.MaxEvidenceBytes, DefaultTimezone: s.CaseTimezone}
+		cfg.Notify = cases.NotifyOptions{Webhooks: s.Webhooks, Secret: s.WebhookSecret, Every: s.CaseJobEvery}
 		return app.Serve(ctx, cfg, log)
+	case "upload <files>":
+		u := c.Upload
+		token, err := app.TokenFrom(u.Token, c.DataDir)
+		if err != nil {
+			return err
+		}
+		return app.Upload(ctx, u.Files, app.UploadOptions{
+			URL: u.URL, Token: token, Reserve: u.Reserve, Subject: u.Subject, SubjectKind: u.SubjectKind, Permit: u.Permit,
+			Timezone: u.Timezone, Coords: u.Coords, MaxSpeedKmh: u.MaxSpeedKmh, Progress: os.Stderr,
+		}, os.Stdout)
 	}
 	env, err := app.Open(ctx, cfg, log)
 	if err != nil {
@@ -174,6 +339,32 @@ func run(ctx context.Context, command string, c *cli, log *slog.Logger) error {
 		}
 		app.PrintScreening(os.Stdout, sc)
 		return nil
+	case "user create <name>":
+		o, err := c.User.Create.options()
+		if err != nil {
+			return err
+		}
+		return app.CreateUser(ctx, env, c.User.Create.Name, o, os.Stdout)
+	case "user set <name>":
+		u := c.User.Set
+		o, err := u.options()
+		if err != nil {
+			return err
+		}
+		o.AllReserves, o.Disable, o.Enable = u.AllReserves, u.Disable, u.Enable
+		return app.SetUser(ctx, env, u.Name, o, os.Stdout)
+	case "user list":
+		return app.ListUsers(ctx, env, os.Stdout)
+	case "token create":
+		t := c.Token.Create
+		return app.CreateToken(ctx, env, t.User, t.Name, t.Expires, os.Stdout)
+	case "token revoke <id>":
+		return app.RevokeToken(ctx, env, c.Token.Revoke.ID, os.Stdout)
+	case "token list":
+		return app.ListTokens(ctx, env, c.Token.List.User, os.Stdout)
+	case "report <kind>":
+		r := c.Report
+		return app.Report(ctx, env, r.Kind, r.Date, r.Week, r.Reserve, r.Format, os.Stdout)
 	case "import sample":
 		loaded, err := app.LoadSamples(ctx, env)
 		if err != nil {

@@ -173,6 +173,9 @@ func (s *Server) putZonesShapefile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := geoio.CheckFeatureLimits(shp.Features, maxZoneFeatures, maxZoneVertices); err != nil {
+		return err
+	}
 	if shp.FromPRJ && given != 0 && given != shp.CRS {
 		return problem.BadRequest("crs-mismatch", fmt.Sprintf("crs=%s disagrees with the shapefile's .prj, which says %s: leave crs out (it is only for shapefiles without a .prj)", given, shp.CRS))
 	}

@@ -52,6 +52,9 @@ func (s *Server) locateMany(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if len(pts) > maxLocatePoints {
+		return problem.TooLarge(fmt.Sprintf("the batch has %d points, more than the limit of %d", len(pts), maxLocatePoints))
+	}
 	ls, err := s.zones.Locate(c.Request().Context(), pts, distance)
 	if err != nil {
 		return err

@@ -56,6 +56,9 @@ func (s *Server) createMarkers(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := geoio.CheckFeatureLimits(feats, maxMarkerFeatures, 0); err != nil {
+		return err
+	}
 	ins, err := markers.FromFeatures(feats)
 	if err != nil {
 		return err

@@ -28,10 +28,17 @@ func (s *Server) ogcRoutes(e *echo.Echo) {
 	e.GET("/ogc/collections/:collectionId/items/:featureId", o.item)
 }
 
-// ogcViewer is who asks. Until accounts and roles exist (issue 7) everyone
-// is anonymous and sees the public collections; this is where the request's
-// session gives its roles, which the registry then checks for every route.
-func ogcViewer(echo.Context) ogc.Viewer { return ogc.Viewer{} }
+// ogcViewer is who asks: the roles of the request's principal (an admin has
+// every role; anonymous visitors none, so they see the public collections),
+// which the registry checks for every route, and the principal's name and
+// reserves, to which it narrows the rows of the collections that are not
+// public (tracks, observations).
+func ogcViewer(c echo.Context) ogc.Viewer {
+	if p := principalOf(c); p != nil {
+		return ogc.Viewer{Roles: p.RoleNames(), Name: p.Name, AllReserves: p.AllReserves, Reserves: p.Reserves}
+	}
+	return ogc.Viewer{}
+}
 
 func ogcBase(c echo.Context) ogc.Base {
 	return ogc.Base{Root: c.Scheme() + "://" + c.Request().Host + "/ogc", Query: c.QueryParams()}

@@ -10,7 +10,6 @@ import (
 	"math"
 	"mime/multipart"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -72,14 +71,14 @@ func TestScreeningsAPI(t *testing.T) {
 	if r.get("footprint", "geometry", "type") != "Polygon" || r.get("footprint", "area_ha").(float64) < 99 {
 		t.Errorf("footprint: %v", r.get("footprint"))
 	}
-	g := e.do("GET", fmt.Sprintf("/api/v1/screenings/%d", id), nil, false).expect(200)
+	g := e.do("GET", fmt.Sprintf("/api/v1/screenings/%d", id), nil, true).expect(200)
 	if g.get("verdict") != "prohibited" || g.get("project", "name") != "测试项目 test project" || g.get("report") != fmt.Sprintf("/api/v1/screenings/%d/report", id) {
 		t.Errorf("GET: %.800s", g.Raw)
 	}
-	e.do("GET", "/api/v1/screenings/999999", nil, false).problem(404, "screening")
-	e.do("GET", "/api/v1/screenings/abc", nil, false).problem(404, "screening")
+	e.do("GET", "/api/v1/screenings/999999", nil, true).problem(404, "screening")
+	e.do("GET", "/api/v1/screenings/abc", nil, true).problem(404, "screening")
 
-	rep := e.do("GET", fmt.Sprintf("/api/v1/screenings/%d/report", id), nil, false).expect(200)
+	rep := e.do("GET", fmt.Sprintf("/api/v1/screenings/%d/report", id), nil, true).expect(200)
 	html := string(rep.Raw)
 	for _, want := range []string{"<svg", "PROHIBITED", "禁止", "@media print", "第二十六条", "unapproved construction", "西藏羌塘国家级自然保护区", "illustrative"} {
 		if !strings.Contains(html, want) {
@@ -107,7 +106,7 @@ func TestScreeningsAPI(t *testing.T) {
 		"from=2999-01-01T00:00:00Z": 0,
 		"limit=1&offset=1":          4,
 	} {
-		l := e.do("GET", "/api/v1/screenings?"+q, nil, false).expect(200)
+		l := e.do("GET", "/api/v1/screenings?"+q, nil, true).expect(200)
 		if n := int(l.get("total").(float64)); n != want {
 			t.Errorf("?%s: total %d, want %d", q, n, want)
 		}
@@ -116,7 +115,7 @@ func TestScreeningsAPI(t *testing.T) {
 		}
 	}
 	for _, q := range []string{"verdict=bad", "status=planned", "from=yesterday", "limit=0x", "limit=9999"} {
-		e.do("GET", "/api/v1/screenings?"+q, nil, false).problem(400)
+		e.do("GET", "/api/v1/screenings?"+q, nil, true).problem(400)
 	}
 
 	rules := e.do("GET", "/api/v1/rules", nil, false).expect(200)
@@ -181,7 +180,7 @@ func TestScreeningsRefused(t *testing.T) {
 		e.doType("POST", "/api/v1/screenings", ct, b).problem(c.status, c.fragment)
 	}
 
-	if n := int(e.do("GET", "/api/v1/screenings", nil, false).expect(200).get("total").(float64)); n != 0 {
+	if n := int(e.do("GET", "/api/v1/screenings", nil, true).expect(200).get("total").(float64)); n != 0 {
 		t.Fatalf("%d screenings stored by refused requests", n)
 	}
 }
@@ -407,7 +406,7 @@ func TestScreeningsCorpus(t *testing.T) {
 	if counts[201] < 80 {
 		t.Errorf("only %d of %d corpus files screened", counts[201], len(files))
 	}
-	stored := int(e.do("GET", "/api/v1/screenings", nil, false).expect(200).get("total").(float64))
+	stored := int(e.do("GET", "/api/v1/screenings", nil, true).expect(200).get("total").(float64))
 	if stored != counts[201] {
 		t.Errorf("%d screenings stored, %d answered 201", stored, counts[201])
 	}
@@ -434,7 +433,13 @@ func TestScreeningReportPDF(t *testing.T) {
 	pdf := filepath.Join(dir, "report.pdf")
 	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
 	defer cancel()
-	u, _ := url.JoinPath(e.srv.URL, fmt.Sprintf("/api/v1/screenings/%d/report", id))
+	// Screenings are not public: the report is fetched with the token and
+	// printed from a file (it is one self-contained page).
+	page := filepath.Join(dir, "report.html")
+	if err := os.WriteFile(page, e.do("GET", fmt.Sprintf("/api/v1/screenings/%d/report", id), nil, true).expect(200).Raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	u := "file://" + page
 	cmd := exec.CommandContext(ctx, chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
 		"--disable-component-update", "--disable-sync", "--no-first-run", "--no-pdf-header-footer",
 		"--user-data-dir="+filepath.Join(dir, "profile"), "--print-to-pdf="+pdf, u)

@@ -5,7 +5,6 @@ package api
 
 import (
 	"bytes"
-	"crypto/subtle"
 	_ "embed"
 	"encoding/json"
 	"errors"
@@ -24,8 +23,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"warden/internal/cases"
 	"warden/internal/db"
 	"warden/internal/markers"
+	"warden/internal/patrol"
 	"warden/internal/problem"
 	"warden/internal/screening"
 	"warden/internal/tiles"
@@ -35,7 +36,8 @@ import (
 
 // Config is what the API needs from the service configuration.
 type Config struct {
-	// AdminToken authorises writes (Authorization: Bearer <token>).
+	// AdminToken is the bootstrap admin credential (Authorization: Bearer
+	// <token>): it has every right, beside the users' own tokens.
 	AdminToken string
 	// Version is reported by /healthz.
 	Version string
@@ -48,6 +50,12 @@ type Config struct {
 	Web web.Config
 	// MaxFootprintVertices caps a screening footprint (default 200,000).
 	MaxFootprintVertices int
+	// Patrol tunes track uploads: size limit, outlier speeds, jitter margins.
+	Patrol patrol.Options
+	// Cases tunes violation cases: evidence file size, default time zone.
+	Cases cases.Options
+	// Auth says what is public, CORS, rate limits and sessions.
+	Auth AuthConfig
 }
 
 // Server is the HTTP interface.
@@ -63,6 +71,13 @@ type Server struct {
 
 	// screenings runs and keeps project-site screenings.
 	screenings *screening.Store
+	// tracks reads, analyses and keeps patrol tracks and permits.
+	tracks *patrol.Store
+	// cases keeps violation cases, areas, grid cells and reports.
+	cases *cases.Store
+
+	// accounts: users, sessions, the access rules and the rate limiters.
+	accounts
 }
 
 // New builds the server and its routes.
@@ -76,6 +91,8 @@ func New(cfg Config, pool *pgxpool.Pool, log *slog.Logger) *Server {
 	s := &Server{cfg: cfg, pool: pool, zones: zoning.NewStore(pool), markers: markers.NewStore(pool), log: log}
 	s.tiles, s.site = tiles.NewStore(pool), web.New(cfg.Web)
 	s.screenings = screening.NewStore(pool, screening.Options{MaxVertices: cfg.MaxFootprintVertices})
+	s.tracks = patrol.NewStore(pool, cfg.Patrol)
+	s.cases = cases.NewStore(pool, cfg.Cases)
 	if err := s.site.Built(); err != nil {
 		log.Warn("web pages unavailable", "reason", err.Error())
 	}
@@ -95,6 +112,7 @@ func New(cfg Config, pool *pgxpool.Pool, log *slog.Logger) *Server {
 	e.Use(metrics(reg))
 	s.e = e
 	s.routes(reg)
+	s.setupAuth()
 	return s
 }
 
@@ -109,6 +127,7 @@ func (s *Server) routes(reg *prometheus.Registry) {
 	e.GET("/", s.mapPage)
 	e.GET("/markers", s.markersPage)
 	e.GET("/screening", s.screeningPage)
+	e.GET("/tracks", s.tracksPage)
 	e.GET("/assets/*", s.asset)
 	e.GET("/config.json", s.pageConfig)
 	e.GET("/tiles", s.listTileLayers)
@@ -121,7 +140,7 @@ func (s *Server) routes(reg *prometheus.Registry) {
 
 	v1 := e.Group("/api/v1")
 	v1.GET("/openapi.json", s.openapi)
-	write := s.requireAdmin
+	write := s.audited
 
 	v1.GET("/reserves", s.listReserves)
 	v1.POST("/reserves", s.createReserve, write)
@@ -141,23 +160,9 @@ func (s *Server) routes(reg *prometheus.Registry) {
 	v1.GET("/screenings", s.listScreenings)
 	v1.GET("/screenings/:id", s.getScreening)
 	v1.GET("/screenings/:id/report", s.screeningReport)
-}
-
-// requireAdmin lets a request through only with the admin bearer token.
-func (s *Server) requireAdmin(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		h := c.Request().Header.Get(echo.HeaderAuthorization)
-		tok, ok := strings.CutPrefix(h, "Bearer ")
-		if !ok || tok == "" {
-			return &problem.Error{Status: http.StatusUnauthorized, Type: "unauthorized", Title: "Unauthorized",
-				Detail: "this request changes data: send Authorization: Bearer <token>"}
-		}
-		if s.cfg.AdminToken == "" || subtle.ConstantTimeCompare([]byte(tok), []byte(s.cfg.AdminToken)) != 1 {
-			return &problem.Error{Status: http.StatusUnauthorized, Type: "invalid-token", Title: "Unauthorized",
-				Detail: "the bearer token is not valid"}
-		}
-		return next(c)
-	}
+	s.patrolRoutes(v1, write)
+	s.caseRoutes(v1, write)
+	s.authRoutes(v1, write)
 }
 
 func metrics(reg *prometheus.Registry) echo.MiddlewareFunc {

@@ -59,7 +59,8 @@ func TestTileRoutes(t *testing.T) {
 	} {
 		e.do("GET", path, nil, false).problem(http.StatusBadRequest, fault)
 	}
-	e.do("GET", "/tiles/tracks/4/11/6.mvt", nil, false).problem(http.StatusNotFound, `no tile layer "tracks"`)
+	e.do("GET", "/tiles/nope/4/11/6.mvt", nil, false).problem(http.StatusNotFound, `no tile layer "nope"`)
+	e.do("GET", "/tiles/tracks/6/46/25.mvt", nil, false).problem(http.StatusUnauthorized, "tile layer tracks is not public")
 	e.do("GET", "/tiles/zones/4/11/6.png", nil, false).problem(http.StatusNotFound)
 	e.do("GET", "/tiles/zones/4/11/6", nil, false).problem(http.StatusNotFound)
 }
@@ -94,7 +95,8 @@ func TestTileJSON(t *testing.T) {
 	if f, _ := e.do("GET", "/tiles/zones.json", nil, false).get("vector_layers", 0, "fields").(map[string]any); f["kind"] == nil || f["reserve"] == nil || f["version"] == nil {
 		t.Errorf("zones fields %v", f)
 	}
-	e.do("GET", "/tiles/cases.json", nil, false).problem(http.StatusNotFound, "zones, reserves, markers")
+	e.do("GET", "/tiles/nope.json", nil, false).problem(http.StatusNotFound, "zones, reserves, markers, tracks, observations")
+	e.do("GET", "/tiles/tracks.json", nil, false).problem(http.StatusUnauthorized, "tile layer tracks is not public")
 
 	empty := newEnv(t, false)
 	if tj := empty.do("GET", "/tiles/zones.json", nil, false).expect(http.StatusOK); strings.Contains(string(tj.Raw), "bounds") {

@@ -35,6 +35,11 @@ func (s *Server) markersPage(c echo.Context) error { return s.sendFile(c, "marke
 // 503 if the pages were not built.
 func (s *Server) screeningPage(c echo.Context) error { return s.sendFile(c, "screening.html") }
 
+// GET /tracks: the patrol tracks page (upload a track by drag and drop, see it on the
+// map with its zone visits and findings; the recent tracks). The page is public; the
+// track routes behind it need rights. 503 if the pages were not built.
+func (s *Server) tracksPage(c echo.Context) error { return s.sendFile(c, "tracks.html") }
+
 // GET /assets/*: the pages' scripts and styles. The query string is ignored
 // (MapLibre fetches its worker as maplibre-gl-worker.mjs?v=...).
 func (s *Server) asset(c echo.Context) error { return s.sendFile(c, "assets/"+c.Param("*")) }

@@ -92,6 +92,9 @@ func (s *Server) putZones(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := geoio.CheckFeatureLimits(feats, maxZoneFeatures, maxZoneVertices); err != nil {
+		return err
+	}
 	v, err := s.zones.PutZones(c.Request().Context(), c.Param("code"), feats, zoning.VersionInput{
 		ApprovedOn: c.QueryParam("approved_on"), Approval: c.QueryParam("approval"), Note: c.QueryParam("note"), CRS: crs,
 	})

@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,8 +19,10 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"warden/internal/api"
+	"warden/internal/cases"
 	"warden/internal/db"
 	"warden/internal/markers"
+	"warden/internal/patrol"
 	"warden/internal/pgcluster"
 	"warden/internal/sample"
 	"warden/internal/web"
@@ -41,8 +42,13 @@ type Config struct {
 	PGBin string
 	// Addr is the listen address.
 	Addr string
-	// AdminToken authorises writes; empty means: read or create DataDir/admin-token.
+	// AdminToken is the bootstrap admin credential (every right, beside the
+	// users' own tokens); empty means: read or create DataDir/admin-token.
 	AdminToken string
+	// Auth says what is public, CORS, rate limits, sessions and trusted proxies.
+	Auth api.AuthConfig
+	// Timeouts bound how long a client may hold a connection.
+	Timeouts HTTPTimeouts
 	// StatementTimeout bounds every SQL statement.
 	StatementTimeout time.Duration
 	// MaxBodyBytes and MaxGeometryBytes cap request bodies.
@@ -52,6 +58,12 @@ type Config struct {
 	// Web configures the browser pages: a directory to serve them from in
 	// development, the optional base map.
 	Web web.Config
+	// Patrol tunes track uploads: size limit, outlier speeds, jitter margins.
+	Patrol patrol.Options
+	// Cases tunes violation cases; Notify the background job (overdue
+	// marking, webhooks).
+	Cases  cases.Options
+	Notify cases.NotifyOptions
 	// Migrate applies pending migrations at start; Sample loads the sample
 	// reserves into an empty database.
 	Migrate, Sample bool
@@ -64,6 +76,7 @@ type Env struct {
 	Pool    *pgxpool.Pool
 	Zones   *zoning.Store
 	Markers *markers.Store
+	Cases   *cases.Store
 	cluster *pgcluster.Cluster
 }
 
@@ -93,6 +106,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Env, error) {
 	env.Pool = pool
 	env.Zones = zoning.NewStore(pool)
 	env.Markers = markers.NewStore(pool)
+	env.Cases = cases.NewStore(pool, cfg.Cases)
 	return env, nil
 }
 
@@ -139,7 +153,7 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		return err
 	}
 	if cfg.Sample {
-		loaded, err := sample.LoadIfEmpty(ctx, env.Zones, env.Markers)
+		loaded, err := sample.LoadIfEmpty(ctx, env.Zones, env.Markers, env.Cases.LoadSample)
 		if err != nil {
 			return err
 		}
@@ -151,19 +165,21 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{
-		Addr: cfg.Addr,
-		Handler: api.New(api.Config{
-			AdminToken: token, Version: cfg.Version,
-			MaxBodyBytes: cfg.MaxBodyBytes, MaxGeometryBytes: cfg.MaxGeometryBytes,
-			MaxFootprintVertices: cfg.MaxFootprintVertices,
-			Web:                  cfg.Web,
-		}, env.Pool, log).Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       5 * time.Minute,
-		WriteTimeout:      5 * time.Minute,
-		IdleTimeout:       2 * time.Minute,
-	}
+	srv := NewHTTPServer(cfg.Addr, api.New(api.Config{
+		AdminToken: token, Version: cfg.Version,
+		MaxBodyBytes: cfg.MaxBodyBytes, MaxGeometryBytes: cfg.MaxGeometryBytes,
+		MaxFootprintVertices: cfg.MaxFootprintVertices,
+		Web:                  cfg.Web,
+		Patrol:               cfg.Patrol,
+		Cases:                cfg.Cases,
+		Auth:                 cfg.Auth,
+	}, env.Pool, log).Handler(), cfg.Timeouts)
+	// marks overdue cases and delivers webhook notifications until ctx ends
+	go func() {
+		if err := env.Cases.Run(ctx, cfg.Notify, log); err != nil {
+			log.Error("cases: background job stopped", "err", err)
+		}
+	}()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err

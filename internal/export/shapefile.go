@@ -252,6 +252,12 @@ func readEntry(f *zip.File, limit int64) ([]byte, error) {
 	if int64(len(b)) > limit {
 		return nil, tooLarge
 	}
+	// A compression bomb: judged once the entry has expanded past 1 MiB, as
+	// the track and footprint decoders judge gzip and KMZ.
+	if len(b) > 1<<20 && float64(len(b)) > geoio.DefaultMaxCompressionRatio*float64(max(f.CompressedSize64, 1)) {
+		return nil, problem.TooLarge(fmt.Sprintf("the zip entry %s expands more than %d times (%d bytes from %d compressed): refused as a compression bomb",
+			f.Name, geoio.DefaultMaxCompressionRatio, len(b), f.CompressedSize64))
+	}
 	return b, nil
 }
 

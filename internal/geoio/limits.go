@@ -9,9 +9,13 @@ import (
 
 // Defaults for TrackOptions and FootprintOptions.
 const (
-	DefaultTrackMaxBytes       = 50 << 20
-	DefaultMaxPoints           = 2_000_000
-	DefaultMaxXMLDepth         = 64
+	DefaultTrackMaxBytes = 50 << 20
+	DefaultMaxPoints     = 2_000_000
+	DefaultMaxXMLDepth   = 64
+	// DefaultMaxXMLElements bounds the elements of one XML file (GPX, KML,
+	// TCX): a full track of DefaultMaxPoints fixes with elevation and time
+	// has about three per fix.
+	DefaultMaxXMLElements      = 8_000_000
 	DefaultMaxCompressionRatio = 100
 	DefaultFootprintMaxBytes   = 64 << 20
 	DefaultMaxVertices         = 200_000

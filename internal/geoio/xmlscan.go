@@ -29,7 +29,9 @@ type xmlScanner struct {
 	lines    *lineTracker // the bytes the decoder reads, for columns in characters
 	stack    []xml.Name
 	maxDepth int
-	buf      []byte // text's buffer, reused
+	// elements counts the start tags; more than maxElements is a 413.
+	elements, maxElements int
+	buf                   []byte // text's buffer, reused
 }
 
 // newXMLScanner prepares to read XML from br, which must not have been read
@@ -49,7 +51,7 @@ func newXMLScanner(br *bufio.Reader, maxDepth int) *xmlScanner {
 	lines := &lineTracker{r: r}
 	d := xml.NewDecoder(bufio.NewReaderSize(lines, 64<<10))
 	d.CharsetReader = cs.reader
-	return &xmlScanner{d: d, charset: cs, lines: lines, maxDepth: maxDepth}
+	return &xmlScanner{d: d, charset: cs, lines: lines, maxDepth: maxDepth, maxElements: DefaultMaxXMLElements}
 }
 
 // next returns the next start element, end element or character data,
@@ -75,6 +77,9 @@ func (x *xmlScanner) next() (xml.Token, error) {
 				return nil, problem.Invalid("xml-too-deep",
 					fmt.Sprintf("elements are nested more than %d deep", x.maxDepth),
 					problem.Detail{Line: line, Column: col, Reason: fmt.Sprintf("<%s> is nested more than %d elements deep", qname(t.Name), x.maxDepth)})
+			}
+			if x.elements++; x.elements > x.maxElements {
+				return nil, problem.TooLarge(fmt.Sprintf("the XML has more than %d elements, the limit", x.maxElements))
 			}
 			x.stack = append(x.stack, t.Name)
 			return tok, nil

@@ -5,8 +5,8 @@
 // A collection is data, not code: a Collection names its SQL source, its
 // feature id, geometry, time and properties, and who may read it. The
 // queries are built from those fragments (all from code) with every request
-// value bound as $n. To add a collection (tracks, cases, grid cells), write
-// its Collection value and add it to the registry given to New.
+// value bound as $n. To add a collection (cases, grid cells), write its
+// Collection value and add it to the registry given to New.
 package ogc
 
 import (
@@ -26,6 +26,14 @@ type Collection struct {
 	// Roles may read the collection; empty means everyone. Viewer.Roles are
 	// matched against it.
 	Roles []string
+	// OwnRoles may read only their own rows of a collection with Roles: those
+	// whose Subject is the viewer's name.
+	OwnRoles []string
+	// Reserve and Subject are SQL expressions of a row's reserve code (NULL
+	// for a row of no reserve) and subject, in a collection with Roles: a
+	// viewer limited to some reserves sees only their rows, an OwnRoles
+	// viewer only their own. Empty: the collection has none.
+	Reserve, Subject string
 
 	// From is the SQL FROM clause (tables and joins, from code only); Where,
 	// if not empty, is a condition every row meets (e.g. the current zoning).
@@ -44,6 +52,20 @@ type Collection struct {
 	Time *Time
 	// Properties are the feature properties, in order.
 	Properties []Property
+
+	// scope narrows the rows to one viewer's, on the copies of a collection
+	// with Roles that the Registry hands out.
+	scope *rowScope
+}
+
+// rowScope is what one viewer may see of a collection with Roles.
+type rowScope struct {
+	// limited: only the rows whose Reserve is one of reserves.
+	limited  bool
+	reserves []string
+	// own: only the rows whose Subject is subject.
+	own     bool
+	subject string
 }
 
 // Time gives each feature's time as SQL expressions of type timestamptz: Start,
@@ -76,26 +98,49 @@ type Property struct {
 }
 
 // Viewer is who asks. The zero Viewer is anonymous and sees the public
-// collections only.
-//
-// Issue 7 (accounts and roles) fills Roles from the request's session in
-// internal/api (ogcViewer) — that is the one place where role checks are
-// added; the registry already hides and refuses collections by Roles.
+// collections only. internal/api (ogcViewer) fills it from the request's
+// principal; the registry hides and refuses collections by Roles and
+// narrows the rows of the others to the viewer's reserves and subject.
 type Viewer struct {
 	Roles []string
+	// Name is the principal's name (matched with Collection.Subject).
+	Name string
+	// AllReserves is false for a viewer limited to Reserves (codes).
+	AllReserves bool
+	Reserves    []string
 }
 
-// may reports whether v may read c.
-func (v Viewer) may(c *Collection) bool {
-	if len(c.Roles) == 0 {
-		return true
-	}
+// hasRole reports whether v has one of roles.
+func (v Viewer) hasRole(roles []string) bool {
 	for _, r := range v.Roles {
-		if slices.Contains(c.Roles, r) {
+		if slices.Contains(roles, r) {
 			return true
 		}
 	}
 	return false
+}
+
+// may reports whether v may read c (all of it, or their own rows).
+func (v Viewer) may(c *Collection) bool {
+	return len(c.Roles) == 0 || v.hasRole(c.Roles) || (c.Subject != "" && v.hasRole(c.OwnRoles))
+}
+
+// scoped is c as v may read it: a public collection as it is, another
+// narrowed to v's reserves and, for an OwnRoles viewer, v's own rows.
+func (v Viewer) scoped(c *Collection) *Collection {
+	if len(c.Roles) == 0 {
+		return c
+	}
+	sc := &rowScope{}
+	if c.Reserve != "" && !v.AllReserves {
+		sc.limited, sc.reserves = true, append([]string{}, v.Reserves...)
+	}
+	if !v.hasRole(c.Roles) {
+		sc.own, sc.subject = true, v.Name
+	}
+	cp := *c
+	cp.scope = sc
+	return &cp
 }
 
 // Registry is the set of collections, in listing order.
@@ -115,38 +160,39 @@ func NewRegistry(cs ...*Collection) *Registry {
 	return &Registry{list: cs}
 }
 
-// Visible lists the collections v may read.
+// Visible lists the collections v may read, each narrowed to v's rows.
 func (r *Registry) Visible(v Viewer) []*Collection {
 	var out []*Collection
 	for _, c := range r.list {
 		if v.may(c) {
-			out = append(out, c)
+			out = append(out, v.scoped(c))
 		}
 	}
 	return out
 }
 
-// Get returns the collection id if v may read it. A collection v may not read
-// is answered like one that does not exist, so its existence is not revealed.
+// Get returns the collection id, narrowed to v's rows, if v may read it. A
+// collection v may not read is answered like one that does not exist, so its
+// existence is not revealed.
 func (r *Registry) Get(id string, v Viewer) (*Collection, error) {
 	for _, c := range r.list {
 		if c.ID == id && v.may(c) {
-			return c, nil
+			return v.scoped(c), nil
 		}
 	}
 	return nil, problem.NotFound("collection", id)
 }
 
 // Default is Warden's registry: reserves, zones (current zoning) and markers,
-// all public.
+// all public; patrol tracks and their observations, for the roles that may
+// read tracks.
 //
-// Still to come as their issues land: tracks (patrol tracks, MultiLineString,
-// time = start/end of the patrol, roles: ranger, supervisor), cases
-// (enforcement cases, Point, time = opened/closed, roles: officer,
-// supervisor) and grid cells (grid supervision cells, MultiPolygon, roles:
-// supervisor). Each is one more Collection value here.
+// Still to come as their issues land: cases (enforcement cases, Point, time
+// = opened/closed, the roles with cases:read) and grid cells (grid
+// supervision cells, MultiPolygon, grid:read). Each is one more Collection
+// value here.
 func Default() *Registry {
-	return NewRegistry(Reserves(), Zones(), Markers())
+	return NewRegistry(Reserves(), Zones(), Markers(), Tracks(), Observations())
 }
 
 // currentZones is the FROM fragment for the current zones of a reserve r.

@@ -103,6 +103,14 @@ func where(c *Collection, q Query, args *sqlArgs) string {
 	if c.Where != "" {
 		conds = append(conds, "("+c.Where+")")
 	}
+	if sc := c.scope; sc != nil {
+		if sc.limited {
+			conds = append(conds, `(`+c.Reserve+`) = ANY(`+args.bind(sc.reserves)+`::text[])`)
+		}
+		if sc.own {
+			conds = append(conds, `(`+c.Subject+`) = `+args.bind(sc.subject)+`::text`)
+		}
+	}
 	if q.BBox != nil {
 		x0, y0, x1, y1 := q.BBox[0], q.BBox[1], q.BBox[2], q.BBox[3]
 		if q.BBoxCRS.Swapped() {

@@ -22,9 +22,14 @@ type reserveFile struct {
 	NoteEN string `json:"note_en"`
 }
 
+// Extra loads more sample data for a reserve once its zones and markers are
+// in, e.g. cases.Store.LoadSample (illustrative administrative units and a
+// grid of cells).
+type Extra func(ctx context.Context, reserve string) error
+
 // LoadIfEmpty loads every sample when there is no reserve yet, and reports the
 // codes loaded (none if the database already had reserves).
-func LoadIfEmpty(ctx context.Context, zs *zoning.Store, ms *markers.Store) ([]string, error) {
+func LoadIfEmpty(ctx context.Context, zs *zoning.Store, ms *markers.Store, extras ...Extra) ([]string, error) {
 	existing, err := zs.Reserves(ctx)
 	if err != nil {
 		return nil, err
@@ -41,7 +46,7 @@ func LoadIfEmpty(ctx context.Context, zs *zoning.Store, ms *markers.Store) ([]st
 		if !d.IsDir() {
 			continue
 		}
-		if err := Load(ctx, zs, ms, geodata.FS, d.Name()); err != nil {
+		if err := Load(ctx, zs, ms, geodata.FS, d.Name(), extras...); err != nil {
 			return loaded, fmt.Errorf("sample %s: %w", d.Name(), err)
 		}
 		loaded = append(loaded, d.Name())
@@ -50,8 +55,8 @@ func LoadIfEmpty(ctx context.Context, zs *zoning.Store, ms *markers.Store) ([]st
 }
 
 // Load reads one reserve folder (reserve.json, zones.geojson, markers.geojson)
-// from fsys and stores it.
-func Load(ctx context.Context, zs *zoning.Store, ms *markers.Store, fsys fs.FS, dir string) error {
+// from fsys and stores it, then runs the extras on it.
+func Load(ctx context.Context, zs *zoning.Store, ms *markers.Store, fsys fs.FS, dir string, extras ...Extra) error {
 	raw, err := fs.ReadFile(fsys, path.Join(dir, "reserve.json"))
 	if err != nil {
 		return err
@@ -84,6 +89,11 @@ func Load(ctx context.Context, zs *zoning.Store, ms *markers.Store, fsys fs.FS, 
 	}
 	if _, err := ms.Create(ctx, in.Code, ins); err != nil {
 		return fmt.Errorf("markers.geojson: %w", err)
+	}
+	for _, x := range extras {
+		if err := x(ctx, in.Code); err != nil {
+			return err
+		}
 	}
 	return nil
 }

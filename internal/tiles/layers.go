@@ -1,5 +1,7 @@
 package tiles
 
+import "strconv"
+
 // The layers served as vector tiles. Each is one SQL statement that PostGIS
 // answers with a whole tile (ST_AsMVT), with the tile's z, x and y bound as
 // $1, $2 and $3, and one that answers the layer's extent.
@@ -17,8 +19,13 @@ package tiles
 //   - rows come in a fixed order, so the same data gives the same tile bytes
 //     (and ETag).
 //
-// To add a layer (tracks, cases): write its query with these fragments, list
-// it in Layers with its fields, and give it a style in web/src/layers.js.
+// Layers that are not Public (tracks, observations, cases) also bind the reader's
+// Scope after z, x and y (scoped), so a tile holds only the rows its reader
+// may see; their Cache-Control is private.
+//
+// To add a layer (grid cells): write its query with these fragments, list it
+// in Layers with its fields, and give it a style in web/src/layers.js; a
+// non-public one also needs its read rule in internal/api/tiles.go.
 
 const (
 	// extent and buffer are the MVT tile extent and buffer, in tile units.
@@ -61,9 +68,23 @@ func asMVT(name, rows string) string {
 	return `SELECT ST_AsMVT(t, '` + name + `', ` + extent + `, 'geom', 'id') FROM (` + rows + `) t`
 }
 
-// Layers lists the tile layers, in drawing order (lowest first).
+// scoped is the condition on a non-public layer's rows that Scope.args
+// binds from parameter $n on: the row's reserve code (reserve, NULL for a
+// row of no reserve) among the reader's reserves unless they have all, and
+// the row's subject equal to the reader's when one is set.
+func scoped(n int, reserve, subject string) string {
+	p := func(i int) string { return "$" + strconv.Itoa(n+i) }
+	return `(` + p(0) + `::boolean OR ` + reserve + ` = ANY(` + p(1) + `::text[])) AND (` + p(2) + `::text = '' OR ` + subject + ` = ` + p(2) + `)`
+}
+
+// isoTime writes a timestamptz as RFC 3339 in UTC, to the second.
+func isoTime(col string) string {
+	return `to_char(` + col + ` AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`
+}
+
+// Layers lists the tile layers: the public ones, then the others.
 func Layers() []Layer {
-	return []Layer{zonesLayer, reservesLayer, markersLayer}
+	return []Layer{zonesLayer, reservesLayer, markersLayer, tracksLayer, observationsLayer, casesLayer}
 }
 
 var zonesLayer = Layer{
@@ -80,6 +101,7 @@ var zonesLayer = Layer{
 		"area_ha": "Geodesic area of the whole zone, hectares",
 	},
 	CacheControl: "public, max-age=60",
+	Public:       true,
 	sql: asMVT("zones", `
 		SELECT z.id, z.kind, r.code AS reserve, v.version, z.name, round(z.area_ha::numeric, 1)::float8 AS area_ha,
 			`+mvtGeom("z.geom")+` AS geom
@@ -111,6 +133,7 @@ var reservesLayer = Layer{
 		"illustrative": "true for sample data that is not an official zoning",
 	},
 	CacheControl: "public, max-age=60",
+	Public:       true,
 	sql: asMVT("reserves", `
 		SELECT r.id, r.code, r.name_zh, r.name_en, r.level, r.illustrative,
 			ST_AsMVTGeom(ST_Transform(ST_Simplify(ST_Union(ST_ClipByBox2D(z.geom, `+clipBox+`)), `+tolerance+`, true), 3857),
@@ -137,6 +160,7 @@ var markersLayer = Layer{
 		"reserve": "Reserve code",
 	},
 	CacheControl: "public, max-age=60",
+	Public:       true,
 	sql: asMVT("markers", `
 		SELECT m.id, m.code, m.kind, m.status, r.code AS reserve, `+pointGeom("m.geom")+` AS geom
 		FROM marker m
@@ -146,5 +170,107 @@ var markersLayer = Layer{
 	boundsSQL: `
 		SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
 		FROM (SELECT ST_Extent(geom) AS e FROM marker) s
+		WHERE e IS NOT NULL`,
+}
+
+// privateCache is the Cache-Control of non-public layers: kept by the
+// reader's browser only, and checked again (by ETag) on every use, so that a
+// new track shows at once and a withdrawn right takes effect.
+const privateCache = "private, no-cache"
+
+// The patrol tracks, one feature per track: its segments of two fixes or
+// more, without elevation and time (ST_Force2D of the LINESTRING ZM),
+// collected, cut to the tile and simplified to its resolution. The filter is
+// on track_segment's own GiST index (2-D on the ZM column).
+var tracksLayer = Layer{
+	Name:          "tracks",
+	Description:   "Patrol tracks, one feature per track (not public: as GET /api/v1/tracks).",
+	DescriptionZH: "巡护轨迹（不公开，权限同轨迹列表）",
+	MinZoom:       5,
+	MaxZoom:       16,
+	Fields: map[string]string{
+		"track":        "Track id (GET /api/v1/tracks/{id})",
+		"subject_kind": "patrol, research_permit, visitor, vehicle or unknown",
+		"reserve":      "Reserve code (none for a track outside every reserve)",
+		"started_at":   "Time of the first fix, RFC 3339 UTC (none without times)",
+	},
+	CacheControl: privateCache,
+	sql: asMVT("tracks", `
+		SELECT t.id, t.id AS track, t.subject_kind, r.code AS reserve, `+isoTime("t.started_at")+` AS started_at,
+			`+mvtGeom("ST_Force2D(ST_Collect(s.geom ORDER BY s.ordinal))")+` AS geom
+		FROM track_segment s
+		JOIN track t ON t.id = s.track_id
+		LEFT JOIN reserve r ON r.id = t.reserve_id
+		WHERE s.geom && `+filterBox+` AND ST_GeometryType(s.geom) = 'ST_LineString' AND `+scoped(4, "r.code", "t.subject")+`
+		GROUP BY t.id, r.code
+		ORDER BY t.id`),
+	boundsSQL: `
+		SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
+		FROM (SELECT ST_Extent(s.geom) AS e FROM track_segment s JOIN track t ON t.id = s.track_id LEFT JOIN reserve r ON r.id = t.reserve_id
+			WHERE ` + scoped(1, "r.code", "t.subject") + `) x
+		WHERE e IS NOT NULL`,
+}
+
+// The tracks' waypoints: what was seen where, seen by the rule of their
+// track (its reserve and subject).
+var observationsLayer = Layer{
+	Name:          "observations",
+	Description:   "Observations (waypoints) of patrol tracks: logging, grazing, construction, fire, damaged markers... (not public: as GET /api/v1/tracks).",
+	DescriptionZH: "巡护轨迹的观测点（盗伐、放牧、建设、火情、界桩损坏等；不公开）",
+	MinZoom:       6,
+	MaxZoom:       16,
+	Fields: map[string]string{
+		"track":       "Track id",
+		"category":    "What was seen: logging, grazing, construction, fire, damaged_marker, marker, mining, ..., other",
+		"activity":    "The rule-table activity it stands for, if any",
+		"zone_kind":   "Kind of the current zone it lies in, if any",
+		"observed_at": "Time, RFC 3339 UTC, if known",
+		"name":        "Waypoint name",
+	},
+	CacheControl: privateCache,
+	sql: asMVT("observations", `
+		SELECT o.id, o.track_id AS track, o.category, o.activity, o.zone_kind, `+isoTime("o.observed_at")+` AS observed_at, o.name,
+			`+pointGeom("o.geom")+` AS geom
+		FROM observation o
+		JOIN track t ON t.id = o.track_id
+		LEFT JOIN reserve r ON r.id = t.reserve_id
+		WHERE o.geom && `+filterBox+` AND `+scoped(4, "r.code", "t.subject")+`
+		ORDER BY o.id`),
+	boundsSQL: `
+		SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
+		FROM (SELECT ST_Extent(o.geom) AS e FROM observation o JOIN track t ON t.id = o.track_id LEFT JOIN reserve r ON r.id = t.reserve_id
+			WHERE ` + scoped(1, "r.code", "t.subject") + `) x
+		WHERE e IS NOT NULL`,
+}
+
+// The violation cases, one point per case (its representative point; the
+// filter is on violation_case_point, migrations/00006_case_tiles.sql), seen
+// by the rule of GET /api/v1/cases: the reader's reserves.
+var casesLayer = Layer{
+	Name:          "cases",
+	Description:   "Violation cases at their location, by status and severity (not public: as GET /api/v1/cases).",
+	DescriptionZH: "违法违规问题（案件）位置，按状态和严重程度（不公开，权限同案件列表）",
+	MinZoom:       0,
+	MaxZoom:       16,
+	Fields: map[string]string{
+		"case":      "Case id (GET /api/v1/cases/{id}; the page /cases/{id})",
+		"number":    "Case number (reserve code, year, sequence)",
+		"status":    "reported, verified, dismissed, transferred, rectifying, interviewed, special_inspection, rectified or closed",
+		"severity":  "high (criminal, or in a core zone), medium (buffer or general control zone) or low",
+		"reserve":   "Reserve code",
+		"opened_at": "When the case was registered, RFC 3339 UTC",
+	},
+	CacheControl: privateCache,
+	sql: asMVT("cases", `
+		SELECT c.id, c.id AS "case", c.number, c.status, case_severity(c.zone_kind, c.criminal) AS severity, r.code AS reserve,
+			`+isoTime("c.reported_at")+` AS opened_at, `+pointGeom("c.point")+` AS geom
+		FROM violation_case c
+		JOIN reserve r ON r.id = c.reserve_id
+		WHERE c.point && `+filterBox+` AND `+scoped(4, "r.code", "''")+`
+		ORDER BY c.id`),
+	boundsSQL: `
+		SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
+		FROM (SELECT ST_Extent(c.point) AS e FROM violation_case c JOIN reserve r ON r.id = c.reserve_id
+			WHERE ` + scoped(1, "r.code", "''") + `) x
 		WHERE e IS NOT NULL`,
 }

@@ -33,9 +33,37 @@ type Layer struct {
 	Fields map[string]string
 	// CacheControl is sent with the layer's tiles.
 	CacheControl string
+	// Public layers (zones, reserves, markers) are for anyone who may read
+	// tiles. The others (tracks, observations) are for those whom the read
+	// rule of their rows admits (internal/api/tiles.go), and their tiles and
+	// extent are cut to that reader's Scope.
+	Public bool
 
-	sql       string // the tile: $1 z, $2 x, $3 y; one bytea
-	boundsSQL string // the extent: four float8, or no row when empty
+	sql       string // the tile: $1 z, $2 x, $3 y (then the Scope, $4-$6, unless Public); one bytea
+	boundsSQL string // the extent: four float8, or no row when empty (the Scope as $1-$3 unless Public)
+}
+
+// Scope is the part of a non-public layer one reader may see.
+type Scope struct {
+	// AllReserves shows rows of every reserve and of none; otherwise only
+	// those of Reserves (codes).
+	AllReserves bool
+	Reserves    []string
+	// Subject, if not empty, shows only the rows whose subject it is (a
+	// ranger who may read their own tracks).
+	Subject string
+}
+
+// args are the bound values of the scope, after those of the statement.
+func (sc Scope) args(l Layer, before ...any) []any {
+	if l.Public {
+		return before
+	}
+	rs := sc.Reserves
+	if rs == nil {
+		rs = []string{}
+	}
+	return append(before, sc.AllReserves, rs, sc.Subject)
 }
 
 // Find returns the layer called name, or a 404 problem.
@@ -92,13 +120,14 @@ type Store struct {
 // NewStore returns a Store on pool.
 func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
 
-// Tile returns the layer's tile t as MVT bytes; an empty tile is nil.
-func (s *Store) Tile(ctx context.Context, l Layer, t TileID) ([]byte, error) {
+// Tile returns the layer's tile t as MVT bytes, with the rows sc may see
+// (all of them for a public layer); an empty tile is nil.
+func (s *Store) Tile(ctx context.Context, l Layer, t TileID, sc Scope) ([]byte, error) {
 	if t.Z < l.MinZoom {
 		return nil, nil
 	}
 	var b []byte
-	if err := s.pool.QueryRow(ctx, l.sql, t.Z, t.X, t.Y).Scan(&b); err != nil {
+	if err := s.pool.QueryRow(ctx, l.sql, sc.args(l, t.Z, t.X, t.Y)...).Scan(&b); err != nil {
 		return nil, fmt.Errorf("tile %s/%d/%d/%d: %w", l.Name, t.Z, t.X, t.Y, err)
 	}
 	if len(b) == 0 {
@@ -107,11 +136,11 @@ func (s *Store) Tile(ctx context.Context, l Layer, t TileID) ([]byte, error) {
 	return b, nil
 }
 
-// Bounds returns the extent of the layer's data [minLon, minLat, maxLon,
-// maxLat], or nil when it has none.
-func (s *Store) Bounds(ctx context.Context, l Layer) ([]float64, error) {
+// Bounds returns the extent of the layer's data that sc may see [minLon,
+// minLat, maxLon, maxLat], or nil when there is none.
+func (s *Store) Bounds(ctx context.Context, l Layer, sc Scope) ([]float64, error) {
 	bb := make([]float64, 4)
-	err := s.pool.QueryRow(ctx, l.boundsSQL).Scan(&bb[0], &bb[1], &bb[2], &bb[3])
+	err := s.pool.QueryRow(ctx, l.boundsSQL, sc.args(l)...).Scan(&bb[0], &bb[1], &bb[2], &bb[3])
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil
 	}

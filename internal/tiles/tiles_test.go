@@ -3,6 +3,7 @@ package tiles_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"sort"
 	"strings"
@@ -75,7 +76,13 @@ func names(ls mvt.Layers) []string {
 
 func get(t *testing.T, s *tiles.Store, l tiles.Layer, tile maptile.Tile) []byte {
 	t.Helper()
-	b, err := s.Tile(t.Context(), l, tiles.TileID{Z: int(tile.Z), X: int(tile.X), Y: int(tile.Y)})
+	return getFor(t, s, l, tile, tiles.Scope{AllReserves: true})
+}
+
+// getFor fetches a tile as a reader of scope sc sees it.
+func getFor(t *testing.T, s *tiles.Store, l tiles.Layer, tile maptile.Tile, sc tiles.Scope) []byte {
+	t.Helper()
+	b, err := s.Tile(t.Context(), l, tiles.TileID{Z: int(tile.Z), X: int(tile.X), Y: int(tile.Y)}, sc)
 	if err != nil {
 		t.Fatalf("%s %v: %v", l.Name, tile, err)
 	}
@@ -320,11 +327,13 @@ func tilesOf(ms []markers.Marker, z maptile.Zoom) []maptile.Tile {
 }
 
 // TestEmptyTiles: tiles far from any data, and every layer of an empty
-// database, answer nil (the API sends 204).
+// database, answer nil (the API sends 204). The sample has no tracks, so
+// the non-public layers are empty there too.
 func TestEmptyTiles(t *testing.T) {
 	s, _ := withSample(t)
 	empty := tiles.NewStore(testdb.New(t))
 	pacific := maptile.At(orb.Point{-150, 0}, 5)
+	all := tiles.Scope{AllReserves: true}
 	for _, l := range tiles.Layers() {
 		if b := get(t, s, l, pacific); b != nil {
 			t.Errorf("%s %v: %d bytes, want an empty tile", l.Name, pacific, len(b))
@@ -332,11 +341,17 @@ func TestEmptyTiles(t *testing.T) {
 		if b := get(t, empty, l, qiangtangZ4); b != nil {
 			t.Errorf("%s: %d bytes from an empty database", l.Name, len(b))
 		}
-		bb, err := empty.Bounds(t.Context(), l)
+		bb, err := empty.Bounds(t.Context(), l, all)
 		if err != nil || bb != nil {
 			t.Errorf("%s: bounds of an empty database %v, %v; want nil", l.Name, bb, err)
 		}
-		bb, err = s.Bounds(t.Context(), l)
+		bb, err = s.Bounds(t.Context(), l, all)
+		if !l.Public {
+			if err != nil || bb != nil {
+				t.Errorf("%s: bounds %v, %v; want none (the sample has no tracks)", l.Name, bb, err)
+			}
+			continue
+		}
 		if err != nil || len(bb) != 4 || bb[0] > 1.2 || bb[2] < 90.7 {
 			t.Errorf("%s: bounds %v, %v; want both sample reserves", l.Name, bb, err)
 		}
@@ -375,8 +390,10 @@ func TestParseTile(t *testing.T) {
 }
 
 // TestLayersWellFormed: every layer is findable, has fields and a zoom range,
-// and an unknown one is a 404 naming the layers there are.
+// is public or cached privately, and an unknown one is a 404 naming the
+// layers there are.
 func TestLayersWellFormed(t *testing.T) {
+	public := map[string]bool{}
 	for _, l := range tiles.Layers() {
 		if got, err := tiles.Find(l.Name); err != nil || got.Name != l.Name {
 			t.Errorf("Find(%q): %v", l.Name, err)
@@ -384,16 +401,23 @@ func TestLayersWellFormed(t *testing.T) {
 		if len(l.Fields) == 0 || l.MinZoom > l.MaxZoom || l.MaxZoom > tiles.MaxZoom || l.CacheControl == "" {
 			t.Errorf("layer %s is incomplete: %+v", l.Name, l)
 		}
+		if strings.HasPrefix(l.CacheControl, "public") != l.Public {
+			t.Errorf("layer %s: public %v with Cache-Control %q", l.Name, l.Public, l.CacheControl)
+		}
+		public[l.Name] = l.Public
 		tj := l.TileJSON("http://h/tiles", nil)
 		if tj.Tiles[0] != "http://h/tiles/"+l.Name+"/{z}/{x}/{y}.mvt" || tj.VectorLayers[0].ID != l.Name {
 			t.Errorf("TileJSON of %s: %+v", l.Name, tj)
 		}
 	}
+	if want := map[string]bool{"zones": true, "reserves": true, "markers": true, "tracks": false, "observations": false, "cases": false}; !maps.Equal(public, want) {
+		t.Errorf("layers (name: public) %v, want %v", public, want)
+	}
 	_, err := tiles.Find("nope")
-	if p, ok := problem.As(err); !ok || p.Status != 404 || !strings.Contains(p.Detail, "zones, reserves, markers") {
+	if p, ok := problem.As(err); !ok || p.Status != 404 || !strings.Contains(p.Detail, "zones, reserves, markers, tracks, observations, cases") {
 		t.Errorf("Find(nope): %v", err)
 	}
-	if _, err := tiles.NewStore(nil).Tile(context.Background(), tiles.Layer{MinZoom: 5}, tiles.TileID{Z: 4}); err != nil {
+	if _, err := tiles.NewStore(nil).Tile(context.Background(), tiles.Layer{MinZoom: 5}, tiles.TileID{Z: 4}, tiles.Scope{}); err != nil {
 		t.Errorf("a tile below the layer's zoom range: %v, want empty", err)
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"warden/internal/api"
+	"warden/internal/auth"
 	"warden/internal/markers"
 	"warden/internal/sample"
 	"warden/internal/testdb"
@@ -57,6 +58,10 @@ func TestBrowser(t *testing.T) {
 	if _, err := sample.LoadIfEmpty(t.Context(), zoning.NewStore(pool), markers.NewStore(pool)); err != nil {
 		t.Fatal(err)
 	}
+	// The screening page signs in as a reviewer.
+	if _, err := auth.NewStore(pool).CreateUser(t.Context(), auth.UserInput{Name: reviewer, Roles: []auth.Role{auth.Reviewer}, Password: reviewerPassword}); err != nil {
+		t.Fatal(err)
+	}
 	var serverLog bytes.Buffer // shown when the browser tests fail
 	log := slog.New(slog.NewTextHandler(&serverLog, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	srv := httptest.NewServer(api.New(api.Config{Version: "test", AdminToken: adminToken}, pool, log).Handler())
@@ -79,11 +84,13 @@ func TestBrowser(t *testing.T) {
 		"WARDEN_URL="+srv.URL,
 		"WARDEN_URL_BASEMAP="+withBase.URL,
 		"WARDEN_BASEMAP_TILES="+tilesSrv.URL,
-		"WARDEN_ADMIN_TOKEN="+adminToken,
+		"WARDEN_USER="+reviewer,
+		"WARDEN_PASSWORD="+reviewerPassword,
 		"WARDEN_ARTIFACTS="+filepath.Join(webDir, "test-artifacts"),
 		"WARDEN_GK_REFERENCE="+refs,
 		"WARDEN_CHROMIUM="+chromium,
 		"NO_COLOR=1")
+	cmd.Env = append(cmd.Env, tracksEnv(t, pool)...)
 	out, err := cmd.CombinedOutput()
 	t.Logf("node --test (web/test):\n%s", out)
 	if err != nil {
@@ -93,7 +100,11 @@ func TestBrowser(t *testing.T) {
 	}
 }
 
-const adminToken = "browser-test-token"
+const (
+	adminToken       = "browser-test-token"
+	reviewer         = "reviewer"
+	reviewerPassword = "browser test password"
+)
 
 // rasterTiles serves every /{z}/{x}/{y}.png as a light 256×256 PNG, with the
 // CORS header that MapLibre's image requests need from another origin.

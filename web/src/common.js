@@ -30,6 +30,8 @@ export function el(tag, attrs = {}, ...children) {
     if (k === 'class') e.className = v;
     else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
     else if (k === 'dataset') Object.assign(e.dataset, v);
+    // through the CSSOM: the pages' Content-Security-Policy refuses style attributes
+    else if (k === 'style') e.style.cssText = v;
     else e.setAttribute(k, v);
   }
   for (const c of children.flat()) e.append(c instanceof Node ? c : String(c));
@@ -42,4 +44,18 @@ export function showError(err) {
   const bar = document.getElementById('error');
   bar.textContent = t('error.load') + err.message;
   bar.hidden = false;
+}
+
+// localZone is the browser's time zone (IANA name).
+export function localZone() {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+// fmtTime writes an RFC 3339 time as "YYYY-MM-DD HH:MM:SS" in the time zone
+// tz (default the browser's); no time is a dash.
+export function fmtTime(iso, tz = localZone()) {
+  if (!iso) return '—';
+  return new Intl.DateTimeFormat('sv-SE', {
+    timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false,
+  }).format(new Date(iso));
 }

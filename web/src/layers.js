@@ -1,9 +1,12 @@
 // How each tile layer of /tiles is drawn, switched, explained in the legend
 // and shown in a popup. The map adds the layers the server lists that have an
-// entry here, in this order (lowest first). To add a layer (tracks, cases):
-// add an entry with its MapLibre style layers, its switcher label, its legend
-// and its popup fields, and the labels to i18n.js.
+// entry here, in this order (lowest first). To add a layer (cases): add an
+// entry with its MapLibre style layers, its switcher label, its legend and
+// its popup fields, and the labels to i18n.js. Entries with off: true (the
+// tracks and observations, which the server lists only to users who may
+// read tracks) start switched off.
 
+import { fmtTime } from './common.js';
 import { t } from './i18n.js';
 
 // Zone fill colours by kind.
@@ -69,6 +72,18 @@ export function drawSymbol(status, size = 22) {
   return c;
 }
 
+// Track line colours by subject kind.
+export const trackColours = {
+  patrol: '#1f4fd6',
+  research_permit: '#7b3fb8',
+  visitor: '#d35400',
+  vehicle: '#37474f',
+  unknown: '#8d6e63',
+};
+
+// observationColour is the colour of observation points.
+export const observationColour = '#e67e22';
+
 const yesNo = (v) => t(v === true || v === 'true' ? 'value.yes' : 'value.no');
 
 // tileLayers: source is the name of the tile layer on the server.
@@ -114,6 +129,27 @@ export const tileLayers = [
     legend: () => [{ line: '#14532d', label: t('layers.reserves') }],
   },
   {
+    source: 'tracks',
+    label: 'layers.tracks',
+    title: 'popup.track',
+    off: true,
+    style: [
+      {
+        id: 'tracks-line',
+        type: 'line',
+        layout: { 'line-join': 'round', 'line-cap': 'round' },
+        paint: {
+          'line-color': ['match', ['get', 'subject_kind'], ...Object.entries(trackColours).flat(), trackColours.unknown],
+          'line-width': ['interpolate', ['linear'], ['zoom'], 5, 1.5, 12, 3],
+        },
+      },
+    ],
+    interactive: ['tracks-line'],
+    fields: ['track', 'subject_kind', 'reserve', 'started_at'],
+    format: { subject_kind: (v) => t('subjectKind.' + v), started_at: (v) => fmtTime(v) },
+    legend: () => Object.keys(trackColours).map((k) => ({ line: trackColours[k], label: t('subjectKind.' + k) })),
+  },
+  {
     source: 'markers',
     label: 'layers.markers',
     title: 'popup.marker',
@@ -133,5 +169,22 @@ export const tileLayers = [
     fields: ['code', 'kind', 'status', 'reserve'],
     format: { kind: (v) => t('markerKind.' + v), status: (v) => t('status.' + v) },
     legend: () => Object.keys(statusSymbols).map((s) => ({ symbol: s, label: t('status.' + s) })),
+  },
+  {
+    source: 'observations',
+    label: 'layers.observations',
+    title: 'popup.observation',
+    off: true,
+    style: [
+      {
+        id: 'observations-circle',
+        type: 'circle',
+        paint: { 'circle-radius': 5, 'circle-color': observationColour, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1.5 },
+      },
+    ],
+    interactive: ['observations-circle'],
+    fields: ['category', 'name', 'zone_kind', 'observed_at', 'track'],
+    format: { zone_kind: (v) => t('kind.' + v), observed_at: (v) => fmtTime(v) },
+    legend: () => [{ swatch: observationColour, label: t('layers.observations') }],
   },
 ];

@@ -1,5 +1,7 @@
 // The map page: zones, reserve outlines and markers from Warden's vector
-// tiles, with a layer switcher, a legend, popups, reserve search and the
+// tiles (and, switched off, patrol tracks and observations for a signed-in
+// user who may read them: the session cookie goes with the tile requests),
+// with a layer switcher, a legend, popups, reserve search and the
 // coordinates under the pointer in lon/lat and CGCS2000 Gauss-Krüger.
 
 import * as maplibregl from './maplibre-gl.mjs';
@@ -14,15 +16,15 @@ import { addTileLayers, baseStyle } from './mapbase.js';
 // layers (baseIds) if there is a base map.
 function layerSwitcher(map, added, baseIds) {
   const box = document.getElementById('layer-list');
-  const item = (id, labelKey, layerIds) => {
-    const input = el('input', { type: 'checkbox', id: 'toggle-' + id, checked: '' });
+  const item = (id, labelKey, layerIds, off = false) => {
+    const input = el('input', { type: 'checkbox', id: 'toggle-' + id, ...(off ? {} : { checked: '' }) });
     input.addEventListener('change', () => {
       for (const l of layerIds) map.setLayoutProperty(l, 'visibility', input.checked ? 'visible' : 'none');
     });
     return el('li', {}, el('label', {}, input, ' ', el('span', { dataset: { i18n: labelKey } }, t(labelKey))));
   };
   if (baseIds.length > 0) box.append(item('basemap', 'layers.basemap', baseIds));
-  for (const tl of added) box.append(item(tl.source, tl.label, tl.style.map((s) => s.id)));
+  for (const tl of added) box.append(item(tl.source, tl.label, tl.style.map((s) => s.id), tl.off));
 }
 
 // legend draws the legend of the added layers in the current language.

@@ -21,7 +21,8 @@ export function baseStyle(basemap) {
 }
 
 // addTileLayers adds a source and its style layers for every tile layer the
-// server lists and this page knows how to draw.
+// server lists (the non-public ones only to users who may read them) and
+// this page knows how to draw; layers marked off start hidden.
 export function addTileLayers(map, served) {
   const names = new Set(served.map((l) => l.name));
   const added = [];
@@ -33,7 +34,10 @@ export function addTileLayers(map, served) {
       const c = img.draw();
       map.addImage(img.id, c.getContext('2d').getImageData(0, 0, c.width, c.height), { pixelRatio: 1 });
     }
-    for (const layer of tl.style) map.addLayer({ ...layer, source: tl.source, 'source-layer': tl.source });
+    for (const layer of tl.style) {
+      const layout = { ...layer.layout, visibility: tl.off ? 'none' : 'visible' };
+      map.addLayer({ ...layer, layout, source: tl.source, 'source-layer': tl.source });
+    }
     added.push(tl);
   }
   return added;

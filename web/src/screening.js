@@ -5,11 +5,10 @@
 
 import * as maplibregl from './maplibre-gl.mjs';
 
+import { account } from './account.js';
 import { el, getJSON, showError } from './common.js';
 import { lang, setupLangSwitch, t } from './i18n.js';
 import { addTileLayers, baseStyle } from './mapbase.js';
-
-const tokenKey = 'warden.token';
 
 // footprintOf turns the drawn vertices into a GeoJSON geometry, or null.
 function footprintOf(mode, pts) {
@@ -91,12 +90,7 @@ async function main() {
   };
   fillActivities();
 
-  const token = document.getElementById('token');
-  try {
-    token.value = sessionStorage.getItem(tokenKey) || '';
-  } catch {
-    // no session storage: type the token each time
-  }
+  const session = await account();
 
   const map = new maplibregl.Map({
     container: 'map',
@@ -151,12 +145,7 @@ async function main() {
       body = JSON.stringify({ footprint: g, activity: activity.value, project });
       headers['Content-Type'] = 'application/json';
     }
-    if (token.value) headers.Authorization = 'Bearer ' + token.value.trim();
-    try {
-      sessionStorage.setItem(tokenKey, token.value.trim());
-    } catch {
-      // not kept
-    }
+    if (session.csrf) headers['X-CSRF-Token'] = session.csrf;
     const res = await fetch('/api/v1/screenings', { method: 'POST', headers, body });
     const doc = await res.json();
     if (!res.ok) {

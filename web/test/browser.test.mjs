@@ -301,6 +301,14 @@ async function clickAt(page, lonLat) {
   await page.mouse.click(box.x + p.x, box.y + p.y);
 }
 
+// login signs in on the screening page as the reviewer the Go test made.
+async function login(page) {
+  await page.fill('#login-name', process.env.WARDEN_USER);
+  await page.fill('#login-password', process.env.WARDEN_PASSWORD);
+  await page.click('#login-submit');
+  await page.waitForSelector('#whoami:not([hidden])');
+}
+
 // submit sends the screening and waits for its verdict (failing with the
 // problem the page shows, if any).
 async function submit(page) {
@@ -315,7 +323,7 @@ test('screening: a polygon drawn in the core zone is prohibited for tourism, wit
   await settle(page);
   await page.selectOption('#activity', 'tourism');
   await page.fill('#project-name', '测试营地');
-  await page.fill('#token', process.env.WARDEN_ADMIN_TOKEN);
+  await login(page);
   for (const ll of [[85.8, 34.3], [86.2, 34.3], [86.2, 34.7], [85.8, 34.7]]) await clickAt(page, ll);
   assert.equal(await page.textContent('#vertex-count'), '已画 4 个顶点');
   await submit(page);
@@ -341,12 +349,219 @@ test('screening: a polygon drawn in the core zone is prohibited for tourism, wit
 test('screening: an uploaded line far from any reserve is outside', async () => {
   const { page, errors, close } = await open('/screening');
   await page.selectOption('#activity', 'non_production_facility');
-  await page.fill('#token', process.env.WARDEN_ADMIN_TOKEN);
+  await login(page);
   const road = { type: 'Feature', properties: { name: 'road' }, geometry: { type: 'LineString', coordinates: [[100, 20], [100.1, 20.1]] } };
   await page.setInputFiles('#file', { name: 'road.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify(road)) });
   await submit(page);
   assert.equal(await page.getAttribute('#verdict', 'data-verdict'), 'outside');
   assert.equal(await page.locator('#zones-table').count(), 0);
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+// Patrol tracks: the tracks page signs in as an admin (WARDEN_TRACKS_USER),
+// uploads a generated track across Qiangtang's core/buffer boundary and a
+// corpus GPX far from any reserve by drag and drop, and the main map then
+// offers the tracks layer to the signed-in user.
+
+const metre = 1 / 111320; // degrees of latitude in a metre, near enough
+
+// coreBufferEdge finds where Qiangtang's core meets its buffer on the
+// meridian 86°E north of the core's middle (34.5°N), to 0.1 m by bisection
+// with GET /api/v1/locate, and where the buffer ends further north.
+async function coreBufferEdge(request) {
+  const lats = Array.from({ length: 400 }, (_, i) => 34.5 + 0.01 * i);
+  const res = await request.post(url + '/api/v1/locate', { data: lats.map((lat) => [86, lat]) });
+  const kinds = (await res.json()).results.map((r) => r.zone_kind || 'outside');
+  const i = kinds.findIndex((k) => k !== 'core');
+  assert.ok(kinds[0] === 'core' && i > 1 && kinds[i] === 'buffer', `zones north along 86°E: ${kinds.slice(0, i + 1)}`);
+  const j = kinds.findIndex((k, n) => n > i && k !== 'buffer');
+  const kindAt = async (lat) => (await (await request.get(`${url}/api/v1/locate?lon=86&lat=${lat}`)).json()).zone_kind;
+  let south = lats[i - 1], north = lats[i];
+  while (north - south > 1e-6) {
+    const mid = (south + north) / 2;
+    if ((await kindAt(mid)) === 'core') south = mid;
+    else north = mid;
+  }
+  return { edge: (south + north) / 2, bufferEnd: lats[j - 1] };
+}
+
+// crossingTrack is a visitor's walk along 86°E, a fix every 30 s: from the
+// buffer south 2 km into the core (a logging waypoint 1 km in) and back
+// north into the buffer, then a poke 8 m across the boundary and back
+// (boundary jitter). It returns the GPX and the fixes [lat, time].
+function crossingTrack(edge, bufferEnd, start) {
+  const lats = [];
+  let lat = edge + Math.min(0.02, (bufferEnd - edge) / 2);
+  for (; lat > edge - 2000 * metre; lat -= 60 * metre) lats.push(lat);
+  for (; lat < edge + 240 * metre; lat += 60 * metre) lats.push(lat);
+  for (let k = 0; k < 4; k++) lats.push(edge + (240 - 52.5 * (k + 1)) * metre);
+  lats.push(edge - 8 * metre, edge + 30 * metre);
+  for (let k = 1; k <= 5; k++) lats.push(edge + (30 + 60 * k) * metre);
+  const fixes = lats.map((l, i) => [l, new Date(start.getTime() + 30000 * i)]);
+  const logging = fixes.find(([l]) => l < edge - 1000 * metre);
+  const pts = fixes.map(([l, t]) => `<trkpt lat="${l.toFixed(8)}" lon="86"><ele>4900</ele><time>${t.toISOString()}</time></trkpt>`).join('\n');
+  const gpx = `<?xml version="1.0" encoding="UTF-8"?>
+<gpx version="1.1" creator="warden browser test" xmlns="http://www.topografix.com/GPX/1/1">
+<wpt lat="${logging[0].toFixed(8)}" lon="86"><time>${logging[1].toISOString()}</time><name>发现盗伐</name><type>logging</type></wpt>
+<trk><name>羌塘游客轨迹</name><trkseg>
+${pts}
+</trkseg></trk></gpx>
+`;
+  return { gpx, fixes };
+}
+
+// crossingAt is when the fixes cross latitude edge for the n-th time
+// (interpolated linearly between the fixes either side), in ms.
+function crossingAt(fixes, edge, n) {
+  let seen = 0;
+  for (let i = 1; i < fixes.length; i++) {
+    const [a, ta] = fixes[i - 1], [b, tb] = fixes[i];
+    if ((a - edge) * (b - edge) < 0 && seen++ === n) return ta.getTime() + ((a - edge) / (a - b)) * (tb - ta);
+  }
+  throw new Error(`the track crosses ${edge} fewer than ${n + 1} times`);
+}
+
+// inShanghai formats a time as the page does in the context's time zone.
+const inShanghai = (iso) => new Intl.DateTimeFormat('sv-SE', {
+  timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false,
+}).format(new Date(iso));
+
+// dropFile drops a file on the page's drop box, as a drag from the desktop does.
+async function dropFile(page, name, text) {
+  const dt = await page.evaluateHandle(([n, body]) => {
+    const d = new DataTransfer();
+    d.items.add(new File([body], n, { type: 'application/gpx+xml' }));
+    return d;
+  }, [name, text]);
+  await page.dispatchEvent('#drop', 'drop', { dataTransfer: dt });
+  await page.waitForFunction((n) => document.getElementById('file-name').textContent.startsWith(n), name);
+}
+
+// uploadTrack sends the form and waits for the track it answers.
+async function uploadTrack(page) {
+  const before = await page.evaluate(() => document.body.dataset.track || '');
+  await page.click('#upload-submit');
+  await page.waitForFunction((b) => (document.body.dataset.track && document.body.dataset.track !== b && document.querySelector('#saved')) || document.querySelector('#problem'), before, { timeout: 60000 });
+  assert.equal(await page.locator('#problem').count(), 0, await page.textContent('#result'));
+  return Number(await page.evaluate(() => document.body.dataset.track));
+}
+
+const drawn = (page, layer) => page.evaluate((l) => window.warden.map.queryRenderedFeatures({ layers: [l] }).length, layer);
+
+test('tracks: an uploaded track across the core/buffer boundary shows its zone visits, jitter and findings; a corpus GPX outside is stored and drawn; the map offers the tracks layer', async () => {
+  const { page, errors, close } = await open('/tracks', { timezoneId: 'Asia/Shanghai' });
+  assert.equal(await page.textContent('#recent-list'), '登录后可查看和上传轨迹。');
+  // Before signing in: a POST with the session cookie would need its CSRF token.
+  const { edge, bufferEnd } = await coreBufferEdge(page.request);
+  await page.fill('#login-name', process.env.WARDEN_TRACKS_USER);
+  await page.fill('#login-password', process.env.WARDEN_TRACKS_PASSWORD);
+  await page.click('#login-submit');
+  await page.waitForSelector('#whoami:not([hidden])');
+  await page.waitForSelector('#recent-list li.none');
+  assert.equal(await page.textContent('#recent-list'), '还没有轨迹');
+
+  const start = new Date('2024-07-01T02:00:00Z');
+  const { gpx, fixes } = crossingTrack(edge, bufferEnd, start);
+  await dropFile(page, 'qiangtang-visitor.gpx', gpx);
+  await page.fill('#subject', '游客张三');
+  await page.selectOption('#subject-kind', 'visitor');
+  await page.selectOption('#reserve', 'qiangtang');
+  const id = await uploadTrack(page);
+  assert.equal(await page.textContent('#saved'), `已保存为轨迹 #${id}`);
+  const api = await (await page.request.get(`${url}/api/v1/tracks/${id}`)).json();
+
+  // The visits, in order, as the API has them; the poke across the boundary is jitter.
+  const rows = page.locator('#visits-table tbody tr');
+  assert.equal(await rows.count(), api.visits.length);
+  assert.deepEqual(await rows.evaluateAll((trs) => trs.map((tr) => tr.dataset.kind)), ['buffer', 'core', 'buffer', 'core', 'buffer']);
+  assert.deepEqual(await rows.evaluateAll((trs) => trs.map((tr) => tr.dataset.jitter)), ['false', 'false', 'false', 'true', 'false']);
+  assert.equal(await rows.nth(3).getAttribute('class'), 'jitter');
+  assert.equal(await rows.nth(3).locator('.jitter-mark').textContent(), '边界抖动');
+  assert.equal(await page.locator('#visits-table .jitter-mark').count(), 1);
+  assert.equal(await rows.nth(1).locator('td.zone').textContent(), '核心区');
+  assert.equal(await page.textContent('#visits-table caption'), '2024-07-01，时间按 Asia/Shanghai 时区显示');
+  for (let i = 0; i < api.visits.length; i++) {
+    const v = api.visits[i];
+    assert.ok(inShanghai(v.entered_at).startsWith('2024-07-01 ') && inShanghai(v.exited_at).startsWith('2024-07-01 '));
+    assert.ok((await rows.nth(i).locator('td.entered').textContent()).startsWith(inShanghai(v.entered_at).slice(11)), `visit ${i} entered`);
+    assert.ok((await rows.nth(i).locator('td.exited').textContent()).startsWith(inShanghai(v.exited_at).slice(11)), `visit ${i} exited`);
+  }
+  assert.match(await rows.nth(0).locator('td.entered').textContent(), /（轨迹起于区内）$/);
+  assert.match(await rows.nth(4).locator('td.exited').textContent(), /（轨迹止于区内）$/);
+  // The core visit's entry and exit are at the boundary crossings, computed
+  // here from the fixes (to a second), shown in Beijing time (UTC+8).
+  const core = api.visits[1];
+  assert.ok(Math.abs(Date.parse(core.entered_at) - crossingAt(fixes, edge, 0)) < 1000, `core entered ${core.entered_at}`);
+  assert.ok(Math.abs(Date.parse(core.exited_at) - crossingAt(fixes, edge, 1)) < 1000, `core exited ${core.exited_at}`);
+  assert.match(await rows.nth(1).locator('td.entered').textContent(), /^10:\d\d:\d\d$/);
+  assert.match(await rows.nth(1).locator('td.duration').textContent(), /^\d+分\d\d秒$|^\d+小时\d\d分\d\d秒$/);
+  // Findings: the visitor in the core and the buffer (not for the jitter), and the logging seen in the core.
+  const found = await page.locator('#findings li').evaluateAll((lis) => lis.map((li) => `${li.dataset.kind}/${li.dataset.zoneKind}`).sort());
+  assert.deepEqual(found, api.findings.map((f) => `${f.kind}/${f.zone_kind}`).sort());
+  assert.deepEqual(found, ['prohibited_activity/core', 'prohibited_entry/buffer', 'prohibited_entry/buffer', 'prohibited_entry/buffer', 'prohibited_entry/core']);
+  assert.match(await page.textContent('#findings li[data-kind="prohibited_activity"]'), /禁止的活动 · 核心区 · 2024-07-01 1\d:\d\d:\d\d/);
+  assert.equal(await page.locator('#observations li[data-category="logging"]').count(), 1);
+  await settle(page);
+  assert.ok((await drawn(page, 'track-line')) > 0, 'the track is not drawn');
+  assert.ok((await drawn(page, 'visit-points')) > 0, 'the visits are not drawn');
+  assert.ok((await drawn(page, 'finding-line')) > 0, 'the findings are not drawn');
+  assert.equal(await drawn(page, 'observation-points'), 1);
+  await shot(page, 'tracks-visits-zh.png');
+  await page.click('#lang-switch');
+  assert.equal(await rows.nth(3).locator('.jitter-mark').textContent(), 'Boundary jitter');
+  assert.match(await page.textContent('#visits-table thead'), /Entered.*Exited/);
+  assert.equal(await page.textContent('#visits-table caption'), '2024-07-01, times in Asia/Shanghai');
+  await shot(page, 'tracks-visits-en.png');
+  await page.click('#lang-switch');
+
+  // A corpus GPX far from any reserve: stored, drawn, no visits; the same file again is the same track.
+  const run = readFileSync(join(process.env.WARDEN_CORPUS, 'gpx', 'togeojson', 'run.gpx'), 'utf8');
+  await dropFile(page, 'run.gpx', run);
+  await page.fill('#subject', 'ranger-7');
+  await page.selectOption('#subject-kind', 'patrol');
+  await page.selectOption('#reserve', '');
+  const runID = await uploadTrack(page);
+  assert.notEqual(runID, id);
+  assert.equal(await page.textContent('#no-visits'), '轨迹未进入任何功能区。');
+  assert.equal(await page.textContent('#no-findings'), '没有发现问题。');
+  assert.equal(await page.textContent('#track-reserve'), '不在任何保护区内');
+  await settle(page);
+  assert.ok((await drawn(page, 'track-line')) > 0, 'the corpus track is not drawn');
+  const centre = await page.evaluate(() => window.warden.map.getCenter());
+  assert.ok(Math.abs(centre.lng + 77.02) < 0.05 && Math.abs(centre.lat - 38.93) < 0.05, `the map shows ${centre.lng}, ${centre.lat}`);
+  await shot(page, 'tracks-corpus-run.png');
+  await page.waitForFunction(() => document.querySelectorAll('#recent-list button').length === 2);
+  const stored = await (await page.request.get(`${url}/api/v1/tracks/${runID}`)).json();
+  assert.equal(stored.totals.points_read, 206); // cleaning reports what it dropped
+  assert.match(await page.textContent('#track dl.summary'), new RegExp(`${stored.totals.points_kept} 个点`));
+  await dropFile(page, 'run-again.gpx', run);
+  await page.click('#upload-submit');
+  await page.waitForFunction(() => document.querySelector('#saved')?.textContent.includes('之前已上传过'));
+  assert.equal(await page.evaluate(() => document.body.dataset.track), String(runID));
+  // The list opens a track.
+  await page.click(`#recent-list button[data-id="${id}"]`);
+  await page.waitForFunction((i) => document.body.dataset.track === String(i) && document.querySelector('#visits-table'), id);
+
+  // The main map, with the session: the tracks layer is offered, off, and draws the track when switched on.
+  await page.goto(url + '/?reserve=qiangtang');
+  await page.waitForSelector('body[data-ready="true"]');
+  const switches = await page.$$eval('#layer-list li', (lis) => lis.map((li) => li.textContent.trim()));
+  assert.deepEqual(switches, ['功能区', '保护区范围', '巡护轨迹', '界桩', '巡护观测点']);
+  assert.equal(await page.isChecked('#toggle-tracks'), false);
+  assert.equal(await page.evaluate(() => window.warden.map.getLayoutProperty('tracks-line', 'visibility')), 'none');
+  await page.check('#toggle-tracks');
+  await page.check('#toggle-observations');
+  await page.evaluate((lat) => window.warden.map.jumpTo({ center: [86, lat], zoom: 11 }), edge);
+  await settle(page);
+  const ids = await page.evaluate(() => [...new Set(window.warden.map.queryRenderedFeatures({ layers: ['tracks-line'] }).map((f) => f.properties.track))]);
+  assert.deepEqual(ids, [id]);
+  await clickAt(page, [86, edge + 100 * metre]);
+  const popup = page.locator('.warden-popup .feature[data-layer="tracks"]');
+  await popup.waitFor();
+  assert.equal(await popup.locator('td[data-field="subject_kind"]').textContent(), '游客');
+  assert.equal(await popup.locator('td[data-field="started_at"]').textContent(), '2024-07-01 10:00:00');
+  await shot(page, 'map-tracks.png');
   assert.deepEqual(errors, []);
   await close();
 });

@@ -1,0 +1,67 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"warden/internal/cases"
+)
+
+// Report writes a case report from the database: daily (on date, default
+// yesterday in Beijing), weekly (an ISO week, default last week), overdue or
+// units, as csv, xlsx or json.
+func Report(ctx context.Context, env *Env, kind, date, week, reserve, format string, w io.Writer) error {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		return err
+	}
+	var v any
+	var tables []cases.Table
+	switch kind {
+	case "daily":
+		if date == "" {
+			date = time.Now().In(loc).AddDate(0, 0, -1).Format(time.DateOnly)
+		}
+		d, err := env.Cases.DailyReport(ctx, date, reserve)
+		if err != nil {
+			return err
+		}
+		v, tables = d, d.Tables()
+	case "weekly":
+		if week == "" {
+			y, wk := time.Now().In(loc).AddDate(0, 0, -7).ISOWeek()
+			week = fmt.Sprintf("%d-W%02d", y, wk)
+		}
+		r, err := env.Cases.WeeklyReport(ctx, week, reserve)
+		if err != nil {
+			return err
+		}
+		v, tables = r, r.Tables()
+	case "overdue":
+		os, err := env.Cases.Overdue(ctx, reserve)
+		if err != nil {
+			return err
+		}
+		v, tables = map[string]any{"cases": os}, cases.OverdueTables(os)
+	case "units":
+		st, err := env.Cases.UnitStatistics(ctx, reserve)
+		if err != nil {
+			return err
+		}
+		v, tables = map[string]any{"units": st}, cases.StatsTables(st)
+	default:
+		return fmt.Errorf("unknown report %q: daily, weekly, overdue or units", kind)
+	}
+	switch format {
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(v)
+	case "xlsx":
+		return cases.WriteXLSX(w, tables)
+	}
+	return cases.WriteCSV(w, tables)
+}

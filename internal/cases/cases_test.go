@@ -1,0 +1,1009 @@
+package cases_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"warden/internal/cases"
+	"warden/internal/geoio"
+	"warden/internal/markers"
+	"warden/internal/problem"
+	"warden/internal/sample"
+	"warden/internal/screening"
+	"warden/internal/testdb"
+	"warden/internal/zoning"
+)
+
+func TestMain(m *testing.M) { testdb.Main(m) }
+
+// clock is the store's time: the real time (the database stamps events
+// with its own) moved by an offset the tests set.
+type clock struct {
+	mu     sync.Mutex
+	offset time.Duration
+}
+
+func (c *clock) now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return time.Now().Add(c.offset) }
+func (c *clock) set(t time.Time) { c.mu.Lock(); c.offset = time.Until(t); c.mu.Unlock() }
+func (c *clock) advance(d time.Duration) {
+	c.mu.Lock()
+	c.offset += d
+	c.mu.Unlock()
+}
+
+var beijing, _ = time.LoadLocation("Asia/Shanghai")
+
+// day is the date n days from today in Beijing, YYYY-MM-DD.
+func day(n int) string { return time.Now().In(beijing).AddDate(0, 0, n).Format(time.DateOnly) }
+
+// at is a time on the day n days from today, Beijing time.
+func at(n, hour, minute int) time.Time {
+	d := time.Now().In(beijing).AddDate(0, 0, n)
+	return time.Date(d.Year(), d.Month(), d.Day(), hour, minute, 0, 0, beijing)
+}
+
+// thisYear is the current year in Beijing.
+func thisYear() int { return time.Now().In(beijing).Year() }
+
+type fixture struct {
+	t    *testing.T
+	pool *pgxpool.Pool
+	cs   *cases.Store
+	clk  *clock
+}
+
+// newFixture is a fresh database with the samples, their illustrative
+// units and grids, and a store on a settable clock.
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	pool := testdb.New(t)
+	clk := &clock{}
+	cs := cases.NewStore(pool, cases.Options{Now: clk.now, MaxFileBytes: 1 << 20})
+	if _, err := sample.LoadIfEmpty(t.Context(), zoning.NewStore(pool), markers.NewStore(pool), cs.LoadSample); err != nil {
+		t.Fatal(err)
+	}
+	return &fixture{t: t, pool: pool, cs: cs, clk: clk}
+}
+
+func (f *fixture) scalar(sql string, args ...any) any {
+	f.t.Helper()
+	var v any
+	if err := f.pool.QueryRow(f.t.Context(), sql, args...).Scan(&v); err != nil {
+		f.t.Fatalf("%s: %v", sql, err)
+	}
+	return v
+}
+
+func (f *fixture) count(sql string, args ...any) int {
+	f.t.Helper()
+	return int(f.scalar(sql, args...).(int64))
+}
+
+// corePoint is a point well inside the Qiangtang sample's core zone.
+var corePoint = [2]float64{86, 34.8}
+
+func square(c [2]float64, h float64) map[string]any {
+	dy := h / 111_320
+	dx := dy / 0.82
+	return map[string]any{"type": "Polygon", "coordinates": [][][2]float64{{
+		{c[0] - dx, c[1] - dy}, {c[0] + dx, c[1] - dy}, {c[0] + dx, c[1] + dy}, {c[0] - dx, c[1] + dy}, {c[0] - dx, c[1] - dy}}}}
+}
+
+func (f *fixture) screen(c [2]float64, developer string) screening.Screening {
+	f.t.Helper()
+	doc, _ := json.Marshal(square(c, 300))
+	feats, err := geoio.DecodeGeoJSON(doc, geoio.GeoJSONOptions{})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	sc, err := screening.NewStore(f.pool, screening.Options{}).Screen(f.t.Context(), screening.Request{Features: feats, Format: "geojson",
+		Activity: "quarrying", Project: screening.Project{Name: "采石场", Developer: developer, Status: screening.UnderConstruction}})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if len(sc.Findings) != 1 {
+		f.t.Fatalf("screening: %d findings, want 1", len(sc.Findings))
+	}
+	return sc
+}
+
+// patrolFinding stores a track with one observation and the finding a
+// patrol track would raise for it, as internal/patrol does (source
+// observation), without going through internal/patrol.
+func (f *fixture) patrolFinding(subject string, p [2]float64, at time.Time, activity string) int64 {
+	f.t.Helper()
+	ctx := f.t.Context()
+	sum := make([]byte, 32)
+	rand.Read(sum)
+	var tid, oid, fid int64
+	if err := f.pool.QueryRow(ctx, `INSERT INTO track (sha256, reserve_id, subject, subject_kind, format, started_at, ended_at, points, length_m)
+		SELECT $1, id, $2, 'visitor', 'gpx', $3, $3, 1, 0 FROM reserve WHERE code = 'qiangtang' RETURNING id`, sum, subject, at).Scan(&tid); err != nil {
+		f.t.Fatal(err)
+	}
+	if err := f.pool.QueryRow(ctx, `INSERT INTO observation (track_id, ordinal, geom, observed_at, category, activity)
+		VALUES ($1, 0, ST_SetSRID(ST_MakePoint($2, $3), 4326), $4, $5, $5) RETURNING id`, tid, p[0], p[1], at, activity).Scan(&oid); err != nil {
+		f.t.Fatal(err)
+	}
+	if err := f.pool.QueryRow(ctx, `INSERT INTO finding (kind, reserve_id, zone_kind, geom, activity, articles, basis_zh, basis_en, source,
+			track_id, observation_id, subject, subject_kind, observed_at, observed_until)
+		SELECT 'prohibited_activity', r.id, 'core', ST_SetSRID(ST_MakePoint($2, $3), 4326), $4, '{NRR-26}', '依据《自然保护区条例》第二十六条', 'Art. 26',
+		       'observation', $1, $5, $6, 'visitor', $7, $7
+		FROM reserve r WHERE r.code = 'qiangtang' RETURNING id`, tid, p[0], p[1], activity, oid, subject, at).Scan(&fid); err != nil {
+		f.t.Fatal(err)
+	}
+	return fid
+}
+
+// caseOf is the case a finding became evidence on.
+func (f *fixture) caseOf(finding int64) cases.Case {
+	f.t.Helper()
+	id := f.scalar(`SELECT case_id FROM case_evidence WHERE finding_id = $1`, finding).(int64)
+	c, err := f.cs.Get(f.t.Context(), id)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return c
+}
+
+// expectProblem fails unless err is a problem with the status whose detail
+// (or a problem reason) mentions every fragment.
+func expectProblem(t *testing.T, err error, status int, fragments ...string) *problem.Error {
+	t.Helper()
+	p, ok := problem.As(err)
+	if !ok {
+		t.Fatalf("error %v, want a %d problem", err, status)
+	}
+	if p.Status != status {
+		t.Fatalf("status %d (%s), want %d", p.Status, p.Detail, status)
+	}
+	text := p.Detail
+	for _, d := range p.Problems {
+		text += "\n" + d.Reason
+	}
+	for _, fr := range fragments {
+		if !strings.Contains(text, fr) {
+			t.Fatalf("problem does not mention %q: %s", fr, text)
+		}
+	}
+	return p
+}
+
+// TestSampleAreasAndGrid checks the illustrative units and the generated
+// grid of the samples: seven county strips west to east over Qiangtang, two
+// over Alt Pirineu, and cells that tile each reserve's zones exactly.
+func TestSampleAreasAndGrid(t *testing.T) {
+	f := newFixture(t)
+	as, err := f.cs.Areas(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(as) != 9 {
+		t.Fatalf("%d areas, want 9", len(as))
+	}
+	west := f.scalar(`SELECT code FROM admin_area ORDER BY ST_XMin(geom) LIMIT 1`).(string)
+	east := f.scalar(`SELECT code FROM admin_area WHERE timezone = 'Asia/Shanghai' ORDER BY ST_XMax(geom) DESC LIMIT 1`).(string)
+	if west != "es-25-pallars-sobira" || east != "540624" {
+		t.Errorf("westmost %s, eastmost Chinese %s; want es-25-pallars-sobira and 540624 (安多县)", west, east)
+	}
+	for _, a := range as {
+		if !a.Illustrative || a.Level != "county" || a.UnitName == "" {
+			t.Errorf("area %+v", a)
+		}
+	}
+	for _, r := range []string{"qiangtang", "alt-pirineu"} {
+		cells, err := f.cs.Cells(t.Context(), r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cells) < 20 {
+			t.Fatalf("%s: %d cells", r, len(cells))
+		}
+		diff := f.scalar(`SELECT abs(1 - (SELECT sum(g.area_ha) FROM grid_cell g JOIN reserve r ON r.id = g.reserve_id WHERE r.code = $1)
+			/ (SELECT sum(z.area_ha) FROM zone z JOIN zoning_version v ON v.id = z.version_id AND v.is_current JOIN reserve r ON r.id = z.reserve_id WHERE r.code = $1))`, r).(float64)
+		if diff > 1e-6 {
+			t.Errorf("%s: the cells' area differs from the zones' by %.6f%%", r, diff*100)
+		}
+		if overlap := f.scalar(`SELECT coalesce(max(ST_Area(ST_Intersection(a.geom, b.geom)::geography)), 0) FROM grid_cell a JOIN grid_cell b
+			ON a.reserve_id = b.reserve_id AND a.id < b.id AND ST_Intersects(a.geom, b.geom) JOIN reserve r ON r.id = a.reserve_id WHERE r.code = $1`, r).(float64); overlap > 1 {
+			t.Errorf("%s: cells overlap by %.1f m²", r, overlap)
+		}
+		t.Logf("%s: %d cells, first %s %.0f ha", r, len(cells), cells[0].Code, cells[0].AreaHa)
+	}
+	// re-generating keeps a cell's staff
+	cells, _ := f.cs.Cells(t.Context(), "alt-pirineu")
+	staff := []cases.Staff{{Name: "王护林", Unit: "保护区管理局", Phone: "+86 891 1234567", Role: "网格长"}}
+	if _, err := f.cs.UpdateCell(t.Context(), cells[0].ID, cases.CellPatch{Staff: &staff}); err != nil {
+		t.Fatal(err)
+	}
+	again, err := f.cs.GenerateGrid(t.Context(), "alt-pirineu", 5000, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(again) != len(cells) || again[0].Code != cells[0].Code || len(again[0].Staff) != 1 || again[0].Staff[0].Phone != "+86 891 1234567" {
+		t.Errorf("regenerated: %d cells, first %+v", len(again), again[0])
+	}
+	bad := []cases.Staff{{Name: "", Phone: "call me"}}
+	_, err = f.cs.UpdateCell(t.Context(), cells[0].ID, cases.CellPatch{Staff: &bad})
+	expectProblem(t, err, 422, "staff[0].name is required", "not a telephone number")
+	_, err = f.cs.GenerateGrid(t.Context(), "qiangtang", 600, "test")
+	expectProblem(t, err, 422, "cells")
+}
+
+// TestScreeningFindingOpensCase: an under-construction quarry screened in the
+// Qiangtang core opens a case, numbered, routed to its county and grid cell;
+// the same quarry screened again the same day is evidence on it.
+func TestScreeningFindingOpensCase(t *testing.T) {
+	f := newFixture(t)
+	sc := f.screen(corePoint, "某矿业公司")
+	c := f.caseOf(sc.Findings[0].ID)
+	if c.Number != fmt.Sprintf("qiangtang-%d-0001", thisYear()) || c.Source != "screening" || c.Status != cases.Reported || c.Kind != "unapproved_construction" ||
+		c.Activity != "quarrying" || *c.ZoneKind != "core" || c.Party.Name != "某矿业公司" || c.Party.Kind != "enterprise" {
+		t.Fatalf("case: %+v", c)
+	}
+	// 86°E lies in the fourth of seven strips of 79.95-90.88°E: 改则县
+	if c.Area == nil || c.Area.Code != "542526" || c.Area.UnitName != "改则县人民政府" {
+		t.Errorf("area %+v, want 542526 改则县", c.Area)
+	}
+	wantCell := f.scalar(`SELECT g.code FROM grid_cell g JOIN reserve r ON r.id = g.reserve_id WHERE r.code = 'qiangtang'
+		AND ST_Intersects(g.geom, ST_SetSRID(ST_MakePoint($1, $2), 4326))`, corePoint[0], corePoint[1]).(string)
+	if c.Cell == nil || c.Cell.Code != wantCell {
+		t.Errorf("cell %+v, want %s", c.Cell, wantCell)
+	}
+	if len(c.Events) != 1 || c.Events[0].Kind != "created" || c.Events[0].Actor != "system" || len(c.Evidence) != 1 || *c.Evidence[0].ScreeningID != sc.ID {
+		t.Errorf("events %+v evidence %+v", c.Events, c.Evidence)
+	}
+	again := f.screen(corePoint, "某矿业公司")
+	c2 := f.caseOf(again.Findings[0].ID)
+	if c2.ID != c.ID || len(c2.Evidence) != 2 || c2.Version != 2 || c2.Events[1].Kind != "evidence" {
+		t.Errorf("second screening: case %d (want %d), %d evidence, version %d", c2.ID, c.ID, len(c2.Evidence), c2.Version)
+	}
+	if n := f.count(`SELECT count(*) FROM violation_case`); n != 1 {
+		t.Errorf("%d cases, want 1", n)
+	}
+}
+
+// TestDeduplication holds the matching rules: same subject, zone kind and
+// activity on the same local day; or within 50 m and 30 days with the same
+// activity; nothing else.
+func TestDeduplication(t *testing.T) {
+	f := newFixture(t)
+	day := time.Date(2025, 6, 1, 1, 0, 0, 0, time.UTC) // 09:00 Beijing
+	far := func(km float64) [2]float64 { return [2]float64{corePoint[0] + km/92.0, corePoint[1]} }
+	first := f.caseOf(f.patrolFinding("张三", corePoint, day, "logging"))
+	for _, c := range []struct {
+		name    string
+		subject string
+		at      time.Time
+		p       [2]float64
+		act     string
+		same    bool
+	}{
+		{"same subject, zone and day, 5 km away", "张三", day.Add(10 * time.Hour), far(5), "logging", true},      // 19:00 Beijing
+		{"same subject, next local day, 5 km away", "张三", day.Add(16 * time.Hour), far(5.2), "logging", false}, // 01:00 next day
+		{"another subject within 50 m, 20 days on", "李四", day.AddDate(0, 0, 20), [2]float64{corePoint[0] + 0.0003, corePoint[1]}, "logging", true},
+		{"within 50 m but 31 days after the last", "王五", day.AddDate(0, 0, 52), corePoint, "logging", false},
+		{"same place and day, another activity", "张三", day.Add(time.Hour), corePoint, "hunting", false},
+		{"60 m west, same day, another subject", "赵六", day.Add(2 * time.Hour), [2]float64{corePoint[0] - 60.0/92000, corePoint[1]}, "logging", false},
+	} {
+		got := f.caseOf(f.patrolFinding(c.subject, c.p, c.at, c.act))
+		if (got.ID == first.ID) != c.same {
+			t.Errorf("%s: case %d, first %d, want same=%v", c.name, got.ID, first.ID, c.same)
+		}
+	}
+	// a closed or dismissed case takes no more evidence
+	if _, err := f.pool.Exec(t.Context(), `UPDATE violation_case SET status = 'dismissed' WHERE id = $1`, first.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.caseOf(f.patrolFinding("张三", corePoint, day.Add(3*time.Hour), "logging")); got.ID == first.ID {
+		t.Error("a dismissed case took new evidence")
+	}
+	// the same subject again that day joins the case opened after the dismissal
+	next := f.caseOf(f.patrolFinding("张三", corePoint, day, "logging"))
+	if next.ID == first.ID || len(next.Evidence) != 2 {
+		t.Errorf("after the dismissal: case %d with %d evidence", next.ID, len(next.Evidence))
+	}
+}
+
+// TestNumberingConcurrent registers cases from many goroutines at once: the
+// numbers are unique and without gaps, per reserve and year.
+func TestNumberingConcurrent(t *testing.T) {
+	f := newFixture(t)
+	const n = 16
+	var wg sync.WaitGroup
+	nums := make([]string, n)
+	errs := make([]error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			loc, _ := json.Marshal(map[string]any{"type": "Point", "coordinates": []float64{84 + float64(i)*0.1, 34.5}})
+			c, err := f.cs.Create(context.Background(), cases.CreateInput{Source: "public_report", Location: loc, Activity: "hunting", Title: fmt.Sprint("来信 ", i)}, "test")
+			nums[i], errs[i] = c.Number, err
+		}()
+	}
+	wg.Wait()
+	seen := map[string]bool{}
+	for i := range n {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		seen[nums[i]] = true
+	}
+	for i := 1; i <= n; i++ {
+		if !seen[fmt.Sprintf("qiangtang-%d-%04d", thisYear(), i)] {
+			t.Errorf("number qiangtang-%d-%04d missing from %v", thisYear(), i, nums)
+		}
+	}
+	// a new year starts again at 1, in the case's time zone: 31 December 17:00 UTC is next year in Beijing
+	f.clk.set(time.Date(thisYear(), 12, 31, 17, 0, 0, 0, time.UTC))
+	loc, _ := json.Marshal(map[string]any{"type": "Point", "coordinates": []float64{86, 34.5}})
+	c, err := f.cs.Create(t.Context(), cases.CreateInput{Source: "central_inspection", SourceRef: "督察组交办第3批", Location: loc, Activity: "mining"}, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("qiangtang-%d-0001", thisYear()+1); c.Number != want {
+		t.Errorf("number %s, want %s", c.Number, want)
+	}
+	if c.BasisZH == "" || len(c.Articles) == 0 || !strings.Contains(c.BasisZH, "第二十六条") {
+		t.Errorf("basis from the rule table: %q %v", c.BasisZH, c.Articles)
+	}
+}
+
+// TestCreateRefusals: outside sources only, a location, a known activity,
+// a reserve, a valid geometry; nothing is stored for a refusal.
+func TestCreateRefusals(t *testing.T) {
+	f := newFixture(t)
+	pt := json.RawMessage(`{"type":"Point","coordinates":[86,34.8]}`)
+	for _, c := range []struct {
+		in        cases.CreateInput
+		status    int
+		fragments []string
+	}{
+		{cases.CreateInput{Location: pt, Activity: "hunting"}, 422, []string{"source is required"}},
+		{cases.CreateInput{Source: "screening", Location: pt, Activity: "hunting"}, 422, []string{"opened by Warden itself"}},
+		{cases.CreateInput{Source: "public_report", Activity: "hunting"}, 422, []string{"needs a location"}},
+		{cases.CreateInput{Source: "public_report", Location: pt, Activity: "knitting"}, 422, []string{"not in the rule table"}},
+		{cases.CreateInput{Source: "public_report", Location: json.RawMessage(`{"type":"Point","coordinates":[10,10]}`), Activity: "hunting"}, 422, []string{"name the reserve"}},
+		{cases.CreateInput{Source: "public_report", Location: json.RawMessage(`{"type":"Polygon","coordinates":[[[86,34],[87,35],[87,34],[86,35],[86,34]]]}`), Activity: "hunting"}, 422, []string{"Self-intersection"}},
+		{cases.CreateInput{Source: "public_report", Location: pt, Activity: "hunting", Party: &cases.Party{Name: "x", Kind: "company"}}, 422, []string{"party.kind"}},
+		{cases.CreateInput{Source: "public_report", Location: pt, Activity: "hunting", Reserve: "nowhere"}, 422, []string{"does not exist"}},
+	} {
+		_, err := f.cs.Create(t.Context(), c.in, "test")
+		expectProblem(t, err, c.status, c.fragments...)
+	}
+	if n := f.count(`SELECT count(*) FROM violation_case`); n != 0 {
+		t.Errorf("%d cases stored", n)
+	}
+}
+
+// move is a transition that must succeed.
+func (f *fixture) move(c cases.Case, in cases.TransitionInput) cases.Case {
+	f.t.Helper()
+	in.Version = c.Version
+	out, err := f.cs.Transition(f.t.Context(), c.ID, in, "officer")
+	if err != nil {
+		f.t.Fatalf("%s → %s: %v", c.Status, in.To, err)
+	}
+	if out.Status != in.To || out.Version != c.Version+1 {
+		f.t.Fatalf("%s → %s: now %s version %d", c.Status, in.To, out.Status, out.Version)
+	}
+	return out
+}
+
+func (f *fixture) newCase(p [2]float64) cases.Case {
+	f.t.Helper()
+	loc, _ := json.Marshal(map[string]any{"type": "Point", "coordinates": p})
+	c, err := f.cs.Create(f.t.Context(), cases.CreateInput{Source: "ministry_patrol", Location: loc, Activity: "mining", Title: "非法采矿",
+		Party: &cases.Party{Name: "某矿业有限公司", Kind: "enterprise", ID: "91540000MA6T000000"}}, "officer")
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return c
+}
+
+var (
+	inspection = &cases.Inspection{Date: "2025-07-01", Inspectors: []string{"县林草局 李", "市生态环境局 王"}, Progress: "已停工，正在拆除设备", Findings: "现场仍有堆料"}
+	interview  = &cases.Interview{Date: "2025-08-05", By: "市政府", Interviewed: []cases.Person{{Name: "赵某", Title: "副县长", Unit: "尼玛县人民政府"}}, Record: "约谈纪要：限期一个月完成整改"}
+	special    = &cases.Special{Date: "2025-09-10", Inspectors: []string{"市督察组"}, Findings: "整改仍不到位",
+		Accountability: []cases.Accountability{{Kind: "notified_criticism", Target: "尼玛县林草局"}, {Kind: "discipline_referral", Target: "尼玛县林草局局长"}}}
+)
+
+// TestTransitionRules walks the four steps and refuses every transition the
+// workflow does not allow, with 409 and the allowed list, and every missing
+// field with 422.
+func TestTransitionRules(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	c := f.newCase(corePoint)
+	refuse := func(c cases.Case, in cases.TransitionInput, status int, fragments ...string) *problem.Error {
+		t.Helper()
+		if in.Version == 0 {
+			in.Version = c.Version
+		}
+		_, err := f.cs.Transition(ctx, c.ID, in, "officer")
+		return expectProblem(t, err, status, fragments...)
+	}
+	// not allowed from reported
+	for _, to := range []cases.Status{cases.Transferred, cases.Rectifying, cases.Interviewed, cases.SpecialInspection, cases.Rectified, cases.Closed} {
+		p := refuse(c, cases.TransitionInput{To: to}, 409, "cannot go to "+string(to), "allowed: verified, dismissed")
+		if fmt.Sprint(p.Extra["allowed"]) != "[verified dismissed]" {
+			t.Errorf("allowed %v", p.Extra["allowed"])
+		}
+	}
+	refuse(c, cases.TransitionInput{To: "reported"}, 422, "must be one of")
+	refuse(c, cases.TransitionInput{To: "fixed"}, 422, "must be one of")
+	refuse(c, cases.TransitionInput{To: cases.Verified, Version: -1}, 422, "version is required")
+	refuse(c, cases.TransitionInput{To: cases.Verified, Version: c.Version + 5}, 409, "is at version 1, not 6")
+	refuse(c, cases.TransitionInput{To: cases.Dismissed}, 422, "reason is required")
+
+	c = f.move(c, cases.TransitionInput{To: cases.Verified, Comment: "现场核实属实"})
+	refuse(c, cases.TransitionInput{To: cases.Transferred, Unit: "542526"}, 422, "deadline is required")
+	refuse(c, cases.TransitionInput{To: cases.Transferred, Unit: "999999", Deadline: day(30)}, 422, "not an administrative area")
+	refuse(c, cases.TransitionInput{To: cases.Transferred, Deadline: "31/07/2025"}, 422, "must be a date")
+	// step 1: the unit defaults to the county the case lies in
+	c = f.move(c, cases.TransitionInput{To: cases.Transferred, Deadline: day(30), Measures: "停止开采，拆除设备，恢复植被"})
+	if c.Unit == nil || c.Unit.Code != "542526" || *c.Deadline != day(30) || c.Measures != "停止开采，拆除设备，恢复植被" {
+		t.Fatalf("transferred: unit %+v deadline %v", c.Unit, c.Deadline)
+	}
+	refuse(c, cases.TransitionInput{To: cases.Closed}, 409, "allowed: rectifying")
+	refuse(c, cases.TransitionInput{To: cases.Rectifying, Inspection: &cases.Inspection{Date: "2025-07-01"}}, 422, "inspection.inspectors", "inspection.progress")
+	c = f.move(c, cases.TransitionInput{To: cases.Rectifying, Inspection: inspection})
+	// step 3 needs overdue or stalled
+	refuse(c, cases.TransitionInput{To: cases.Interviewed, Interview: interview}, 409, "neither overdue nor stalled")
+	c, err := f.cs.RecordInspection(ctx, c.ID, c.Version, cases.Inspection{Date: "2025-07-20", Inspectors: []string{"联合检查组"}, Progress: "进展缓慢", Assessment: "slow"}, "officer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refuse(c, cases.TransitionInput{To: cases.Interviewed}, 422, "interview is required")
+	refuse(c, cases.TransitionInput{To: cases.Interviewed, Interview: &cases.Interview{Date: "2025-08-05", Record: "x"}}, 422, "who was interviewed")
+	c = f.move(c, cases.TransitionInput{To: cases.Interviewed, Interview: interview, Deadline: day(60)})
+	if *c.Deadline != day(60) {
+		t.Errorf("deadline after the interview: %v", *c.Deadline)
+	}
+	// step 4
+	refuse(c, cases.TransitionInput{To: cases.SpecialInspection, Special: &cases.Special{Date: "2025-09-10", Inspectors: []string{"x"}, Findings: "y"}}, 422, "at least one measure")
+	refuse(c, cases.TransitionInput{To: cases.SpecialInspection, Special: &cases.Special{Date: "2025-09-10", Inspectors: []string{"x"}, Findings: "y",
+		Accountability: []cases.Accountability{{Kind: "sacking", Target: "z"}}}}, 422, "notified_criticism")
+	c = f.move(c, cases.TransitionInput{To: cases.SpecialInspection, Special: special})
+	if len(c.MeasuresTaken) != 2 || c.MeasuresTaken[1].Kind != "discipline_referral" {
+		t.Errorf("accountability measures: %+v", c.MeasuresTaken)
+	}
+	refuse(c, cases.TransitionInput{To: cases.Rectified}, 422, "rectification is required")
+	c = f.move(c, cases.TransitionInput{To: cases.Rectified, Rectification: &cases.Rectification{CompletedOn: "2025-10-01", Description: "设备已拆除，植被恢复中"}})
+	refuse(c, cases.TransitionInput{To: cases.Rectifying}, 422, "comment is required")
+	refuse(c, cases.TransitionInput{To: cases.Closed}, 422, "verification is required")
+	// 销号 needs verification evidence
+	refuse(c, cases.TransitionInput{To: cases.Closed, Verification: &cases.Verification{Date: "2025-10-10", Verifiers: []string{"市林草局"}}}, 409, "no verification evidence")
+	if _, err := f.cs.AddFile(ctx, c.ID, cases.Upload{FileName: "现场.png", Data: png, Role: "verification", Note: "复核照片"}, "officer"); err != nil {
+		t.Fatal(err)
+	}
+	c, _ = f.cs.Get(ctx, c.ID)
+	c = f.move(c, cases.TransitionInput{To: cases.Closed, Verification: &cases.Verification{Date: "2025-10-10", Verifiers: []string{"市林草局"}, Note: "核查属实，予以销号"}})
+	if c.ClosedAt == nil || len(c.Allowed) != 0 {
+		t.Errorf("closed: %+v", c)
+	}
+	p := refuse(c, cases.TransitionInput{To: cases.Rectifying, Comment: "again"}, 409, "none (the case is finished)")
+	if fmt.Sprint(p.Extra["allowed"]) != "[]" {
+		t.Errorf("allowed after closing: %v", p.Extra["allowed"])
+	}
+	kinds := []string{}
+	for _, e := range c.Events {
+		kinds = append(kinds, e.Kind)
+		if e.Version < 1 {
+			t.Errorf("event %+v", e)
+		}
+	}
+	if got := strings.Join(kinds, ","); got != "created,transition,transition,transition,inspection,transition,transition,transition,evidence,transition" {
+		t.Errorf("events: %s", got)
+	}
+	// dismissal with a reason is final
+	d := f.newCase([2]float64{85, 34.5})
+	d = f.move(d, cases.TransitionInput{To: cases.Dismissed, Reason: "经核实为合法科研活动"})
+	refuse(d, cases.TransitionInput{To: cases.Verified}, 409, "allowed: none")
+	// an overdue case may go to step 3 without a stalled inspection
+	o := f.newCase([2]float64{85.5, 34.5})
+	o = f.move(o, cases.TransitionInput{To: cases.Verified})
+	o = f.move(o, cases.TransitionInput{To: cases.Transferred, Deadline: day(-1)})
+	o = f.move(o, cases.TransitionInput{To: cases.Rectifying})
+	if !o.Overdue {
+		t.Fatalf("deadline %s has passed but the case is not overdue", day(-1))
+	}
+	o = f.move(o, cases.TransitionInput{To: cases.Interviewed, Interview: interview})
+	if !strings.Contains(string(o.Events[len(o.Events)-1].Data), `"grounds": "overdue"`) && !strings.Contains(string(o.Events[len(o.Events)-1].Data), `"grounds":"overdue"`) {
+		t.Errorf("grounds: %s", o.Events[len(o.Events)-1].Data)
+	}
+}
+
+// png is a 1×1 PNG.
+var png = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+
+// TestConcurrentTransitions: two officers move the same case from the same
+// version at once; one wins, the other gets 409, and the log has exactly
+// one event for it.
+func TestConcurrentTransitions(t *testing.T) {
+	f := newFixture(t)
+	for round := range 5 {
+		c := f.newCase([2]float64{84 + float64(round)*0.2, 34.6})
+		var wg sync.WaitGroup
+		var ok, stale atomic.Int32
+		start := make(chan struct{})
+		for _, to := range []cases.Status{cases.Verified, cases.Dismissed} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				_, err := f.cs.Transition(context.Background(), c.ID, cases.TransitionInput{To: to, Version: c.Version, Reason: "重复"}, string(to))
+				if err == nil {
+					ok.Add(1)
+				} else if p, isP := problem.As(err); isP && p.Status == 409 && p.Type == "stale-version" {
+					stale.Add(1)
+				} else {
+					t.Errorf("%s: %v", to, err)
+				}
+			}()
+		}
+		close(start)
+		wg.Wait()
+		got, err := f.cs.Get(t.Context(), c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok.Load() != 1 || stale.Load() != 1 || got.Version != 2 || len(got.Events) != 2 || string(*got.Events[1].To) != got.Events[1].Actor {
+			t.Errorf("round %d: %d won, %d stale, version %d, events %+v", round, ok.Load(), stale.Load(), got.Version, got.Events)
+		}
+	}
+}
+
+// TestMeasures holds the rules of enforcement measures, the accrual of a
+// daily consecutive penalty, credit cards per enterprise, and refuses to
+// close a criminal case settled with a fine (以罚代刑).
+func TestMeasures(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	c := f.newCase(corePoint)
+	add := func(in cases.MeasureInput) (cases.Case, error) { return f.cs.AddMeasure(ctx, c.ID, in, "officer") }
+	for _, m := range []struct {
+		in        cases.MeasureInput
+		fragments []string
+	}{
+		{cases.MeasureInput{Kind: "fine", DecidedOn: "2025-06-01"}, []string{"must be one of"}},
+		{cases.MeasureInput{Kind: "administrative_penalty", DecidedOn: "2025-06-01"}, []string{"amount is required"}},
+		{cases.MeasureInput{Kind: "administrative_penalty", DecidedOn: "2025-06-01", Amount: ptr(-5.0)}, []string{"more than 0"}},
+		{cases.MeasureInput{Kind: "administrative_penalty", Amount: ptr(5000.0)}, []string{"decided_on is required"}},
+		{cases.MeasureInput{Kind: "daily_penalty", DecidedOn: "2025-06-01", DailyAmount: ptr(10000.0)}, []string{"start_on is required"}},
+		{cases.MeasureInput{Kind: "daily_penalty", DecidedOn: "2025-06-01", DailyAmount: ptr(10000.0), StartOn: "2025-06-05", EndOn: "2025-06-01"}, []string{"before start_on"}},
+		{cases.MeasureInput{Kind: "credit_card", DecidedOn: "2025-06-01", Card: "green"}, []string{"red or yellow"}},
+		{cases.MeasureInput{Kind: "police_referral", DecidedOn: "2025-06-01"}, []string{"authority is required"}},
+		{cases.MeasureInput{Kind: "seizure", DecidedOn: "2025-06-01"}, []string{"description is required"}},
+		{cases.MeasureInput{Kind: "seizure", DecidedOn: "2025-06-01", Description: "挖掘机2台", Amount: ptr(1.0)}, []string{"applies only to administrative_penalty"}},
+	} {
+		_, err := add(m.in)
+		expectProblem(t, err, 422, m.fragments...)
+	}
+	if _, err := add(cases.MeasureInput{Kind: "administrative_penalty", DecidedOn: "2025-06-02", Amount: ptr(50000.0), DecisionNo: "藏林罚〔2025〕12号"}); err != nil {
+		t.Fatal(err)
+	}
+	// 10,000 a day from nine days ago to today: 10 days
+	got, err := add(cases.MeasureInput{Kind: "daily_penalty", DecidedOn: day(-9), DailyAmount: ptr(10000.0), StartOn: day(-9)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.AccruedPenalty == nil || *got.AccruedPenalty != 100000 || *got.MeasuresTaken[1].Days != 10 {
+		t.Errorf("accrued %v, measure %+v", got.AccruedPenalty, got.MeasuresTaken[1])
+	}
+	f.clk.advance(5 * 24 * time.Hour)
+	got, _ = f.cs.Get(ctx, c.ID)
+	if *got.AccruedPenalty != 150000 {
+		t.Errorf("five days on: accrued %v, want 150000", *got.AccruedPenalty)
+	}
+	for _, card := range []string{"yellow", "red"} {
+		if _, err := add(cases.MeasureInput{Kind: "credit_card", DecidedOn: "2025-06-03", Card: card, Description: "纳入环境信用评价"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cards, err := f.cs.CreditCards(ctx, "91540000MA6T000000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cards) != 2 || cards[0].Enterprise != "某矿业有限公司" || cards[0].CaseNumber != c.Number {
+		t.Errorf("cards: %+v", cards)
+	}
+	if other, _ := f.cs.CreditCards(ctx, "另一家公司"); len(other) != 0 {
+		t.Errorf("cards of another enterprise: %+v", other)
+	}
+	// a person's case gets no credit card
+	p := f.newCase([2]float64{85, 34.5})
+	if _, err := f.cs.Update(ctx, p.ID, cases.Patch{Version: p.Version, Party: &cases.Party{Name: "张三", Kind: "person"}, Criminal: ptr(true)}, "officer"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.cs.AddMeasure(ctx, p.ID, cases.MeasureInput{Kind: "credit_card", DecidedOn: "2025-06-03", Card: "red"}, "officer")
+	expectProblem(t, err, 422, "not an enterprise")
+
+	// the criminal case: fined, rectified, verified — and refused closing
+	c, _ = f.cs.Get(ctx, c.ID)
+	if c, err = f.cs.Update(ctx, c.ID, cases.Patch{Version: c.Version, Criminal: ptr(true), Comment: "涉嫌非法采矿罪"}, "officer"); err != nil {
+		t.Fatal(err)
+	}
+	if last := c.Events[len(c.Events)-1]; last.Kind != "edit" || !strings.Contains(string(last.Data), `"criminal"`) {
+		t.Errorf("edit event %+v", last)
+	}
+	c = f.move(c, cases.TransitionInput{To: cases.Verified})
+	c = f.move(c, cases.TransitionInput{To: cases.Transferred, Deadline: day(60)})
+	c = f.move(c, cases.TransitionInput{To: cases.Rectifying})
+	c = f.move(c, cases.TransitionInput{To: cases.Rectified, Rectification: &cases.Rectification{CompletedOn: day(2), Description: "已停产"}})
+	if end := c.MeasuresTaken[1].EndOn; end == nil || *end != day(2) || *c.AccruedPenalty != 120000 {
+		t.Errorf("rectified: daily penalty end %v accrued %v", end, *c.AccruedPenalty)
+	}
+	if _, err := f.cs.AddFile(ctx, c.ID, cases.Upload{FileName: "复核.pdf", Data: []byte("%PDF-1.4\n%%EOF\n"), Role: "verification"}, "officer"); err != nil {
+		t.Fatal(err)
+	}
+	c, _ = f.cs.Get(ctx, c.ID)
+	closing := cases.TransitionInput{To: cases.Closed, Version: c.Version, Verification: &cases.Verification{Date: "2025-06-14", Verifiers: []string{"市林草局"}}}
+	_, err = f.cs.Transition(ctx, c.ID, closing, "officer")
+	expectProblem(t, err, 409, "以罚代刑", "police_referral")
+	if c, err = f.cs.AddMeasure(ctx, c.ID, cases.MeasureInput{Kind: "police_referral", DecidedOn: "2025-06-13", Authority: "尼玛县公安局"}, "officer"); err != nil {
+		t.Fatal(err)
+	}
+	closing.Version = c.Version
+	if c, err = f.cs.Transition(ctx, c.ID, closing, "officer"); err != nil || c.Status != cases.Closed {
+		t.Fatalf("closing after the referral: %v", err)
+	}
+	_, err = f.cs.AddMeasure(ctx, c.ID, cases.MeasureInput{Kind: "media_exposure", DecidedOn: "2025-06-20", Description: "电视台"}, "officer")
+	expectProblem(t, err, 409, "no more measures")
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// TestEventsAppendOnly: the database refuses to change or delete events.
+func TestEventsAppendOnly(t *testing.T) {
+	f := newFixture(t)
+	f.newCase(corePoint)
+	for _, sql := range []string{`UPDATE case_event SET comment = 'rewritten'`, `DELETE FROM case_event`, `TRUNCATE case_event CASCADE`} {
+		_, err := f.pool.Exec(t.Context(), sql)
+		if err == nil || !strings.Contains(err.Error(), "append-only") {
+			t.Errorf("%s: %v, want refused as append-only", sql, err)
+		}
+	}
+	if n := f.count(`SELECT count(*) FROM case_event`); n != 1 {
+		t.Errorf("%d events", n)
+	}
+}
+
+// TestEvidenceFiles: photos and documents are sniffed, capped, kept once and
+// served back; the same file twice on a case is a conflict.
+func TestEvidenceFiles(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	c := f.newCase(corePoint)
+	e, err := f.cs.AddFile(ctx, c.ID, cases.Upload{FileName: "p.png", Data: png, Note: "现场", Version: c.Version}, "ranger")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Kind != "photo" || *e.ContentType != "image/png" || *e.Bytes != int64(len(png)) || len(*e.SHA256) != 64 || e.Content == "" {
+		t.Errorf("evidence %+v", e)
+	}
+	_, err = f.cs.AddFile(ctx, c.ID, cases.Upload{FileName: "again.png", Data: png}, "ranger")
+	expectProblem(t, err, 409, "already evidence")
+	_, err = f.cs.AddFile(ctx, c.ID, cases.Upload{FileName: "x.exe", Data: []byte("MZ\x90\x00binary")}, "ranger")
+	expectProblem(t, err, 415, "photo")
+	_, err = f.cs.AddFile(ctx, c.ID, cases.Upload{FileName: "big.pdf", Data: append([]byte("%PDF-1.4 "), make([]byte, 1<<20)...)}, "ranger")
+	expectProblem(t, err, 413, "at most")
+	_, err = f.cs.AddFile(ctx, c.ID, cases.Upload{FileName: "p2.png", Data: append(png, 0), Version: 1}, "ranger")
+	expectProblem(t, err, 409, "not 1")
+	ct, name, data, err := f.cs.File(ctx, c.ID, e.ID)
+	if err != nil || ct != "image/png" || name != "p.png" || string(data) != string(png) {
+		t.Errorf("file: %s %s %d bytes %v", ct, name, len(data), err)
+	}
+	sc := f.screen([2]float64{86.5, 34.8}, "")
+	if _, err := f.cs.Link(ctx, c.ID, cases.LinkInput{Kind: "screening", ID: sc.ID, Note: "相关筛查"}, "officer"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.cs.Link(ctx, c.ID, cases.LinkInput{Kind: "screening", ID: sc.ID}, "officer")
+	expectProblem(t, err, 409, "already evidence")
+	_, err = f.cs.Link(ctx, c.ID, cases.LinkInput{Kind: "track", ID: 999999}, "officer")
+	expectProblem(t, err, 422, "does not exist")
+}
+
+// TestMarkerCheckOpensCase: a marker found damaged opens a marker_check case;
+// found missing later, it is evidence on the same case.
+func TestMarkerCheckOpensCase(t *testing.T) {
+	f := newFixture(t)
+	ms := markers.NewStore(f.pool)
+	id := f.scalar(`SELECT id FROM marker WHERE code = 'QT-005'`).(int64)
+	for _, st := range []string{"damaged", "missing"} {
+		if _, err := ms.Update(t.Context(), id, markers.Patch{Status: &st}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := f.cs.List(t.Context(), cases.Filter{Source: "marker_check"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Total != 1 || p.Cases[0].Marker == nil || *p.Cases[0].Marker != "QT-005" || p.Cases[0].Activity != "marker_damage" || p.Cases[0].Version != 2 ||
+		!strings.Contains(p.Cases[0].BasisZH, "第十五条") {
+		t.Fatalf("marker cases: %+v", p)
+	}
+}
+
+// TestReports: the daily report per unit (cases touched, overdue, the unit's
+// report in / late / missing / pending), the weekly summary, statistics.
+func TestReports(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	// today: a case in 改则县 (86°E) handed over with yesterday as its deadline, one in 噶尔县
+	c := f.newCase(corePoint)
+	c = f.move(c, cases.TransitionInput{To: cases.Verified})
+	c = f.move(c, cases.TransitionInput{To: cases.Transferred, Deadline: day(-1)})
+	f.newCase([2]float64{82.5, 34.5})
+	// reports on yesterday: 改则 in time, 安多 a minute late, the others missing
+	f.clk.set(at(0, 11, 59))
+	if r, err := f.cs.SubmitUnitReport(ctx, "542526", cases.UnitReportInput{Date: day(-1), Progress: "已督促停工"}, "改则县"); err != nil || r.Status != "in" {
+		t.Fatalf("report: %+v %v", r, err)
+	}
+	f.clk.set(at(0, 12, 1))
+	if r, err := f.cs.SubmitUnitReport(ctx, "540624", cases.UnitReportInput{Date: day(-1), Progress: "无新增问题"}, "安多县"); err != nil || r.Status != "late" {
+		t.Fatalf("late report: %+v %v", r, err)
+	}
+	_, err := f.cs.SubmitUnitReport(ctx, "540624", cases.UnitReportInput{Date: day(-1), Progress: "again"}, "安多县")
+	expectProblem(t, err, 409, "already reported")
+	_, err = f.cs.SubmitUnitReport(ctx, "540624", cases.UnitReportInput{Date: day(2), Progress: "x"}, "安多县")
+	expectProblem(t, err, 422, "future")
+	_, err = f.cs.SubmitUnitReport(ctx, "nowhere", cases.UnitReportInput{Date: day(-1), Progress: "x"}, "x")
+	expectProblem(t, err, 404, "nowhere")
+
+	d, err := f.cs.DailyReport(ctx, day(0), "qiangtang")
+	if err != nil {
+		t.Fatal(err)
+	}
+	units := map[string]cases.DailyUnit{}
+	for _, u := range d.Units {
+		units[u.Unit] = u
+	}
+	if len(units) != 7 {
+		t.Fatalf("units of qiangtang: %d: %+v", len(units), d.Units)
+	}
+	gz := units["542526"]
+	if len(gz.Touched) != 1 || gz.Touched[0].Number != c.Number || strings.Join(gz.Touched[0].Events, " ") != "created reported→verified verified→transferred" ||
+		len(gz.Overdue) != 1 || gz.Overdue[0].DaysOverdue != 2 || gz.Overdue[0].NextStep != "interviewed" || gz.Report != "pending" || gz.New != 1 || gz.Open != 1 {
+		t.Errorf("改则县 today: %+v", gz)
+	}
+	if u := units["542523"]; len(u.Touched) != 1 || len(u.Overdue) != 0 {
+		t.Errorf("噶尔县 today: %+v", u)
+	}
+	if d.Totals.Touched != 2 || d.Totals.Overdue != 1 || d.Totals.New != 2 || d.Totals.ReportsPending != 7 {
+		t.Errorf("totals today: %+v", d.Totals)
+	}
+	dy, err := f.cs.DailyReport(ctx, day(-1), "qiangtang")
+	if err != nil {
+		t.Fatal(err)
+	}
+	status := map[string]string{}
+	for _, u := range dy.Units {
+		status[u.Unit] = u.Report
+	}
+	if status["542526"] != "in" || status["540624"] != "late" || status["542524"] != "missing" || dy.Totals.ReportsMissing != 5 || dy.Totals.Touched != 0 {
+		t.Errorf("reports on yesterday: %v %+v", status, dy.Totals)
+	}
+	// the weekly summaries of this week and yesterday's
+	week := func(n int) string {
+		y, w := time.Now().In(beijing).AddDate(0, 0, n).ISOWeek()
+		return fmt.Sprintf("%d-W%02d", y, w)
+	}
+	w, err := f.cs.WeeklyReport(ctx, week(0), "qiangtang")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.Totals.New != 2 || w.Totals.Moves["transferred"] != 1 || w.Totals.Moves["verified"] != 1 || w.Totals.OverdueAtEnd != 1 || w.Totals.OpenAtEnd != 2 {
+		t.Errorf("weekly: %+v", w.Totals)
+	}
+	wy, err := f.cs.WeeklyReport(ctx, week(-1), "qiangtang")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wy.Totals.ReportsIn != 1 || wy.Totals.ReportsLate != 1 {
+		t.Errorf("weekly reports: %+v", wy.Totals)
+	}
+	for _, bad := range []string{"2025-W54", "2025-W53", "2025-07", "W07"} {
+		if _, err := f.cs.WeeklyReport(ctx, bad, ""); err == nil {
+			t.Errorf("week %s accepted", bad)
+		}
+	}
+	if m, err := cases.ParseISOWeek("2026-W01"); err != nil || m.Format(time.DateOnly) != "2025-12-29" {
+		t.Errorf("2026-W01 starts %v %v", m, err)
+	}
+	st, err := f.cs.UnitStatistics(ctx, "qiangtang")
+	if err != nil {
+		t.Fatal(err)
+	}
+	total, overdue := 0, 0
+	for _, s := range st {
+		total += s.Total
+		overdue += s.Overdue
+	}
+	if total != 2 || overdue != 1 {
+		t.Errorf("statistics: %+v", st)
+	}
+	od, err := f.cs.Overdue(ctx, "")
+	if err != nil || len(od) != 1 || od[0].ID != c.ID {
+		t.Errorf("overdue: %+v %v", od, err)
+	}
+	// tables for CSV and XLSX
+	var b strings.Builder
+	if err := cases.WriteCSV(&b, d.Tables()); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(b.String(), "\ufeffunit,name_zh") || !strings.Contains(b.String(), c.Number) || !strings.Contains(b.String(), "改则县") {
+		t.Errorf("csv:\n%s", b.String())
+	}
+	if err := cases.WriteXLSX(io.Discard, w.Tables()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestSweepAndWebhooks: the job marks overdue cases once, with the proposed
+// next step; notifications are retried with backoff until delivered, and
+// the delivery log shows each attempt.
+func TestSweepAndWebhooks(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	var calls atomic.Int32
+	var mu sync.Mutex
+	var bodies []string
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		bodies = append(bodies, r.Header.Get("X-Warden-Event")+" "+r.Header.Get("X-Warden-Signature")[:7]+" "+string(b))
+		mu.Unlock()
+		if calls.Add(1) <= 2 {
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer hook.Close()
+	opts := cases.NotifyOptions{Webhooks: []string{hook.URL}, Secret: "s3cret", Backoff: time.Minute, MaxAttempts: 3}
+	if err := f.cs.SyncWebhooks(ctx, opts.Webhooks); err != nil {
+		t.Fatal(err)
+	}
+	c := f.newCase(corePoint) // created: notification 1
+	c = f.move(c, cases.TransitionInput{To: cases.Verified})
+	f.move(c, cases.TransitionInput{To: cases.Transferred, Deadline: day(-1)}) // 3 notifications
+	n, err := f.cs.Sweep(ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("sweep marked %d: %v", n, err)
+	}
+	if n, _ := f.cs.Sweep(ctx); n != 0 {
+		t.Errorf("second sweep marked %d", n)
+	}
+	got, _ := f.cs.Get(ctx, c.ID)
+	last := got.Events[len(got.Events)-1]
+	if last.Kind != "overdue" || !strings.Contains(string(last.Data), `"proposed_next_step": "interviewed"`) || got.OverdueAt == nil {
+		t.Errorf("overdue event %+v", last)
+	}
+	// four notifications; the first two attempts fail
+	d, fl, err := f.cs.Deliver(ctx, opts)
+	if err != nil || d != 2 || fl != 2 {
+		t.Fatalf("first round: %d delivered, %d failed, %v", d, fl, err)
+	}
+	if d, fl, _ := f.cs.Deliver(ctx, opts); d+fl != 0 {
+		t.Errorf("nothing is due before the backoff: %d %d", d, fl)
+	}
+	f.clk.advance(61 * time.Second)
+	if d, fl, _ := f.cs.Deliver(ctx, opts); d != 2 || fl != 0 {
+		t.Errorf("after the backoff: %d delivered, %d failed", d, fl)
+	}
+	ns, err := f.cs.Notifications(ctx, "", 0)
+	if err != nil || len(ns) != 4 {
+		t.Fatalf("notifications: %+v %v", ns, err)
+	}
+	retried := 0
+	for _, n := range ns {
+		if n.Status != "delivered" {
+			t.Errorf("notification %+v", n)
+		}
+		if len(n.Attempts) == 2 {
+			retried++
+			if *n.Attempts[0].StatusCode != 503 || !strings.Contains(n.Attempts[0].Error, "503") || *n.Attempts[1].StatusCode != 204 {
+				t.Errorf("attempts %+v", n.Attempts)
+			}
+		}
+	}
+	if retried != 2 {
+		t.Errorf("%d notifications retried, want 2", retried)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !strings.HasPrefix(bodies[0], "created sha256=") || !strings.Contains(bodies[0], c.Number) {
+		t.Errorf("first delivery: %s", bodies[0])
+	}
+	// a webhook that always fails gives up after MaxAttempts
+	dead := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.Error(w, "no", 500) }))
+	defer dead.Close()
+	if err := f.cs.SyncWebhooks(ctx, []string{dead.URL}); err != nil {
+		t.Fatal(err)
+	}
+	f.newCase([2]float64{85, 34.5})
+	for range 3 {
+		f.cs.Deliver(ctx, opts)
+		f.clk.advance(time.Hour)
+	}
+	failed, _ := f.cs.Notifications(ctx, "failed", 0)
+	if len(failed) != 1 || len(failed[0].Attempts) != 3 || failed[0].URL != dead.URL {
+		t.Errorf("failed: %+v", failed)
+	}
+}
+
+// TestCoverage: a patrol track through one grid cell covers part of it; the
+// other cells are blind spots; tracks outside the period do not count.
+func TestCoverage(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	cell := f.scalar(`SELECT g.code FROM grid_cell g JOIN reserve r ON r.id = g.reserve_id WHERE r.code = 'alt-pirineu' ORDER BY g.area_ha DESC LIMIT 1`).(string)
+	// a straight 1 Hz walk through the cell's centre, 1.2 m/s for an hour
+	var sx, sy float64
+	if err := f.pool.QueryRow(ctx, `SELECT ST_X(ST_PointOnSurface(geom)), ST_Y(ST_PointOnSurface(geom)) FROM grid_cell WHERE code = $1`, cell).Scan(&sx, &sy); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2025, 6, 5, 8, 0, 0, 0, time.UTC)
+	var pts []string
+	for i := 0; i <= 3600; i += 10 {
+		pts = append(pts, fmt.Sprintf("%.7f %.7f 1500 %d", sx-0.01+float64(i)*1.2/81500, sy, start.Unix()+int64(i)))
+	}
+	sum := make([]byte, 32)
+	rand.Read(sum)
+	if _, err := f.pool.Exec(ctx, `WITH t AS (
+			INSERT INTO track (sha256, subject, subject_kind, format, started_at, ended_at, points, length_m) VALUES ($1, 'ranger 1', 'patrol', 'gpx', $2, $3, $4, 4320)
+			RETURNING id)
+		INSERT INTO track_segment (track_id, ordinal, points, geom) SELECT t.id, 0, $4, ST_GeomFromText($5, 4326) FROM t`,
+		sum, start, start.Add(time.Hour), len(pts), "LINESTRING ZM ("+strings.Join(pts, ",")+")"); err != nil {
+		t.Fatal(err)
+	}
+	cv, err := f.cs.Coverage(ctx, "alt-pirineu", time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 6, 8, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var km, hours float64
+	for _, c := range cv.Cells {
+		km += c.KmPatrolled
+		hours += c.HoursSpent
+		if c.Code == cell && (c.Tracks != 1 || c.Covered <= 0 || c.BlindSpot) {
+			t.Errorf("the walked cell: %+v", c)
+		}
+	}
+	if km < 4.2 || km > 4.4 || hours < 0.99 || hours > 1.01 || cv.Visited < 1 || len(cv.BlindSpots) != len(cv.Cells)-cv.Visited || cv.AreaCovered <= 0 {
+		t.Errorf("coverage: %.3f km, %.3f h, %d visited, %d blind spots of %d, area %.4f", km, hours, cv.Visited, len(cv.BlindSpots), len(cv.Cells), cv.AreaCovered)
+	}
+	// the share of the walked cell near the track: 200 m wide band over 4.3 km of a 25 km² cell is under 4 %
+	t.Logf("%d cells, %d visited, area covered %.4f", len(cv.Cells), cv.Visited, cv.AreaCovered)
+	before, err := f.cs.Coverage(ctx, "alt-pirineu", time.Date(2025, 5, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before.Visited != 0 || len(before.BlindSpots) != len(before.Cells) {
+		t.Errorf("May: %d visited", before.Visited)
+	}
+	// half the period: half the walk
+	half, err := f.cs.Coverage(ctx, "alt-pirineu", start, start.Add(30*time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hk := 0.0
+	for _, c := range half.Cells {
+		hk += c.KmPatrolled
+	}
+	if hk < 2.0 || hk > 2.3 {
+		t.Errorf("first half hour: %.3f km", hk)
+	}
+}

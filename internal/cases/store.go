@@ -1,0 +1,453 @@
+package cases
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
+
+	"warden/internal/db"
+	"warden/internal/geoio"
+	"warden/internal/problem"
+)
+
+// querier is what both the pool and a transaction offer.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// overdueSQL is true for a case whose deadline has passed (the deadline is a
+// whole day in the case's time zone) while it is being worked; %s is the
+// placeholder of the reference time.
+const overdueSQL = `(c.deadline IS NOT NULL AND c.status IN ('transferred', 'rectifying', 'interviewed', 'special_inspection')
+	AND %s >= ((c.deadline + 1)::timestamp AT TIME ZONE c.timezone))`
+
+func overdueAt(placeholder string) string { return fmt.Sprintf(overdueSQL, placeholder) }
+
+// caseCols select a case; $1 is the reference time for overdue.
+var caseCols = `c.id, c.number, r.code, c.source, c.source_ref, c.kind, c.status, c.version, c.title, c.description, c.zone_kind,
+	c.activity, c.articles, c.basis_zh, c.basis_en, c.subject, c.party_name, c.party_kind, c.party_id, c.criminal,
+	a.code, a.name_zh, a.unit_name, g.id, g.code, g.name, u.code, u.name_zh, u.unit_name,
+	c.measures, to_char(c.deadline, 'YYYY-MM-DD'), ` + overdueAt("$1") + `, c.overdue_at, c.timezone, m.code,
+	c.observed_at, c.last_seen_at, c.reported_at, c.closed_at, c.updated_at, ST_AsGeoJSON(c.geom, 7), ST_X(c.point), ST_Y(c.point)`
+
+const caseFrom = ` FROM violation_case c JOIN reserve r ON r.id = c.reserve_id
+	LEFT JOIN admin_area a ON a.id = c.area_id LEFT JOIN grid_cell g ON g.id = c.cell_id
+	LEFT JOIN admin_area u ON u.id = c.unit_id LEFT JOIN marker m ON m.id = c.marker_id`
+
+func scanCase(row pgx.Row) (Case, error) {
+	var c Case
+	var aCode, aName, aUnit, gCode, gName, uCode, uName, uUnit *string
+	var gID *int64
+	var loc string
+	err := row.Scan(&c.ID, &c.Number, &c.Reserve, &c.Source, &c.SourceRef, &c.Kind, &c.Status, &c.Version, &c.Title, &c.Description,
+		&c.ZoneKind, &c.Activity, &c.Articles, &c.BasisZH, &c.BasisEN, &c.Subject, &c.Party.Name, &c.Party.Kind, &c.Party.ID, &c.Criminal,
+		&aCode, &aName, &aUnit, &gID, &gCode, &gName, &uCode, &uName, &uUnit,
+		&c.Measures, &c.Deadline, &c.Overdue, &c.OverdueAt, &c.Timezone, &c.Marker,
+		&c.ObservedAt, &c.LastSeenAt, &c.ReportedAt, &c.ClosedAt, &c.UpdatedAt, &loc, &c.Point[0], &c.Point[1])
+	if err != nil {
+		return c, err
+	}
+	if aCode != nil {
+		c.Area = &AreaRef{Code: *aCode, NameZH: *aName, UnitName: *aUnit}
+	}
+	if gID != nil {
+		c.Cell = &CellRef{ID: *gID, Code: *gCode, Name: *gName}
+	}
+	if uCode != nil {
+		c.Unit = &AreaRef{Code: *uCode, NameZH: *uName, UnitName: *uUnit}
+	}
+	c.Location = json.RawMessage(loc)
+	c.SourceZH, c.StatusZH, c.Allowed = sources[c.Source], c.Status.ZH(), c.Status.Allowed()
+	return c, nil
+}
+
+// CreateInput is a case registered by a person: from an inspection
+// hand-over, a ministry patrol or special action, a public letter or visit,
+// or a report by patrol staff without a track.
+type CreateInput struct {
+	Source    string `json:"source"`
+	SourceRef string `json:"source_ref"`
+	// Reserve is a reserve code; empty: the reserve the location lies in.
+	Reserve string `json:"reserve"`
+	// Location is a GeoJSON geometry or Feature (drawn on the map or given).
+	Location    json.RawMessage `json:"location"`
+	Kind        string          `json:"kind"`
+	Activity    string          `json:"activity"`
+	Title       string          `json:"title"`
+	Description string          `json:"description"`
+	Party       *Party          `json:"party"`
+	Criminal    bool            `json:"criminal"`
+	// Articles and the basis default to the rule table's for the activity
+	// in the zone kind the location lies in.
+	Articles   []string   `json:"articles"`
+	BasisZH    string     `json:"basis_zh"`
+	BasisEN    string     `json:"basis_en"`
+	ObservedAt *time.Time `json:"observed_at"`
+}
+
+// extraActivities are case activities beside the rule table's.
+var extraActivities = []string{"marker_damage", "other"}
+
+func bad(ps *[]problem.Detail, ptr, format string, args ...any) {
+	*ps = append(*ps, problem.At(-1, ptr, fmt.Sprintf(format, args...)))
+}
+
+func invalid(ps []problem.Detail) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	return problem.Invalid("invalid-case", ps[0].Reason, ps...)
+}
+
+func checkParty(ps *[]problem.Detail, p *Party) {
+	if p == nil {
+		return
+	}
+	if p.Kind == "" {
+		p.Kind = "unknown"
+	}
+	if p.Kind != "person" && p.Kind != "enterprise" && p.Kind != "unknown" {
+		bad(ps, "party.kind", "party.kind %q must be person, enterprise or unknown", p.Kind)
+	}
+	checkText(ps, "party.name", p.Name)
+	checkText(ps, "party.id", p.ID)
+}
+
+// checkText refuses text PostgreSQL cannot store.
+func checkText(ps *[]problem.Detail, ptr, v string) {
+	if strings.ContainsRune(v, 0) {
+		bad(ps, ptr, "%s contains a NUL character", ptr)
+	}
+}
+
+// location reads a GeoJSON geometry or Feature into WKB.
+func location(raw json.RawMessage) ([]byte, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, problem.Invalid("invalid-case", "the case needs a location: a GeoJSON geometry or Feature", problem.At(-1, "location", "missing"))
+	}
+	feats, err := geoio.DecodeGeoJSON(raw, geoio.GeoJSONOptions{})
+	if err != nil {
+		if p, ok := problem.As(err); ok {
+			for i := range p.Problems {
+				p.Problems[i].Pointer = strings.TrimSuffix("location."+p.Problems[i].Pointer, ".")
+			}
+		}
+		return nil, err
+	}
+	var gs []orb.Geometry
+	for _, f := range feats {
+		if f.Geometry != nil {
+			gs = append(gs, f.Geometry)
+		}
+	}
+	if len(gs) == 0 {
+		return nil, problem.Invalid("invalid-case", "the location has no geometry", problem.At(-1, "location", "no geometry"))
+	}
+	var g orb.Geometry = gs[0]
+	if len(gs) > 1 {
+		g = orb.Collection(gs)
+	}
+	return wkb.Marshal(g)
+}
+
+// checkGeometry refuses a location PostGIS finds invalid, with the reason
+// and where.
+func checkGeometry(ctx context.Context, q querier, g []byte) error {
+	var valid bool
+	var reason string
+	var loc []float64
+	if err := q.QueryRow(ctx, `SELECT d.valid, coalesce(d.reason, ''), CASE WHEN d.location IS NULL THEN NULL ELSE ARRAY[ST_X(d.location), ST_Y(d.location)] END
+		FROM ST_IsValidDetail(ST_GeomFromWKB($1, 4326)) d`, g).Scan(&valid, &reason, &loc); err != nil {
+		return err
+	}
+	if !valid {
+		d := problem.At(-1, "location", reason)
+		d.Location = loc
+		return problem.Invalid("invalid-geometry", "the location is not a valid geometry: "+reason, d)
+	}
+	return nil
+}
+
+// Create registers a case from an outside source and returns it.
+func (s *Store) Create(ctx context.Context, in CreateInput, actor string) (Case, error) {
+	var ps []problem.Detail
+	switch {
+	case in.Source == "":
+		bad(&ps, "source", "source is required: one of %s", strings.Join(manualSources(), ", "))
+	case !slices.Contains(manualSources(), in.Source):
+		bad(&ps, "source", "source %q must be one of %s (screening and system cases are opened by Warden itself)", in.Source, strings.Join(manualSources(), ", "))
+	}
+	if in.Activity == "" {
+		bad(&ps, "activity", "activity is required: a rule-table activity (GET /api/v1/rules) or marker_damage or other")
+	}
+	checkParty(&ps, in.Party)
+	for ptr, v := range map[string]string{"source_ref": in.SourceRef, "kind": in.Kind, "title": in.Title, "description": in.Description,
+		"basis_zh": in.BasisZH, "basis_en": in.BasisEN, "reserve": in.Reserve} {
+		checkText(&ps, ptr, v)
+	}
+	g, err := location(in.Location)
+	if err != nil {
+		if p, ok := problem.As(err); ok && len(ps) > 0 && p.Status == 422 {
+			ps = append(ps, p.Problems...)
+		} else {
+			return Case{}, err
+		}
+	}
+	if err := invalid(ps); err != nil {
+		return Case{}, err
+	}
+	if in.Kind == "" {
+		in.Kind = "other"
+	}
+	party := Party{Kind: "unknown"}
+	if in.Party != nil {
+		party = *in.Party
+	}
+	seen := s.opts.Now()
+	if in.ObservedAt != nil {
+		seen = *in.ObservedAt
+	}
+	var id int64
+	err = db.Tx(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := checkGeometry(ctx, tx, g); err != nil {
+			return err
+		}
+		var known bool
+		if err := tx.QueryRow(ctx, `SELECT $1 = ANY($2::text[]) OR EXISTS (SELECT 1 FROM screening_activity WHERE code = $1)`,
+			in.Activity, extraActivities).Scan(&known); err != nil {
+			return err
+		}
+		if !known {
+			return problem.Invalid("invalid-case", fmt.Sprintf("activity %q is not in the rule table (GET /api/v1/rules) nor marker_damage or other", in.Activity),
+				problem.At(-1, "activity", "unknown activity"))
+		}
+		var rid *int64
+		if in.Reserve != "" {
+			err := tx.QueryRow(ctx, `SELECT id FROM reserve WHERE code = $1`, in.Reserve).Scan(&rid)
+			if errors.Is(err, pgx.ErrNoRows) {
+				return problem.Invalid("invalid-case", fmt.Sprintf("reserve %q does not exist", in.Reserve), problem.At(-1, "reserve", "unknown reserve"))
+			}
+			if err != nil {
+				return err
+			}
+		} else {
+			if err := tx.QueryRow(ctx, `SELECT zp.reserve_id FROM zone_piece zp WHERE ST_Intersects(zp.geom, ST_GeomFromWKB($1, 4326))
+				ORDER BY zp.reserve_id LIMIT 1`, g).Scan(&rid); err != nil && !errors.Is(err, pgx.ErrNoRows) {
+				return err
+			}
+			if rid == nil {
+				return problem.Invalid("invalid-case", "the location lies in no reserve's current zones: name the reserve",
+					problem.At(-1, "reserve", "needed for a location outside every reserve"))
+			}
+		}
+		if err := tx.QueryRow(ctx, `SELECT case_open($1, $2, $3, $4, $5, $6, NULL, ST_GeomFromWKB($7, 4326), $8, $9, $10, $11, '', $12, $13, $14, $15, NULL, $16, $17, $18)`,
+			*rid, in.Source, in.SourceRef, in.Kind, in.Title, in.Description, g, in.Activity, nonNil(in.Articles), in.BasisZH, in.BasisEN,
+			party.Name, party.Kind, party.ID, seen, actor, "registered from "+in.Source, s.opts.Now()).Scan(&id); err != nil {
+			return err
+		}
+		if len(in.Articles) == 0 && in.BasisZH == "" {
+			// the rule table's articles and verdict for the activity where it lies
+			if _, err := tx.Exec(ctx, `
+				UPDATE violation_case c SET articles = sr.articles,
+					basis_zh = '依据' || (SELECT string_agg(a.short_zh, '、' ORDER BY a.ordinal) FROM screening_article a WHERE a.code = ANY(sr.articles))
+						|| '，' || CASE c.zone_kind WHEN 'core' THEN '核心区' WHEN 'buffer' THEN '缓冲区' WHEN 'experimental' THEN '实验区'
+							WHEN 'peripheral' THEN '外围保护地带' WHEN 'core_protection' THEN '核心保护区' ELSE '一般控制区' END
+						|| CASE sr.verdict WHEN 'prohibited' THEN '内禁止' WHEN 'needs_approval' THEN '内须经批准方可' ELSE '内允许' END || act.name_zh || '。',
+					basis_en = act.name_en || ': ' || replace(sr.verdict, '_', ' ') || ' in the ' || replace(c.zone_kind, '_', ' ') || ' zone ('
+						|| (SELECT string_agg(a.short_en, '; ' ORDER BY a.ordinal) FROM screening_article a WHERE a.code = ANY(sr.articles)) || ').'
+				FROM screening_rule sr JOIN screening_activity act ON act.code = sr.activity
+				WHERE c.id = $1 AND sr.activity = c.activity AND sr.zone_kind = c.zone_kind`, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return Case{}, err
+	}
+	return s.Get(ctx, id)
+}
+
+func manualSources() []string { return append(slices.Clone(outsideSources), "patrol", "marker_check") }
+
+func nonNil(a []string) []string {
+	if a == nil {
+		return []string{}
+	}
+	return a
+}
+
+// Get returns a case with its events, evidence and enforcement measures.
+func (s *Store) Get(ctx context.Context, id int64) (Case, error) {
+	c, err := scanCase(s.pool.QueryRow(ctx, `SELECT `+caseCols+caseFrom+` WHERE c.id = $2`, s.opts.Now(), id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return c, problem.NotFound("case", fmt.Sprint(id))
+	}
+	if err != nil {
+		return c, err
+	}
+	if c.Events, err = s.events(ctx, id); err != nil {
+		return c, err
+	}
+	if c.Evidence, err = s.evidence(ctx, id); err != nil {
+		return c, err
+	}
+	if c.MeasuresTaken, err = s.measures(ctx, s.pool, id); err != nil {
+		return c, err
+	}
+	total := 0.0
+	daily := false
+	for _, m := range c.MeasuresTaken {
+		if m.Accrued != nil {
+			total += *m.Accrued
+			daily = true
+		}
+	}
+	if daily {
+		c.AccruedPenalty = &total
+	}
+	return c, nil
+}
+
+func (s *Store) events(ctx context.Context, id int64) ([]Event, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id, version, at, actor, kind, from_status, to_status, comment, data
+		FROM case_event WHERE case_id = $1 ORDER BY version`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Event{}
+	for rows.Next() {
+		var e Event
+		var data []byte
+		if err := rows.Scan(&e.ID, &e.Version, &e.At, &e.Actor, &e.Kind, &e.From, &e.To, &e.Comment, &data); err != nil {
+			return nil, err
+		}
+		e.Data = json.RawMessage(data)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// Filter selects cases for List. Zero values do not filter.
+type Filter struct {
+	Reserve string
+	// Status may list several, comma-separated.
+	Status []Status
+	// Unit is an administrative area code: the responsible unit, or for a
+	// case not yet handed over, the area it lies in.
+	Unit string
+	// Cell is a grid cell code.
+	Cell     string
+	Overdue  *bool
+	Source   string
+	Activity string
+	// From and To bound reported_at: From <= reported_at < To.
+	From, To      time.Time
+	Limit, Offset int
+}
+
+// Page is one page of cases.
+type Page struct {
+	Total  int    `json:"total"`
+	Limit  int    `json:"limit"`
+	Offset int    `json:"offset"`
+	Cases  []Case `json:"cases"`
+	// AsOf is the time overdue was judged at.
+	AsOf string `json:"as_of"`
+}
+
+// Limits of List.
+const (
+	DefaultLimit = 50
+	MaxLimit     = 500
+)
+
+// List returns the cases that match f, newest first, without their events.
+func (s *Store) List(ctx context.Context, f Filter) (Page, error) {
+	if f.Limit == 0 {
+		f.Limit = DefaultLimit
+	}
+	if f.Limit < 0 || f.Limit > MaxLimit || f.Offset < 0 {
+		return Page{}, problem.BadRequest("invalid-parameter", fmt.Sprintf("limit must be 1..%d and offset 0 or more", MaxLimit))
+	}
+	now := s.opts.Now()
+	args := []any{now}
+	var where []string
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, fmt.Sprintf(cond, len(args)))
+	}
+	if f.Reserve != "" {
+		add("r.code = $%d", f.Reserve)
+	}
+	if len(f.Status) > 0 {
+		ss := make([]string, len(f.Status))
+		for i, st := range f.Status {
+			ss[i] = string(st)
+		}
+		add("c.status = ANY($%d)", ss)
+	}
+	if f.Unit != "" {
+		add("coalesce(u.code, a.code) = $%d", f.Unit)
+	}
+	if f.Cell != "" {
+		add("g.code = $%d", f.Cell)
+	}
+	if f.Source != "" {
+		add("c.source = $%d", f.Source)
+	}
+	if f.Activity != "" {
+		add("c.activity = $%d", f.Activity)
+	}
+	if !f.From.IsZero() {
+		add("c.reported_at >= $%d", f.From)
+	}
+	if !f.To.IsZero() {
+		add("c.reported_at < $%d", f.To)
+	}
+	if f.Overdue != nil {
+		cond := overdueAt("$1")
+		if !*f.Overdue {
+			cond = "NOT " + cond
+		}
+		where = append(where, cond)
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	p := Page{Limit: f.Limit, Offset: f.Offset, Cases: []Case{}, AsOf: now.UTC().Format(time.RFC3339)}
+	// $1, the reference time, is selected so that it is bound in the count
+	// as in the list, with or without the overdue filter.
+	if err := s.pool.QueryRow(ctx, `SELECT count(*), $1::timestamptz`+caseFrom+cond, args...).Scan(&p.Total, new(time.Time)); err != nil {
+		return p, err
+	}
+	n := len(args)
+	rows, err := s.pool.Query(ctx, fmt.Sprintf(`SELECT %s%s%s ORDER BY c.reported_at DESC, c.id DESC LIMIT $%d OFFSET $%d`, caseCols, caseFrom, cond, n+1, n+2),
+		append(args, f.Limit, f.Offset)...)
+	if err != nil {
+		return p, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		c, err := scanCase(rows)
+		if err != nil {
+			return p, err
+		}
+		p.Cases = append(p.Cases, c)
+	}
+	return p, rows.Err()
+}
+
+// SourceNames are the case sources with their Chinese names.
+func SourceNames() map[string]string { return sources }

@@ -1,0 +1,386 @@
+package patrol_test
+
+// The end-to-end speed figure for track uploads (`make bench`).
+//
+// # What is measured
+//
+// BenchmarkUploadTrack100k posts a 100,000-point GPX file (about 10 MB) to
+// POST /api/v1/tracks of a real `warden serve` process, built from
+// ./cmd/warden and run as a subprocess on the benchmark's database, and reads
+// the answer: upload over loopback HTTP, streaming decode, cleaning, storage
+// (raw file, LINESTRINGZM, observations, visits, findings) and analysis, all
+// inside the one request. ms/upload is the full round trip; peak-RSS-MB is
+// the server process's peak resident memory (VmHWM from /proc) over the
+// benchmark; decode-MB/s is geoio.ReadTrack alone on the same file.
+//
+// # The reserve
+//
+// As for zoning's locate benchmarks (internal/zoning/bench_test.go): the
+// three Qiangtang sample zones densified with ST_Segmentize(geography, 350 m)
+// to 51,885 vertices, stored through zoning.Store.PutZones so that
+// zone_piece and zone_edge are filled by the triggers as in production.
+//
+// # The track
+//
+// A day's patrol at 1 Hz on foot (1.2 m/s): from 5 km outside the reserve's
+// boundary straight towards a point of the core (the core's
+// ST_PointOnSurface), 60 km in, and back along the same line, with a 30 m
+// sideways swing every 10 minutes and 0.3 m of deterministic GPS noise.
+// It crosses the outer, buffer and core boundaries going in and coming out
+// (six crossings, five visits), has an elevation and a time per fix, and ten
+// waypoints, one of them logging in the core. The subject is a visitor, so
+// the buffer and core visits are findings. Each upload changes the file's
+// name element, so that no upload is a duplicate of the one before.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"math/rand/v2"
+	"mime/multipart"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"warden/geodata"
+	"warden/internal/db"
+	"warden/internal/geoio"
+	"warden/internal/patrol"
+	"warden/internal/testdb"
+	"warden/internal/zoning"
+)
+
+const (
+	benchPoints   = 100_000
+	benchSegmentM = 350 // ST_Segmentize length, as zoning's benchmarks
+	benchMinVerts = 50_000
+	benchToken    = "bench-token"
+)
+
+// denseQiangtang stores the densified Qiangtang zones as reserve
+// bench-qiangtang and returns its vertex count.
+func denseQiangtang(ctx context.Context, pool *pgxpool.Pool) (int, error) {
+	raw, err := fs.ReadFile(geodata.FS, "qiangtang/zones.geojson")
+	if err != nil {
+		return 0, err
+	}
+	var src struct {
+		Features []struct {
+			Properties json.RawMessage `json:"properties"`
+			Geometry   json.RawMessage `json:"geometry"`
+		} `json:"features"`
+	}
+	if err := json.Unmarshal(raw, &src); err != nil {
+		return 0, err
+	}
+	var doc bytes.Buffer
+	doc.WriteString(`{"type":"FeatureCollection","features":[`)
+	for i, f := range src.Features {
+		var dense string
+		if err := pool.QueryRow(ctx, `SELECT ST_AsGeoJSON(ST_Segmentize(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326)::geography, $2)::geometry, 15)`,
+			string(f.Geometry), float64(benchSegmentM)).Scan(&dense); err != nil {
+			return 0, err
+		}
+		if i > 0 {
+			doc.WriteByte(',')
+		}
+		fmt.Fprintf(&doc, `{"type":"Feature","properties":%s,"geometry":%s}`, f.Properties, dense)
+	}
+	doc.WriteString(`]}`)
+	feats, err := geoio.DecodeGeoJSON(doc.Bytes(), geoio.GeoJSONOptions{})
+	if err != nil {
+		return 0, err
+	}
+	zs := zoning.NewStore(pool)
+	if _, err := zs.CreateReserve(ctx, zoning.ReserveInput{Code: "bench-qiangtang", NameEN: "Qiangtang (benchmark, densified)", Level: "national",
+		ZoningScheme: zoning.ThreeZone, Illustrative: true}); err != nil {
+		return 0, err
+	}
+	v, err := zs.PutZones(ctx, "bench-qiangtang", feats, zoning.VersionInput{})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, z := range v.Zones {
+		n += z.Vertices
+	}
+	if n < benchMinVerts {
+		return n, fmt.Errorf("the benchmark reserve has %d vertices, fewer than %d", n, benchMinVerts)
+	}
+	return n, nil
+}
+
+// patrolFile writes the benchmark track (see the top of this file) from b,
+// the boundary point nearest to c, the core point. The name element holds a
+// 12-digit placeholder that each upload overwrites.
+func patrolFile(bLon, bLat, cLon, cLat float64) []byte {
+	kx := 111_320 * math.Cos(bLat*math.Pi/180)
+	dx, dy := (cLon-bLon)*kx, (cLat-bLat)*111_320
+	l := math.Hypot(dx, dy)
+	ux, uy := dx/l, dy/l // inward unit vector, metres
+	rng := rand.New(rand.NewPCG(7, 11))
+	pos := func(along, side float64) (float64, float64) {
+		x, y := ux*along-uy*side, uy*along+ux*side
+		return bLon + x/kx, bLat + y/111_320
+	}
+	var b bytes.Buffer
+	b.Grow(benchPoints * 100)
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>
+<gpx version="1.1" creator="bench" xmlns="http://www.topografix.com/GPX/1/1">
+ <metadata><name>patrol 000000000000</name></metadata>
+`)
+	t0 := time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 10 {
+		lon, lat := pos(-5000+float64(i)*6000, 0)
+		name := "巡护点"
+		if i == 9 {
+			name = "发现盗伐"
+		}
+		fmt.Fprintf(&b, ` <wpt lat="%.6f" lon="%.6f"><time>%s</time><name>%s %d</name></wpt>`+"\n", lat, lon, t0.Add(time.Duration(i*5000)*time.Second).Format(time.RFC3339), name, i)
+	}
+	b.WriteString(" <trk><name>patrol</name><trkseg>\n")
+	for i := range benchPoints {
+		k := min(i, benchPoints-1-i)
+		along := -5000 + 1.2*float64(k)
+		side := 30*math.Sin(2*math.Pi*float64(i)/600) + 0.3*rng.NormFloat64()
+		lon, lat := pos(along, side)
+		fmt.Fprintf(&b, `  <trkpt lat="%.6f" lon="%.6f"><ele>%.1f</ele><time>%s</time></trkpt>`+"\n",
+			lat, lon, 4800+20*math.Sin(float64(i)/900), t0.Add(time.Duration(i)*time.Second).Format(time.RFC3339))
+	}
+	b.WriteString(" </trkseg></trk>\n</gpx>\n")
+	return b.Bytes()
+}
+
+var (
+	binOnce sync.Once
+	binPath string
+	binErr  error
+)
+
+// wardenBinary builds ./cmd/warden once per test binary.
+func wardenBinary() (string, error) {
+	binOnce.Do(func() {
+		wd, err := os.Getwd()
+		if err != nil {
+			binErr = err
+			return
+		}
+		root := wd
+		for {
+			if _, err := os.Stat(filepath.Join(root, "go.mod")); err == nil {
+				break
+			}
+			if filepath.Dir(root) == root {
+				binErr = fmt.Errorf("go.mod not found above %s", wd)
+				return
+			}
+			root = filepath.Dir(root)
+		}
+		dir, err := os.MkdirTemp("", "warden-bench-")
+		if err != nil {
+			binErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "warden")
+		cmd := exec.Command("go", "build", "-o", binPath, "./cmd/warden")
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			binErr = fmt.Errorf("go build ./cmd/warden: %v\n%s", err, out)
+		}
+	})
+	return binPath, binErr
+}
+
+// server is a `warden serve` subprocess.
+type server struct {
+	cmd *exec.Cmd
+	url string
+}
+
+func startServer(b *testing.B, dbURL string) *server {
+	b.Helper()
+	bin, err := wardenBinary()
+	if err != nil {
+		b.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	logf, err := os.Create(filepath.Join(b.TempDir(), "serve.log"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	cmd := exec.Command(bin, "serve", "--addr", addr, "--database-url", dbURL, "--data-dir", b.TempDir(), "--log-level", "warn")
+	cmd.Env = append(os.Environ(), "WARDEN_ADMIN_TOKEN="+benchToken)
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	s := &server{cmd: cmd, url: "http://" + addr}
+	b.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGINT)
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case <-done:
+		case <-time.After(20 * time.Second):
+			_ = cmd.Process.Kill()
+			<-done
+		}
+		logf.Close()
+	})
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		res, err := http.Get(s.url + "/readyz")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return s
+			}
+		}
+		if time.Now().After(deadline) {
+			log, _ := os.ReadFile(logf.Name())
+			b.Fatalf("warden serve did not get ready: %v\n%s", err, log)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// peakRSS is the process's peak resident set (VmHWM), in bytes.
+func peakRSS(pid int) (int64, error) {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb << 10, err
+		}
+	}
+	return 0, fmt.Errorf("no VmHWM in /proc/%d/status", pid)
+}
+
+// post uploads data as a patrol's track and decodes the answer.
+func (s *server) post(data []byte) (patrol.Track, error) {
+	pr, pw := io.Pipe()
+	mw := multipart.NewWriter(pw)
+	go func() {
+		err := mw.WriteField("subject", "ranger-bench")
+		if err == nil {
+			err = mw.WriteField("subject_kind", "visitor")
+		}
+		if err == nil {
+			var fw io.Writer
+			if fw, err = mw.CreateFormFile("file", "patrol.gpx"); err == nil {
+				if _, err = fw.Write(data); err == nil {
+					err = mw.Close()
+				}
+			}
+		}
+		pw.CloseWithError(err)
+	}()
+	req, err := http.NewRequest(http.MethodPost, s.url+"/api/v1/tracks", pr)
+	if err != nil {
+		return patrol.Track{}, err
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+benchToken)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return patrol.Track{}, err
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		return patrol.Track{}, err
+	}
+	if res.StatusCode != http.StatusCreated {
+		return patrol.Track{}, fmt.Errorf("POST /api/v1/tracks: %s: %.500s", res.Status, body)
+	}
+	var t patrol.Track
+	return t, json.Unmarshal(body, &t)
+}
+
+var (
+	fileOnce  sync.Once
+	benchFile []byte
+)
+
+// BenchmarkUploadTrack100k: see the top of this file (target: under 1.5 s
+// and 300 MB peak RSS).
+func BenchmarkUploadTrack100k(b *testing.B) {
+	ctx := context.Background()
+	url := testdb.URL(b)
+	pool, err := db.Open(ctx, url, db.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(pool.Close)
+	verts, err := denseQiangtang(ctx, pool)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var bl, bt, cl, ct float64
+	if err := pool.QueryRow(ctx, `
+		WITH c AS (SELECT ST_PointOnSurface(geom) AS p FROM zone WHERE kind = 'core'),
+		     o AS (SELECT ST_Boundary(ST_Union(geom)) AS g FROM zone)
+		SELECT ST_X(ST_ClosestPoint(o.g, c.p)), ST_Y(ST_ClosestPoint(o.g, c.p)), ST_X(c.p), ST_Y(c.p) FROM c, o`).Scan(&bl, &bt, &cl, &ct); err != nil {
+		b.Fatal(err)
+	}
+	fileOnce.Do(func() { benchFile = patrolFile(bl, bt, cl, ct) })
+	data := bytes.Clone(benchFile)
+	mark := bytes.Index(data, []byte("patrol 000000000000"))
+	srv := startServer(b, url)
+	upload := func(n int) patrol.Track {
+		copy(data[mark+7:mark+19], fmt.Sprintf("%012d", n))
+		t, err := srv.post(data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return t
+	}
+	n := 0
+	warm := upload(n) // connections, plans, caches
+	if warm.Totals.PointsKept != benchPoints || len(warm.Visits) != 5 || len(warm.Findings) == 0 {
+		b.Fatalf("warm-up upload: %d points kept, %d visits, %d findings: %+v", warm.Totals.PointsKept, len(warm.Visits), len(warm.Findings), warm.Visits)
+	}
+	start := time.Now()
+	for b.Loop() {
+		n++
+		upload(n)
+	}
+	elapsed := time.Since(start)
+	rss, err := peakRSS(srv.cmd.Process.Pid)
+	if err != nil {
+		b.Fatal(err)
+	}
+	t0 := time.Now()
+	tr, err := geoio.ReadTrack("patrol.gpx", bytes.NewReader(data), geoio.TrackOptions{})
+	if err != nil || tr.Points() != benchPoints {
+		b.Fatalf("decode: %v", err)
+	}
+	decode := time.Since(t0)
+	b.ReportMetric(elapsed.Seconds()*1000/float64(b.N), "ms/upload")
+	b.ReportMetric(float64(rss)/(1<<20), "peak-RSS-MB")
+	b.ReportMetric(float64(len(data))/1e6, "file-MB")
+	b.ReportMetric(float64(len(data))/1e6/decode.Seconds(), "decode-MB/s")
+	b.ReportMetric(float64(verts), "zone-vertices")
+	b.ReportMetric(float64(len(warm.Visits)), "visits")
+}

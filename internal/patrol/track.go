@@ -1,0 +1,573 @@
+package patrol
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/twpayne/go-geom"
+	"github.com/twpayne/go-geom/encoding/ewkb"
+
+	"warden/internal/db"
+	"warden/internal/geoio"
+	"warden/internal/problem"
+)
+
+// Input is what comes with an uploaded file.
+type Input struct {
+	FileName string
+	// Reserve is a reserve code; empty: the reserve the track spends most
+	// length in, if any.
+	Reserve     string
+	Subject     string
+	SubjectKind SubjectKind
+	// Permit is the id of the permit the subject moved under (0: none).
+	Permit int64
+	// Timezone is an IANA zone: times written without a zone are read in it,
+	// and times marked Z are checked for being local times (see TimeCheck).
+	Timezone string
+	// Coords is "wgs84" (or empty) or "gcj02" (converted to WGS 84).
+	Coords string
+	// MaxSpeedKmh overrides the subject kind's outlier speed (0: keep it).
+	MaxSpeedKmh float64
+}
+
+// Upload is a decoded file, ready to be saved.
+type Upload struct {
+	in    Input
+	loc   *time.Location
+	raw   []byte
+	sum   [sha256.Size]byte
+	track *geoio.Track
+}
+
+// Summary is a stored track as lists show it.
+type Summary struct {
+	ID          int64       `json:"id"`
+	CreatedAt   time.Time   `json:"created_at"`
+	File        FileInfo    `json:"file"`
+	Reserve     *string     `json:"reserve"`
+	Subject     string      `json:"subject"`
+	SubjectKind SubjectKind `json:"subject_kind"`
+	Permit      *int64      `json:"permit"`
+	StartedAt   *time.Time  `json:"started_at"`
+	EndedAt     *time.Time  `json:"ended_at"`
+	Totals      Totals      `json:"totals"`
+	Counts      Counts      `json:"counts"`
+	Links       Links       `json:"links"`
+}
+
+// Track is a stored track with its analysis, as the upload answers and
+// GET /api/v1/tracks/{id} shows it.
+type Track struct {
+	Summary
+	// Coords is the datum the file was in (the stored fixes are WGS 84).
+	Coords    string     `json:"coords"`
+	Timezone  string     `json:"timezone,omitempty"`
+	HasTime   bool       `json:"has_time"`
+	Cleaning  Cleaning   `json:"cleaning"`
+	TimeCheck *TimeCheck `json:"time_check,omitempty"`
+	// Notes say in sentences what the reader and cleaning found.
+	Notes        []string      `json:"notes"`
+	Visits       []Visit       `json:"visits"`
+	Observations []Observation `json:"observations"`
+	Findings     []Finding     `json:"findings"`
+}
+
+// FileInfo describes the uploaded file.
+type FileInfo struct {
+	Name      string       `json:"name"`
+	Format    geoio.Format `json:"format"`
+	Encoding  string       `json:"encoding"`
+	Bytes     int64        `json:"bytes"`
+	SHA256    string       `json:"sha256"`
+	TrackName string       `json:"track_name,omitempty"`
+}
+
+// Counts sizes a track's lists.
+type Counts struct {
+	Visits       int `json:"visits"`
+	JitterVisits int `json:"jitter_visits"`
+	Observations int `json:"observations"`
+	Findings     int `json:"findings"`
+}
+
+// Links are a track's related resources.
+type Links struct {
+	Self   string `json:"self"`
+	Visits string `json:"visits"`
+	GPX    string `json:"gpx"`
+}
+
+func linksFor(id int64) Links {
+	base := fmt.Sprintf("/api/v1/tracks/%d", id)
+	return Links{Self: base, Visits: base + "/visits", GPX: base + ".gpx"}
+}
+
+// maxText caps text fields of an upload.
+const maxText = 200
+
+func badParam(field, detail string) error {
+	return problem.BadRequest("invalid-parameter", detail, problem.Detail{Pointer: field, Reason: detail})
+}
+
+func checkText(field, v string) error {
+	if len(v) > maxText || !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+		return badParam(field, fmt.Sprintf("%s must be UTF-8 text of at most %d bytes without NUL", field, maxText))
+	}
+	return nil
+}
+
+func (in *Input) check() (*time.Location, error) {
+	for f, v := range map[string]string{"subject": in.Subject, "reserve": in.Reserve, "file name": in.FileName} {
+		if err := checkText(f, v); err != nil {
+			return nil, err
+		}
+	}
+	if _, err := ParseSubjectKind(string(in.SubjectKind)); err != nil {
+		return nil, badParam("subject_kind", err.Error())
+	}
+	if in.SubjectKind == "" {
+		in.SubjectKind = Unknown
+	}
+	switch in.Coords {
+	case "", "wgs84":
+		in.Coords = "wgs84"
+	case "gcj02":
+	default:
+		return nil, badParam("coords", fmt.Sprintf("coords %q must be wgs84 or gcj02", in.Coords))
+	}
+	if in.MaxSpeedKmh < 0 || in.MaxSpeedKmh > 2000 || math.IsNaN(in.MaxSpeedKmh) {
+		return nil, badParam("max_speed_kmh", "max_speed_kmh must be a speed in km/h above 0")
+	}
+	if in.Permit < 0 {
+		return nil, badParam("permit", "permit must be a permit id")
+	}
+	loc := time.UTC
+	if in.Timezone != "" {
+		l, err := time.LoadLocation(in.Timezone)
+		if err != nil || in.Timezone == "Local" {
+			return nil, badParam("timezone", fmt.Sprintf("timezone %q is not an IANA time zone such as Asia/Shanghai", in.Timezone))
+		}
+		loc = l
+	}
+	return loc, nil
+}
+
+// capReader refuses more than max bytes with a 413.
+type capReader struct {
+	r   io.Reader
+	n   int64
+	max int64
+}
+
+func (c *capReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	if c.n > c.max {
+		return n, problem.TooLarge(fmt.Sprintf("the file exceeds %d MiB, the upload limit", c.max>>20))
+	}
+	return n, err
+}
+
+// Read checks in, then decodes the file from r in one pass, hashing it and
+// keeping its bytes for the audit copy. It stores nothing: Save does.
+func (s *Store) Read(in Input, r io.Reader) (*Upload, error) {
+	loc, err := in.check()
+	if err != nil {
+		return nil, err
+	}
+	h := sha256.New()
+	var raw bytes.Buffer
+	tee := io.TeeReader(&capReader{r: r, max: s.opts.MaxBytes}, io.MultiWriter(h, &raw))
+	t, err := geoio.ReadTrack(in.FileName, tee, geoio.TrackOptions{MaxBytes: s.opts.MaxBytes, Location: loc})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := io.Copy(io.Discard, tee); err != nil { // what the decoder left: for the hash and the copy
+		if _, ok := problem.As(err); ok {
+			return nil, err
+		}
+		return nil, fmt.Errorf("reading the file: %w", err)
+	}
+	u := &Upload{in: in, loc: loc, raw: raw.Bytes(), track: t}
+	h.Sum(u.sum[:0])
+	return u, nil
+}
+
+// Save stores a decoded upload with its analysis in one transaction and
+// returns it; created is false when the same file (by SHA-256) was stored
+// before, in which case that track is returned and nothing is stored.
+func (s *Store) Save(ctx context.Context, u *Upload) (t Track, created bool, err error) {
+	if id, ok, err := s.bySum(ctx, u.sum[:]); err != nil || ok {
+		if err != nil {
+			return Track{}, false, err
+		}
+		t, err := s.Get(ctx, id)
+		return t, false, err
+	}
+	rules, err := s.ruleBook(ctx)
+	if err != nil {
+		return Track{}, false, err
+	}
+	err = db.Tx(ctx, s.pool, func(tx pgx.Tx) error {
+		t, err = s.save(ctx, tx, u, rules)
+		return err
+	})
+	if db.IsUniqueViolation(err) { // the same file, saved meanwhile by another request
+		if id, ok, err2 := s.bySum(ctx, u.sum[:]); err2 == nil && ok {
+			t, err := s.Get(ctx, id)
+			return t, false, err
+		}
+	}
+	if err != nil {
+		return Track{}, false, err
+	}
+	return t, true, nil
+}
+
+func (s *Store) bySum(ctx context.Context, sum []byte) (int64, bool, error) {
+	var id int64
+	err := s.pool.QueryRow(ctx, `SELECT id FROM track WHERE sha256 = $1`, sum).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, false, nil
+	}
+	return id, err == nil, err
+}
+
+// save does Save's work inside tx.
+func (s *Store) save(ctx context.Context, tx pgx.Tx, u *Upload, rules ruleBook) (Track, error) {
+	in, tr := u.in, u.track
+	t := Track{Coords: in.Coords, HasTime: tr.HasTime}
+	t.Subject, t.SubjectKind = in.Subject, in.SubjectKind
+	t.File = FileInfo{Name: in.FileName, Format: tr.Format, Encoding: tr.Encoding, Bytes: int64(len(u.raw)), SHA256: hex.EncodeToString(u.sum[:]), TrackName: tr.Name}
+	t.Notes = append([]string{}, tr.Notes...)
+
+	var reserveID *int64
+	if in.Reserve != "" {
+		var id int64
+		err := tx.QueryRow(ctx, `SELECT id FROM reserve WHERE code = $1`, in.Reserve).Scan(&id)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return t, problem.Invalid("unknown-reserve", fmt.Sprintf("reserve %q does not exist", in.Reserve), problem.At(-1, "reserve", "unknown reserve"))
+		}
+		if err != nil {
+			return t, err
+		}
+		reserveID = &id
+	}
+	var pm *Permit
+	if in.Permit != 0 {
+		p, err := getPermit(ctx, tx, in.Permit)
+		if err != nil {
+			if pe, ok := problem.As(err); ok && pe.Status == 404 {
+				return t, problem.Invalid("unknown-permit", fmt.Sprintf("permit %d does not exist", in.Permit), problem.At(-1, "permit", "unknown permit"))
+			}
+			return t, err
+		}
+		if p.Subject != in.Subject {
+			return t, problem.Invalid("permit-subject", fmt.Sprintf("permit %d is for subject %q, not %q", p.ID, p.Subject, in.Subject), problem.At(-1, "permit", "another subject's permit"))
+		}
+		pm = &p
+		t.Permit = &p.ID
+	}
+	if in.Timezone != "" {
+		t.Timezone = in.Timezone
+		t.TimeCheck = checkLocalZ(tr, u.loc, s.opts.Now())
+	}
+	maxKmh := s.opts.MaxSpeedsKmh[in.SubjectKind]
+	if in.MaxSpeedKmh > 0 {
+		maxKmh = in.MaxSpeedKmh
+	}
+	segs, wpts, cl := clean(tr, in.Coords == "gcj02", maxKmh)
+	t.Cleaning = cl
+	t.Notes = append(t.Notes, cleaningNotes(cl)...)
+	t.Totals = Totals{Segments: len(segs), PointsRead: tr.Points(), Waypoints: len(wpts)}
+	for _, s := range segs {
+		t.Totals.PointsKept += len(s)
+	}
+	if len(segs) == 0 && len(wpts) == 0 {
+		reason := "no usable points are left after cleaning: " + strings.Join(cleaningNotes(cl), "; ")
+		return t, problem.Invalid("no-track-points", reason, problem.Detail{Reason: reason})
+	}
+	if 2*cl.Dropped.SpeedOutliers > t.Totals.PointsRead {
+		t.Notes = append(t.Notes, fmt.Sprintf("more than half of the points were faster than %g km/h: if the subject kind is wrong, upload again with another subject_kind or max_speed_kmh", maxKmh))
+	}
+	first, last := timeTotals(segs, &t.Totals)
+	if !first.IsZero() {
+		t.StartedAt, t.EndedAt = &first, &last
+	}
+
+	err := tx.QueryRow(ctx, `
+		INSERT INTO track (sha256, reserve_id, subject, subject_kind, permit_id, file_name, format, started_at, ended_at, points, length_m)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0) RETURNING id, created_at`,
+		u.sum[:], reserveID, in.Subject, string(in.SubjectKind), t.Permit, in.FileName, string(tr.Format), t.StartedAt, t.EndedAt, t.Totals.PointsKept).
+		Scan(&t.ID, &t.CreatedAt)
+	if err != nil {
+		return t, err
+	}
+	t.Links = linksFor(t.ID)
+	if _, err := tx.Exec(ctx, `INSERT INTO track_file (track_id, bytes, content) VALUES ($1, $2, $3)`, t.ID, len(u.raw), u.raw); err != nil {
+		return t, err
+	}
+	if err := insertSegments(ctx, tx, t.ID, segs); err != nil {
+		return t, err
+	}
+	if err := tx.QueryRow(ctx, `SELECT coalesce(sum(ST_Length(ST_Force2D(geom)::geography)), 0) FROM track_segment WHERE track_id = $1`, t.ID).
+		Scan(&t.Totals.LengthM); err != nil {
+		return t, err
+	}
+
+	a := &analysis{tx: tx, segs: segs, opts: s.opts}
+	if err := a.run(ctx); err != nil {
+		return t, err
+	}
+	if t.Visits, err = insertVisits(ctx, tx, t.ID, a); err != nil {
+		return t, err
+	}
+	if t.Observations, err = insertObservations(ctx, tx, t.ID, wpts, a); err != nil {
+		return t, err
+	}
+	if reserveID == nil {
+		reserveID = a.mainReserve(t.Observations)
+	}
+	if reserveID != nil {
+		code := a.reserveCode(*reserveID)
+		if code == "" {
+			if err := tx.QueryRow(ctx, `SELECT code FROM reserve WHERE id = $1`, *reserveID).Scan(&code); err != nil {
+				return t, err
+			}
+		}
+		t.Reserve = &code
+		if in.Reserve != "" && !a.enters(*reserveID) && len(segs) > 0 {
+			t.Notes = append(t.Notes, fmt.Sprintf("the track never enters reserve %s", code))
+		}
+	}
+	if t.Findings, err = insertFindings(ctx, tx, &t, a, pm, rules); err != nil {
+		return t, err
+	}
+	t.Counts = Counts{Visits: len(t.Visits), Observations: len(t.Observations), Findings: len(t.Findings)}
+	for _, v := range t.Visits {
+		if v.BoundaryJitter {
+			t.Counts.JitterVisits++
+		}
+	}
+	body, err := json.Marshal(t)
+	if err != nil {
+		return t, err
+	}
+	_, err = tx.Exec(ctx, `UPDATE track SET reserve_id = $2, length_m = $3, analysis = $4 WHERE id = $1`, t.ID, reserveID, t.Totals.LengthM, body)
+	return t, err
+}
+
+// micros rounds a time to the microsecond as M keeps it (a float64 of Unix
+// seconds holds microseconds exactly for any date of GPS recording).
+func micros(t time.Time) float64 {
+	if t.IsZero() {
+		return math.NaN()
+	}
+	return float64(t.UnixMicro()) / 1e6
+}
+
+// fromM is the time an M value holds.
+func fromM(m float64) time.Time {
+	if math.IsNaN(m) {
+		return time.Time{}
+	}
+	return time.UnixMicro(int64(math.Round(m * 1e6))).UTC()
+}
+
+// segmentGeom is a segment as a LINESTRING ZM (a POINT ZM for a lone fix).
+func segmentGeom(s []geoio.Fix) geom.T {
+	flat := make([]float64, 0, 4*len(s))
+	for _, f := range s {
+		flat = append(flat, f.Lon, f.Lat, f.Ele, micros(f.Time))
+	}
+	if len(s) == 1 {
+		return geom.NewPointFlat(geom.XYZM, flat).SetSRID(4326)
+	}
+	return geom.NewLineStringFlat(geom.XYZM, flat).SetSRID(4326)
+}
+
+func insertSegments(ctx context.Context, tx pgx.Tx, id int64, segs [][]geoio.Fix) error {
+	ws := make([][]byte, len(segs))
+	ns := make([]int32, len(segs))
+	for i, s := range segs {
+		b, err := ewkb.Marshal(segmentGeom(s), ewkb.NDR)
+		if err != nil {
+			return err
+		}
+		ws[i], ns[i] = b, int32(len(s))
+	}
+	_, err := tx.Exec(ctx, `
+		INSERT INTO track_segment (track_id, ordinal, points, geom)
+		SELECT $1, t.i - 1, t.n, ST_GeomFromEWKB(t.w) FROM unnest($2::bytea[], $3::int4[]) WITH ORDINALITY AS t(w, n, i)`, id, ws, ns)
+	return err
+}
+
+// Get returns a stored track with its analysis.
+func (s *Store) Get(ctx context.Context, id int64) (Track, error) {
+	var t Track
+	var body []byte
+	err := s.pool.QueryRow(ctx, `SELECT analysis FROM track WHERE id = $1`, id).Scan(&body)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return t, problem.NotFound("track", fmt.Sprint(id))
+	}
+	if err != nil {
+		return t, err
+	}
+	if err := json.Unmarshal(body, &t); err != nil {
+		return t, fmt.Errorf("track %d: stored analysis: %w", id, err)
+	}
+	return t, nil
+}
+
+// Filter selects tracks for List. Zero values do not filter.
+type Filter struct {
+	Reserve, Subject string
+	// From and To select tracks recorded in [From, To) (overlapping it);
+	// tracks without times by their upload time.
+	From, To time.Time
+	// Limit (default 50, at most 500) and Offset page the list, newest first.
+	Limit, Offset int
+}
+
+// Page is one page of tracks.
+type Page struct {
+	Total  int       `json:"total"`
+	Limit  int       `json:"limit"`
+	Offset int       `json:"offset"`
+	Tracks []Summary `json:"tracks"`
+}
+
+// List limits.
+const (
+	DefaultLimit = 50
+	MaxLimit     = 500
+)
+
+// List returns the tracks that match f, most recently recorded first.
+func (s *Store) List(ctx context.Context, f Filter) (Page, error) {
+	if f.Limit == 0 {
+		f.Limit = DefaultLimit
+	}
+	if f.Limit < 0 || f.Limit > MaxLimit || f.Offset < 0 {
+		return Page{}, problem.BadRequest("invalid-parameter", fmt.Sprintf("limit must be 1..%d and offset 0 or more", MaxLimit))
+	}
+	var where []string
+	var args []any
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, strings.ReplaceAll(cond, "$?", fmt.Sprintf("$%d", len(args))))
+	}
+	if f.Reserve != "" {
+		add("t.reserve_id = (SELECT id FROM reserve WHERE code = $?)", f.Reserve)
+	}
+	if f.Subject != "" {
+		add("t.subject = $?", f.Subject)
+	}
+	if !f.From.IsZero() {
+		add("coalesce(t.ended_at, t.created_at) >= $?", f.From)
+	}
+	if !f.To.IsZero() {
+		add("coalesce(t.started_at, t.created_at) < $?", f.To)
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	p := Page{Limit: f.Limit, Offset: f.Offset, Tracks: []Summary{}}
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM track t`+cond, args...).Scan(&p.Total); err != nil {
+		return p, err
+	}
+	n := len(args)
+	rows, err := s.pool.Query(ctx, fmt.Sprintf(`
+		SELECT analysis - 'visits' - 'observations' - 'findings' - 'notes' FROM track t%s
+		ORDER BY coalesce(t.started_at, t.created_at) DESC, t.id DESC LIMIT $%d OFFSET $%d`, cond, n+1, n+2), append(args, f.Limit, f.Offset)...)
+	if err != nil {
+		return p, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var body []byte
+		if err := rows.Scan(&body); err != nil {
+			return p, err
+		}
+		var sm Summary
+		if err := json.Unmarshal(body, &sm); err != nil {
+			return p, fmt.Errorf("stored analysis: %w", err)
+		}
+		p.Tracks = append(p.Tracks, sm)
+	}
+	return p, rows.Err()
+}
+
+// Visits returns a track's zone visits in order along the track (as
+// analysed when it was saved; the zone_visit table holds the same rows).
+func (s *Store) Visits(ctx context.Context, id int64) ([]Visit, error) {
+	t, err := s.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return t.Visits, nil
+}
+
+// storedTrack is a track as stored, for the GPX and KML exports.
+type storedTrack struct {
+	name         string
+	created      time.Time
+	summary      Summary
+	segments     [][]geoio.Fix
+	observations []Observation
+}
+
+func (s *Store) stored(ctx context.Context, id int64) (storedTrack, error) {
+	var st storedTrack
+	var body []byte
+	err := s.pool.QueryRow(ctx, `SELECT analysis, created_at FROM track WHERE id = $1`, id).Scan(&body, &st.created)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return st, problem.NotFound("track", fmt.Sprint(id))
+	}
+	if err != nil {
+		return st, err
+	}
+	var t Track
+	if err := json.Unmarshal(body, &t); err != nil {
+		return st, fmt.Errorf("track %d: stored analysis: %w", id, err)
+	}
+	st.name, st.observations, st.summary = t.File.TrackName, t.Observations, t.Summary
+	rows, err := s.pool.Query(ctx, `SELECT ST_AsEWKB(geom) FROM track_segment WHERE track_id = $1 ORDER BY ordinal`, id)
+	if err != nil {
+		return st, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var b []byte
+		if err := rows.Scan(&b); err != nil {
+			return st, err
+		}
+		g, err := ewkb.Unmarshal(b)
+		if err != nil {
+			return st, fmt.Errorf("track %d: stored segment: %w", id, err)
+		}
+		flat, stride := g.FlatCoords(), g.Stride()
+		if g.Layout() != geom.XYZM {
+			return st, fmt.Errorf("track %d: stored segment has layout %v, want XYZM", id, g.Layout())
+		}
+		seg := make([]geoio.Fix, 0, len(flat)/stride)
+		for i := 0; i+3 < len(flat); i += stride {
+			seg = append(seg, geoio.Fix{Lon: flat[i], Lat: flat[i+1], Ele: flat[i+2], Time: fromM(flat[i+3])})
+		}
+		st.segments = append(st.segments, seg)
+	}
+	return st, rows.Err()
+}
