@@ -128,6 +128,8 @@ func (s *Server) accessRules() map[string]access {
 		"GET /markers":                   public,
 		"GET /screening":                 public,
 		"GET /tracks":                    public, // the page; its data is guarded by the track routes
+		"GET /cases":                     public, // the pages; their data is guarded by the case routes
+		"GET /cases/:id":                 public,
 		"GET /assets/*":                  public,
 		"GET /config.json":               public,
 		"GET /tiles":                     read("tiles", zoning),

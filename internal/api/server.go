@@ -128,6 +128,8 @@ func (s *Server) routes(reg *prometheus.Registry) {
 	e.GET("/markers", s.markersPage)
 	e.GET("/screening", s.screeningPage)
 	e.GET("/tracks", s.tracksPage)
+	e.GET("/cases", s.casesPage)
+	e.GET("/cases/:id", s.casePage)
 	e.GET("/assets/*", s.asset)
 	e.GET("/config.json", s.pageConfig)
 	e.GET("/tiles", s.listTileLayers)

@@ -129,11 +129,14 @@ func TestTrackTilesAccess(t *testing.T) {
 	if got := names(""); got != "zones,reserves,markers" {
 		t.Errorf("anonymous layer list %s", got)
 	}
-	if got := names(f.viewer); got != "zones,reserves,markers" {
+	if got := names(f.viewer); got != "zones,reserves,markers,cases" {
 		t.Errorf("a viewer's layer list %s", got)
 	}
-	for _, tok := range []string{adminToken, f.ranger, f.officerAP} {
-		if got := names(tok); got != "zones,reserves,markers,tracks,observations" {
+	if got := names(f.ranger); got != "zones,reserves,markers,tracks,observations" {
+		t.Errorf("a ranger's layer list %s", got)
+	}
+	for _, tok := range []string{adminToken, f.officerAP} {
+		if got := names(tok); got != "zones,reserves,markers,tracks,observations,cases" {
 			t.Errorf("layer list %s", got)
 		}
 	}

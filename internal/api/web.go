@@ -40,6 +40,17 @@ func (s *Server) screeningPage(c echo.Context) error { return s.sendFile(c, "scr
 // track routes behind it need rights. 503 if the pages were not built.
 func (s *Server) tracksPage(c echo.Context) error { return s.sendFile(c, "tracks.html") }
 
+// GET /cases: the cases page (the problem list with filters: reserve,
+// status, unit, grid cell, overdue, source). The page is public; the case
+// routes behind it need rights. 503 if the pages were not built.
+func (s *Server) casesPage(c echo.Context) error { return s.sendFile(c, "cases.html") }
+
+// GET /cases/{id}: one case's page (its location on the map, the timeline
+// of its events, measures and evidence, and the next allowed steps, which
+// POST /api/v1/cases/{id}/transitions). The page is public; the case routes
+// behind it need rights. 503 if the pages were not built.
+func (s *Server) casePage(c echo.Context) error { return s.sendFile(c, "case.html") }
+
 // GET /assets/*: the pages' scripts and styles. The query string is ignored
 // (MapLibre fetches its worker as maplibre-gl-worker.mjs?v=...).
 func (s *Server) asset(c echo.Context) error { return s.sendFile(c, "assets/"+c.Param("*")) }

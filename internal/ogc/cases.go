@@ -1,6 +1,9 @@
 package ogc
 
 import (
+	"slices"
+	"strings"
+
 	"warden/internal/auth"
 	"warden/internal/cases"
 	"warden/internal/problem"
@@ -20,25 +23,17 @@ var (
 // oneOf returns the Parse function of a property whose values are values.
 func oneOf(name string, values []string) func(string) (string, error) {
 	return func(s string) (string, error) {
-		for _, v := range values {
-			if s == v {
-				return s, nil
-			}
+		if !slices.Contains(values, s) {
+			return "", problem.BadRequest("invalid-parameter", name+" "+s+" must be one of "+strings.Join(values, ", "))
 		}
-		return "", problem.BadRequest("invalid-parameter", name+" "+s+" must be one of "+list(values))
+		return s, nil
 	}
 }
 
-func list(values []string) string {
-	out := ""
-	for i, v := range values {
-		if i > 0 {
-			out += ", "
-		}
-		out += v
-	}
-	return out
-}
+// overdueNow is true for a case past its deadline (a whole day in the
+// case's time zone) while it is being worked, as GET /api/v1/cases judges it.
+const overdueNow = `(c.deadline IS NOT NULL AND c.status IN ('transferred', 'rectifying', 'interviewed', 'special_inspection')
+	AND now() >= ((c.deadline + 1)::timestamp AT TIME ZONE c.timezone))`
 
 // Cases is the collection of violation cases, one Point per case (its
 // representative point), for the roles that read cases (cases:read),
@@ -84,7 +79,7 @@ func Cases() *Collection {
 			{Name: "party", Title: "responsible party 违法主体", Type: "string", Expr: `c.party_name`},
 			{Name: "criminal", Title: "criminal 涉嫌犯罪", Type: "boolean", Expr: `c.criminal`},
 			{Name: "deadline", Title: "deadline 整改期限", Type: "string", Format: "date", Expr: `c.deadline::text`},
-			{Name: "overdue", Title: "overdue 逾期", Type: "boolean", Expr: `(c.overdue_at IS NOT NULL)`},
+			{Name: "overdue", Title: "overdue 逾期 (past its deadline while being worked)", Type: "boolean", Expr: overdueNow},
 			{Name: "opened_at", Title: "registered 登记时间 (UTC)", Type: "string", Format: "date-time", Expr: utcTime("c.reported_at")},
 			{Name: "closed_at", Title: "closed 销号时间 (UTC)", Type: "string", Format: "date-time", Expr: utcTime("c.closed_at")},
 		},

@@ -185,14 +185,12 @@ func (r *Registry) Get(id string, v Viewer) (*Collection, error) {
 
 // Default is Warden's registry: reserves, zones (current zoning) and markers,
 // all public; patrol tracks and their observations, for the roles that may
-// read tracks.
+// read tracks; violation cases, for the roles that may read cases.
 //
-// Still to come as their issues land: cases (enforcement cases, Point, time
-// = opened/closed, the roles with cases:read) and grid cells (grid
-// supervision cells, MultiPolygon, grid:read). Each is one more Collection
-// value here.
+// Still to come: grid cells (grid supervision cells, MultiPolygon,
+// grid:read), one more Collection value here.
 func Default() *Registry {
-	return NewRegistry(Reserves(), Zones(), Markers(), Tracks(), Observations())
+	return NewRegistry(Reserves(), Zones(), Markers(), Tracks(), Observations(), Cases(), GridCells())
 }
 
 // currentZones is the FROM fragment for the current zones of a reserve r.

@@ -4,8 +4,10 @@
 // entry with its MapLibre style layers, its switcher label, its legend and
 // its popup fields, and the labels to i18n.js. Entries with off: true (the
 // tracks and observations, which the server lists only to users who may
-// read tracks) start switched off.
+// read tracks, and the cases, listed to those who may read cases) start
+// switched off.
 
+import { statusColours } from './casecommon.js';
 import { fmtTime } from './common.js';
 import { t } from './i18n.js';
 
@@ -186,5 +188,27 @@ export const tileLayers = [
     fields: ['category', 'name', 'zone_kind', 'observed_at', 'track'],
     format: { zone_kind: (v) => t('kind.' + v), observed_at: (v) => fmtTime(v) },
     legend: () => [{ swatch: observationColour, label: t('layers.observations') }],
+  },
+  {
+    source: 'cases',
+    label: 'layers.cases',
+    title: 'popup.case',
+    off: true,
+    style: [
+      {
+        id: 'cases-circle',
+        type: 'circle',
+        paint: {
+          'circle-radius': ['match', ['get', 'severity'], 'high', 8, 'medium', 6.5, 5],
+          'circle-color': ['match', ['get', 'status'], ...Object.entries(statusColours).flat(), '#777777'],
+          'circle-stroke-color': '#ffffff',
+          'circle-stroke-width': 2,
+        },
+      },
+    ],
+    interactive: ['cases-circle'],
+    fields: ['number', 'status', 'severity', 'reserve', 'opened_at'],
+    format: { status: (v) => t('caseStatus.' + v), severity: (v) => t('severity.' + v), opened_at: (v) => fmtTime(v) },
+    legend: () => Object.keys(statusColours).map((k) => ({ swatch: statusColours[k], label: t('caseStatus.' + k) })),
   },
 ];

@@ -547,7 +547,7 @@ test('tracks: an uploaded track across the core/buffer boundary shows its zone v
   await page.goto(url + '/?reserve=qiangtang');
   await page.waitForSelector('body[data-ready="true"]');
   const switches = await page.$$eval('#layer-list li', (lis) => lis.map((li) => li.textContent.trim()));
-  assert.deepEqual(switches, ['功能区', '保护区范围', '巡护轨迹', '界桩', '巡护观测点']);
+  assert.deepEqual(switches, ['功能区', '保护区范围', '巡护轨迹', '界桩', '巡护观测点', '违法违规问题']);
   assert.equal(await page.isChecked('#toggle-tracks'), false);
   assert.equal(await page.evaluate(() => window.warden.map.getLayoutProperty('tracks-line', 'visibility')), 'none');
   await page.check('#toggle-tracks');
@@ -563,5 +563,111 @@ test('tracks: an uploaded track across the core/buffer boundary shows its zone v
   assert.equal(await popup.locator('td[data-field="started_at"]').textContent(), '2024-07-01 10:00:00');
   await shot(page, 'map-tracks.png');
   assert.deepEqual(errors, []);
+  await close();
+});
+
+// Cases: the cases pages sign in as the admin (WARDEN_TRACKS_USER), register
+// a case from a public letter about grazing in Qiangtang's core zone
+// (POST /api/v1/cases with the session's CSRF token), open its page, see its
+// timeline, verify it from the page and see the timeline grow; the list
+// filters by status; the map offers the cases layer, which draws it.
+test('cases: a case page shows its timeline and moves the case on; the list filters by status; the map draws the case', async () => {
+  const { page, errors, close } = await open('/cases', { timezoneId: 'Asia/Shanghai' });
+  assert.equal(await page.textContent('#count'), '登录后可查看案件。');
+  await page.fill('#login-name', process.env.WARDEN_TRACKS_USER);
+  await page.fill('#login-password', process.env.WARDEN_TRACKS_PASSWORD);
+  await page.click('#login-submit');
+  await page.waitForSelector('#whoami:not([hidden])');
+  const created = await page.evaluate(async () => {
+    const me = await (await fetch('/api/v1/auth/me')).json();
+    const res = await fetch('/api/v1/cases', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
+      body: JSON.stringify({ source: 'public_report', source_ref: '来信 2024-07', activity: 'grazing', title: '核心区放牧',
+        location: { type: 'Point', coordinates: [86.02, 34.52] } }),
+    });
+    return { status: res.status, doc: await res.json() };
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.doc));
+  const id = created.doc.id;
+  assert.equal(created.doc.status, 'reported');
+
+  await page.goto(`${url}/cases/${id}`);
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.waitForSelector('#case-view');
+  assert.equal(await page.getAttribute('#case-view', 'data-status'), 'reported');
+  assert.equal(await page.textContent('#case-status'), '已登记');
+  const before = (await (await page.request.get(`${url}/api/v1/cases/${id}`)).json()).events.length;
+  assert.ok(before >= 1);
+  assert.equal(await page.locator('#timeline li').count(), before);
+  assert.equal(await page.getAttribute('#timeline li:first-child', 'data-kind'), 'created');
+  assert.deepEqual(await page.$$eval('#steps button.step', (bs) => bs.map((b) => b.dataset.to)), ['verified', 'dismissed']);
+  await settle(page);
+  assert.ok(await page.evaluate(() => window.warden.map.queryRenderedFeatures({ layers: ['case-point'] }).length) >= 1, 'the case is not on its map');
+  await shot(page, 'case-reported.png');
+
+  // Dismissing needs a reason: the page shows the 422 and keeps the case as it was.
+  await page.click('#steps button.step[data-to="dismissed"]');
+  await page.click('#step-submit');
+  await page.waitForSelector('#step-result #problem');
+  assert.match(await page.textContent('#step-result'), /^422/);
+  assert.equal(await page.getAttribute('#case-view', 'data-status'), 'reported');
+
+  // Verify it from the page.
+  await page.click('#steps button.step[data-to="verified"]');
+  assert.equal(await page.textContent('#step-form h3'), '转为：已核实');
+  await page.fill('#step-comment', '现场核实属实');
+  await page.click('#step-submit');
+  await page.waitForSelector('#case-view[data-status="verified"]');
+  assert.equal(await page.textContent('#case-status'), '已核实');
+  assert.equal(await page.locator('#timeline li').count(), before + 1);
+  const last = page.locator('#timeline li').last();
+  assert.equal(await last.getAttribute('data-to'), 'verified');
+  assert.match(await last.textContent(), /已登记 → 已核实.*现场核实属实/);
+  assert.deepEqual(await page.$$eval('#steps button.step', (bs) => bs.map((b) => b.dataset.to)), ['transferred', 'dismissed']);
+  const stored = await (await page.request.get(`${url}/api/v1/cases/${id}`)).json();
+  assert.equal(stored.status, 'verified');
+  assert.equal(stored.events.at(-1).comment, '现场核实属实');
+  await shot(page, 'case-verified.png');
+  await page.click('#lang-switch');
+  assert.equal(await page.textContent('#case-status'), 'Verified');
+  assert.match(await last.textContent(), /Reported → Verified/);
+  await page.click('#lang-switch');
+
+  // The list: every case, then by status.
+  await page.goto(`${url}/cases`);
+  await page.waitForSelector('body[data-ready="true"][data-loaded="true"]');
+  const all = await page.$$eval('#cases-table tbody tr', (rs) => rs.map((r) => [Number(r.dataset.id), r.dataset.status]));
+  assert.ok(all.some(([i]) => i === id), 'the case is not listed');
+  const reported = all.filter(([, s]) => s === 'reported').length;
+  await page.selectOption('#f-status', 'verified');
+  await page.waitForFunction(() => document.body.dataset.loaded === 'true' && new URLSearchParams(location.search).get('status') === 'verified');
+  const verified = await page.$$eval('#cases-table tbody tr', (rs) => rs.map((r) => [Number(r.dataset.id), r.dataset.status]));
+  assert.deepEqual(verified, [[id, 'verified']]);
+  assert.equal(await page.textContent('#count'), '共 1 个案件');
+  await shot(page, 'cases-verified.png');
+  await page.selectOption('#f-status', 'reported');
+  await page.waitForFunction(() => document.body.dataset.loaded === 'true' && new URLSearchParams(location.search).get('status') === 'reported');
+  const rows = await page.$$eval('#cases-table tbody tr', (rs) => rs.map((r) => r.dataset.status));
+  assert.equal(rows.length, reported);
+  assert.ok(rows.every((st) => st === 'reported'));
+  await page.selectOption('#f-status', '');
+  await page.waitForFunction(() => document.body.dataset.loaded === 'true' && !location.search.includes('status'));
+  await page.click(`#cases-table a[href="/cases/${id}"]`);
+  await page.waitForSelector('#case-view[data-status="verified"]');
+
+  // The main map offers the cases layer, off; switched on, it draws the case.
+  await page.goto(url + '/?reserve=qiangtang');
+  await page.waitForSelector('body[data-ready="true"]');
+  assert.equal(await page.isChecked('#toggle-cases'), false);
+  await page.check('#toggle-cases');
+  await page.evaluate(() => window.warden.map.jumpTo({ center: [86.02, 34.52], zoom: 10 }));
+  await settle(page);
+  const drawnCases = await page.evaluate(() => window.warden.map.queryRenderedFeatures({ layers: ['cases-circle'] }).map((f) => [f.properties.case, f.properties.status]));
+  assert.ok(drawnCases.some(([c, st]) => c === id && st === 'verified'), JSON.stringify(drawnCases));
+  await shot(page, 'map-cases.png');
+  // the one refused dismissal above, as the page and the console saw it
+  assert.deepEqual(errors.filter((e) => !/HTTP 422: .*\/transitions$|status of 422/.test(e)), []);
+  assert.equal(errors.length, 2, errors.join('; '));
   await close();
 });
