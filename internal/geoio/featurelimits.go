@@ -21,7 +21,7 @@ func CheckFeatureLimits(feats []Feature, maxFeatures, maxVertices int) error {
 		if f.Geometry == nil {
 			continue
 		}
-		if n := countVertices(f.Geometry); n > maxVertices {
+		if n := CountVertices(f.Geometry); n > maxVertices {
 			p := problem.TooLarge(fmt.Sprintf("feature %d has %d vertices, more than the limit of %d per geometry", i, n, maxVertices))
 			p.Problems = []problem.Detail{problem.At(i, fmt.Sprintf("features[%d].geometry", i), fmt.Sprintf("%d vertices", n))}
 			return p

@@ -217,7 +217,7 @@ func checkFootprint(feats []Feature, crs CRS, maxVertices int) error {
 			continue
 		}
 		withGeom++
-		n := countVertices(f.Geometry)
+		n := CountVertices(f.Geometry)
 		vertices += n
 		if n == 0 || hasEmptyPart(f.Geometry) {
 			problems = append(problems, problem.At(i, "", fmt.Sprintf("feature %d: its %s is empty", i, f.Geometry.GeoJSONType())))
@@ -246,14 +246,11 @@ func checkFootprint(feats []Feature, crs CRS, maxVertices int) error {
 }
 
 func invalidFootprint(typ string, problems []problem.Detail) error {
-	detail := "the footprint cannot be used: " + problems[0].Reason
-	if n := len(problems); n > 1 {
-		detail += fmt.Sprintf(" (and %d more problems)", n-1)
-	}
-	return problem.Invalid(typ, detail, problems...)
+	return problem.Invalid(typ, "the footprint cannot be used: "+problem.Summary(problems), problems...)
 }
 
-func countVertices(g orb.Geometry) int {
+// CountVertices counts a geometry's positions, closing positions of rings included.
+func CountVertices(g orb.Geometry) int {
 	switch t := g.(type) {
 	case orb.Point:
 		return 1
@@ -278,13 +275,13 @@ func countVertices(g orb.Geometry) int {
 	case orb.MultiPolygon:
 		n := 0
 		for _, p := range t {
-			n += countVertices(p)
+			n += CountVertices(p)
 		}
 		return n
 	case orb.Collection:
 		n := 0
 		for _, c := range t {
-			n += countVertices(c)
+			n += CountVertices(c)
 		}
 		return n
 	}
@@ -312,7 +309,7 @@ func hasEmptyPart(g orb.Geometry) bool {
 		return len(t) == 0
 	case orb.Collection:
 		for _, c := range t {
-			if countVertices(c) == 0 || hasEmptyPart(c) {
+			if CountVertices(c) == 0 || hasEmptyPart(c) {
 				return true
 			}
 		}

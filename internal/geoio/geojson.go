@@ -63,11 +63,7 @@ func DecodeGeoJSON(data []byte, opts GeoJSONOptions) ([]Feature, error) {
 	}
 	feats := r.document(tree)
 	if len(r.problems) > 0 {
-		detail := fmt.Sprintf("the document is not valid GeoJSON: %s", r.problems[0].Reason)
-		if n := len(r.problems); n > 1 {
-			detail += fmt.Sprintf(" (and %d more problems)", n-1)
-		}
-		return nil, problem.Invalid("invalid-geojson", detail, r.problems...)
+		return nil, problem.Invalid("invalid-geojson", "the document is not valid GeoJSON: "+problem.Summary(r.problems), r.problems...)
 	}
 	return feats, nil
 }

@@ -93,3 +93,16 @@ func At(i int, pointer, reason string) Detail {
 	}
 	return d
 }
+
+// Summary is a one-line detail for a list of problems: the first reason, and
+// how many more there are.
+func Summary(ps []Detail) string {
+	if len(ps) == 0 {
+		return ""
+	}
+	s := ps[0].Reason
+	if len(ps) > 1 {
+		s += fmt.Sprintf(" (and %d more problems)", len(ps)-1)
+	}
+	return s
+}

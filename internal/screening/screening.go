@@ -350,7 +350,7 @@ func (s *Store) elements(req Request) ([]element, int, error) {
 			}
 			return nil
 		}
-		n := countVertices(g)
+		n := geoio.CountVertices(g)
 		if n == 0 {
 			add(i, ptr, "the %s is empty", g.GeoJSONType())
 			return nil
@@ -380,52 +380,12 @@ func (s *Store) elements(req Request) ([]element, int, error) {
 		}
 	}
 	if len(ps) > 0 {
-		return nil, 0, problem.Invalid("invalid-footprint", summary(ps), ps...)
+		return nil, 0, problem.Invalid("invalid-footprint", problem.Summary(ps), ps...)
 	}
 	if len(els) == 0 {
 		return nil, 0, invalid("empty-footprint", "the footprint has no geometry: send a point, line or polygon as a GeoJSON geometry, Feature or FeatureCollection, or a file", req.Pointer)
 	}
 	return els, skipped, nil
-}
-
-func summary(ps []problem.Detail) string {
-	s := ps[0].Reason
-	if len(ps) > 1 {
-		s += fmt.Sprintf(" (and %d more problems)", len(ps)-1)
-	}
-	return s
-}
-
-func countVertices(g orb.Geometry) int {
-	switch t := g.(type) {
-	case orb.Point:
-		return 1
-	case orb.MultiPoint:
-		return len(t)
-	case orb.LineString:
-		return len(t)
-	case orb.MultiLineString:
-		n := 0
-		for _, l := range t {
-			n += len(l)
-		}
-		return n
-	case orb.Ring:
-		return len(t)
-	case orb.Polygon:
-		n := 0
-		for _, r := range t {
-			n += len(r)
-		}
-		return n
-	case orb.MultiPolygon:
-		n := 0
-		for _, p := range t {
-			n += countVertices(p)
-		}
-		return n
-	}
-	return 0
 }
 
 // checkCoords catches projected coordinates that cannot be right for the CRS
@@ -533,7 +493,7 @@ func validate(ctx context.Context, tx pgx.Tx, els []element, req Request) error 
 		return err
 	}
 	if len(ps) > 0 {
-		return problem.Invalid("invalid-geometry", summary(ps), ps...)
+		return problem.Invalid("invalid-geometry", problem.Summary(ps), ps...)
 	}
 	return nil
 }

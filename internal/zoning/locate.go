@@ -59,7 +59,7 @@ func (s *Store) Locate(ctx context.Context, pts []orb.Point, distance bool) ([]L
 		}
 	}
 	if len(ps) > 0 {
-		return nil, problem.Invalid("invalid-point", summary(ps), ps...)
+		return nil, problem.Invalid("invalid-point", problem.Summary(ps), ps...)
 	}
 	if len(pts) > MaxLocatePoints {
 		return nil, problem.TooLarge(fmt.Sprintf("%d points in one request; the limit is %d", len(pts), MaxLocatePoints))

@@ -178,7 +178,7 @@ func readZoneFeatures(feats []geoio.Feature, scheme Scheme, crs geoio.CRS) ([]zo
 		zones = append(zones, z)
 	}
 	if len(ps) > 0 {
-		return nil, problem.Invalid("invalid-zoning", summary(ps), ps...)
+		return nil, problem.Invalid("invalid-zoning", problem.Summary(ps), ps...)
 	}
 	return zones, nil
 }
@@ -208,14 +208,6 @@ func checkCoords(mp orb.MultiPolygon, crs geoio.CRS) string {
 		}
 	}
 	return ""
-}
-
-func summary(ps []problem.Detail) string {
-	s := ps[0].Reason
-	if len(ps) > 1 {
-		s += fmt.Sprintf(" (and %d more problems)", len(ps)-1)
-	}
-	return s
 }
 
 // checkZones asks PostGIS whether each zone is valid (ST_IsValidDetail), inside
@@ -257,7 +249,7 @@ func checkZones(ctx context.Context, tx pgx.Tx, zones []zoneIn, crs geoio.CRS) e
 		return err
 	}
 	if len(ps) > 0 {
-		return problem.Invalid("invalid-geometry", summary(ps), ps...)
+		return problem.Invalid("invalid-geometry", problem.Summary(ps), ps...)
 	}
 	rows, err = tx.Query(ctx, cte+`
 		SELECT a.i, b.i, ST_Area(ST_Intersection(a.geom, b.geom)::geography),
@@ -289,7 +281,7 @@ func checkZones(ctx context.Context, tx pgx.Tx, zones []zoneIn, crs geoio.CRS) e
 		return err
 	}
 	if len(ps) > 0 {
-		return problem.Invalid("overlapping-zones", summary(ps), ps...)
+		return problem.Invalid("overlapping-zones", problem.Summary(ps), ps...)
 	}
 	return nil
 }
