@@ -67,6 +67,19 @@ func actor(c echo.Context) (string, error) {
 	return a, nil
 }
 
+// caseWrite reads what every write to one case needs: the case id from the
+// path, the acting officer and the JSON body.
+func caseWrite[T any](s *Server, c echo.Context) (id int64, who string, in T, err error) {
+	if id, err = pathID(c, "id", "case"); err != nil {
+		return
+	}
+	if who, err = actor(c); err != nil {
+		return
+	}
+	err = s.decodeStrict(c, &in)
+	return
+}
+
 func pathID(c echo.Context, name, what string) (int64, error) {
 	id, err := strconv.ParseInt(c.Param(name), 10, 64)
 	if err != nil || id < 1 {
@@ -162,16 +175,8 @@ func (s *Server) getCase(c echo.Context) error {
 // "party", "criminal", "rectification_measures", "deadline", "basis_zh", "basis_en"}: 200 with
 // the case; 409 if the version is stale or the case finished.
 func (s *Server) patchCase(c echo.Context) error {
-	id, err := pathID(c, "id", "case")
+	id, who, p, err := caseWrite[cases.Patch](s, c)
 	if err != nil {
-		return err
-	}
-	who, err := actor(c)
-	if err != nil {
-		return err
-	}
-	var p cases.Patch
-	if err := s.decodeStrict(c, &p); err != nil {
 		return err
 	}
 	cs, err := s.cases.Update(c.Request().Context(), id, p, who)
@@ -185,16 +190,8 @@ func (s *Server) patchCase(c echo.Context) error {
 // fields}: 200 with the case; 409 with "allowed" when the workflow does not allow it or the
 // version is stale; 422 when a required field is missing.
 func (s *Server) caseTransition(c echo.Context) error {
-	id, err := pathID(c, "id", "case")
+	id, who, in, err := caseWrite[cases.TransitionInput](s, c)
 	if err != nil {
-		return err
-	}
-	who, err := actor(c)
-	if err != nil {
-		return err
-	}
-	var in cases.TransitionInput
-	if err := s.decodeStrict(c, &in); err != nil {
 		return err
 	}
 	cs, err := s.cases.Transition(c.Request().Context(), id, in, who)
@@ -213,16 +210,8 @@ type inspectionBody struct {
 // POST /api/v1/cases/{id}/inspections, body {"version", "date", "inspectors", "progress",
 // "findings", "assessment": on_track|slow|incomplete}: 201 with the case.
 func (s *Server) caseInspection(c echo.Context) error {
-	id, err := pathID(c, "id", "case")
+	id, who, in, err := caseWrite[inspectionBody](s, c)
 	if err != nil {
-		return err
-	}
-	who, err := actor(c)
-	if err != nil {
-		return err
-	}
-	var in inspectionBody
-	if err := s.decodeStrict(c, &in); err != nil {
 		return err
 	}
 	cs, err := s.cases.RecordInspection(c.Request().Context(), id, in.Version, in.Inspection, who)
@@ -236,16 +225,8 @@ func (s *Server) caseInspection(c echo.Context) error {
 // "target", "amount", "daily_amount", "start_on", "end_on", "card", "description", "version"}:
 // 201 with the case (measures with daily penalties accrued to date).
 func (s *Server) caseMeasure(c echo.Context) error {
-	id, err := pathID(c, "id", "case")
+	id, who, in, err := caseWrite[cases.MeasureInput](s, c)
 	if err != nil {
-		return err
-	}
-	who, err := actor(c)
-	if err != nil {
-		return err
-	}
-	var in cases.MeasureInput
-	if err := s.decodeStrict(c, &in); err != nil {
 		return err
 	}
 	cs, err := s.cases.AddMeasure(c.Request().Context(), id, in, who)
