@@ -1,12 +1,12 @@
 -- geodata/derive.sql — derive Warden's sample reserves (boundary, illustrative zones, markers)
--- from real outer boundaries in the shared third-party corpus.
+-- from real outer boundaries in the third-party corpus kept in internal/testcorpus/testdata.
 --
 -- Run from the repository root (all output paths below are relative to it), against any
 -- scratch database with PostGIS >= 3.1 (made with 3.3.2 / GEOS 3.11.1 / PROJ 9.1.1):
 --
 --   psql -X -q -v ON_ERROR_STOP=1 -d <scratch-db> -f geodata/derive.sql
 --
--- Optional: -v corpus=/path/to/shared/corpus   (default ../shared/corpus)
+-- Optional: -v corpus=/path/to/corpus   (default internal/testcorpus/testdata)
 --
 -- The script only uses temporary objects (pg_temp) and changes nothing in the database.
 -- It is deterministic: no random(), no ordering left to the planner; every vertex written is
@@ -23,7 +23,7 @@
 \set ON_ERROR_STOP on
 \if :{?corpus}
 \else
-\set corpus ../shared/corpus
+\set corpus internal/testcorpus/testdata
 \endif
 
 \set qt_file :corpus '/protected_areas/china-nature-reserves-zenodo14875797-testsubset/qiangtang.geojson'

@@ -15,6 +15,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"warden/internal/testcorpus"
 )
 
 // download fetches an export into dir and returns its path.
@@ -427,7 +429,7 @@ func TestPutZonesShapefile(t *testing.T) {
 
 	// The real Qiangtang outer boundary (corpus, UTF-8), given a kind
 	// attribute with ogr2ogr: one core zone covering the three sample zones.
-	shapes := filepath.Join(zoneCorpusDir(t), "protected_areas", "china-nature-reserves-zenodo14875797-testsubset", "shapes.shp")
+	shapes := filepath.Join(testcorpus.Dir(t), "protected_areas", "china-nature-reserves-zenodo14875797-testsubset", "shapes.shp")
 	gdal(t, "ogr2ogr", "-f", "ESRI Shapefile", "-lco", "ENCODING=UTF-8", "-sql", `SELECT '核心区' AS GNFQ, name FROM shapes`, filepath.Join(real, "boundary.shp"), shapes)
 	e.newReserve("qt-boundary", "three_zone")
 	v = e.putZip("qt-boundary", "", zipDir(t, real, "")).expect(201)
@@ -451,7 +453,7 @@ func TestPutZonesShapefile(t *testing.T) {
 // their sidecar files) and zips, relative to the corpus.
 func shapefileCorpus(t *testing.T) (string, []string) {
 	t.Helper()
-	root := zoneCorpusDir(t)
+	root := testcorpus.Dir(t)
 	var rels []string
 	for _, g := range []string{"shp/*/*.shp", "shp/*/*/*.shp", "shp/*/*.zip", "shp/*/*/*.zip", "protected_areas/*/*.shp", "protected_areas/*/*.zip"} {
 		m, err := filepath.Glob(filepath.Join(root, g))

@@ -23,6 +23,7 @@ import (
 	"warden/internal/api"
 	"warden/internal/geoio"
 	"warden/internal/patrol"
+	"warden/internal/testcorpus"
 	"warden/internal/testdb"
 )
 
@@ -320,13 +321,13 @@ func TestTrackUploadRefusals(t *testing.T) {
 // trackCorpusDirs are the corpus folders of GPX, KML, TCX and CSV tracks.
 var trackCorpusDirs = []string{"gpx", "kml", "tcx", "tracks-csv"}
 
-// TestTrackCorpus uploads every GPX, KML, TCX and CSV file of the shared
+// TestTrackCorpus uploads every GPX, KML, TCX and CSV file of the test
 // corpus: each is stored, with the counts geoio reads and cleaning's counts
 // adding up, or refused with a 4xx problem saying why; none is a 500. The
 // same file twice (the corpus has copies) is the same track.
 func TestTrackCorpus(t *testing.T) {
 	e := newEnv(t, true)
-	root := zoneCorpusDir(t)
+	root := testcorpus.Dir(t)
 	var files []string
 	for _, d := range trackCorpusDirs {
 		err := filepath.WalkDir(filepath.Join(root, d), func(p string, de fs.DirEntry, err error) error {

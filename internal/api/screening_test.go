@@ -16,6 +16,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"warden/internal/testcorpus"
 )
 
 // findPoint walks north from (86, 34.5) (inside Qiangtang's core zone) with
@@ -339,30 +341,12 @@ func TestScreeningsUploadFormats(t *testing.T) {
 	}
 }
 
-// screeningCorpus finds ../shared/corpus above the package directory.
-func screeningCorpus(t *testing.T) string {
-	t.Helper()
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for d := wd; ; d = filepath.Dir(d) {
-		c := filepath.Join(d, "shared", "corpus")
-		if fi, err := os.Stat(c); err == nil && fi.IsDir() {
-			return c
-		}
-		if filepath.Dir(d) == d {
-			t.Fatalf("shared/corpus not found above %s (it lives beside the repository: ../shared/corpus)", wd)
-		}
-	}
-}
-
-// TestScreeningsCorpus uploads every GeoJSON, KML and KMZ file of the shared
+// TestScreeningsCorpus uploads every GeoJSON, KML and KMZ file of the test
 // corpus as a footprint: each is screened (201) or refused with a clear 4xx,
 // never a 5xx.
 func TestScreeningsCorpus(t *testing.T) {
 	e := newEnv(t, true)
-	root := screeningCorpus(t)
+	root := testcorpus.Dir(t)
 	var files []string
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {

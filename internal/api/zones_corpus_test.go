@@ -22,40 +22,9 @@ import (
 	"warden/internal/api"
 	"warden/internal/geoio"
 	"warden/internal/problem"
+	"warden/internal/testcorpus"
 	"warden/internal/testdb"
 )
-
-// zoneCorpusDir finds the shared third-party corpus: a "shared/corpus" directory
-// beside the repository (<parent>/<repo>/ and <parent>/shared/corpus), found by
-// walking up from the package directory. WARDEN_CORPUS overrides the search.
-// A missing corpus fails the test: these tests must not pass vacuously.
-func zoneCorpusDir(tb testing.TB) string {
-	tb.Helper()
-	if d := os.Getenv("WARDEN_CORPUS"); d != "" {
-		if fi, err := os.Stat(d); err != nil || !fi.IsDir() {
-			tb.Fatalf("WARDEN_CORPUS=%s is not a directory", d)
-		}
-		return d
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for d := wd; ; {
-		c := filepath.Join(d, "shared", "corpus")
-		if fi, err := os.Stat(c); err == nil && fi.IsDir() {
-			return c
-		}
-		parent := filepath.Dir(d)
-		if parent == d {
-			break
-		}
-		d = parent
-	}
-	tb.Fatalf("shared test corpus not found: looked for shared/corpus in every directory above %s "+
-		"(it lives beside the repository, e.g. ../shared/corpus from the repo root; set WARDEN_CORPUS to point at it)", wd)
-	return ""
-}
 
 // zoneCorpusGlobs are the corpus's GeoJSON files, relative to the corpus.
 var zoneCorpusGlobs = []string{
@@ -69,7 +38,7 @@ var zoneCorpusGlobs = []string{
 
 func zoneCorpusFiles(t *testing.T) (root string, rels []string) {
 	t.Helper()
-	root = zoneCorpusDir(t)
+	root = testcorpus.Dir(t)
 	for _, g := range zoneCorpusGlobs {
 		m, err := filepath.Glob(filepath.Join(root, g))
 		if err != nil {

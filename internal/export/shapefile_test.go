@@ -10,35 +10,14 @@ import (
 	"testing"
 
 	"warden/internal/problem"
+	"warden/internal/testcorpus"
 )
-
-// corpusDir finds the shared corpus (shared/corpus beside the repository) by
-// walking up from the package directory; WARDEN_CORPUS overrides it.
-func corpusDir(tb testing.TB) string {
-	tb.Helper()
-	if d := os.Getenv("WARDEN_CORPUS"); d != "" {
-		return d
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for d := wd; ; d = filepath.Dir(d) {
-		c := filepath.Join(d, "shared", "corpus")
-		if fi, err := os.Stat(c); err == nil && fi.IsDir() {
-			return c
-		}
-		if filepath.Dir(d) == d {
-			tb.Fatalf("shared test corpus not found above %s (it lives beside the repository: ../shared/corpus; set WARDEN_CORPUS)", wd)
-		}
-	}
-}
 
 // corpusZips returns every shapefile of the corpus as an upload: zips as they
 // are, bare .shp files zipped with their sidecar files.
 func corpusZips(tb testing.TB) map[string][]byte {
 	tb.Helper()
-	root := corpusDir(tb)
+	root := testcorpus.Dir(tb)
 	out := map[string][]byte{}
 	for _, g := range []string{"shp/*/*.shp", "shp/*/*/*.shp", "shp/*/*.zip", "shp/*/*/*.zip", "protected_areas/*/*.shp", "protected_areas/*/*.zip"} {
 		m, err := filepath.Glob(filepath.Join(root, g))

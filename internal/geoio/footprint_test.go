@@ -14,6 +14,7 @@ import (
 
 	"warden/internal/geoio"
 	"warden/internal/problem"
+	"warden/internal/testcorpus"
 )
 
 // footprintSummary is one golden line: what a footprint file gave.
@@ -125,7 +126,7 @@ func TestReadFootprintCorpus(t *testing.T) {
 	var golden strings.Builder
 	read, refused := map[string]int{}, map[string]int{}
 	for _, rel := range files {
-		data, err := os.ReadFile(filepath.Join(sharedCorpusDir(t), rel))
+		data, err := os.ReadFile(filepath.Join(testcorpus.Dir(t), rel))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -9,6 +9,7 @@ import (
 
 	"warden/internal/geoio"
 	"warden/internal/problem"
+	"warden/internal/testcorpus"
 )
 
 // addCorpusSeeds adds the corpus files under dirs (those under 64 KiB, to keep
@@ -16,7 +17,7 @@ import (
 // reached.
 func addCorpusSeeds(f *testing.F, dirs ...string) {
 	for _, rel := range corpusTree(f, dirs...) {
-		data, err := os.ReadFile(filepath.Join(sharedCorpusDir(f), rel))
+		data, err := os.ReadFile(filepath.Join(testcorpus.Dir(f), rel))
 		if err != nil {
 			f.Fatal(err)
 		}

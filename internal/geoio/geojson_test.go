@@ -17,45 +17,14 @@ import (
 
 	"warden/internal/geoio"
 	"warden/internal/problem"
+	"warden/internal/testcorpus"
 )
-
-// testCorpusDir finds the shared third-party corpus: a "shared/corpus" directory
-// beside the repository (<parent>/<repo>/ and <parent>/shared/corpus), found by
-// walking up from the package directory. WARDEN_CORPUS overrides the search.
-// A missing corpus fails the test: these tests must not pass vacuously.
-func testCorpusDir(tb testing.TB) string {
-	tb.Helper()
-	if d := os.Getenv("WARDEN_CORPUS"); d != "" {
-		if fi, err := os.Stat(d); err != nil || !fi.IsDir() {
-			tb.Fatalf("WARDEN_CORPUS=%s is not a directory", d)
-		}
-		return d
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for d := wd; ; {
-		c := filepath.Join(d, "shared", "corpus")
-		if fi, err := os.Stat(c); err == nil && fi.IsDir() {
-			return c
-		}
-		parent := filepath.Dir(d)
-		if parent == d {
-			break
-		}
-		d = parent
-	}
-	tb.Fatalf("shared test corpus not found: looked for shared/corpus in every directory above %s "+
-		"(it lives beside the repository, e.g. ../shared/corpus from the repo root; set WARDEN_CORPUS to point at it)", wd)
-	return ""
-}
 
 // testCorpusFiles lists the files matching glob (relative to the corpus), sorted,
 // and fails if there are none.
 func testCorpusFiles(tb testing.TB, glob string) []string {
 	tb.Helper()
-	root := testCorpusDir(tb)
+	root := testcorpus.Dir(tb)
 	m, err := filepath.Glob(filepath.Join(root, glob))
 	if err != nil {
 		tb.Fatal(err)
@@ -429,7 +398,7 @@ func TestGeoJSONHintCorpus(t *testing.T) {
 // TestMultipleProblemsByFeature checks each problem of geojsonhint's
 // multiple_problems.geojson carries its feature index.
 func TestMultipleProblemsByFeature(t *testing.T) {
-	path := filepath.Join(testCorpusDir(t), "geojson/geojsonhint/bad/multiple_problems.geojson")
+	path := filepath.Join(testcorpus.Dir(t), "geojson/geojsonhint/bad/multiple_problems.geojson")
 	_, err := geoio.DecodeGeoJSON(mustRead(t, path), geoio.GeoJSONOptions{})
 	pe := problemOf(t, err)
 	var idx []int
@@ -512,7 +481,7 @@ func TestOtherCorpusGeoJSON(t *testing.T) {
 	for _, g := range []string{"geojson/fiona/*.geojson", "protected_areas/*/*.geojson", "shp/shapefile-js/test/*.json"} {
 		files = append(files, testCorpusFiles(t, g)...)
 	}
-	root := testCorpusDir(t)
+	root := testcorpus.Dir(t)
 	var ok, refused int
 	for _, path := range files {
 		rel, _ := filepath.Rel(root, path)
@@ -566,7 +535,7 @@ func sameCounts(a, b map[string]int) bool {
 // TestQiangtangBoundary checks the one real Chinese reserve boundary in the
 // corpus arrives whole: 332 vertices, Chinese attributes intact.
 func TestQiangtangBoundary(t *testing.T) {
-	path := filepath.Join(testCorpusDir(t), "protected_areas/china-nature-reserves-zenodo14875797-testsubset/qiangtang.geojson")
+	path := filepath.Join(testcorpus.Dir(t), "protected_areas/china-nature-reserves-zenodo14875797-testsubset/qiangtang.geojson")
 	feats, err := geoio.DecodeGeoJSON(mustRead(t, path), geoio.GeoJSONOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -764,7 +733,7 @@ func TestDeeplyNestedInput(t *testing.T) {
 
 // FuzzDecodeGeoJSON checks the decoder never panics, and that it either returns
 // features fit for use or a problem a user can act on. It is seeded with every
-// GeoJSON file in the shared corpus and a few handcrafted documents.
+// GeoJSON file in the test corpus and a few handcrafted documents.
 func FuzzDecodeGeoJSON(f *testing.F) {
 	for _, g := range []string{
 		"geojson/geojsonhint/good/*", "geojson/geojsonhint/bad/*",

@@ -17,37 +17,16 @@ import (
 
 	"warden/internal/geoio"
 	"warden/internal/problem"
+	"warden/internal/testcorpus"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
-
-// sharedCorpusDir finds ../shared/corpus by walking up from the package
-// directory (WARDEN_CORPUS overrides); a missing corpus fails the test.
-func sharedCorpusDir(tb testing.TB) string {
-	tb.Helper()
-	if d := os.Getenv("WARDEN_CORPUS"); d != "" {
-		return d
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for d := wd; ; d = filepath.Dir(d) {
-		c := filepath.Join(d, "shared", "corpus")
-		if fi, err := os.Stat(c); err == nil && fi.IsDir() {
-			return c
-		}
-		if filepath.Dir(d) == d {
-			tb.Fatalf("shared/corpus not found above %s (set WARDEN_CORPUS)", wd)
-		}
-	}
-}
 
 // corpusTree lists every data file under the corpus directories given (not
 // licences or read-mes), sorted, relative to the corpus.
 func corpusTree(tb testing.TB, dirs ...string) []string {
 	tb.Helper()
-	root := sharedCorpusDir(tb)
+	root := testcorpus.Dir(tb)
 	var out []string
 	for _, d := range dirs {
 		err := filepath.WalkDir(filepath.Join(root, d), func(p string, e fs.DirEntry, err error) error {
@@ -115,7 +94,7 @@ func clearProblem(t testing.TB, err error) *problem.Error {
 
 func readTrackFile(t testing.TB, rel string, opts geoio.TrackOptions) (*geoio.Track, error) {
 	t.Helper()
-	f, err := os.Open(filepath.Join(sharedCorpusDir(t), rel))
+	f, err := os.Open(filepath.Join(testcorpus.Dir(t), rel))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -268,7 +247,7 @@ var (
 func TestReadTrackCountsAgainstText(t *testing.T) {
 	checked := 0
 	for _, rel := range corpusTree(t, "gpx", "tcx") {
-		raw, err := os.ReadFile(filepath.Join(sharedCorpusDir(t), rel))
+		raw, err := os.ReadFile(filepath.Join(testcorpus.Dir(t), rel))
 		if err != nil {
 			t.Fatal(err)
 		}

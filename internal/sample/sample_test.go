@@ -11,28 +11,12 @@ import (
 	"warden/geodata"
 	"warden/internal/markers"
 	"warden/internal/sample"
+	"warden/internal/testcorpus"
 	"warden/internal/testdb"
 	"warden/internal/zoning"
 )
 
 func TestMain(m *testing.M) { testdb.Main(m) }
-
-// corpus finds ../shared/corpus beside the repository root.
-func corpus(t *testing.T) string {
-	t.Helper()
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for d := dir; d != filepath.Dir(d); d = filepath.Dir(d) {
-		c := filepath.Join(d, "shared", "corpus")
-		if st, err := os.Stat(c); err == nil && st.IsDir() {
-			return c
-		}
-	}
-	t.Fatalf("the shared corpus (shared/corpus beside the repository) was not found above %s", dir)
-	return ""
-}
 
 // TestSampleDataReproducible re-runs geodata/derive.sql on PostGIS and checks
 // that it writes exactly the committed sample files.
@@ -51,7 +35,7 @@ func TestSampleDataReproducible(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	cmd := exec.Command(psql, testdb.URL(t), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-v", "corpus="+corpus(t),
+	cmd := exec.Command(psql, testdb.URL(t), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-v", "corpus="+testcorpus.Dir(t),
 		"-f", filepath.Join(root, "geodata", "derive.sql"))
 	cmd.Dir = work
 	if out, err := cmd.CombinedOutput(); err != nil {

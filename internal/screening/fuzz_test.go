@@ -11,25 +11,8 @@ import (
 	"warden/internal/geoio"
 	"warden/internal/problem"
 	"warden/internal/screening"
+	"warden/internal/testcorpus"
 )
-
-// corpusDir finds ../shared/corpus above the package directory.
-func corpusDir(tb testing.TB) string {
-	tb.Helper()
-	wd, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for d := wd; ; d = filepath.Dir(d) {
-		c := filepath.Join(d, "shared", "corpus")
-		if fi, err := os.Stat(c); err == nil && fi.IsDir() {
-			return c
-		}
-		if filepath.Dir(d) == d {
-			tb.Fatalf("shared/corpus not found above %s (it lives beside the repository: ../shared/corpus)", wd)
-		}
-	}
-}
 
 // footprintSeeds are corpus files and small hand-written footprints.
 func footprintSeeds(tb testing.TB) map[string][]byte {
@@ -41,7 +24,7 @@ func footprintSeeds(tb testing.TB) map[string][]byte {
 		"gk.csv":       []byte("点号,X,Y\nJ1,3658643.18,27538039.95\nJ2,3658943.18,27538039.95\nJ3,3658943.18,27538339.95\n"),
 		"site.geojson": []byte(`{"type":"Feature","properties":null,"geometry":{"type":"Point","coordinates":[86,34.5]}}`),
 	}
-	root := corpusDir(tb)
+	root := testcorpus.Dir(tb)
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err

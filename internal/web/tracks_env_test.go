@@ -1,13 +1,12 @@
 package web_test
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"warden/internal/auth"
+	"warden/internal/testcorpus"
 )
 
 // The tracks page signs in as an admin: the browser tests upload a visitor's
@@ -17,34 +16,13 @@ const (
 	tracksPassword = "browser test tracks password"
 )
 
-// tracksEnv makes the tracks page's user, finds the shared corpus and
-// returns the environment web/test reads them from: WARDEN_TRACKS_USER,
-// WARDEN_TRACKS_PASSWORD and WARDEN_CORPUS.
+// tracksEnv makes the tracks page's user and returns the environment
+// web/test reads it from: WARDEN_TRACKS_USER, WARDEN_TRACKS_PASSWORD and
+// WARDEN_TEST_CORPUS (the repository's test corpus, for a real GPX file).
 func tracksEnv(t *testing.T, pool *pgxpool.Pool) []string {
 	t.Helper()
 	if _, err := auth.NewStore(pool).CreateUser(t.Context(), auth.UserInput{Name: tracksUser, Roles: []auth.Role{auth.Admin}, Password: tracksPassword}); err != nil {
 		t.Fatal(err)
 	}
-	return []string{"WARDEN_TRACKS_USER=" + tracksUser, "WARDEN_TRACKS_PASSWORD=" + tracksPassword, "WARDEN_CORPUS=" + corpusDir(t)}
-}
-
-// corpusDir is ../shared/corpus beside the checkout: the first directory
-// above this package holding shared/corpus.
-func corpusDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		c := filepath.Join(dir, "shared", "corpus")
-		if st, err := os.Stat(c); err == nil && st.IsDir() {
-			return c
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no shared/corpus above the test's directory: the shared corpus belongs beside the checkout (../shared/corpus)")
-		}
-		dir = parent
-	}
+	return []string{"WARDEN_TRACKS_USER=" + tracksUser, "WARDEN_TRACKS_PASSWORD=" + tracksPassword, "WARDEN_TEST_CORPUS=" + testcorpus.Dir(t)}
 }

@@ -516,7 +516,7 @@ test('tracks: an uploaded track across the core/buffer boundary shows its zone v
   await page.click('#lang-switch');
 
   // A corpus GPX far from any reserve: stored, drawn, no visits; the same file again is the same track.
-  const run = readFileSync(join(process.env.WARDEN_CORPUS, 'gpx', 'togeojson', 'run.gpx'), 'utf8');
+  const run = readFileSync(join(process.env.WARDEN_TEST_CORPUS, 'gpx', 'togeojson', 'run.gpx'), 'utf8');
   await dropFile(page, 'run.gpx', run);
   await page.fill('#subject', 'ranger-7');
   await page.selectOption('#subject-kind', 'patrol');
