@@ -5,7 +5,8 @@ package geodata
 import "embed"
 
 // FS holds one folder per sample reserve: reserve.json, zones.geojson,
-// markers.geojson and boundary.geojson.
+// markers.geojson and boundary.geojson. The folders are named, so that
+// examples/ (the README's example files, not a reserve) stays out.
 //
-//go:embed */*.json */*.geojson
+//go:embed qiangtang/*.json qiangtang/*.geojson alt-pirineu/*.json alt-pirineu/*.geojson
 var FS embed.FS

@@ -3,14 +3,15 @@
 # PostgreSQL 15 with PostGIS 3 and GDAL's command-line tools (shapefile and
 # GeoPackage import/export). `scripts/setup.sh test` (for make test) adds the
 # real clients the tests drive: Chromium with a CJK font (browser tests, report
-# PDFs), poppler-utils (pdftotext) and QGIS's Python bindings (OAPIF client).
+# PDFs), poppler-utils (pdftotext), QGIS's Python bindings (OAPIF client), and
+# curl and jq, which the README's examples use (a test runs them).
 # As root it installs the missing packages with apt; as another user it prints
 # the command to run. Go, Node 20 and npm must already be installed (README).
 set -euo pipefail
 
 packages=(postgresql-15 postgresql-15-postgis-3 gdal-bin)
 if [ "${1:-}" = "test" ]; then
-  packages+=(chromium fonts-noto-cjk poppler-utils python3-qgis qgis-providers)
+  packages+=(chromium fonts-noto-cjk poppler-utils python3-qgis qgis-providers curl jq)
 fi
 
 missing=()

@@ -86,7 +86,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Env, error) {
 	url := cfg.DatabaseURL
 	if url == "" {
 		dir := filepath.Join(cfg.DataDir, "pgdata")
-		log.Info("starting private PostgreSQL cluster", "dir", dir)
+		log.Debug("opening the private PostgreSQL cluster", "dir", dir)
 		c, err := pgcluster.Start(ctx, pgcluster.Options{DataDir: dir, BinDir: cfg.PGBin})
 		if errors.Is(err, pgcluster.ErrNoPostgres) {
 			return nil, fmt.Errorf("%w: install postgresql-15 and postgresql-15-postgis-3 (`make setup` as root does it), or set DATABASE_URL", err)
@@ -96,7 +96,11 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Env, error) {
 		}
 		env.cluster = c
 		url = c.URL()
-		log.Info("private cluster ready", "connect", "psql \""+url+"\"")
+		if c.Attached() {
+			log.Info("joined the running private PostgreSQL cluster", "dir", dir)
+		} else {
+			log.Info("started the private PostgreSQL cluster", "dir", dir, "connect", "psql \""+url+"\"")
+		}
 	}
 	pool, err := db.Open(ctx, url, db.Options{StatementTimeout: cfg.StatementTimeout})
 	if err != nil {
@@ -160,6 +164,9 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		if len(loaded) > 0 {
 			log.Info("loaded sample reserves", "codes", strings.Join(loaded, ", "))
 		}
+	}
+	if _, err := firstAdmin(ctx, env, cfg, os.Stderr); err != nil {
+		return err
 	}
 	token, err := adminToken(cfg)
 	if err != nil {

@@ -233,6 +233,10 @@ func (c *Cluster) attach(ctx context.Context) bool {
 	return true
 }
 
+// Attached says whether another process had started the cluster and this one
+// joined it (and so will leave it running).
+func (c *Cluster) Attached() bool { return c.attached }
+
 // URL is the connection string of the cluster's database.
 func (c *Cluster) URL() string { return c.url(c.opts.Database) }
 
