@@ -21,6 +21,7 @@ import (
 	"warden/internal/api"
 	"warden/internal/cases"
 	"warden/internal/db"
+	"warden/internal/law"
 	"warden/internal/markers"
 	"warden/internal/patrol"
 	"warden/internal/pgcluster"
@@ -137,7 +138,7 @@ func Migrate(ctx context.Context, env *Env, log *slog.Logger) error {
 		return err
 	}
 	log.Info("schema up to date", "version", cur, "applied", applied)
-	return nil
+	return law.Sync(ctx, env.Pool)
 }
 
 // Serve runs the HTTP server until ctx is cancelled, then shuts down in order:
@@ -154,6 +155,9 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		}
 	}
 	if err := db.CheckSchema(ctx, env.Pool); err != nil {
+		return err
+	}
+	if err := law.Sync(ctx, env.Pool); err != nil {
 		return err
 	}
 	if cfg.Sample {

@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"warden/internal/db"
+	"warden/internal/law"
 	"warden/internal/pgcluster"
 )
 
@@ -53,6 +54,9 @@ func run(m *testing.M) int {
 		return 1
 	}
 	_, err = db.Migrate(ctx, pool)
+	if err == nil {
+		err = law.Sync(ctx, pool) // the law tables, as `warden migrate` loads them
+	}
 	pool.Close()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "testdb:", err)
