@@ -169,6 +169,10 @@ func (s *Server) accessRules() map[string]access {
 		"POST /api/v1/locate": read("zones", zoning),
 		"GET /api/v1/rules":   read("rules", zoning),
 
+		"GET /api/v1/law/instruments":       read("rules", zoning),
+		"GET /api/v1/law/instruments/:code": read("rules", zoning),
+		"POST /api/v1/rulesets":             {perm: auth.WriteZoning, scope: scope{kind: queryScope, name: "reserve"}, resource: "rule_set"},
+
 		"POST /api/v1/screenings":           {perm: auth.WriteScreenings, resource: "screening"},
 		"GET /api/v1/screenings":            read("screenings", auth.ReadScreenings),
 		"GET /api/v1/screenings/:id":        read("screenings", auth.ReadScreenings),

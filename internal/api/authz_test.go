@@ -428,7 +428,12 @@ func (w *walkEnv) probes() map[string]func(c caller) probe {
 		"POST /api/v1/locate": func(caller) probe {
 			return probe{method: "POST", path: "/api/v1/locate", body: [][2]float64{{100.05, 30.05}}}
 		},
-		"GET /api/v1/rules": get("/api/v1/rules"),
+		"GET /api/v1/rules":                 get("/api/v1/rules?reserve=" + targetReserve + "&on=2026-03-15"),
+		"GET /api/v1/law/instruments":       get("/api/v1/law/instruments"),
+		"GET /api/v1/law/instruments/:code": get("/api/v1/law/instruments/nrr-2026"),
+		"POST /api/v1/rulesets": func(caller) probe {
+			return probe{method: "POST", path: "/api/v1/rulesets?reserve=" + targetReserve, body: agencyRuleSet(), reserve: targetReserve}
+		},
 		"POST /api/v1/screenings": func(caller) probe {
 			return probe{method: "POST", path: "/api/v1/screenings", body: screeningBody(squareAt(100.15, 30.05), "tourism", "proposed")}
 		},
@@ -685,6 +690,9 @@ var policy = map[string]string{
 	"GET /api/v1/reserves/:code/zones":                    "public *",
 	"GET /api/v1/reserves/:code/zones.:format":            "public *",
 	"GET /api/v1/rules":                                   "public *",
+	"GET /api/v1/law/instruments":                         "public *",
+	"GET /api/v1/law/instruments/:code":                   "public *",
+	"POST /api/v1/rulesets":                               "admin gis",
 	"GET /api/v1/screenings":                              "admin reviewer officer viewer",
 	"GET /api/v1/screenings/:id":                          "admin reviewer officer viewer",
 	"GET /api/v1/screenings/:id/report":                   "admin reviewer officer viewer",

@@ -279,7 +279,11 @@ func (s *Server) screeningReport(c echo.Context) error {
 
 // GET /api/v1/rules: the rule table: verdicts, zone kinds, activities with
 // their rule per zone kind, and the articles quoted, in Chinese and English.
+// With reserve= or on=, the rule set in force there that day (lawRules).
 func (s *Server) rules(c echo.Context) error {
+	if c.QueryParam("reserve") != "" || c.QueryParam("on") != "" {
+		return s.lawRules(c)
+	}
 	t, err := s.screenings.Rules(c.Request().Context())
 	if err != nil {
 		return err

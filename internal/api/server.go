@@ -25,6 +25,7 @@ import (
 
 	"warden/internal/cases"
 	"warden/internal/db"
+	"warden/internal/law"
 	"warden/internal/markers"
 	"warden/internal/patrol"
 	"warden/internal/problem"
@@ -75,6 +76,8 @@ type Server struct {
 	tracks *patrol.Store
 	// cases keeps violation cases, areas, grid cells and reports.
 	cases *cases.Store
+	// law keeps the instruments and rule sets judgments are made under.
+	law *law.Store
 
 	// accounts: users, sessions, the access rules and the rate limiters.
 	accounts
@@ -93,6 +96,7 @@ func New(cfg Config, pool *pgxpool.Pool, log *slog.Logger) *Server {
 	s.screenings = screening.NewStore(pool, screening.Options{MaxVertices: cfg.MaxFootprintVertices})
 	s.tracks = patrol.NewStore(pool, cfg.Patrol)
 	s.cases = cases.NewStore(pool, cfg.Cases)
+	s.law = law.NewStore(pool)
 	if err := s.site.Built(); err != nil {
 		log.Warn("web pages unavailable", "reason", err.Error())
 	}
@@ -158,6 +162,9 @@ func (s *Server) routes(reg *prometheus.Registry) {
 	v1.GET("/locate", s.locateOne)
 	v1.POST("/locate", s.locateMany)
 	v1.GET("/rules", s.rules)
+	v1.GET("/law/instruments", s.listInstruments)
+	v1.GET("/law/instruments/:code", s.getInstrument)
+	v1.POST("/rulesets", s.importRuleSet, write)
 	v1.POST("/screenings", s.createScreening, write)
 	v1.GET("/screenings", s.listScreenings)
 	v1.GET("/screenings/:id", s.getScreening)

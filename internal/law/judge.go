@@ -58,10 +58,21 @@ func (b *Book) InForce(family string, d Date) (*RuleSet, error) {
 			}
 		}
 	}
-	if !known {
-		return nil, fmt.Errorf("no rule set family %q", family)
+	return nil, &NoRuleSetError{Family: family, On: d, Known: known}
+}
+
+// NoRuleSetError says no rule set of a family is in force on a day.
+type NoRuleSetError struct {
+	Family string
+	On     Date
+	Known  bool
+}
+
+func (e *NoRuleSetError) Error() string {
+	if !e.Known {
+		return fmt.Sprintf("no rule set family %q", e.Family)
 	}
-	return nil, fmt.Errorf("no rule set of family %q is in force on %s", family, d)
+	return fmt.Sprintf("no rule set of family %q is in force on %s", e.Family, e.On)
 }
 
 // Convert maps a zone kind of a reserve's zoning onto the rule set's scheme.

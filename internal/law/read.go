@@ -196,38 +196,49 @@ func (s *Store) SetReserveFamily(ctx context.Context, reserve, family string) er
 	return nil
 }
 
-// Import validates and stores an agency's rule set document (the format of
-// rulesets/*.json), replacing one of the same code that is not shipped.
-func (s *Store) Import(ctx context.Context, doc []byte) (RuleSet, []Issue, error) {
-	rs, err := DecodeRuleSet(doc)
-	if err != nil {
-		return rs, []Issue{{Pointer: "", Detail: "not a rule set document: " + err.Error()}}, nil
-	}
+// Import validates and stores an agency's rule set (the format of
+// rulesets/*.json) with the texts it brings, and, when reserve is given,
+// chooses its family for that reserve, all in one transaction. A rule set of
+// the same code that is not shipped is replaced. Issues say what is wrong
+// and where; nothing is stored then.
+func (s *Store) Import(ctx context.Context, rs RuleSet, reserve string) ([]Issue, error) {
 	book, err := s.Book(ctx)
 	if err != nil {
-		return rs, nil, err
+		return nil, err
 	}
 	if issues := Validate(&rs, withOwn(book.Instruments, &rs)); len(issues) > 0 {
-		return rs, issues, nil
+		return issues, nil
 	}
 	for _, set := range book.Sets {
 		if set.Code == rs.Code && (set.Family != rs.Family || isShipped(set.Code)) {
-			return rs, []Issue{{Pointer: "/code", Detail: fmt.Sprintf("rule set %q exists already (shipped or of another family)", rs.Code)}}, nil
+			return []Issue{{Pointer: "/code", Detail: fmt.Sprintf("rule set %q exists already (shipped or of another family)", rs.Code)}}, nil
 		}
 	}
-	for _, oi := range rs.Instruments {
+	for i, oi := range rs.Instruments {
 		if in, ok := book.Instruments[oi.Code]; ok && in.Official {
-			return rs, []Issue{{Pointer: "/instruments", Detail: fmt.Sprintf("instrument %q is an official shipped text and cannot be replaced", oi.Code)}}, nil
+			return []Issue{{Pointer: fmt.Sprintf("/instruments/%d/code", i), Detail: fmt.Sprintf("instrument %q is an official shipped text and cannot be replaced", oi.Code)}}, nil
 		}
 	}
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return putRuleSet(ctx, tx, &rs, false) })
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := putRuleSet(ctx, tx, &rs, false); err != nil {
+			return err
+		}
+		if reserve == "" {
+			return nil
+		}
+		tag, err := tx.Exec(ctx, `UPDATE reserve SET rule_family = $2 WHERE code = $1`, reserve, rs.Family)
+		if err == nil && tag.RowsAffected() == 0 {
+			err = ErrNotFound
+		}
+		return err
+	})
 	if err != nil {
-		return rs, nil, err
+		return nil, fmt.Errorf("law: import %s: %w", rs.Code, err)
 	}
 	s.mu.Lock()
 	s.book = nil
 	s.mu.Unlock()
-	return rs, nil, nil
+	return nil, nil
 }
 
 func isShipped(code string) bool {

@@ -43,6 +43,31 @@ func Validate(rs *RuleSet, instruments map[string]*Instrument) []Issue {
 	if _, ok := instruments[rs.Instrument]; !ok {
 		bad("/instrument", "unknown instrument %q (GET /api/v1/law/instruments lists them; bring your own under instruments)", rs.Instrument)
 	}
+	for i, oi := range rs.Instruments {
+		ip := fmt.Sprintf("/instruments/%d", i)
+		if !codeRE.MatchString(oi.Code) {
+			bad(ip+"/code", "instrument code %q must be lower-case letters, digits and hyphens", oi.Code)
+		}
+		if oi.TitleZH == "" && oi.TitleEN == "" {
+			bad(ip+"/title_en", "an instrument needs a title (title_zh or title_en)")
+		}
+		if oi.InForceFrom.IsZero() {
+			bad(ip+"/in_force_from", "in_force_from is needed (YYYY-MM-DD)")
+		}
+		if len(oi.Articles) == 0 {
+			bad(ip+"/articles", "an instrument brings at least one article")
+		}
+		nums := map[int]bool{}
+		for j, a := range oi.Articles {
+			if a.Number <= 0 || nums[a.Number] {
+				bad(fmt.Sprintf("%s/articles/%d/number", ip, j), "article number %d must be positive and unique", a.Number)
+			}
+			nums[a.Number] = true
+			if Normalise(a.Text) == "" {
+				bad(fmt.Sprintf("%s/articles/%d/text", ip, j), "article %d has no text", a.Number)
+			}
+		}
+	}
 	cite := func(p string, c Cite) {
 		code := c.Instrument
 		if code == "" {
