@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"warden/internal/cases"
 	"warden/internal/patrol"
 	"warden/internal/problem"
 )
@@ -104,11 +105,19 @@ func (s *Server) createTrack(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set(echo.HeaderLocation, t.Links.Self)
-	if !created {
-		return c.JSON(http.StatusOK, t)
+	refs, err := s.cases.RefsFor(r.Context(), t.ID, false)
+	if err != nil {
+		return err
 	}
-	return c.JSON(http.StatusCreated, t)
+	c.Response().Header().Set(echo.HeaderLocation, t.Links.Self)
+	status := http.StatusCreated
+	if !created {
+		status = http.StatusOK
+	}
+	return c.JSON(status, struct {
+		patrol.Track
+		Cases []cases.Ref `json:"cases"`
+	}{t, refs})
 }
 
 // formReader reads a form part, turning a failure of the body under it (cut

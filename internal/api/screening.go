@@ -14,6 +14,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"warden/internal/cases"
 	"warden/internal/geoio"
 	"warden/internal/problem"
 	"warden/internal/screening"
@@ -52,8 +53,15 @@ func (s *Server) createScreening(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	refs, err := s.cases.RefsFor(c.Request().Context(), sc.ID, true)
+	if err != nil {
+		return err
+	}
 	c.Response().Header().Set(echo.HeaderLocation, fmt.Sprintf("/api/v1/screenings/%d", sc.ID))
-	return c.JSON(http.StatusCreated, sc)
+	return c.JSON(http.StatusCreated, struct {
+		screening.Screening
+		Cases []cases.Ref `json:"cases"`
+	}{sc, refs})
 }
 
 func unsupportedBody() error {

@@ -168,6 +168,7 @@ type Case struct {
 	StatusZH    string          `json:"status_zh"`
 	Version     int             `json:"version"`
 	Allowed     []Status        `json:"allowed_transitions"`
+	Blocked     []BlockedStep   `json:"blocked_transitions"`
 	Title       string          `json:"title"`
 	Description string          `json:"description"`
 	ZoneKind    *string         `json:"zone_kind"`

@@ -35,6 +35,9 @@ type Evidence struct {
 	Note        string    `json:"note,omitempty"`
 	AddedBy     string    `json:"added_by"`
 	AddedAt     time.Time `json:"added_at"`
+	// CaseVersion is the case's version after this item was added: given
+	// only in the answer to the upload or link, for the next write.
+	CaseVersion int `json:"case_version,omitempty"`
 }
 
 func (s *Store) evidence(ctx context.Context, id int64) ([]Evidence, error) {
@@ -136,6 +139,7 @@ func (s *Store) AddFile(ctx context.Context, id int64, u Upload, actor string) (
 	}
 	sum := sha256.Sum256(u.Data)
 	var eid int64
+	var version int
 	err = db.Tx(ctx, s.pool, func(tx pgx.Tx) error {
 		l, err := s.lock(ctx, tx, id, u.Version)
 		if err != nil {
@@ -165,23 +169,33 @@ func (s *Store) AddFile(ctx context.Context, id int64, u Upload, actor string) (
 			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, id, kind, u.Role, fid, u.FileName, u.Note, actor).Scan(&eid); err != nil {
 			return err
 		}
-		return appendEvent(ctx, tx, id, actor, "evidence", nil, nil, u.Note, map[string]any{
+		if err := appendEvent(ctx, tx, id, actor, "evidence", nil, nil, u.Note, map[string]any{
 			"evidence": eid, "kind": kind, "role": u.Role, "file_name": u.FileName, "content_type": ct, "bytes": len(u.Data),
-			"sha256": fmt.Sprintf("%x", sum)})
+			"sha256": fmt.Sprintf("%x", sum)}); err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, `SELECT version FROM violation_case WHERE id = $1`, id).Scan(&version)
 	})
 	if err != nil {
-		return Evidence{}, err
+		return Evidence{}, fmt.Errorf("cases: add file to %d: %w", id, err)
 	}
+	return s.added(ctx, id, eid, version)
+}
+
+// added is the evidence item eid just added to case id, with the case's new
+// version (the next write on the case names it).
+func (s *Store) added(ctx context.Context, id, eid int64, version int) (Evidence, error) {
 	es, err := s.evidence(ctx, id)
 	if err != nil {
 		return Evidence{}, err
 	}
 	for _, e := range es {
 		if e.ID == eid {
+			e.CaseVersion = version
 			return e, nil
 		}
 	}
-	return Evidence{}, fmt.Errorf("evidence %d vanished", eid)
+	return Evidence{}, fmt.Errorf("cases: evidence %d vanished", eid)
 }
 
 // LinkInput links a stored track, screening or marker to a case.
@@ -216,6 +230,7 @@ func (s *Store) Link(ctx context.Context, id int64, in LinkInput, actor string) 
 		return Evidence{}, err
 	}
 	var eid int64
+	var version int
 	err := db.Tx(ctx, s.pool, func(tx pgx.Tx) error {
 		l, err := s.lock(ctx, tx, id, in.Version)
 		if err != nil {
@@ -246,21 +261,15 @@ func (s *Store) Link(ctx context.Context, id int64, in LinkInput, actor string) 
 			id, in.Kind, in.Role, in.ID, in.Note, actor).Scan(&eid); err != nil {
 			return err
 		}
-		return appendEvent(ctx, tx, id, actor, "evidence", nil, nil, in.Note, map[string]any{"evidence": eid, "kind": in.Kind, in.Kind: in.ID, "role": in.Role})
+		if err := appendEvent(ctx, tx, id, actor, "evidence", nil, nil, in.Note, map[string]any{"evidence": eid, "kind": in.Kind, in.Kind: in.ID, "role": in.Role}); err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, `SELECT version FROM violation_case WHERE id = $1`, id).Scan(&version)
 	})
 	if err != nil {
-		return Evidence{}, err
+		return Evidence{}, fmt.Errorf("cases: link %s to %d: %w", in.Kind, id, err)
 	}
-	es, err := s.evidence(ctx, id)
-	if err != nil {
-		return Evidence{}, err
-	}
-	for _, e := range es {
-		if e.ID == eid {
-			return e, nil
-		}
-	}
-	return Evidence{}, fmt.Errorf("evidence %d vanished", eid)
+	return s.added(ctx, id, eid, version)
 }
 
 // File returns an uploaded evidence file's content type, name and bytes.

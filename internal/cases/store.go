@@ -37,7 +37,7 @@ var caseCols = `c.id, c.number, r.code, c.source, c.source_ref, c.kind, c.status
 	c.activity, c.articles, c.basis_zh, c.basis_en, c.subject, c.party_name, c.party_kind, c.party_id, c.criminal,
 	a.code, a.name_zh, a.unit_name, g.id, g.code, g.name, u.code, u.name_zh, u.unit_name,
 	c.measures, to_char(c.deadline, 'YYYY-MM-DD'), ` + overdueAt("$1") + `, c.overdue_at, c.timezone, m.code,
-	c.observed_at, c.last_seen_at, c.reported_at, c.closed_at, c.updated_at, ST_AsGeoJSON(c.geom, 7), ST_X(c.point), ST_Y(c.point)`
+	c.observed_at, c.last_seen_at, c.reported_at, c.closed_at, c.updated_at, ST_AsGeoJSON(c.geom, 7), ST_X(c.point), ST_Y(c.point), ` + stepStateCols
 
 const caseFrom = ` FROM violation_case c JOIN reserve r ON r.id = c.reserve_id
 	LEFT JOIN admin_area a ON a.id = c.area_id LEFT JOIN grid_cell g ON g.id = c.cell_id
@@ -48,11 +48,13 @@ func scanCase(row pgx.Row) (Case, error) {
 	var aCode, aName, aUnit, gCode, gName, uCode, uName, uUnit *string
 	var gID *int64
 	var loc string
+	var st stepState
 	err := row.Scan(&c.ID, &c.Number, &c.Reserve, &c.Source, &c.SourceRef, &c.Kind, &c.Status, &c.Version, &c.Title, &c.Description,
 		&c.ZoneKind, &c.Activity, &c.Articles, &c.BasisZH, &c.BasisEN, &c.Subject, &c.Party.Name, &c.Party.Kind, &c.Party.ID, &c.Criminal,
 		&aCode, &aName, &aUnit, &gID, &gCode, &gName, &uCode, &uName, &uUnit,
 		&c.Measures, &c.Deadline, &c.Overdue, &c.OverdueAt, &c.Timezone, &c.Marker,
-		&c.ObservedAt, &c.LastSeenAt, &c.ReportedAt, &c.ClosedAt, &c.UpdatedAt, &loc, &c.Point[0], &c.Point[1])
+		&c.ObservedAt, &c.LastSeenAt, &c.ReportedAt, &c.ClosedAt, &c.UpdatedAt, &loc, &c.Point[0], &c.Point[1],
+		&st.lastAssessment, &st.verificationEvidence, &st.policeReferral)
 	if err != nil {
 		return c, err
 	}
@@ -66,7 +68,8 @@ func scanCase(row pgx.Row) (Case, error) {
 		c.Unit = &AreaRef{Code: *uCode, NameZH: *uName, UnitName: *uUnit}
 	}
 	c.Location = json.RawMessage(loc)
-	c.SourceZH, c.StatusZH, c.Allowed = sources[c.Source], c.Status.ZH(), c.Status.Allowed()
+	c.SourceZH, c.StatusZH = sources[c.Source], c.Status.ZH()
+	c.Allowed, c.Blocked = st.judge(c)
 	return c, nil
 }
 
