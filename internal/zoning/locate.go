@@ -5,9 +5,13 @@ import (
 	"fmt"
 	"math"
 
+	"runtime"
+	"sync"
+
 	"github.com/paulmach/orb"
 
 	"warden/internal/problem"
+	"warden/internal/zoning/engine"
 )
 
 // Location says where a point lies: in which reserve and zone of the current
@@ -64,6 +68,19 @@ func (s *Store) Locate(ctx context.Context, pts []orb.Point, distance bool) ([]L
 	if len(pts) > MaxLocatePoints {
 		return nil, problem.TooLarge(fmt.Sprintf("%d points in one request; the limit is %d", len(pts), MaxLocatePoints))
 	}
+	if s.engine != nil {
+		if ix := s.engine.Index(ctx); ix != nil {
+			return locateIndex(ix, pts, distance), nil
+		}
+	}
+	return s.locateSQL(ctx, pts, distance)
+}
+
+// locateSQL answers Locate from PostGIS, through the subdivided zone_piece
+// and zone_edge tables: the path when no engine is running or its index is
+// stale. Its boundary distances are to geodesic edges (geography), which
+// differ from the engine's lon/lat edges by up to metres on long edges.
+func (s *Store) locateSQL(ctx context.Context, pts []orb.Point, distance bool) ([]Location, error) {
 	xs := make([]float64, len(pts))
 	ys := make([]float64, len(pts))
 	for i, p := range pts {
@@ -202,4 +219,43 @@ func (s *Store) nearestBoundaries(ctx context.Context, xs, ys []float64) ([]near
 		out[i] = n
 	}
 	return out, rows.Err()
+}
+
+// locateIndex answers Locate from the engine's index, splitting large
+// batches over the processors.
+func locateIndex(ix *engine.Index, pts []orb.Point, distance bool) []Location {
+	out := make([]Location, len(pts))
+	work := func(lo, hi int) {
+		var dists []float64
+		var refs []ZoneRef
+		if distance {
+			dists, refs = make([]float64, hi-lo), make([]ZoneRef, hi-lo)
+		}
+		for i := lo; i < hi; i++ {
+			p := pts[i]
+			l := Location{Lon: p[0], Lat: p[1]}
+			if z := ix.Locate(p[0], p[1]); z != nil {
+				l.Inside, l.Reserve, l.ZoneID, l.ZoneKind, l.ZoneName = true, z.Reserve, z.ID, Kind(z.Kind), z.Name
+			}
+			if distance {
+				if d, z := ix.Nearest(p[0], p[1]); z != nil {
+					dists[i-lo], refs[i-lo] = d, ZoneRef{Reserve: z.Reserve, ZoneID: z.ID, ZoneKind: Kind(z.Kind)}
+					l.BoundaryDistanceM, l.Nearest = &dists[i-lo], &refs[i-lo]
+				}
+			}
+			out[i] = l
+		}
+	}
+	n := runtime.GOMAXPROCS(0)
+	if len(pts) < 4096 || n == 1 {
+		work(0, len(pts))
+		return out
+	}
+	var wg sync.WaitGroup
+	step := (len(pts) + n - 1) / n
+	for lo := 0; lo < len(pts); lo += step {
+		wg.Go(func() { work(lo, min(lo+step, len(pts))) })
+	}
+	wg.Wait()
+	return out
 }

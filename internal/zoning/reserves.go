@@ -18,10 +18,16 @@ import (
 // Store reads and writes reserves and zones.
 type Store struct {
 	pool *pgxpool.Pool
+	// engine, when set, answers locate from memory (see Engine).
+	engine *Engine
 }
 
 // NewStore returns a Store on pool.
 func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+
+// UseEngine makes the store answer location questions from e's in-memory
+// index, and rebuild it right after its own zoning changes commit.
+func (s *Store) UseEngine(e *Engine) { s.engine = e }
 
 // ReserveInput is what a client sends to create a reserve.
 type ReserveInput struct {

@@ -97,6 +97,11 @@ func (s *Store) PutZones(ctx context.Context, code string, feats []geoio.Feature
 		out, err = versionSummary(ctx, tx, vid)
 		return err
 	})
+	if err == nil && s.engine != nil {
+		// This process answers from the new zoning as soon as the
+		// client hears of it; others follow the notification.
+		err = s.engine.Reload(ctx)
+	}
 	return out, err
 }
 
