@@ -35,10 +35,17 @@ func newEnv(t *testing.T, withSample bool) *env {
 	t.Helper()
 	pool := testdb.New(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	s := api.New(api.Config{AdminToken: adminToken, Version: "test"}, pool, log)
+	eng, err := zoning.StartEngine(t.Context(), pool, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := api.New(api.Config{AdminToken: adminToken, Version: "test", Engine: eng}, pool, log)
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
 	e := &env{t: t, srv: srv, zs: zoning.NewStore(pool), ms: markers.NewStore(pool)}
+	// Zones stored by the test itself are in the API's index as soon as
+	// they are stored, as in the serving process.
+	e.zs.UseEngine(eng)
 	if withSample {
 		if _, err := sample.LoadIfEmpty(t.Context(), e.zs, e.ms); err != nil {
 			t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"warden/internal/problem"
+	"warden/internal/zoning"
 )
 
 // GET /api/v1/locate?lon=..&lat=..: which reserve and zone the point is in
@@ -59,13 +61,111 @@ func (s *Server) locateMany(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	return writeLocations(c.Response(), ls)
+}
+
+// writeLocations streams {"count": n, "inside": k, "results": [...]} as
+// encoding/json would write it, a buffer at a time, without building the
+// whole document in memory.
+func writeLocations(w *echo.Response, ls []zoning.Location) error {
 	inside := 0
 	for _, l := range ls {
 		if l.Inside {
 			inside++
 		}
 	}
-	return c.JSON(http.StatusOK, map[string]any{"count": len(ls), "inside": inside, "results": ls})
+	w.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	w.WriteHeader(http.StatusOK)
+	buf := make([]byte, 0, 64<<10)
+	buf = append(buf, `{"count":`...)
+	buf = strconv.AppendInt(buf, int64(len(ls)), 10)
+	buf = append(buf, `,"inside":`...)
+	buf = strconv.AppendInt(buf, int64(inside), 10)
+	buf = append(buf, `,"results":[`...)
+	names := map[string][]byte{}
+	for i := range ls {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = appendLocation(buf, &ls[i], names)
+		if len(buf) > 60<<10 {
+			if _, err := w.Write(buf); err != nil {
+				return err
+			}
+			buf = buf[:0]
+		}
+	}
+	buf = append(buf, "]}\n"...)
+	_, err := w.Write(buf)
+	return err
+}
+
+// appendLocation appends l as encoding/json marshals a zoning.Location.
+func appendLocation(b []byte, l *zoning.Location, names map[string][]byte) []byte {
+	b = append(b, `{"lon":`...)
+	b = appendJSONFloat(b, l.Lon)
+	b = append(b, `,"lat":`...)
+	b = appendJSONFloat(b, l.Lat)
+	b = append(b, `,"inside":`...)
+	b = strconv.AppendBool(b, l.Inside)
+	if l.Reserve != "" {
+		b = append(b, `,"reserve":`...)
+		b = appendJSONString(b, l.Reserve, names)
+	}
+	if l.ZoneID != 0 {
+		b = append(b, `,"zone_id":`...)
+		b = strconv.AppendInt(b, l.ZoneID, 10)
+	}
+	if l.ZoneKind != "" {
+		b = append(b, `,"zone_kind":`...)
+		b = appendJSONString(b, string(l.ZoneKind), names)
+	}
+	if l.ZoneName != "" {
+		b = append(b, `,"zone_name":`...)
+		b = appendJSONString(b, l.ZoneName, names)
+	}
+	if l.BoundaryDistanceM != nil {
+		b = append(b, `,"boundary_distance_m":`...)
+		b = appendJSONFloat(b, *l.BoundaryDistanceM)
+	}
+	if n := l.Nearest; n != nil {
+		b = append(b, `,"nearest":{"reserve":`...)
+		b = appendJSONString(b, n.Reserve, names)
+		b = append(b, `,"zone_id":`...)
+		b = strconv.AppendInt(b, n.ZoneID, 10)
+		b = append(b, `,"zone_kind":`...)
+		b = appendJSONString(b, string(n.ZoneKind), names)
+		b = append(b, '}')
+	}
+	return append(b, '}')
+}
+
+// appendJSONFloat formats f as encoding/json does.
+func appendJSONFloat(b []byte, f float64) []byte {
+	abs := math.Abs(f)
+	format := byte('f')
+	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, f, format, -1, 64)
+	if format == 'e' { // e-09 becomes e-9, as encoding/json writes it
+		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b
+}
+
+// appendJSONString appends s encoded by encoding/json, remembering the few
+// distinct strings (codes, kinds, zone names) a batch repeats.
+func appendJSONString(b []byte, s string, seen map[string][]byte) []byte {
+	enc, ok := seen[s]
+	if !ok {
+		enc, _ = json.Marshal(s) // a string always marshals
+		seen[s] = enc
+	}
+	return append(b, enc...)
 }
 
 // readPoints reads a GeoJSON MultiPoint or a bare array of positions. It uses

@@ -57,6 +57,9 @@ type Config struct {
 	Cases cases.Options
 	// Auth says what is public, CORS, rate limits and sessions.
 	Auth AuthConfig
+	// Engine, when set, answers locate from memory (zoning.StartEngine);
+	// without it locate asks PostGIS.
+	Engine *zoning.Engine
 }
 
 // Server is the HTTP interface.
@@ -92,6 +95,9 @@ func New(cfg Config, pool *pgxpool.Pool, log *slog.Logger) *Server {
 		cfg.MaxGeometryBytes = 64 << 20
 	}
 	s := &Server{cfg: cfg, pool: pool, zones: zoning.NewStore(pool), markers: markers.NewStore(pool), log: log}
+	if cfg.Engine != nil {
+		s.zones.UseEngine(cfg.Engine)
+	}
 	s.tiles, s.site = tiles.NewStore(pool), web.New(cfg.Web)
 	s.screenings = screening.NewStore(pool, screening.Options{MaxVertices: cfg.MaxFootprintVertices})
 	s.tracks = patrol.NewStore(pool, cfg.Patrol)

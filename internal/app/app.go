@@ -176,6 +176,11 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	eng, err := zoning.StartEngine(ctx, env.Pool, log)
+	if err != nil {
+		return err
+	}
+	log.Info("zone engine ready", "epoch", eng.Epoch())
 	srv := NewHTTPServer(cfg.Addr, api.New(api.Config{
 		AdminToken: token, Version: cfg.Version,
 		MaxBodyBytes: cfg.MaxBodyBytes, MaxGeometryBytes: cfg.MaxGeometryBytes,
@@ -184,6 +189,7 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		Patrol:               cfg.Patrol,
 		Cases:                cfg.Cases,
 		Auth:                 cfg.Auth,
+		Engine:               eng,
 	}, env.Pool, log).Handler(), cfg.Timeouts)
 	// marks overdue cases and delivers webhook notifications until ctx ends
 	go func() {

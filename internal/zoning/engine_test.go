@@ -11,6 +11,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paulmach/orb"
@@ -305,5 +306,49 @@ func TestEngineLocateAndDistanceEqualPostGIS(t *testing.T) {
 			// on-boundary cases differently; only report the rest.
 			t.Errorf("point %d (%.17g, %.17g): engine zone %d (inside %v), SQL zone %d (inside %v)", i, pts[i][0], pts[i][1], g.ZoneID, g.Inside, w.ZoneID, w.Inside)
 		}
+	}
+}
+
+// TestEngineFollowsOtherProcesses: zones stored through a store that has no
+// engine (as another process would) reach the engine through the
+// notification, and the engine never answers from the old zoning once the
+// new epoch is announced.
+func TestEngineFollowsOtherProcesses(t *testing.T) {
+	ctx := t.Context()
+	pool := testdb.New(t)
+	eng, err := zoning.StartEngine(ctx, pool, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ix := eng.Index(ctx); ix == nil || ix.Zones() != 0 {
+		t.Fatalf("empty database: index %v", ix)
+	}
+	start := eng.Epoch()
+	other := zoning.NewStore(pool) // no engine: another process
+	if _, err := sample.LoadIfEmpty(ctx, other, markers.NewStore(pool)); err != nil {
+		t.Fatal(err)
+	}
+	var last int64
+	if err := pool.QueryRow(ctx, `SELECT epoch FROM zoning_epoch`).Scan(&last); err != nil {
+		t.Fatal(err)
+	}
+	if last <= start {
+		t.Fatalf("storing zones did not advance the epoch (%d, then %d)", start, last)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for eng.Epoch() < last && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if eng.Epoch() != last {
+		t.Fatalf("engine at epoch %d, database at %d after 10 s", eng.Epoch(), last)
+	}
+	mine := zoning.NewStore(pool)
+	mine.UseEngine(eng)
+	ls, err := mine.Locate(ctx, []orb.Point{{86, 34.5}}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ls[0].Inside || ls[0].Reserve != "qiangtang" || ls[0].ZoneKind != zoning.Core {
+		t.Errorf("(86, 34.5) after the samples were stored elsewhere: %+v", ls[0])
 	}
 }
