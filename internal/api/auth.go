@@ -211,6 +211,7 @@ func (s *Server) accessRules() map[string]access {
 		"POST /api/v1/cases/:id/measures":                 caseWrite,
 		"POST /api/v1/cases/:id/evidence":                 caseWrite,
 		"GET /api/v1/cases/:id/evidence/:evidence":        {class: "cases", perm: auth.ReadCases, scope: caseOwner},
+		"GET /api/v1/cases/:id/dossier":                   {class: "cases", perm: auth.ReadCases, scope: caseOwner},
 		"GET /api/v1/credit-cards":                        {class: "cases", perm: auth.ReadCases},
 		"GET /api/v1/admin-areas":                         read("reserves", zoning),
 		"POST /api/v1/admin-areas":                        {perm: auth.WriteZoning, scope: scope{kind: globalScope}, resource: "admin-areas"},

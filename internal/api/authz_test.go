@@ -522,6 +522,7 @@ func (w *walkEnv) probes() map[string]func(c caller) probe {
 				body: map[string]any{"version": w.caseVersion(), "kind": "screening", "id": w.screening}}
 		},
 		"GET /api/v1/cases/:id/evidence/:evidence": getIn(fmt.Sprintf("%s/evidence/%d", casePath, w.evidence)),
+		"GET /api/v1/cases/:id/dossier":            getIn(casePath + "/dossier"),
 		"GET /api/v1/credit-cards":                 get("/api/v1/credit-cards"),
 		"GET /api/v1/admin-areas":                  get("/api/v1/admin-areas"),
 		"POST /api/v1/admin-areas":                 func(caller) probe { return probe{method: "POST", path: "/api/v1/admin-areas", body: adminAreas()} },
@@ -668,6 +669,7 @@ var policy = map[string]string{
 	"GET /api/v1/cases":                                   "admin officer viewer",
 	"GET /api/v1/cases/:id":                               "admin officer viewer",
 	"GET /api/v1/cases/:id/evidence/:evidence":            "admin officer viewer",
+	"GET /api/v1/cases/:id/dossier":                       "admin officer viewer",
 	"GET /api/v1/credit-cards":                            "admin officer viewer",
 	"GET /api/v1/grid-cells/:id":                          "admin gis officer viewer",
 	"GET /api/v1/grid-cells/coverage":                     "admin gis officer viewer",

@@ -33,6 +33,7 @@ func (s *Server) caseRoutes(v1 *echo.Group, write echo.MiddlewareFunc) {
 	v1.POST("/cases/:id/measures", s.caseMeasure, write)
 	v1.POST("/cases/:id/evidence", s.caseEvidence, write)
 	v1.GET("/cases/:id/evidence/:evidence", s.caseEvidenceFile)
+	v1.GET("/cases/:id/dossier", s.caseDossier)
 	v1.GET("/credit-cards", s.creditCards)
 	v1.GET("/admin-areas", s.listAreas)
 	v1.POST("/admin-areas", s.importAreas, write)
@@ -109,11 +110,15 @@ func (s *Server) createCase(c echo.Context) error {
 	return c.JSON(http.StatusCreated, cs)
 }
 
-// GET /api/v1/cases[?reserve=&status=a,b&unit=&grid_cell=&overdue=&source=&activity=&from=&to=&limit=&offset=]:
-// {"total", "limit", "offset", "as_of", "cases": [...]}, newest first.
+// GET /api/v1/cases[?reserve=&status=a,b&unit=&grid_cell=&overdue=&source=&activity=&from=&to=
+// &deadline_from=&deadline_to=&sort=&limit=&offset=&format=json|xlsx]:
+// {"total", "limit", "offset", "as_of", "cases": [...]}, newest first unless sort says
+// (reported, deadline, updated, number, status; '-' reverses); format=xlsx: the
+// problem list (问题清单) as a workbook.
 func (s *Server) listCases(c echo.Context) error {
 	q := c.QueryParams()
-	f := cases.Filter{Reserve: q.Get("reserve"), Unit: q.Get("unit"), Cell: q.Get("grid_cell"), Source: q.Get("source"), Activity: q.Get("activity")}
+	f := cases.Filter{Reserve: q.Get("reserve"), Unit: q.Get("unit"), Cell: q.Get("grid_cell"), Source: q.Get("source"), Activity: q.Get("activity"),
+		Sort: q.Get("sort"), DeadlineFrom: q.Get("deadline_from"), DeadlineTo: q.Get("deadline_to")}
 	if v := q.Get("status"); v != "" {
 		for _, p := range strings.Split(v, ",") {
 			st, ok := cases.ParseStatus(strings.TrimSpace(p))
@@ -151,11 +156,45 @@ func (s *Server) listCases(c echo.Context) error {
 			*dst = n
 		}
 	}
+	switch q.Get("format") {
+	case "", "json":
+	case "xlsx":
+		return s.problemList(c, f)
+	default:
+		return problem.BadRequest("invalid-parameter", fmt.Sprintf("format=%q must be json or xlsx", q.Get("format")))
+	}
 	p, err := s.cases.List(c.Request().Context(), f)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, p)
+}
+
+// maxProblemList caps the rows of one problem-list download.
+const maxProblemList = 20000
+
+// problemList answers the cases f selects, every page of them, as the
+// problem list (问题清单) workbook.
+func (s *Server) problemList(c echo.Context, f cases.Filter) error {
+	f.Limit = cases.MaxLimit
+	var all []cases.Case
+	for f.Offset = 0; ; f.Offset += f.Limit {
+		p, err := s.cases.List(c.Request().Context(), f)
+		if err != nil {
+			return err
+		}
+		all = append(all, p.Cases...)
+		if len(p.Cases) < f.Limit || len(all) >= maxProblemList {
+			break
+		}
+	}
+	var buf bytes.Buffer
+	if err := cases.WriteProblemList(&buf, all); err != nil {
+		return err
+	}
+	name := "problem-list-" + time.Now().In(s.caseZone()).Format(time.DateOnly) + ".xlsx"
+	c.Response().Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	return c.Blob(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
 }
 
 // GET /api/v1/cases/{id}: the case with its events, evidence and enforcement measures.
@@ -169,6 +208,20 @@ func (s *Server) getCase(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, cs)
+}
+
+// GET /api/v1/cases/{id}/dossier: the case file for 销号 and print — the case with its
+// measures and evidence, every event with its local time, the legal basis in full.
+func (s *Server) caseDossier(c echo.Context) error {
+	id, err := pathID(c, "id", "case")
+	if err != nil {
+		return err
+	}
+	d, err := s.cases.Dossier(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, d)
 }
 
 // PATCH /api/v1/cases/{id}, body {"version", "comment", "title", "description", "source_ref",

@@ -157,44 +157,47 @@ type CellRef struct {
 
 // Case is one line of the problem list.
 type Case struct {
-	ID          int64           `json:"id"`
-	Number      string          `json:"number"`
-	Reserve     string          `json:"reserve"`
-	Source      string          `json:"source"`
-	SourceZH    string          `json:"source_zh"`
-	SourceRef   string          `json:"source_ref,omitempty"`
-	Kind        string          `json:"kind"`
-	Status      Status          `json:"status"`
-	StatusZH    string          `json:"status_zh"`
-	Version     int             `json:"version"`
-	Allowed     []Status        `json:"allowed_transitions"`
-	Blocked     []BlockedStep   `json:"blocked_transitions"`
-	Title       string          `json:"title"`
-	Description string          `json:"description"`
-	ZoneKind    *string         `json:"zone_kind"`
-	Activity    string          `json:"activity"`
-	Articles    []string        `json:"articles"`
-	BasisZH     string          `json:"basis_zh"`
-	BasisEN     string          `json:"basis_en"`
-	Subject     string          `json:"subject"`
-	Party       Party           `json:"party"`
-	Criminal    bool            `json:"criminal"`
-	Area        *AreaRef        `json:"area"`
-	Cell        *CellRef        `json:"grid_cell"`
-	Unit        *AreaRef        `json:"unit"`
-	Measures    string          `json:"rectification_measures"`
-	Deadline    *string         `json:"deadline"`
-	Overdue     bool            `json:"overdue"`
-	OverdueAt   *time.Time      `json:"overdue_marked_at"`
-	Timezone    string          `json:"timezone"`
-	Marker      *string         `json:"marker,omitempty"`
-	ObservedAt  time.Time       `json:"observed_at"`
-	LastSeenAt  time.Time       `json:"last_seen_at"`
-	ReportedAt  time.Time       `json:"reported_at"`
-	ClosedAt    *time.Time      `json:"closed_at"`
-	UpdatedAt   time.Time       `json:"updated_at"`
-	Location    json.RawMessage `json:"location"`
-	Point       [2]float64      `json:"point"`
+	ID          int64         `json:"id"`
+	Number      string        `json:"number"`
+	Reserve     string        `json:"reserve"`
+	Source      string        `json:"source"`
+	SourceZH    string        `json:"source_zh"`
+	SourceRef   string        `json:"source_ref,omitempty"`
+	Kind        string        `json:"kind"`
+	Status      Status        `json:"status"`
+	StatusZH    string        `json:"status_zh"`
+	Version     int           `json:"version"`
+	Allowed     []Status      `json:"allowed_transitions"`
+	Blocked     []BlockedStep `json:"blocked_transitions"`
+	Title       string        `json:"title"`
+	Description string        `json:"description"`
+	ZoneKind    *string       `json:"zone_kind"`
+	Activity    string        `json:"activity"`
+	Articles    []string      `json:"articles"`
+	BasisZH     string        `json:"basis_zh"`
+	BasisEN     string        `json:"basis_en"`
+	Subject     string        `json:"subject"`
+	// Reporter is who reported what the case is about (a ranger's marked
+	// waypoint); the Party is who did it, unknown until an officer says.
+	Reporter   string          `json:"reporter"`
+	Party      Party           `json:"party"`
+	Criminal   bool            `json:"criminal"`
+	Area       *AreaRef        `json:"area"`
+	Cell       *CellRef        `json:"grid_cell"`
+	Unit       *AreaRef        `json:"unit"`
+	Measures   string          `json:"rectification_measures"`
+	Deadline   *string         `json:"deadline"`
+	Overdue    bool            `json:"overdue"`
+	OverdueAt  *time.Time      `json:"overdue_marked_at"`
+	Timezone   string          `json:"timezone"`
+	Marker     *string         `json:"marker,omitempty"`
+	ObservedAt time.Time       `json:"observed_at"`
+	LastSeenAt time.Time       `json:"last_seen_at"`
+	ReportedAt time.Time       `json:"reported_at"`
+	ClosedAt   *time.Time      `json:"closed_at"`
+	UpdatedAt  time.Time       `json:"updated_at"`
+	Location   json.RawMessage `json:"location"`
+	Point      [2]float64      `json:"point"`
 	// Filled by Get only.
 	Events         []Event    `json:"events,omitempty"`
 	Evidence       []Evidence `json:"evidence,omitempty"`

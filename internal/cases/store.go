@@ -34,7 +34,7 @@ func overdueAt(placeholder string) string { return fmt.Sprintf(overdueSQL, place
 
 // caseCols select a case; $1 is the reference time for overdue.
 var caseCols = `c.id, c.number, r.code, c.source, c.source_ref, c.kind, c.status, c.version, c.title, c.description, c.zone_kind,
-	c.activity, c.articles, c.basis_zh, c.basis_en, c.subject, c.party_name, c.party_kind, c.party_id, c.criminal,
+	c.activity, c.articles, c.basis_zh, c.basis_en, c.subject, c.reporter, c.party_name, c.party_kind, c.party_id, c.criminal,
 	a.code, a.name_zh, a.unit_name, g.id, g.code, g.name, u.code, u.name_zh, u.unit_name,
 	c.measures, to_char(c.deadline, 'YYYY-MM-DD'), ` + overdueAt("$1") + `, c.overdue_at, c.timezone, m.code,
 	c.observed_at, c.last_seen_at, c.reported_at, c.closed_at, c.updated_at, ST_AsGeoJSON(c.geom, 7), ST_X(c.point), ST_Y(c.point), ` + stepStateCols
@@ -50,7 +50,7 @@ func scanCase(row pgx.Row) (Case, error) {
 	var loc string
 	var st stepState
 	err := row.Scan(&c.ID, &c.Number, &c.Reserve, &c.Source, &c.SourceRef, &c.Kind, &c.Status, &c.Version, &c.Title, &c.Description,
-		&c.ZoneKind, &c.Activity, &c.Articles, &c.BasisZH, &c.BasisEN, &c.Subject, &c.Party.Name, &c.Party.Kind, &c.Party.ID, &c.Criminal,
+		&c.ZoneKind, &c.Activity, &c.Articles, &c.BasisZH, &c.BasisEN, &c.Subject, &c.Reporter, &c.Party.Name, &c.Party.Kind, &c.Party.ID, &c.Criminal,
 		&aCode, &aName, &aUnit, &gID, &gCode, &gName, &uCode, &uName, &uUnit,
 		&c.Measures, &c.Deadline, &c.Overdue, &c.OverdueAt, &c.Timezone, &c.Marker,
 		&c.ObservedAt, &c.LastSeenAt, &c.ReportedAt, &c.ClosedAt, &c.UpdatedAt, &loc, &c.Point[0], &c.Point[1],
@@ -355,7 +355,11 @@ type Filter struct {
 	Source   string
 	Activity string
 	// From and To bound reported_at: From <= reported_at < To.
-	From, To      time.Time
+	From, To time.Time
+	// DeadlineFrom and DeadlineTo (YYYY-MM-DD, inclusive) bound the deadline.
+	DeadlineFrom, DeadlineTo string
+	// Sort is one of SortKeys (default DefaultSort).
+	Sort          string
 	Limit, Offset int
 }
 
@@ -418,6 +422,13 @@ func (s *Store) List(ctx context.Context, f Filter) (Page, error) {
 	if !f.To.IsZero() {
 		add("c.reported_at < $%d", f.To)
 	}
+	if err := f.deadlineConds(add); err != nil {
+		return Page{}, err
+	}
+	order, err := f.order()
+	if err != nil {
+		return Page{}, err
+	}
 	if f.Overdue != nil {
 		cond := overdueAt("$1")
 		if !*f.Overdue {
@@ -436,7 +447,7 @@ func (s *Store) List(ctx context.Context, f Filter) (Page, error) {
 		return p, err
 	}
 	n := len(args)
-	rows, err := s.pool.Query(ctx, fmt.Sprintf(`SELECT %s%s%s ORDER BY c.reported_at DESC, c.id DESC LIMIT $%d OFFSET $%d`, caseCols, caseFrom, cond, n+1, n+2),
+	rows, err := s.pool.Query(ctx, fmt.Sprintf(`SELECT %s%s%s ORDER BY %s LIMIT $%d OFFSET $%d`, caseCols, caseFrom, cond, order, n+1, n+2),
 		append(args, f.Limit, f.Offset)...)
 	if err != nil {
 		return p, err

@@ -1,0 +1,68 @@
+package cases
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"warden/internal/problem"
+)
+
+// caseOrders are the orders a case list may be sorted in (the sort
+// parameter; a leading '-' reverses): SQL from code, never from the request.
+var caseOrders = map[string]string{
+	"reported":  "c.reported_at, c.id",
+	"-reported": "c.reported_at DESC, c.id DESC",
+	"deadline":  "c.deadline ASC NULLS LAST, c.id",
+	"-deadline": "c.deadline DESC NULLS LAST, c.id DESC",
+	"updated":   "c.updated_at, c.id",
+	"-updated":  "c.updated_at DESC, c.id DESC",
+	"number":    "r.code, c.year, c.seq",
+	"-number":   "r.code DESC, c.year DESC, c.seq DESC",
+	"status":    "array_position(ARRAY['reported','verified','transferred','rectifying','interviewed','special_inspection','rectified','closed','dismissed'], c.status), c.id",
+	"-status":   "array_position(ARRAY['reported','verified','transferred','rectifying','interviewed','special_inspection','rectified','closed','dismissed'], c.status) DESC, c.id DESC",
+}
+
+// DefaultSort is the order of a case list without sort: newest first.
+const DefaultSort = "-reported"
+
+// SortKeys lists the sort parameter's values.
+func SortKeys() []string {
+	keys := make([]string, 0, len(caseOrders))
+	for k := range caseOrders {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// order is the ORDER BY of the filter's sort.
+func (f Filter) order() (string, error) {
+	if f.Sort == "" {
+		return caseOrders[DefaultSort], nil
+	}
+	o, ok := caseOrders[f.Sort]
+	if !ok {
+		return "", problem.BadRequest("invalid-parameter", fmt.Sprintf("sort=%q must be one of %s", f.Sort, strings.Join(SortKeys(), ", ")))
+	}
+	return o, nil
+}
+
+// deadlineConds are the conditions of the deadline filters: cases whose
+// deadline is on or after DeadlineFrom and on or before DeadlineTo (local
+// dates); each excludes cases without a deadline.
+func (f Filter) deadlineConds(add func(string, any)) error {
+	for _, d := range []struct {
+		name, v, cond string
+	}{{"deadline_from", f.DeadlineFrom, "c.deadline >= $%d::date"}, {"deadline_to", f.DeadlineTo, "c.deadline <= $%d::date"}} {
+		if d.v == "" {
+			continue
+		}
+		if _, err := time.Parse(time.DateOnly, d.v); err != nil {
+			return problem.BadRequest("invalid-parameter", fmt.Sprintf("%s=%q must be a date YYYY-MM-DD", d.name, d.v))
+		}
+		add(d.cond, d.v)
+	}
+	return nil
+}
