@@ -9,12 +9,17 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/labstack/echo/v4"
 
+	"warden/internal/db"
 	"warden/internal/problem"
 )
 
 // problemBase prefixes problem type slugs to form their type URIs (relative
 // references, as RFC 9457 allows).
 const problemBase = "/problems/"
+
+// retryAfterSeconds is the Retry-After of a 503: about how long a restarting
+// database or a busy one takes to answer again.
+const retryAfterSeconds = "5"
 
 // problemDoc is an RFC 9457 problem document.
 type problemDoc struct {
@@ -57,7 +62,13 @@ func (s *Server) handleError(err error, c echo.Context) {
 	case pgconn.Timeout(err) || errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &pe) && pe.Code == "57014"):
 		doc.Status, doc.Type, doc.Title = http.StatusServiceUnavailable, "timeout", "Service unavailable"
 		doc.Detail = "the database did not answer in time; try again, or with a smaller request"
+		c.Response().Header().Set("Retry-After", retryAfterSeconds)
 		s.log.Warn("request timed out", "path", c.Path(), "err", err)
+	case db.Unavailable(err):
+		doc.Status, doc.Type, doc.Title = http.StatusServiceUnavailable, "database-unavailable", "Service unavailable"
+		doc.Detail = "the database cannot be reached or is restarting; try again shortly"
+		c.Response().Header().Set("Retry-After", retryAfterSeconds)
+		s.log.Warn("database unavailable", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
 	default:
 		doc.Status, doc.Type, doc.Title = http.StatusInternalServerError, "internal", "Internal server error"
 		doc.Detail = "an unexpected error occurred; it has been logged"

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -101,7 +102,9 @@ func (s *Server) createTrack(c echo.Context) error {
 	if up == nil {
 		return problem.BadRequest("malformed-form", `the form needs a "file" part with the track (GPX, KML, KMZ, TCX, GeoJSON or CSV)`)
 	}
-	t, created, err := s.tracks.Save(r.Context(), up)
+	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.WorkBudget)
+	defer cancel()
+	t, created, err := s.tracks.Save(ctx, up)
 	if err != nil {
 		return err
 	}

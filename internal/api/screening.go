@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -49,7 +50,9 @@ func (s *Server) createScreening(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	sc, err := s.screenings.Screen(c.Request().Context(), req)
+	ctx, cancel := context.WithTimeout(c.Request().Context(), s.cfg.WorkBudget)
+	defer cancel()
+	sc, err := s.screenings.Screen(ctx, req)
 	if err != nil {
 		return err
 	}

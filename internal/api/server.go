@@ -60,6 +60,9 @@ type Config struct {
 	// Engine, when set, answers locate from memory (zoning.StartEngine);
 	// without it locate asks PostGIS.
 	Engine *zoning.Engine
+	// WorkBudget bounds the database work of one screening or track upload, all statements
+	// together (0: 2 minutes); beyond it the request answers 503.
+	WorkBudget time.Duration
 }
 
 // Server is the HTTP interface.
@@ -93,6 +96,9 @@ func New(cfg Config, pool *pgxpool.Pool, log *slog.Logger) *Server {
 	}
 	if cfg.MaxGeometryBytes == 0 {
 		cfg.MaxGeometryBytes = 64 << 20
+	}
+	if cfg.WorkBudget == 0 {
+		cfg.WorkBudget = 2 * time.Minute
 	}
 	s := &Server{cfg: cfg, pool: pool, zones: zoning.NewStore(pool), markers: markers.NewStore(pool), log: log}
 	if cfg.Engine != nil {

@@ -190,6 +190,7 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		Cases:                cfg.Cases,
 		Auth:                 cfg.Auth,
 		Engine:               eng,
+		WorkBudget:           2 * cfg.StatementTimeout,
 	}, env.Pool, log).Handler(), cfg.Timeouts)
 	// marks overdue cases and delivers webhook notifications until ctx ends
 	go func() {

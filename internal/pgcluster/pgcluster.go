@@ -44,7 +44,9 @@ type Cluster struct {
 	bin     string
 	sockDir string
 	port    string
-	asUser  string // "postgres" when run by root, else ""
+	// serverOpts are the postgres options it was started with.
+	serverOpts string
+	asUser     string // "postgres" when run by root, else ""
 	// attached is true when another process had already started the
 	// cluster: it is used, not stopped.
 	attached bool
@@ -119,11 +121,11 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 		os.RemoveAll(sock)
 		return nil, err
 	}
-	serverOpts := fmt.Sprintf("-c listen_addresses='' -k %s -p 5432", sock)
+	c.serverOpts = fmt.Sprintf("-c listen_addresses='' -k %s -p 5432", sock)
 	if opts.Ephemeral {
-		serverOpts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+		c.serverOpts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 	}
-	if err := c.run(ctx, "pg_ctl", "-D", dir, "-w", "-t", "60", "-l", filepath.Join(dir, "server.log"), "-o", serverOpts, "start"); err != nil {
+	if err := c.start(ctx); err != nil {
 		os.RemoveAll(sock)
 		return nil, fmt.Errorf("start PostgreSQL in %s (see %s): %w", dir, filepath.Join(dir, "server.log"), err)
 	}
@@ -132,6 +134,27 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+func (c *Cluster) start(ctx context.Context) error {
+	return c.run(ctx, "pg_ctl", "-D", c.opts.DataDir, "-w", "-t", "60", "-l", filepath.Join(c.opts.DataDir, "server.log"), "-o", c.serverOpts, "start")
+}
+
+// Restart stops the server (fast mode: open sessions are ended with 57P01),
+// waits pause, and starts it again on the same socket: an outage, for the
+// tests of how the service rides one out. A cluster attached to is refused.
+func (c *Cluster) Restart(ctx context.Context, pause time.Duration) error {
+	if c.attached {
+		return errors.New("pgcluster: will not restart a cluster another process started")
+	}
+	if err := c.run(ctx, "pg_ctl", "-D", c.opts.DataDir, "-w", "-m", "fast", "stop"); err != nil {
+		return err
+	}
+	select {
+	case <-time.After(pause):
+	case <-ctx.Done():
+	}
+	return c.start(ctx)
 }
 
 // prepareDir creates the data directory and, as root, gives it to postgres,

@@ -89,8 +89,9 @@ var kindFill = map[zoning.Kind]string{
 // drawMap draws the footprint over the current zones around it. The extent is
 // the footprint's bounding box with a margin that reaches the nearest zone
 // when the footprint touches none; zones are clipped to it and simplified to
-// about half a pixel (ST_SimplifyPreserveTopology), so the SVG stays small
-// however detailed the zones are.
+// about half a pixel (SimplifyBounded, in Go: never GEOS's topology-preserving
+// simplifier, see prepare.go), so the SVG stays small however detailed the
+// zones are.
 func (s *Store) drawMap(ctx context.Context, sc Screening) (template.HTML, error) {
 	b := sc.Footprint.BBox
 	if len(b) != 4 {
@@ -136,8 +137,8 @@ func (s *Store) drawMap(ctx context.Context, sc Screening) (template.HTML, error
 	rows, err := s.pool.Query(ctx, `
 		SELECT z.kind, ST_AsBinary(g.geom)
 		FROM zone z JOIN zoning_version v ON v.id = z.version_id AND v.is_current
-		CROSS JOIN LATERAL (SELECT ST_SimplifyPreserveTopology(ST_ClipByBox2D(z.geom, ST_MakeEnvelope($1, $2, $3, $4, 4326)), $5) AS geom) g
-		WHERE z.geom && ST_MakeEnvelope($1, $2, $3, $4, 4326) AND NOT ST_IsEmpty(g.geom)`, minx, miny, maxx, maxy, tol)
+		CROSS JOIN LATERAL (SELECT ST_ClipByBox2D(z.geom, ST_MakeEnvelope($1, $2, $3, $4, 4326)) AS geom) g
+		WHERE z.geom && ST_MakeEnvelope($1, $2, $3, $4, 4326) AND NOT ST_IsEmpty(g.geom)`, minx, miny, maxx, maxy)
 	if err != nil {
 		return "", err
 	}
@@ -159,7 +160,7 @@ func (s *Store) drawMap(ctx context.Context, sc Screening) (template.HTML, error
 			rows.Close()
 			return "", err
 		}
-		zones = append(zones, drawn{k, g})
+		zones = append(zones, drawn{k, SimplifyBounded(g, tol)})
 		present[k] = true
 	}
 	rows.Close()
@@ -175,13 +176,14 @@ func (s *Store) drawMap(ctx context.Context, sc Screening) (template.HTML, error
 		}
 	}
 	var raw []byte
-	if err := s.pool.QueryRow(ctx, `SELECT ST_AsBinary(ST_SimplifyPreserveTopology(footprint, $2)) FROM screening WHERE id = $1`, sc.ID, tol).Scan(&raw); err != nil {
+	if err := s.pool.QueryRow(ctx, `SELECT ST_AsBinary(footprint) FROM screening WHERE id = $1`, sc.ID).Scan(&raw); err != nil {
 		return "", err
 	}
 	fpg, err := wkb.Unmarshal(raw)
 	if err != nil {
 		return "", err
 	}
+	fpg = SimplifyBounded(fpg, tol)
 	drawFootprint(&svg, fpg, project)
 	// Legend, scale bar, north.
 	y := 14.0

@@ -94,6 +94,18 @@ func NewStore(pool *pgxpool.Pool, opts Options) *Store {
 // MaxVertices is the largest footprint accepted, in vertices.
 func (s *Store) MaxVertices() int { return s.maxVertices }
 
+// maxComplexity is the largest footprint accepted by Complexity: its vertices
+// once cut into edges of at most EdgeDegrees. Five times the vertex limit
+// lets a 200,000-vertex footprint have edges adding up to some 1,600,000 km,
+// far beyond any project, and refuses the zigzags that only exist to make the
+// database work.
+func (s *Store) maxComplexity() int { return 5 * s.maxVertices }
+
+func tooComplex(limit int) error {
+	return problem.TooLarge(fmt.Sprintf("the footprint's edges are too long for its vertices: cut into edges of at most %g° (about 2 km) it would have more than %d vertices, the limit; "+
+		"screen the parts of the project separately, or send the area it occupies instead of lines sweeping back and forth across it", EdgeDegrees, limit))
+}
+
 // Screening is a stored screening: its result and the findings it raised.
 type Screening struct {
 	ID        int64     `json:"id"`
@@ -243,7 +255,7 @@ func (s *Store) Screen(ctx context.Context, req Request) (Screening, error) {
 		if err := validate(ctx, tx, els, req); err != nil {
 			return err
 		}
-		fp, err := assemble(ctx, tx, els, req.CRS, req.DistanceM)
+		fp, err := assemble(ctx, tx, els, req.CRS, req.DistanceM, s.maxComplexity())
 		if err != nil {
 			return err
 		}
@@ -331,7 +343,11 @@ func (s *Store) elements(req Request) ([]element, int, error) {
 	skipped := 0
 	var els []element
 	var ps []problem.Detail
-	vertices := 0
+	vertices, complexity := 0, 0
+	metresPerUnit := 0.0
+	if req.CRS.Projected() {
+		metresPerUnit = 1
+	}
 	add := func(i int, ptr, format string, args ...any) {
 		if len(ps) < maxProblems {
 			ps = append(ps, problem.At(i, ptr, fmt.Sprintf("feature %d: ", i)+fmt.Sprintf(format, args...)))
@@ -358,6 +374,9 @@ func (s *Store) elements(req Request) ([]element, int, error) {
 		vertices += n
 		if vertices > s.maxVertices {
 			return problem.TooLarge(fmt.Sprintf("the footprint has more than %d vertices, the limit; simplify it or screen it in parts", s.maxVertices))
+		}
+		if complexity += Complexity(g, metresPerUnit); complexity > s.maxComplexity() {
+			return tooComplex(s.maxComplexity())
 		}
 		if reason := checkCoords(g, req.CRS); reason != "" {
 			add(i, ptr, "%s", reason)
@@ -541,7 +560,7 @@ func (f footprint) measure() string {
 // assemble transforms the elements to EPSG:4326 and splits them by dimension.
 // Several polygons are dissolved into one MultiPolygon (ST_UnaryUnion) so
 // that overlaps are not counted twice; lines and points likewise.
-func assemble(ctx context.Context, tx pgx.Tx, els []element, crs geoio.CRS, distance float64) (footprint, error) {
+func assemble(ctx context.Context, tx pgx.Tx, els []element, crs geoio.CRS, distance float64, limit int) (footprint, error) {
 	w, dims := columns(els)
 	// tau is a thousandth of the search distance: distances found with the
 	// simplified footprint are refined with the footprint itself (see nearest).
@@ -573,18 +592,40 @@ func assemble(ctx context.Context, tx pgx.Tx, els []element, crs geoio.CRS, dist
 		)
 		SELECT ST_AsBinary(a), ST_AsBinary(l), ST_AsBinary(p), ST_AsBinary(whole),
 		       coalesce(ST_Area(a::geography), 0), coalesce(ST_Length(l::geography), 0), coalesce(ST_NumGeometries(p), 0),
-		       ST_NPoints(whole), ST_XMin(whole), ST_YMin(whole), ST_XMax(whole), ST_YMax(whole),
-		       ST_AsBinary(ST_Segmentize(ST_SimplifyPreserveTopology(whole, $5), 0.02))
-		FROM u`, w, crs.SRID(), dims, npoly > 1, simplifyDegrees(f.tau)).
-		Scan(&f.poly, &f.line, &f.point, &f.whole, &f.areaM2, &f.lengthM, &f.points, &f.verts, &minx, &miny, &maxx, &maxy, &f.simple)
+		       ST_NPoints(whole), ST_XMin(whole), ST_YMin(whole), ST_XMax(whole), ST_YMax(whole)
+		FROM u`, w, crs.SRID(), dims, npoly > 1).
+		Scan(&f.poly, &f.line, &f.point, &f.whole, &f.areaM2, &f.lengthM, &f.points, &f.verts, &minx, &miny, &maxx, &maxy)
+	if err != nil {
+		return f, err
+	}
 	f.bbox = [4]float64{minx, miny, maxx, maxy}
+	if f.line, err = LinePieces(f.line, pieceVertices); err != nil {
+		return f, err
+	}
+	f.simple, err = simplified(f.whole, f.tau, limit)
 	return f, err
 }
 
-// simplifyDegrees is the ST_SimplifyPreserveTopology tolerance, in degrees,
+// simplified is the footprint whole (WKB, lon/lat) simplified by tau metres
+// at most, for finding the nearest zone boundaries cheaply (see
+// simplifyDegrees), prepared in Go with bounded work (SimplifyBounded,
+// Segmentize); more than limit vertices is refused.
+func simplified(whole []byte, tau float64, limit int) ([]byte, error) {
+	g, err := wkb.Unmarshal(whole)
+	if err != nil {
+		return nil, fmt.Errorf("screening: read footprint: %w", err)
+	}
+	g, ok := Segmentize(SimplifyBounded(g, simplifyDegrees(tau)), EdgeDegrees, limit)
+	if !ok {
+		return nil, tooComplex(limit)
+	}
+	return wkb.Marshal(g)
+}
+
+// simplifyDegrees is the SimplifyBounded tolerance, in degrees,
 // that moves no point of a lon/lat geometry by more than tau/2 metres (a
 // degree is at most 111.7 km). The simplified footprint is then segmentized
-// to edges of at most 0.02° (about 2 km), so that reading its edges as great
+// to edges of at most EdgeDegrees (about 2 km), so that reading its edges as great
 // circles rather than straight lon/lat lines moves them by well under a metre;
 // all told it stays within tau of the footprint.
 func simplifyDegrees(tau float64) float64 { return tau / 2 / 111_700 }
@@ -624,11 +665,13 @@ type computed struct {
 
 // footprintPieces is the footprint cut into pieces of at most 128 vertices
 // (zone_piece's size, so that every ST_Intersection is between two small
-// geometries) ($1 polygons, $2 lines, $3 points, as WKB), for joining with
-// zone_piece through its GiST index.
+// geometries) ($1 polygons, $2 lines already cut by LinePieces, $3 points, as
+// WKB), for joining with zone_piece through its GiST index. Lines are cut in
+// Go: ST_Subdivide halves bounding boxes, which on a zigzag costs seconds and
+// leaves one piece per edge.
 const footprintPieces = `fp AS (
 	SELECT 2 AS dim, (ST_Dump(ST_Subdivide(ST_GeomFromWKB($1::bytea, 4326), 128))).geom AS g
-	UNION ALL SELECT 1, (ST_Dump(ST_Subdivide(ST_GeomFromWKB($2::bytea, 4326), 128))).geom
+	UNION ALL SELECT 1, (ST_Dump(ST_GeomFromWKB($2::bytea, 4326))).geom
 	UNION ALL SELECT 0, (ST_Dump(ST_GeomFromWKB($3::bytea, 4326))).geom)`
 
 // compute measures the footprint against the current zones: intersections

@@ -7,6 +7,9 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -99,9 +102,37 @@ func URL(t testing.TB) string {
 // New returns a pool on a fresh migrated database, closed when the test ends.
 func New(t testing.TB) *pgxpool.Pool {
 	t.Helper()
+	return Open(t, db.Options{})
+}
+
+// PostmasterPID is the process id of the tests' PostgreSQL postmaster, read
+// from its postmaster.pid file. A backend crash makes the postmaster end every
+// session and reinitialise, and a restart changes the pid; tests that feed the
+// database hostile input compare it before and after.
+func PostmasterPID(t testing.TB) int {
+	t.Helper()
+	if cluster == nil {
+		t.Fatal("testdb: call testdb.Main(m) from TestMain")
+	}
+	raw, err := os.ReadFile(filepath.Join(cluster.DataDir(), "postmaster.pid"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	line, _, _ := strings.Cut(string(raw), "\n")
+	pid, err := strconv.Atoi(strings.TrimSpace(line))
+	if err != nil {
+		t.Fatalf("testdb: postmaster.pid: %v", err)
+	}
+	return pid
+}
+
+// Open returns a pool on a fresh migrated database with the given options,
+// closed when the test ends.
+func Open(t testing.TB, opts db.Options) *pgxpool.Pool {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	pool, err := db.Open(ctx, URL(t), db.Options{})
+	pool, err := db.Open(ctx, URL(t), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
