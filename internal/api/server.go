@@ -117,7 +117,9 @@ func New(cfg Config, pool *pgxpool.Pool, log *slog.Logger) *Server {
 	e.HTTPErrorHandler = s.handleError
 	e.Use(middleware.Recover())
 	e.Use(middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
-		LogMethod: true, LogURI: true, LogStatus: true, LogLatency: true, LogError: true,
+		// HandleError runs the error handler first, so the status logged is
+		// the one sent rather than the 200 the response starts with.
+		LogMethod: true, LogURI: true, LogStatus: true, LogLatency: true, LogError: true, HandleError: true,
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
 			log.Info("request", "method", v.Method, "uri", v.URI, "status", v.Status, "latency", v.Latency)
 			return nil

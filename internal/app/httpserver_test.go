@@ -23,7 +23,7 @@ import (
 func TestSlowClientsAreCutOff(t *testing.T) {
 	def := app.NewHTTPServer(":0", nil, app.HTTPTimeouts{})
 	if def.ReadHeaderTimeout != 10*time.Second || def.ReadTimeout != 5*time.Minute || def.WriteTimeout != 5*time.Minute ||
-		def.IdleTimeout != 2*time.Minute || def.MaxHeaderBytes != 64<<10 {
+		def.IdleTimeout != 2*time.Minute || def.MaxHeaderBytes != 1<<20 {
 		t.Errorf("default timeouts %v %v %v %v, header limit %d", def.ReadHeaderTimeout, def.ReadTimeout, def.WriteTimeout, def.IdleTimeout, def.MaxHeaderBytes)
 	}
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -61,6 +61,38 @@ func TestSlowClientsAreCutOff(t *testing.T) {
 		}
 		conn.Close()
 		t.Logf("%s: cut off after answering %q", name, strings.SplitN(string(got), "\r\n", 2)[0])
+	}
+}
+
+// TestHeadersTooLargeAnswerProblem: headers past 64 KiB answer 431 as
+// application/problem+json saying the limit, like every other refusal.
+func TestHeadersTooLargeAnswerProblem(t *testing.T) {
+	srv := app.NewHTTPServer("127.0.0.1:0", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusNoContent)
+	}), app.HTTPTimeouts{})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { srv.Close() })
+	for _, size := range []int{70 << 10, 500 << 10} {
+		req, _ := http.NewRequest("GET", "http://"+ln.Addr().String()+"/api/v1/reserves", nil)
+		req.Header.Set("X-Big", strings.Repeat("a", size))
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 431 || res.Header.Get("Content-Type") != "application/problem+json" || !strings.Contains(string(body), "64 KiB") {
+			t.Errorf("%d-byte header: %d %q %s", size, res.StatusCode, res.Header.Get("Content-Type"), body)
+		}
+	}
+	req, _ := http.NewRequest("GET", "http://"+ln.Addr().String()+"/", nil)
+	req.Header.Set("X-Small", strings.Repeat("a", 1000))
+	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != 204 {
+		t.Errorf("a 1 KB header: %v %v", res, err)
 	}
 }
 

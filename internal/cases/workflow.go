@@ -461,10 +461,15 @@ func lastAssessment(ctx context.Context, tx pgx.Tx, id int64) (string, error) {
 	var a *string
 	err := tx.QueryRow(ctx, `SELECT coalesce(data->>'assessment', data->'inspection'->>'assessment') FROM case_event
 		WHERE case_id = $1 AND (kind = 'inspection' OR data ? 'inspection') ORDER BY version DESC LIMIT 1`, id).Scan(&a)
-	if errors.Is(err, pgx.ErrNoRows) || a == nil {
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return "", nil
+	case err != nil:
+		return "", fmt.Errorf("cases: last assessment of case %d: %w", id, err)
+	case a == nil:
 		return "", nil
 	}
-	return *a, err
+	return *a, nil
 }
 
 type unit struct {

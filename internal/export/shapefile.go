@@ -81,6 +81,11 @@ func ReadZonesShapefile(ctx context.Context, data []byte, opts ShapefileOptions)
 	if len(zr.File) > MaxZipEntries {
 		return out, problem.TooLarge(fmt.Sprintf("the zip has %d entries, more than the %d allowed: send one shapefile", len(zr.File), MaxZipEntries))
 	}
+	for _, f := range zr.File {
+		if geoio.UnsafeZipName(f.Name) {
+			return out, problem.Invalid("unsafe-archive", fmt.Sprintf("the zip's entry %q leaves the archive (an absolute path or one with ..): zip the shapefile's files without directories above them and send it again", f.Name))
+		}
+	}
 	parts, stem, err := pickShapefile(zr)
 	if err != nil {
 		return out, err

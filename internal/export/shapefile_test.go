@@ -181,12 +181,16 @@ func TestReadZonesShapefileZipProblems(t *testing.T) {
 		body []byte
 		want string
 	}{
-		"not a zip":   {[]byte("hello"), "not a readable zip"},
-		"empty zip":   {mk(nil), "holds no .shp file (it holds nothing)"},
-		"two layers":  {mk(map[string]string{"a.shp": header, "a.dbf": "", "b/B.SHP": header}), "holds 2 shapefiles (a, b/B)"},
-		"no dbf":      {mk(map[string]string{"zones.shp": header, "zones.shx": ""}), "has no .dbf"},
-		"garbage shp": {mk(map[string]string{"zones.shp": "GIF89a", "zones.dbf": ""}), "is not a shapefile"},
-		"macos junk":  {mk(map[string]string{"__MACOSX/._zones.shp": header, "._zones.shp": header}), "holds no .shp file"},
+		"not a zip":      {[]byte("hello"), "not a readable zip"},
+		"empty zip":      {mk(nil), "holds no .shp file (it holds nothing)"},
+		"two layers":     {mk(map[string]string{"a.shp": header, "a.dbf": "", "b/B.SHP": header}), "holds 2 shapefiles (a, b/B)"},
+		"no dbf":         {mk(map[string]string{"zones.shp": header, "zones.shx": ""}), "has no .dbf"},
+		"garbage shp":    {mk(map[string]string{"zones.shp": "GIF89a", "zones.dbf": ""}), "is not a shapefile"},
+		"macos junk":     {mk(map[string]string{"__MACOSX/._zones.shp": header, "._zones.shp": header}), "holds no .shp file"},
+		"parent entry":   {mk(map[string]string{"../zones.shp": header, "../zones.dbf": ""}), `entry "../zones.`},
+		"nested parent":  {mk(map[string]string{"zones.shp": header, "zones.dbf": "", "a/../../x.txt": ""}), `entry "a/../../x.txt" leaves the archive`},
+		"absolute entry": {mk(map[string]string{"/tmp/zones.shp": header, "/tmp/zones.dbf": ""}), `entry "/tmp/zones.`},
+		"windows entry":  {mk(map[string]string{`C:\zones.shp`: header, "zones.dbf": ""}), "leaves the archive"},
 	} {
 		_, err := ReadZonesShapefile(context.Background(), c.body, ShapefileOptions{})
 		p, ok := problem.As(err)

@@ -1,6 +1,7 @@
 package geoio_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"compress/gzip"
 	"fmt"
@@ -193,6 +194,21 @@ func TestReadFootprintKML(t *testing.T) {
 		feats, err := geoio.ReadFootprint("p.kmz", []byte(kmz), geoio.FootprintOptions{})
 		if err != nil || len(feats) != 5 {
 			t.Fatalf("%d features, %v", len(feats), err)
+		}
+	})
+	t.Run("kmz with an entry outside the archive", func(t *testing.T) {
+		for _, name := range []string{"../icon.png", "/etc/icon.png", `files\..\..\icon.png`} {
+			var b bytes.Buffer
+			zw := zip.NewWriter(&b)
+			for _, f := range [][2]string{{"doc.kml", doc}, {name, "x"}} {
+				w, _ := zw.Create(f[0])
+				_, _ = w.Write([]byte(f[1]))
+			}
+			if err := zw.Close(); err != nil {
+				t.Fatal(err)
+			}
+			_, err := geoio.ReadFootprint("p.kmz", b.Bytes(), geoio.FootprintOptions{})
+			wantProblem(t, err, 422, "leaves the archive")
 		}
 	})
 	t.Run("faults with line and column", func(t *testing.T) {

@@ -42,6 +42,11 @@ func kmzEntry(data []byte, maxBytes int64, ratio float64, accepted string) (io.R
 	}
 	var kml *zip.File
 	for _, f := range zr.File {
+		if UnsafeZipName(f.Name) {
+			return nil, problem.Invalid("unsafe-archive", fmt.Sprintf("the KMZ's entry %q leaves the archive (an absolute path or one with ..): a KMZ holds doc.kml and its files, with relative names", f.Name))
+		}
+	}
+	for _, f := range zr.File {
 		name := strings.ToLower(f.Name)
 		if f.FileInfo().IsDir() || path.Ext(name) != ".kml" {
 			continue
@@ -81,4 +86,21 @@ func kmzEntry(data []byte, maxBytes int64, ratio float64, accepted string) (io.R
 		max:  maxBytes,
 		what: what + " uncompressed",
 	}, nil
+}
+
+// UnsafeZipName reports whether a zip entry's name would leave the directory
+// it is extracted into: an absolute path (/x, \\x, C:x) or one with a ".."
+// element, with either separator. Such archives are hostile and refused whole,
+// even where nothing is extracted by name.
+func UnsafeZipName(name string) bool {
+	n := strings.ReplaceAll(name, `\`, "/")
+	if strings.HasPrefix(n, "/") || (len(n) >= 2 && n[1] == ':') {
+		return true
+	}
+	for _, el := range strings.Split(n, "/") {
+		if el == ".." {
+			return true
+		}
+	}
+	return false
 }
