@@ -54,6 +54,7 @@ type cli struct {
 
 type serveCmd struct {
 	Addr                 string `env:"WARDEN_ADDR" default:"127.0.0.1:8080" help:"Listen address."`
+	PublicURL            string `name:"public-url" env:"WARDEN_PUBLIC_URL" help:"Base URL clients reach the service at (behind a proxy, e.g. https://gis.example.org); OGC API and TileJSON links are built from it, never from the Host header. Empty: http:// and the listen address."`
 	AdminToken           string `name:"admin-token" env:"WARDEN_ADMIN_TOKEN" help:"Bearer token for writes; when empty one is generated and kept in DATA_DIR/admin-token."`
 	Migrate              bool   `env:"WARDEN_MIGRATE" help:"Apply pending migrations before serving (otherwise a stale schema is refused)."`
 	Sample               bool   `env:"WARDEN_SAMPLE" help:"Load the sample reserves when the database has none."`
@@ -267,6 +268,7 @@ func run(ctx context.Context, command string, c *cli, log *slog.Logger) error {
 	case "serve":
 		s := c.Serve
 		cfg.Addr, cfg.AdminToken, cfg.Migrate, cfg.Sample = s.Addr, s.AdminToken, s.Migrate, s.Sample
+		cfg.PublicURL = s.PublicURL
 		cfg.MaxBodyBytes, cfg.MaxGeometryBytes = s.MaxBodyBytes, s.MaxGeometryBytes
 		cfg.MaxFootprintVertices = s.MaxFootprintVertices
 		cfg.Web = web.Config{Dir: s.WebDir, BasemapURL: s.BasemapURL, BasemapAttribution: s.BasemapAttribution}

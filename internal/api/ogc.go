@@ -13,11 +13,13 @@ import (
 // ogc.Default().
 type ogcServer struct {
 	svc *ogc.Service
+	// base is the server's public base URL, given the request (Server.publicBase).
+	base func(echo.Context) string
 }
 
 // ogcRoutes mounts OGC API - Features at /ogc (read only, no token).
 func (s *Server) ogcRoutes(e *echo.Echo) {
-	o := &ogcServer{svc: ogc.New(s.pool, ogc.Default())}
+	o := &ogcServer{svc: ogc.New(s.pool, ogc.Default()), base: s.publicBase}
 	e.GET("/ogc", o.landing)
 	e.GET("/ogc/", o.landing)
 	e.GET("/ogc/api", o.api)
@@ -40,8 +42,8 @@ func ogcViewer(c echo.Context) ogc.Viewer {
 	return ogc.Viewer{}
 }
 
-func ogcBase(c echo.Context) ogc.Base {
-	return ogc.Base{Root: c.Scheme() + "://" + c.Request().Host + "/ogc", Query: c.QueryParams()}
+func (o *ogcServer) ogcBase(c echo.Context) ogc.Base {
+	return ogc.Base{Root: o.base(c) + "/ogc", Query: c.QueryParams()}
 }
 
 // format negotiates the answer's format and refuses parameters other than
@@ -74,7 +76,7 @@ func (o *ogcServer) landing(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	doc := ogc.LandingDoc(ogcBase(c), f == ogc.HTML)
+	doc := ogc.LandingDoc(o.ogcBase(c), f == ogc.HTML)
 	return ogcWrite(c, f, ogc.TypeJSON, "landing", doc, doc)
 }
 
@@ -85,7 +87,7 @@ func (o *ogcServer) api(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	doc := ogc.OpenAPI(ogcBase(c).Root, o.svc.Registry().Visible(ogcViewer(c)))
+	doc := ogc.OpenAPI(o.ogcBase(c).Root, o.svc.Registry().Visible(ogcViewer(c)))
 	return ogcWrite(c, f, ogc.TypeOpenAPI, "api", doc, ogc.APIPage{Title: "Warden OGC API - Features", Paths: ogc.APIPaths(doc)})
 }
 
@@ -106,7 +108,7 @@ func (o *ogcServer) collections(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	b := ogcBase(c)
+	b := o.ogcBase(c)
 	docs := []ogc.CollectionDoc{}
 	for _, col := range o.svc.Registry().Visible(ogcViewer(c)) {
 		e, err := o.svc.Extent(c.Request().Context(), col)
@@ -134,7 +136,7 @@ func (o *ogcServer) collection(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	doc := ogc.NewCollectionDoc(ogcBase(c), col, e, true, f == ogc.HTML)
+	doc := ogc.NewCollectionDoc(o.ogcBase(c), col, e, true, f == ogc.HTML)
 	return ogcWrite(c, f, ogc.TypeJSON, "collection", doc, doc)
 }
 
@@ -159,7 +161,7 @@ func (o *ogcServer) items(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	doc := ogc.NewItemsDoc(ogcBase(c), col, q, page, f == ogc.HTML)
+	doc := ogc.NewItemsDoc(o.ogcBase(c), col, q, page, f == ogc.HTML)
 	c.Response().Header().Set("Content-Crs", "<"+q.CRS.URI()+">")
 	return ogcWrite(c, f, ogc.TypeGeoJSON, "items", doc, doc)
 }
@@ -183,7 +185,7 @@ func (o *ogcServer) item(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ogc.ItemLinks(ogcBase(c), col, &feat, f == ogc.HTML)
+	ogc.ItemLinks(o.ogcBase(c), col, &feat, f == ogc.HTML)
 	c.Response().Header().Set("Content-Crs", "<"+crs.URI()+">")
 	return ogcWrite(c, f, ogc.TypeGeoJSON, "item", feat, ogc.ItemPage{Collection: col, Feature: feat})
 }

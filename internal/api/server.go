@@ -60,6 +60,12 @@ type Config struct {
 	// Engine, when set, answers locate from memory (zoning.StartEngine);
 	// without it locate asks PostGIS.
 	Engine *zoning.Engine
+	// PublicURL is the base URL clients reach the service at, without a
+	// trailing slash (https://gis.example.org, or one with a path behind a
+	// proxy): OGC API and TileJSON links start with it. Empty: the request's
+	// own scheme and host (tests); the service always sets it, so that a
+	// forged Host header cannot poison cached answers.
+	PublicURL string
 	// WorkBudget bounds the database work of one screening or track upload, all statements
 	// together (0: 2 minutes); beyond it the request answers 503.
 	WorkBudget time.Duration
@@ -132,6 +138,14 @@ func New(cfg Config, pool *pgxpool.Pool, log *slog.Logger) *Server {
 	s.routes(reg)
 	s.setupAuth()
 	return s
+}
+
+// publicBase is the base URL of the links in an answer (Config.PublicURL).
+func (s *Server) publicBase(c echo.Context) string {
+	if s.cfg.PublicURL != "" {
+		return s.cfg.PublicURL
+	}
+	return c.Scheme() + "://" + c.Request().Host
 }
 
 // Handler is the server's http.Handler.

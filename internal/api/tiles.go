@@ -60,8 +60,8 @@ func (s *Server) layerScope(c echo.Context, l tiles.Layer) (tiles.Scope, error) 
 const mvtType = "application/vnd.mapbox-vector-tile"
 
 // tileBase is the absolute URL under which this request's server serves tiles.
-func tileBase(c echo.Context) string {
-	return c.Scheme() + "://" + c.Request().Host + "/tiles"
+func (s *Server) tileBase(c echo.Context) string {
+	return s.publicBase(c) + "/tiles"
 }
 
 // suffixed returns the value of the path parameter that Echo names
@@ -90,7 +90,7 @@ func (s *Server) listTileLayers(c echo.Context) error {
 		if _, err := s.layerScope(c, l); err != nil {
 			continue
 		}
-		out = append(out, entry{l.Name, l.Description, l.DescriptionZH, tileBase(c) + "/" + l.Name + ".json", l.Public})
+		out = append(out, entry{l.Name, l.Description, l.DescriptionZH, s.tileBase(c) + "/" + l.Name + ".json", l.Public})
 	}
 	return c.JSON(http.StatusOK, map[string]any{"layers": out})
 }
@@ -119,7 +119,7 @@ func (s *Server) tileJSON(c echo.Context) error {
 		c.Response().Header().Set("Cache-Control", l.CacheControl)
 		c.Response().Header().Add("Vary", "Authorization, Cookie")
 	}
-	return c.JSON(http.StatusOK, l.TileJSON(tileBase(c), bounds))
+	return c.JSON(http.StatusOK, l.TileJSON(s.tileBase(c), bounds))
 }
 
 // GET /tiles/{layer}/{z}/{x}/{y}.mvt: one vector tile made by PostGIS. 200

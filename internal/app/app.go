@@ -43,6 +43,8 @@ type Config struct {
 	PGBin string
 	// Addr is the listen address.
 	Addr string
+	// PublicURL is the base URL of the service's links (empty: from Addr).
+	PublicURL string
 	// AdminToken is the bootstrap admin credential (every right, beside the
 	// users' own tokens); empty means: read or create DataDir/admin-token.
 	AdminToken string
@@ -191,6 +193,7 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		Auth:                 cfg.Auth,
 		Engine:               eng,
 		WorkBudget:           2 * cfg.StatementTimeout,
+		PublicURL:            publicURL(cfg.PublicURL, cfg.Addr),
 	}, env.Pool, log).Handler(), cfg.Timeouts)
 	// marks overdue cases and delivers webhook notifications until ctx ends
 	go func() {
@@ -240,4 +243,20 @@ func adminToken(cfg Config) (string, error) {
 	}
 	fmt.Fprintf(os.Stderr, "\nwarden: generated an admin token (saved in %s; shown only now):\n\n    %s\n\n  use it as: Authorization: Bearer %s\n\n", path, tok, tok)
 	return tok, nil
+}
+
+// publicURL is the base URL links are built from: the configured one, else
+// http:// and the listen address (an empty host read as localhost).
+func publicURL(configured, addr string) string {
+	if configured != "" {
+		return strings.TrimRight(configured, "/")
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + addr
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
