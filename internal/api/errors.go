@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/labstack/echo/v4"
@@ -64,6 +65,14 @@ func (s *Server) handleError(err error, c echo.Context) {
 		doc.Detail = "the database did not answer in time; try again, or with a smaller request"
 		c.Response().Header().Set("Retry-After", retryAfterSeconds)
 		s.log.Warn("request timed out", "path", c.Path(), "err", err)
+	case errors.As(err, &pe) && pe.Code == "XX000" && strings.HasPrefix(pe.Message, "GEOS "):
+		// PostGIS reports GEOS's validity checks failing or being
+		// interrupted by the statement timeout as an internal error: the
+		// geometry was too costly to check within the limits.
+		doc.Status, doc.Type, doc.Title = http.StatusServiceUnavailable, "timeout", "Service unavailable"
+		doc.Detail = "the database could not finish checking this geometry within its limits; try again, or send a simpler geometry"
+		c.Response().Header().Set("Retry-After", retryAfterSeconds)
+		s.log.Warn("geometry check failed", "path", c.Path(), "err", err)
 	case db.Unavailable(err):
 		doc.Status, doc.Type, doc.Title = http.StatusServiceUnavailable, "database-unavailable", "Service unavailable"
 		doc.Detail = "the database cannot be reached or is restarting; try again shortly"

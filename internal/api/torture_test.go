@@ -181,16 +181,26 @@ func reverse(r [][2]float64) [][2]float64 {
 // timeout, and a client that gives up well after it.
 func tortureEnv(t *testing.T) (*env, *http.Client) {
 	t.Helper()
-	pool := testdb.Open(t, db.Options{StatementTimeout: time.Second})
+	url := testdb.URL(t)
+	// The samples load under the default timeout; the service gets a short one.
+	loader, err := db.Open(t.Context(), url, db.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer loader.Close()
+	if _, err := sample.LoadIfEmpty(t.Context(), zoning.NewStore(loader), markers.NewStore(loader)); err != nil {
+		t.Fatal(err)
+	}
+	pool, err := db.Open(t.Context(), url, db.Options{StatementTimeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
 	log := slog.New(slog.NewTextHandler(tlog{t}, &slog.HandlerOptions{Level: slog.LevelError}))
 	s := api.New(api.Config{AdminToken: adminToken, Version: "test", WorkBudget: 3 * time.Second}, pool, log)
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
-	e := &env{t: t, srv: srv, zs: zoning.NewStore(pool), ms: markers.NewStore(pool)}
-	if _, err := sample.LoadIfEmpty(t.Context(), e.zs, e.ms); err != nil {
-		t.Fatal(err)
-	}
-	return e, &http.Client{Timeout: 90 * time.Second}
+	return &env{t: t, srv: srv, zs: zoning.NewStore(pool), ms: markers.NewStore(pool)}, &http.Client{Timeout: 90 * time.Second}
 }
 
 // TestTortureCorpus sends every shape of the corpus to screening, zone
