@@ -272,3 +272,34 @@ func TestCaseListForAnOffice(t *testing.T) {
 		t.Errorf("the overdue case's row: %v", first)
 	}
 }
+
+// TestChineseNamesAndLocalTimes: Chinese names are accepted wherever a code
+// is (activities, levels), and the daily report's CSV gives local times with
+// their offset, as its JSON does.
+func TestChineseNamesAndLocalTimes(t *testing.T) {
+	e := newEnv(t, true)
+	withCaseSample(t, e)
+	r := e.do("POST", "/api/v1/reserves", map[string]any{"code": "wolong", "name_zh": "四川卧龙国家级自然保护区", "level": "国家级", "zoning_scheme": "three_zone"}, true).expect(201)
+	if r.get("level") != "national" {
+		t.Errorf("level 国家级 stored as %v", r.get("level"))
+	}
+	e.do("POST", "/api/v1/reserves", map[string]any{"code": "x", "name_zh": "x", "level": "乡级", "zoning_scheme": "three_zone"}, true).problem(422, "国家级")
+	core := findPoint(e, "core")
+	sc := e.do("POST", "/api/v1/screenings", screeningBody(lonLatSquare(core, 400), "采石", "proposed"), true).expect(201)
+	if sc.get("activity", "code") != "quarrying" && sc.get("activity") != "quarrying" {
+		t.Errorf("activity 采石 screened as %v", sc.get("activity"))
+	}
+	e.do("POST", "/api/v1/screenings", screeningBody(lonLatSquare(core, 400), "炼丹", "proposed"), true).problem(422, "炼丹")
+	c := e.do("POST", "/api/v1/cases", map[string]any{"source": "public_report", "activity": "放牧", "location": lonLatSquare(core, 500)}, true).expect(201)
+	if c.get("activity") != "grazing" {
+		t.Errorf("activity 放牧 stored as %v", c.get("activity"))
+	}
+	if n := len(caseList(e, "?activity=放牧")); n != 1 {
+		t.Errorf("?activity=放牧: %d cases", n)
+	}
+	day := time.Now().In(time.FixedZone("CST", 8*3600)).Format(time.DateOnly)
+	csv := e.do("GET", "/api/v1/reports/daily?format=csv&reserve=qiangtang&date="+day, nil, true).expect(200)
+	if !bytes.Contains(csv.Raw, []byte("T12:00:00+08:00")) || bytes.Contains(csv.Raw, []byte("T04:00:00Z")) {
+		t.Errorf("the daily CSV's due times are not local: %.600s", csv.Raw)
+	}
+}

@@ -1,11 +1,16 @@
 package cases
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
+	"warden/internal/law"
 	"warden/internal/problem"
 )
 
@@ -65,4 +70,28 @@ func (f Filter) deadlineConds(add func(string, any)) error {
 		add(d.cond, d.v)
 	}
 	return nil
+}
+
+// activityCode reads an activity given by its code or its Chinese or English
+// name (采石, quarrying) or a name the law's vocabulary has for it, and says
+// whether it is a case activity (the rule table's, marker_damage, other).
+func activityCode(ctx context.Context, q querier, v string) (string, bool, error) {
+	t := strings.TrimSpace(v)
+	if slices.Contains(extraActivities, t) {
+		return t, true, nil
+	}
+	alias := ""
+	if a, ok := law.ResolveActivity(t); ok {
+		alias = a.Code
+	}
+	var code string
+	err := q.QueryRow(ctx, `SELECT code FROM screening_activity WHERE code = $1 OR name_zh = $1 OR lower(name_en) = lower($1) OR code = $2
+		ORDER BY code = $1 DESC, code = $2 DESC LIMIT 1`, t, alias).Scan(&code)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return t, false, nil
+	}
+	if err != nil {
+		return t, false, fmt.Errorf("cases: activity %q: %w", v, err)
+	}
+	return code, true, nil
 }

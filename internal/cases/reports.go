@@ -189,7 +189,10 @@ func (s *Store) DailyReport(ctx context.Context, date, reserve string) (Daily, e
 			default:
 				du.Report = "pending"
 			}
-			du.Reported = rAt
+			if rAt != nil {
+				local := rAt.In(u.loc)
+				du.Reported = &local
+			}
 			if progress != nil {
 				du.Progress = *progress
 			}

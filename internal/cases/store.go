@@ -224,11 +224,11 @@ func (s *Store) Create(ctx context.Context, in CreateInput, actor string) (Case,
 		if err := checkGeometry(ctx, tx, g); err != nil {
 			return err
 		}
-		var known bool
-		if err := tx.QueryRow(ctx, `SELECT $1 = ANY($2::text[]) OR EXISTS (SELECT 1 FROM screening_activity WHERE code = $1)`,
-			in.Activity, extraActivities).Scan(&known); err != nil {
+		code, known, err := activityCode(ctx, tx, in.Activity)
+		if err != nil {
 			return err
 		}
+		in.Activity = code
 		if !known {
 			return problem.Invalid("invalid-case", fmt.Sprintf("activity %q is not in the rule table (GET /api/v1/rules) nor marker_damage or other", in.Activity),
 				problem.At(-1, "activity", "unknown activity"))
@@ -414,7 +414,11 @@ func (s *Store) List(ctx context.Context, f Filter) (Page, error) {
 		add("c.source = $%d", f.Source)
 	}
 	if f.Activity != "" {
-		add("c.activity = $%d", f.Activity)
+		code, _, err := activityCode(ctx, s.pool, f.Activity)
+		if err != nil {
+			return Page{}, err
+		}
+		add("c.activity = $%d", code)
 	}
 	if !f.From.IsZero() {
 		add("c.reported_at >= $%d", f.From)

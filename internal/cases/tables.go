@@ -23,11 +23,13 @@ func itoa(n int) string { return strconv.Itoa(n) }
 
 func ftoa(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
+// tstr writes a time in the zone it carries (the unit's or the case's local
+// time, as the JSON gives it), with its offset.
 func tstr(t *time.Time) string {
 	if t == nil {
 		return ""
 	}
-	return t.UTC().Format(time.RFC3339)
+	return t.Format(time.RFC3339)
 }
 
 func numbers[T any](xs []T, f func(T) string) string {

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"strings"
 
+	"warden/internal/law"
 	"warden/internal/zoning"
 )
 
@@ -190,15 +191,11 @@ func (s *Store) rulesFor(ctx context.Context, q querier, code string) (Activity,
 	if err != nil {
 		return Activity{}, nil, nil, err
 	}
-	var act *Activity
-	for i := range acts {
-		if acts[i].Code == code {
-			act = &acts[i]
-		}
-	}
+	act := findActivity(acts, code)
 	if act == nil {
 		return Activity{}, nil, nil, unknownActivity(code, acts)
 	}
+	code = act.Code
 	rows, err := q.Query(ctx, `SELECT zone_kind, verdict, articles, note_zh, note_en FROM screening_rule WHERE activity = $1`, code)
 	if err != nil {
 		return Activity{}, nil, nil, err
@@ -226,6 +223,26 @@ func (s *Store) rulesFor(ctx context.Context, q querier, code string) (Activity,
 		return Activity{}, nil, nil, err
 	}
 	return *act, rules, arts, nil
+}
+
+// findActivity finds an activity by its code or its Chinese or English name
+// (采石, quarrying), or by a name the law's activity vocabulary knows for it
+// (采石场): people type names, programs send codes.
+func findActivity(acts []Activity, s string) *Activity {
+	t := strings.TrimSpace(s)
+	for i, a := range acts {
+		if t == a.Code || t == a.NameZH || strings.EqualFold(t, a.NameEN) {
+			return &acts[i]
+		}
+	}
+	if la, ok := law.ResolveActivity(t); ok {
+		for i, a := range acts {
+			if a.Code == la.Code {
+				return &acts[i]
+			}
+		}
+	}
+	return nil
 }
 
 func unknownActivity(code string, acts []Activity) error {

@@ -83,6 +83,19 @@ func (s Scheme) Valid() bool { return s == ThreeZone || s == TwoZone }
 // Level is a reserve's administrative level.
 type Level string
 
+// levelsZH are the levels' Chinese names.
+var levelsZH = map[string]string{"国家级": "national", "省级": "provincial", "市级": "municipal", "县级": "county"}
+
+// ParseLevel reads a level by its code or Chinese name (国家级, 省级, 市级,
+// 县级); anything else comes back unchanged for ValidLevel to refuse.
+func ParseLevel(l string) string {
+	t := strings.TrimSpace(l)
+	if code, ok := levelsZH[t]; ok {
+		return code
+	}
+	return t
+}
+
 // ValidLevel reports whether l is one of national, provincial, municipal, county.
 func ValidLevel(l string) bool {
 	switch l {

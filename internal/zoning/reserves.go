@@ -95,8 +95,9 @@ func (in *ReserveInput) validate() error {
 	if in.NameZH == "" && in.NameEN == "" {
 		ps = append(ps, problem.At(-1, "name_zh", "a reserve needs a name: name_zh, name_en or both"))
 	}
+	in.Level = ParseLevel(in.Level)
 	if !ValidLevel(in.Level) {
-		ps = append(ps, problem.At(-1, "level", fmt.Sprintf("level %q must be national, provincial, municipal or county", in.Level)))
+		ps = append(ps, problem.At(-1, "level", fmt.Sprintf("level %q must be national, provincial, municipal or county (国家级, 省级, 市级, 县级)", in.Level)))
 	}
 	if !in.ZoningScheme.Valid() {
 		ps = append(ps, problem.At(-1, "zoning_scheme", fmt.Sprintf("zoning_scheme %q must be three_zone (core / buffer / experimental) or two_zone (core_protection / general_control)", in.ZoningScheme)))
