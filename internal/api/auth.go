@@ -148,7 +148,8 @@ func (s *Server) accessRules() map[string]access {
 		"GET /ogc/collections/:collectionId/items": read("ogc", zoning),
 		"GET /ogc/collections/:collectionId/items/:featureId": read("ogc", zoning),
 
-		"GET /api/v1/openapi.json": public,
+		"GET /api/v1/openapi.json":  public,
+		"GET /api/v1/problem-types": public,
 
 		"GET /api/v1/reserves":                read("reserves", zoning),
 		"POST /api/v1/reserves":               {perm: auth.WriteZoning, scope: scope{kind: bodyScope, name: "code"}, resource: "reserve"},

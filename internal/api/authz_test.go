@@ -398,6 +398,7 @@ func (w *walkEnv) probes() map[string]func(c caller) probe {
 		"GET /ogc/collections/:collectionId/items":            get("/ogc/collections/zones/items?reserve=" + targetReserve),
 		"GET /ogc/collections/:collectionId/items/:featureId": get("/ogc/collections/reserves/items/" + targetReserve),
 		"GET /api/v1/openapi.json":                            get("/api/v1/openapi.json"),
+		"GET /api/v1/problem-types":                           get("/api/v1/problem-types"),
 		"GET /api/v1/reserves":                                get("/api/v1/reserves"),
 		"POST /api/v1/reserves": func(caller) probe {
 			w.n++
@@ -677,6 +678,7 @@ var policy = map[string]string{
 	"GET /api/v1/markers/:id":                             "public *",
 	"GET /api/v1/notifications":                           "admin",
 	"GET /api/v1/openapi.json":                            "open",
+	"GET /api/v1/problem-types":                           "open",
 	"GET /api/v1/permits/:id":                             "admin gis ranger officer",
 	"GET /api/v1/reports/daily":                           "admin officer viewer",
 	"GET /api/v1/reports/overdue":                         "admin officer viewer",

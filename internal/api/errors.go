@@ -135,3 +135,10 @@ func detailFor(he *echo.HTTPError) string {
 	}
 	return http.StatusText(he.Code)
 }
+
+// GET /api/v1/problem-types: {"type": {"zh", "en"}} — every problem type slug (the last
+// segment of a problem's type URI) with its title in Chinese and English, for pages that
+// show refusals in their own language.
+func problemTypes(c echo.Context) error {
+	return c.JSON(http.StatusOK, problem.Types)
+}

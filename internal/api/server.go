@@ -174,6 +174,7 @@ func (s *Server) routes(reg *prometheus.Registry) {
 
 	v1 := e.Group("/api/v1")
 	v1.GET("/openapi.json", s.openapi)
+	v1.GET("/problem-types", problemTypes)
 	write := s.audited
 
 	v1.GET("/reserves", s.listReserves)
