@@ -303,3 +303,26 @@ func TestChineseNamesAndLocalTimes(t *testing.T) {
 		t.Errorf("the daily CSV's due times are not local: %.600s", csv.Raw)
 	}
 }
+
+// TestReserveTimeZone: a reserve has a time zone (default Asia/Shanghai); a
+// case there in no administrative area takes it.
+func TestReserveTimeZone(t *testing.T) {
+	e := newEnv(t, true)
+	if tz := e.do("GET", "/api/v1/reserves/qiangtang", nil, false).expect(200).get("time_zone"); tz != "Asia/Shanghai" {
+		t.Errorf("the default time zone: %v", tz)
+	}
+	e.do("POST", "/api/v1/reserves", map[string]any{"code": "mars", "name_zh": "x", "level": "county", "zoning_scheme": "three_zone", "time_zone": "Mars/Olympus"}, true).problem(422, "time_zone")
+	r := e.do("POST", "/api/v1/reserves", map[string]any{"code": "kanas", "name_zh": "新疆喀纳斯国家级自然保护区", "level": "national", "zoning_scheme": "three_zone", "time_zone": "Asia/Urumqi"}, true).expect(201)
+	if r.get("time_zone") != "Asia/Urumqi" {
+		t.Fatalf("time_zone: %s", r.Raw)
+	}
+	c := e.do("POST", "/api/v1/cases", map[string]any{"source": "public_report", "reserve": "kanas", "activity": "logging",
+		"location": map[string]any{"type": "Point", "coordinates": []float64{87.0, 48.8}}}, true).expect(201)
+	if c.get("timezone") != "Asia/Urumqi" {
+		t.Errorf("a case in the reserve, in no area: time zone %v", c.get("timezone"))
+	}
+	d := e.do("GET", fmt.Sprintf("/api/v1/cases/%v/dossier", c.get("id")), nil, true).expect(200)
+	if !strings.HasSuffix(d.get("local_times", "reported_at").(string), "+06:00") {
+		t.Errorf("local time in Asia/Urumqi: %v", d.get("local_times"))
+	}
+}

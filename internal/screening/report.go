@@ -37,7 +37,15 @@ var reportTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 		}
 		return cite(m, codes, zh)
 	},
-	"utc": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") },
+	// local writes a time in China Standard Time with its offset, as the
+	// reserves' people read it (a screening may touch several reserves).
+	"local": func(t time.Time) string {
+		loc, err := time.LoadLocation("Asia/Shanghai")
+		if err != nil {
+			loc = time.FixedZone("CST", 8*3600)
+		}
+		return t.In(loc).Format("2006-01-02 15:04:05 -07:00")
+	},
 	"bbox": func(b []float64) string {
 		if len(b) != 4 {
 			return ""

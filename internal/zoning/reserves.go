@@ -40,7 +40,13 @@ type ReserveInput struct {
 	ZoningScheme Scheme `json:"zoning_scheme"`
 	Illustrative bool   `json:"illustrative,omitempty"`
 	Note         string `json:"note,omitempty"`
+	// TimeZone is the IANA zone every time shown for the reserve is written
+	// in (generated case text, reports); default DefaultTimeZone.
+	TimeZone string `json:"time_zone,omitempty"`
 }
+
+// DefaultTimeZone is a reserve's time zone unless it says otherwise.
+const DefaultTimeZone = "Asia/Shanghai"
 
 // Reserve is a reserve as the API shows it.
 type Reserve struct {
@@ -53,6 +59,7 @@ type Reserve struct {
 	ZoningScheme Scheme    `json:"zoning_scheme"`
 	Illustrative bool      `json:"illustrative"`
 	Note         string    `json:"note"`
+	TimeZone     string    `json:"time_zone"`
 	CreatedAt    time.Time `json:"created_at"`
 	// Zoning is the current zoning version with its zones (detail view only).
 	Zoning *VersionSummary `json:"zoning,omitempty"`
@@ -95,6 +102,12 @@ func (in *ReserveInput) validate() error {
 	if in.NameZH == "" && in.NameEN == "" {
 		ps = append(ps, problem.At(-1, "name_zh", "a reserve needs a name: name_zh, name_en or both"))
 	}
+	if in.TimeZone == "" {
+		in.TimeZone = DefaultTimeZone
+	}
+	if _, err := time.LoadLocation(in.TimeZone); err != nil || !strings.Contains(in.TimeZone, "/") {
+		ps = append(ps, problem.At(-1, "time_zone", fmt.Sprintf("time_zone %q must be an IANA time zone such as Asia/Shanghai or Asia/Urumqi", in.TimeZone)))
+	}
 	in.Level = ParseLevel(in.Level)
 	if !ValidLevel(in.Level) {
 		ps = append(ps, problem.At(-1, "level", fmt.Sprintf("level %q must be national, provincial, municipal or county (国家级, 省级, 市级, 县级)", in.Level)))
@@ -123,9 +136,9 @@ func (s *Store) CreateReserve(ctx context.Context, in ReserveInput) (Reserve, er
 		est = &in.Established
 	}
 	_, err := s.pool.Exec(ctx, `
-		INSERT INTO reserve (code, name_zh, name_en, level, authority, established, zoning_scheme, illustrative, note)
-		VALUES ($1, $2, $3, $4, $5, $6::date, $7, $8, $9)`,
-		in.Code, in.NameZH, in.NameEN, in.Level, in.Authority, est, string(in.ZoningScheme), in.Illustrative, in.Note)
+		INSERT INTO reserve (code, name_zh, name_en, level, authority, established, zoning_scheme, illustrative, note, time_zone)
+		VALUES ($1, $2, $3, $4, $5, $6::date, $7, $8, $9, $10)`,
+		in.Code, in.NameZH, in.NameEN, in.Level, in.Authority, est, string(in.ZoningScheme), in.Illustrative, in.Note, in.TimeZone)
 	if db.IsUniqueViolation(err) {
 		return Reserve{}, problem.Conflict("reserve-exists", fmt.Sprintf("a reserve with code %q already exists", in.Code))
 	}
@@ -136,12 +149,12 @@ func (s *Store) CreateReserve(ctx context.Context, in ReserveInput) (Reserve, er
 }
 
 const reserveCols = `r.id, r.code, r.name_zh, r.name_en, r.level, r.authority, to_char(r.established, 'YYYY-MM-DD'),
-	r.zoning_scheme, r.illustrative, r.note, r.created_at`
+	r.zoning_scheme, r.illustrative, r.note, r.time_zone, r.created_at`
 
 func scanReserve(row pgx.Row, r *Reserve) (int64, error) {
 	var id int64
 	err := row.Scan(&id, &r.Code, &r.NameZH, &r.NameEN, &r.Level, &r.Authority, &r.Established,
-		&r.ZoningScheme, &r.Illustrative, &r.Note, &r.CreatedAt)
+		&r.ZoningScheme, &r.Illustrative, &r.Note, &r.TimeZone, &r.CreatedAt)
 	return id, err
 }
 
