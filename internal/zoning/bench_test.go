@@ -77,11 +77,39 @@ type benchReserve struct {
 	build    time.Duration
 }
 
-// buildBenchReserve generates the benchmark reserve into the database of pool
-// (see the comment at the top of this file).
+// benchSpec says how a benchmark reserve is generated: which sample zoning
+// is densified, to what segment length, and how many vertices it must reach.
+type benchSpec struct {
+	code, source   string
+	nameZH, nameEN string
+	scheme         zoning.Scheme
+	segmentM       float64
+	minVerts       int
+}
+
+// The benchmark reserves: the Qiangtang sample zones (a 12,700 km outline,
+// see the comment at the top of this file), and the Alt Pirineu sample zones,
+// the more complex outline (ragged OSM boundary with enclaves, a core in 6
+// parts: 9,631 vertices on 1,166 km), densified the same way to 90,000+
+// vertices. Both derive from geodata/ (see geodata/README.md for sources and
+// licences: CC-BY-4.0 and ODbL-1.0).
+var (
+	qiangtangSpec = benchSpec{code: benchCode, source: "qiangtang/zones.geojson", nameZH: "羌塘（基准测试，加密）", nameEN: "Qiangtang (benchmark, densified)",
+		scheme: zoning.ThreeZone, segmentM: benchSegmentM, minVerts: benchMinVerts}
+	pirineuSpec = benchSpec{code: "bench-alt-pirineu", source: "alt-pirineu/zones.geojson", nameZH: "阿尔特比利牛斯（基准测试，加密）", nameEN: "Alt Pirineu (benchmark, densified)",
+		scheme: zoning.TwoZone, segmentM: 12, minVerts: 90_000}
+)
+
+// buildBenchReserve generates the Qiangtang benchmark reserve into the
+// database of pool (see the comment at the top of this file).
 func buildBenchReserve(ctx context.Context, pool *pgxpool.Pool) (benchReserve, error) {
+	return buildSpecReserve(ctx, pool, qiangtangSpec)
+}
+
+// buildSpecReserve generates the benchmark reserve sp describes.
+func buildSpecReserve(ctx context.Context, pool *pgxpool.Pool, sp benchSpec) (benchReserve, error) {
 	start := time.Now()
-	raw, err := fs.ReadFile(geodata.FS, "qiangtang/zones.geojson")
+	raw, err := fs.ReadFile(geodata.FS, sp.source)
 	if err != nil {
 		return benchReserve{}, err
 	}
@@ -92,7 +120,7 @@ func buildBenchReserve(ctx context.Context, pool *pgxpool.Pool) (benchReserve, e
 		} `json:"features"`
 	}
 	if err := json.Unmarshal(raw, &src); err != nil {
-		return benchReserve{}, fmt.Errorf("qiangtang/zones.geojson: %w", err)
+		return benchReserve{}, fmt.Errorf("%s: %w", sp.source, err)
 	}
 	var doc bytes.Buffer
 	doc.WriteString(`{"type":"FeatureCollection","features":[`)
@@ -100,7 +128,7 @@ func buildBenchReserve(ctx context.Context, pool *pgxpool.Pool) (benchReserve, e
 		var dense string
 		if err := pool.QueryRow(ctx, `
 			SELECT ST_AsGeoJSON(ST_Segmentize(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326)::geography, $2)::geometry, 15)`,
-			string(f.Geometry), float64(benchSegmentM)).Scan(&dense); err != nil {
+			string(f.Geometry), sp.segmentM).Scan(&dense); err != nil {
 			return benchReserve{}, fmt.Errorf("densify zone %d: %w", i, err)
 		}
 		if i > 0 {
@@ -115,33 +143,33 @@ func buildBenchReserve(ctx context.Context, pool *pgxpool.Pool) (benchReserve, e
 	}
 	zs := zoning.NewStore(pool)
 	if _, err := zs.CreateReserve(ctx, zoning.ReserveInput{
-		Code:         benchCode,
-		NameZH:       "羌塘（基准测试，加密）",
-		NameEN:       "Qiangtang (benchmark, densified)",
+		Code:         sp.code,
+		NameZH:       sp.nameZH,
+		NameEN:       sp.nameEN,
 		Level:        "national",
-		ZoningScheme: zoning.ThreeZone,
+		ZoningScheme: sp.scheme,
 		Illustrative: true,
-		Note:         fmt.Sprintf("the Qiangtang sample zones densified to %d m segments, for benchmarks", benchSegmentM),
+		Note:         fmt.Sprintf("the %s sample zones densified to %v m segments, for benchmarks", sp.source, sp.segmentM),
 	}); err != nil {
 		return benchReserve{}, err
 	}
-	v, err := zs.PutZones(ctx, benchCode, feats, zoning.VersionInput{Note: "benchmark zoning (generated)"})
+	v, err := zs.PutZones(ctx, sp.code, feats, zoning.VersionInput{Note: "benchmark zoning (generated)"})
 	if err != nil {
 		return benchReserve{}, fmt.Errorf("put densified zones: %w", err)
 	}
-	r := benchReserve{code: benchCode}
+	r := benchReserve{code: sp.code}
 	for _, z := range v.Zones {
 		r.vertices += z.Vertices
 	}
-	if r.vertices < benchMinVerts {
-		return r, fmt.Errorf("the benchmark reserve has %d vertices, fewer than the %d required: lower benchSegmentM", r.vertices, benchMinVerts)
+	if r.vertices < sp.minVerts {
+		return r, fmt.Errorf("the benchmark reserve %s has %d vertices, fewer than the %d required: lower its segment length", sp.code, r.vertices, sp.minVerts)
 	}
-	res, err := zs.Reserve(ctx, benchCode)
+	res, err := zs.Reserve(ctx, sp.code)
 	if err != nil {
 		return r, err
 	}
 	if len(res.BBox) != 4 {
-		return r, fmt.Errorf("reserve %s has no bbox", benchCode)
+		return r, fmt.Errorf("reserve %s has no bbox", sp.code)
 	}
 	copy(r.bbox[:], res.BBox)
 	r.build = time.Since(start)

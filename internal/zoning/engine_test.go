@@ -232,24 +232,31 @@ func postgisBoundaryDistances(ctx context.Context, pool *pgxpool.Pool, xs, ys, r
 		}
 	}
 	defer conn.Exec(context.Background(), `DROP TABLE boundary_piece`)
-	rows, err := conn.Query(ctx, `
-		SELECT coalesce((SELECT min(ST_Distance(b.g, t.p)) FROM boundary_piece b WHERE ST_DWithin(b.g, t.p, t.r)), 'NaN')
-		FROM (SELECT ST_SetSRID(ST_MakePoint(x, y), 4326)::geography AS p, r, i
-		      FROM unnest($1::float8[], $2::float8[], $3::float8[]) WITH ORDINALITY AS u(x, y, r, i)) t
-		ORDER BY t.i`, xs, ys, r)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var out []float64
-	for rows.Next() {
-		var d float64
-		if err := rows.Scan(&d); err != nil {
+	for lo := 0; lo < len(xs); lo += 250 { // small batches stay within the statement timeout
+		hi := min(lo+250, len(xs))
+		rows, err := conn.Query(ctx, `
+			SELECT coalesce((SELECT min(ST_Distance(b.g, t.p)) FROM boundary_piece b WHERE ST_DWithin(b.g, t.p, t.r)), 'NaN')
+			FROM (SELECT ST_SetSRID(ST_MakePoint(x, y), 4326)::geography AS p, r, i
+			      FROM unnest($1::float8[], $2::float8[], $3::float8[]) WITH ORDINALITY AS u(x, y, r, i)) t
+			ORDER BY t.i`, xs[lo:hi], ys[lo:hi], r[lo:hi])
+		if err != nil {
 			return nil, err
 		}
-		out = append(out, d)
+		for rows.Next() {
+			var d float64
+			if err := rows.Scan(&d); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out = append(out, d)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // TestEngineLocateAndDistanceEqualPostGIS: Store.Locate through the engine

@@ -1,0 +1,243 @@
+package zoning_test
+
+// BenchmarkSideBySide (`make bench`) measures the zone engine and the
+// obvious PostGIS way doing the same work in the same run, and prints them
+// side by side with their ratio, on both benchmark reserves (bench_test.go):
+//
+//   - batch locate of 100,000 points: POST /api/v1/locate over loopback HTTP,
+//     once served by the engine, once by PostGIS (the SQL path on zone_piece,
+//     which the API used before the engine);
+//   - single locate throughput: GET /api/v1/locate (with the boundary
+//     distance) from 8 concurrent keep-alive clients for a fixed number of
+//     requests, engine against PostGIS.
+//
+// The figures of the peers measured on this kind of machine (issue #13) are
+// printed beside them: Tile38 answered 100,000 pipelined INTERSECTS in 1.63 s
+// and 34,825 INTERSECTS a second from 8 connections.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"warden/internal/api"
+	"warden/internal/testdb"
+	"warden/internal/zoning"
+)
+
+const (
+	tile38BatchSeconds = 1.63
+	tile38SinglePerSec = 34_825
+	singleClients      = 8
+	singleRequests     = 20_000 // engine requests per reserve, over all clients (a tenth for PostGIS)
+)
+
+// sideFixture: both benchmark reserves in one database, the engine on it, and
+// two API servers over loopback, one answering from the engine, one from SQL.
+type sideFixture struct {
+	reserves      []benchReserve
+	eng           *zoning.Engine
+	engine, plain *httptest.Server
+}
+
+var (
+	sideOnce sync.Once
+	side     *sideFixture
+	sideErr  error
+)
+
+func newSideFixture() (f *sideFixture, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("side-by-side database: %v", r)
+		}
+	}()
+	pool := testdb.New(binaryTB{})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	f = &sideFixture{}
+	for _, sp := range []benchSpec{qiangtangSpec, pirineuSpec} {
+		r, err := buildSpecReserve(ctx, pool, sp)
+		if err != nil {
+			return nil, err
+		}
+		f.reserves = append(f.reserves, r)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	eng, err := zoning.StartEngine(context.Background(), pool, log) // lives as long as the binary
+	if err != nil {
+		return nil, err
+	}
+	f.eng = eng
+	f.engine = httptest.NewServer(api.New(api.Config{Version: "bench", Engine: eng}, pool, log).Handler())
+	f.plain = httptest.NewServer(api.New(api.Config{Version: "bench"}, pool, log).Handler())
+	return f, nil
+}
+
+func sideEnv(b *testing.B) *sideFixture {
+	b.Helper()
+	sideOnce.Do(func() { side, sideErr = newSideFixture() })
+	if sideErr != nil {
+		b.Fatal(sideErr)
+	}
+	return side
+}
+
+func client() *http.Client {
+	return &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: singleClients, MaxConnsPerHost: singleClients}}
+}
+
+// postBatch sends pts to POST /api/v1/locate and reads the whole answer.
+func postBatch(c *http.Client, url string, body []byte) error {
+	res, err := c.Post(url+"/api/v1/locate", "application/json", bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	if _, err := io.Copy(io.Discard, res.Body); err != nil {
+		return err
+	}
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("POST /api/v1/locate: %s", res.Status)
+	}
+	return nil
+}
+
+// singleRate sends n GET /api/v1/locate from singleClients goroutines and
+// returns requests per second.
+func singleRate(c *http.Client, url string, pts []orb.Point, n int) (float64, error) {
+	var next atomic.Int64
+	var firstErr atomic.Value
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range singleClients {
+		wg.Go(func() {
+			for {
+				i := next.Add(1) - 1
+				if i >= int64(n) {
+					return
+				}
+				p := pts[int(i)%len(pts)]
+				res, err := c.Get(fmt.Sprintf("%s/api/v1/locate?lon=%v&lat=%v", url, p[0], p[1]))
+				if err == nil {
+					_, err = io.Copy(io.Discard, res.Body)
+					res.Body.Close()
+					if err == nil && res.StatusCode != http.StatusOK {
+						err = fmt.Errorf("GET /api/v1/locate: %s", res.Status)
+					}
+				}
+				if err != nil {
+					firstErr.CompareAndSwap(nil, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err, _ := firstErr.Load().(error); err != nil {
+		return 0, err
+	}
+	return float64(n) / time.Since(start).Seconds(), nil
+}
+
+// BenchmarkSideBySide: see the comment at the top of this file.
+func BenchmarkSideBySide(b *testing.B) {
+	f := sideEnv(b)
+	for _, r := range f.reserves {
+		pts := randomPoints(r.bbox, benchPoints)
+		pos := make([][2]float64, len(pts))
+		for i, p := range pts {
+			pos[i] = [2]float64{p[0], p[1]}
+		}
+		body, err := json.Marshal(pos)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(r.code+"/batch-locate-100k", func(b *testing.B) {
+			c := client()
+			for _, url := range []string{f.engine.URL, f.plain.URL} { // warm up
+				if err := postBatch(c, url, body); err != nil {
+					b.Fatal(err)
+				}
+			}
+			var eng, sql time.Duration
+			for b.Loop() {
+				t0 := time.Now()
+				if err := postBatch(c, f.engine.URL, body); err != nil {
+					b.Fatal(err)
+				}
+				t1 := time.Now()
+				if err := postBatch(c, f.plain.URL, body); err != nil {
+					b.Fatal(err)
+				}
+				eng, sql = eng+t1.Sub(t0), sql+time.Since(t1)
+			}
+			es, ss := eng.Seconds()/float64(b.N), sql.Seconds()/float64(b.N)
+			b.ReportMetric(es, "engine-s")
+			b.ReportMetric(ss, "postgis-s")
+			b.ReportMetric(ss/es, "x-postgis")
+			b.ReportMetric(tile38BatchSeconds/es, "x-tile38")
+			b.Logf("%s (%d vertices): batch locate of %d points over HTTP: engine %.3f s, PostGIS %.3f s (%.1fx), Tile38 %.2f s (%.1fx; target 10x, 0.16 s)",
+				r.code, r.vertices, len(pts), es, ss, ss/es, tile38BatchSeconds, tile38BatchSeconds/es)
+		})
+		b.Run(r.code+"/single-locate-8-clients", func(b *testing.B) {
+			c := client()
+			var er, sr float64
+			for b.Loop() {
+				e, err := singleRate(c, f.engine.URL, pts, singleRequests)
+				if err != nil {
+					b.Fatal(err)
+				}
+				s, err := singleRate(c, f.plain.URL, pts, singleRequests/10)
+				if err != nil {
+					b.Fatal(err)
+				}
+				er, sr = er+e, sr+s
+			}
+			er, sr = er/float64(b.N), sr/float64(b.N)
+			b.ReportMetric(er, "engine-req/s")
+			b.ReportMetric(sr, "postgis-req/s")
+			b.ReportMetric(er/sr, "x-postgis")
+			b.ReportMetric(er/tile38SinglePerSec, "x-tile38")
+			b.Logf("%s: GET /api/v1/locate with distance, %d clients: engine %.0f/s, PostGIS %.0f/s (%.1fx), Tile38 %d/s (%.2fx; target 35,000/s)",
+				r.code, singleClients, er, sr, er/sr, tile38SinglePerSec, er/tile38SinglePerSec)
+		})
+	}
+}
+
+// BenchmarkEngineIndex: the index alone, per point: the zone covering it, and
+// the distance to the nearest boundary.
+func BenchmarkEngineIndex(b *testing.B) {
+	f := sideEnv(b)
+	ix := f.eng.Index(context.Background())
+	for _, r := range f.reserves {
+		pts := randomPoints(r.bbox, benchPoints)
+		b.Run(r.code+"/locate", func(b *testing.B) {
+			i := 0
+			for b.Loop() {
+				p := pts[i%len(pts)]
+				ix.Locate(p[0], p[1])
+				i++
+			}
+		})
+		b.Run(r.code+"/nearest", func(b *testing.B) {
+			i := 0
+			for b.Loop() {
+				p := pts[i%len(pts)]
+				ix.Nearest(p[0], p[1])
+				i++
+			}
+		})
+	}
+}
