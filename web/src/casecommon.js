@@ -1,7 +1,10 @@
-// What the case pages share: the statuses and sources with their labels, and
-// a refused request shown as a problem.
+// What the case pages share: the statuses and sources with their labels,
+// refused requests in the page's language, and times, dates and amounts as
+// the reserve's staff read them.
 
-import { el } from './common.js';
+import { lang } from './i18n.js';
+
+export { problemView } from './problems.js';
 
 // statuses are the workflow's, in order (internal/cases/cases.go).
 export const statuses = ['reported', 'verified', 'dismissed', 'transferred', 'rectifying', 'interviewed', 'special_inspection', 'rectified', 'closed'];
@@ -22,9 +25,37 @@ export const statusColours = {
   closed: '#1b7f3b',
 };
 
-// problemView shows a refused request: its status, detail and where.
-export function problemView(status, doc) {
-  const details = (doc.problems || []).map((p) => el('li', {}, [p.pointer, p.reason].filter(Boolean).join(': ')));
-  const allowed = doc.allowed ? el('p', {}, `allowed: ${doc.allowed.join(', ')}`) : '';
-  return el('div', { class: 'problem', id: 'problem' }, el('p', {}, `${status} ${doc.detail || doc.title}`), el('ul', {}, details), allowed);
+// offsetOf is the UTC offset of tz at the instant d, as "+08:00".
+function offsetOf(d, tz) {
+  const name = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'longOffset' }).formatToParts(d).find((p) => p.type === 'timeZoneName')?.value || 'GMT';
+  return name === 'GMT' ? '+00:00' : name.slice(3);
+}
+
+// fmtLocal writes an RFC 3339 time as "YYYY-MM-DD HH:MM:SS +08:00": the
+// wall-clock time in the reserve's (the case's) time zone, with its offset,
+// so that a reader anywhere knows which instant it is.
+export function fmtLocal(iso, tz = 'Asia/Shanghai') {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  const wall = new Intl.DateTimeFormat('sv-SE', {
+    timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false,
+  }).format(d);
+  return `${wall} ${offsetOf(d, tz)}`;
+}
+
+// today is the date in tz as YYYY-MM-DD (what a date field starts with).
+export function today(tz = 'Asia/Shanghai') {
+  return new Intl.DateTimeFormat('sv-SE', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+}
+
+// fmtNumber writes a number with thousands separators in the page's
+// language, with at most `digits` decimals.
+export function fmtNumber(n, digits = 2) {
+  if (n === null || n === undefined || Number.isNaN(Number(n))) return '—';
+  return new Intl.NumberFormat(lang() === 'zh' ? 'zh-CN' : 'en-US', { maximumFractionDigits: digits }).format(Number(n));
+}
+
+// fmtYuan writes an amount of money: "12,000 元" or "¥12,000".
+export function fmtYuan(n) {
+  return lang() === 'zh' ? `${fmtNumber(n)} 元` : `¥${fmtNumber(n)}`;
 }

@@ -1,50 +1,130 @@
 // The cases page (/cases): the problem list of GET /api/v1/cases for the
 // signed-in user, filtered by reserve, status, source, responsible unit,
-// grid cell and overdue (kept in the address as the API's parameters), each
-// case opening its page /cases/{id}.
+// grid cell and overdue (kept in the address as the API's parameters), and
+// by deadline; sorted by clicking a column; downloadable as a spreadsheet in
+// the problem list's columns; each case opening its page /cases/{id} and its
+// printable dossier.
 
+import './casei18n.js';
+import './cases.css';
 import { account } from './account.js';
-import { problemView, sources, statusColours, statuses } from './casecommon.js';
-import { el, fmtTime, getJSON, reserveName, showError } from './common.js';
+import { fmtLocal, fmtNumber, problemView, sources, statusColours, statuses, today } from './casecommon.js';
+import { el, getJSON, reserveName, showError } from './common.js';
 import { lang, setupLangSwitch, t } from './i18n.js';
+
+// sortKeys are the columns the list sorts by, with how to compare.
+const sortKeys = {
+  number: (c) => c.number,
+  status: (c) => statuses.indexOf(c.status),
+  deadline: (c) => c.deadline || '9999-99-99',
+  reported: (c) => c.reported_at,
+  unit: (c) => (c.unit ? c.unit.unit_name || c.unit.name_zh : '\uffff'),
+};
+
+// deadlineFilters keep the cases whose deadline falls in a window.
+const deadlineFilters = {
+  '': () => true,
+  overdue: (c) => c.overdue,
+  week: (c, day) => c.deadline && !c.overdue && c.deadline <= addDays(day, 7),
+  month: (c, day) => c.deadline && !c.overdue && c.deadline <= addDays(day, 30),
+  none: (c) => !c.deadline,
+};
+
+function addDays(day, n) {
+  const d = new Date(day + 'T00:00:00Z');
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+// csvCell quotes a value for CSV.
+const csvCell = (v) => (/[",\r\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
 
 async function main() {
   setupLangSwitch(document.getElementById('lang-switch'));
-  const { reserves } = await getJSON('/api/v1/reserves');
+  const [{ reserves }, rules] = await Promise.all([getJSON('/api/v1/reserves'), getJSON('/api/v1/rules')]);
+  const activities = Object.fromEntries((rules.activities || []).map((a) => [a.code, a]));
+  const activityName = (code) => (activities[code] ? (lang() === 'zh' ? activities[code].name_zh : activities[code].name_en) : code);
   const q = new URLSearchParams(location.search);
   const f = {
     reserve: document.getElementById('f-reserve'), status: document.getElementById('f-status'), source: document.getElementById('f-source'),
     unit: document.getElementById('f-unit'), grid_cell: document.getElementById('f-cell'), overdue: document.getElementById('f-overdue'),
+    deadline: document.getElementById('f-deadline'),
   };
   const fill = () => {
-    const keep = [f.reserve.value || q.get('reserve') || '', f.status.value || q.get('status') || '', f.source.value || q.get('source') || ''];
+    const keep = [f.reserve.value || q.get('reserve') || '', f.status.value || q.get('status') || '', f.source.value || q.get('source') || '', f.deadline.value || q.get('deadline') || ''];
     f.reserve.replaceChildren(el('option', { value: '' }, t('cases.all')), ...reserves.map((r) => el('option', { value: r.code }, reserveName(r))));
     f.status.replaceChildren(el('option', { value: '' }, t('cases.all')), ...statuses.map((s) => el('option', { value: s }, t('caseStatus.' + s))));
     f.source.replaceChildren(el('option', { value: '' }, t('cases.all')), ...sources.map((s) => el('option', { value: s }, t('caseSource.' + s))));
-    [f.reserve.value, f.status.value, f.source.value] = keep;
+    f.deadline.replaceChildren(...Object.keys(deadlineFilters).map((k) => el('option', { value: k }, t('deadline.' + (k || 'all')))));
+    [f.reserve.value, f.status.value, f.source.value, f.deadline.value] = keep;
   };
   fill();
   f.unit.value = q.get('unit') || '';
   f.grid_cell.value = q.get('grid_cell') || '';
   f.overdue.checked = q.get('overdue') === 'true';
+  let sort = q.get('sort') || '';
 
   const body = document.querySelector('#cases-table tbody');
   const count = document.getElementById('count');
   let session = null;
   let last = null;
+  // shown is the loaded page of cases, filtered by deadline and sorted.
+  const shown = () => {
+    const day = today();
+    const keep = deadlineFilters[f.deadline.value] || deadlineFilters[''];
+    const list = last.cases.filter((c) => keep(c, day));
+    const key = sort.replace(/^-/, '');
+    if (sortKeys[key]) {
+      const dir = sort.startsWith('-') ? -1 : 1;
+      list.sort((a, b) => {
+        const x = sortKeys[key](a), y = sortKeys[key](b);
+        return (x < y ? -1 : x > y ? 1 : 0) * dir || b.id - a.id;
+      });
+    }
+    return list;
+  };
+  const unitName = (c) => (c.unit ? c.unit.unit_name || c.unit.name_zh : '—');
   const render = () => {
+    for (const th of document.querySelectorAll('#cases-table th[data-sort]')) {
+      th.dataset.dir = sort === th.dataset.sort ? 'asc' : sort === '-' + th.dataset.sort ? 'desc' : '';
+    }
     if (!last) return;
-    const zh = lang() === 'zh';
-    count.textContent = t('cases.count', { n: last.total });
-    body.replaceChildren(...last.cases.map((c) => el('tr', { dataset: { id: String(c.id), status: c.status } },
+    const list = shown();
+    count.textContent = t('cases.count', { n: fmtNumber(list.length, 0) }) + (list.length < last.total ? t('cases.ofTotal', { n: fmtNumber(last.total, 0) }) : '');
+    body.replaceChildren(...list.map((c) => el('tr', { dataset: { id: String(c.id), status: c.status, deadline: c.deadline || '', overdue: String(c.overdue) } },
       el('td', {}, el('a', { href: `/cases/${c.id}` }, c.number)),
       el('td', {}, el('span', { class: 'status-badge', style: `background:${statusColours[c.status]}` }, t('caseStatus.' + c.status))),
-      el('td', {}, c.title || c.activity),
-      el('td', {}, zh ? c.source_zh : c.source),
+      el('td', {}, c.title || activityName(c.activity)),
+      el('td', { class: 'activity' }, activityName(c.activity)),
+      el('td', {}, t('caseSource.' + c.source)),
       el('td', {}, c.zone_kind ? t('kind.' + c.zone_kind) : '—'),
-      el('td', {}, c.unit ? c.unit.unit_name || c.unit.name_zh : '—'),
-      el('td', { class: c.overdue ? 'overdue' : '' }, c.deadline ? c.deadline + (c.overdue ? ` ${t('case.overdue')}` : '') : '—'),
-      el('td', {}, fmtTime(c.reported_at, c.timezone)))));
+      el('td', {}, unitName(c)),
+      el('td', { class: 'measures' }, c.rectification_measures || '—'),
+      el('td', { class: c.overdue ? 'deadline overdue' : 'deadline' }, c.deadline ? c.deadline + (c.overdue ? ` ${t('case.overdue')}` : '') : '—'),
+      el('td', { class: 'time' }, fmtLocal(c.reported_at, c.timezone)),
+      el('td', {}, el('a', { href: `/cases/${c.id}?view=dossier`, class: 'dossier' }, t('cases.dossier'))))));
+  };
+  // exportCSV downloads the list as shown, in the problem list's columns
+  // (UTF-8 with a BOM, so that Excel reads the Chinese).
+  const exportCSV = () => {
+    const head = ['col.number', 'col.title', 'case.reserve', 'case.activity', 'col.zone', 'case.party', 'col.unit', 'case.measuresText', 'col.deadline', 'col.status', 'col.reported'].map((k) => t(k));
+    const rows = shown().map((c) => [c.number, c.title || activityName(c.activity), reserveName(reserves.find((r) => r.code === c.reserve) || { code: c.reserve }),
+      activityName(c.activity), c.zone_kind ? t('kind.' + c.zone_kind) : '', c.party?.name || '', c.unit ? c.unit.unit_name || c.unit.name_zh : '',
+      c.rectification_measures || '', c.deadline ? c.deadline + (c.overdue ? ` ${t('case.overdue')}` : '') : '', t('caseStatus.' + c.status), fmtLocal(c.reported_at, c.timezone)]);
+    const text = '\ufeff' + [head, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+    const a = el('a', { href: URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' })), download: `${t('cases.fileName')}-${today()}.csv` });
+    document.body.append(a);
+    a.click();
+    a.remove();
+  };
+  const address = () => {
+    const p = new URLSearchParams();
+    for (const k of ['reserve', 'status', 'source', 'unit', 'grid_cell']) if (f[k].value.trim()) p.set(k, f[k].value.trim());
+    if (f.overdue.checked) p.set('overdue', 'true');
+    if (f.deadline.value) p.set('deadline', f.deadline.value);
+    if (sort) p.set('sort', sort);
+    history.replaceState(null, '', p.size ? `/cases?${p}` : '/cases');
+    return p;
   };
   const load = async () => {
     document.body.dataset.loaded = 'false';
@@ -55,11 +135,10 @@ async function main() {
       document.body.dataset.loaded = 'true';
       return;
     }
-    const p = new URLSearchParams();
-    for (const k of ['reserve', 'status', 'source', 'unit', 'grid_cell']) if (f[k].value.trim()) p.set(k, f[k].value.trim());
-    if (f.overdue.checked) p.set('overdue', 'true');
-    history.replaceState(null, '', p.size ? `/cases?${p}` : '/cases');
-    p.set('limit', '200');
+    const p = address();
+    p.delete('deadline');
+    p.delete('sort');
+    p.set('limit', '500');
     const res = await fetch(`/api/v1/cases?${p}`, { headers: { Accept: 'application/json' } });
     const doc = await res.json();
     if (!res.ok) {
@@ -75,6 +154,18 @@ async function main() {
   session = await account(() => load().catch(showError));
   for (const k of ['reserve', 'status', 'source', 'overdue']) f[k].addEventListener('change', () => load().catch(showError));
   for (const k of ['unit', 'grid_cell']) f[k].addEventListener('change', () => load().catch(showError));
+  f.deadline.addEventListener('change', () => {
+    address();
+    render();
+  });
+  for (const th of document.querySelectorAll('#cases-table th[data-sort]')) {
+    th.addEventListener('click', () => {
+      sort = sort === th.dataset.sort ? '-' + th.dataset.sort : th.dataset.sort;
+      address();
+      render();
+    });
+  }
+  document.getElementById('export-csv').addEventListener('click', exportCSV);
   document.getElementById('filters').addEventListener('submit', (e) => {
     e.preventDefault();
     load().catch(showError);

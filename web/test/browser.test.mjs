@@ -610,7 +610,8 @@ test('cases: a case page shows its timeline and moves the case on; the list filt
   await page.click('#steps button.step[data-to="dismissed"]');
   await page.click('#step-submit');
   await page.waitForSelector('#step-result #problem');
-  assert.match(await page.textContent('#step-result'), /^422/);
+  assert.equal(await page.getAttribute('#step-result #problem', 'data-status'), '422');
+  assert.match(await page.textContent('#step-result'), /不予立案理由：必须填写/);
   assert.equal(await page.getAttribute('#case-view', 'data-status'), 'reported');
 
   // Verify it from the page.
