@@ -199,9 +199,12 @@ async function main() {
     const point = { type: 'Feature', properties: { point: true, colour: statusColours[cs.status] }, geometry: { type: 'Point', coordinates: cs.point } };
     map.getSource('case').setData({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: cs.location }, point] });
   };
+  // The dossier reads GET .../dossier: the case with its legal basis in full.
   const fetchCase = async () => {
-    const res = await fetch(`/api/v1/cases/${encodeURIComponent(caseID)}`, { headers: { Accept: 'application/json' } });
-    return { ok: res.ok, status: res.status, doc: await res.json() };
+    const res = await fetch(`/api/v1/cases/${encodeURIComponent(caseID)}${dossier ? '/dossier' : ''}`, { headers: { Accept: 'application/json' } });
+    const doc = await res.json();
+    if (res.ok && dossier) return { ok: true, doc: { ...doc.case, legal_basis: doc.legal_basis || [] } };
+    return { ok: res.ok, status: res.status, doc };
   };
   const ctx = {
     notice: null,

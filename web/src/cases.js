@@ -1,8 +1,8 @@
 // The cases page (/cases): the problem list of GET /api/v1/cases for the
 // signed-in user, filtered by reserve, status, source, responsible unit,
 // grid cell and overdue (kept in the address as the API's parameters), and
-// by deadline; sorted by clicking a column; downloadable as a spreadsheet in
-// the problem list's columns; each case opening its page /cases/{id} and its
+// by deadline; sorted by clicking a column (the API sorts); downloadable as
+// the problem list workbook (format=xlsx, the same filters); each case opening its page /cases/{id} and its
 // printable dossier.
 
 import './casei18n.js';
@@ -12,22 +12,12 @@ import { fmtLocal, fmtNumber, problemView, sources, statusColours, statuses, tod
 import { el, getJSON, reserveName, showError } from './common.js';
 import { lang, setupLangSwitch, t } from './i18n.js';
 
-// sortKeys are the columns the list sorts by, with how to compare.
-const sortKeys = {
-  number: (c) => c.number,
-  status: (c) => statuses.indexOf(c.status),
-  deadline: (c) => c.deadline || '9999-99-99',
-  reported: (c) => c.reported_at,
-  unit: (c) => (c.unit ? c.unit.unit_name || c.unit.name_zh : '\uffff'),
-};
-
-// deadlineFilters keep the cases whose deadline falls in a window.
-const deadlineFilters = {
-  '': () => true,
-  overdue: (c) => c.overdue,
-  week: (c, day) => c.deadline && !c.overdue && c.deadline <= addDays(day, 7),
-  month: (c, day) => c.deadline && !c.overdue && c.deadline <= addDays(day, 30),
-  none: (c) => !c.deadline,
+// deadlineWindows turn the deadline filter into the API's parameters.
+const deadlineWindows = {
+  '': () => ({}),
+  overdue: () => ({ overdue: 'true' }),
+  week: (day) => ({ deadline_from: day, deadline_to: addDays(day, 7) }),
+  month: (day) => ({ deadline_from: day, deadline_to: addDays(day, 30) }),
 };
 
 function addDays(day, n) {
@@ -35,9 +25,6 @@ function addDays(day, n) {
   d.setUTCDate(d.getUTCDate() + n);
   return d.toISOString().slice(0, 10);
 }
-
-// csvCell quotes a value for CSV.
-const csvCell = (v) => (/[",\r\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
 
 async function main() {
   setupLangSwitch(document.getElementById('lang-switch'));
@@ -55,7 +42,7 @@ async function main() {
     f.reserve.replaceChildren(el('option', { value: '' }, t('cases.all')), ...reserves.map((r) => el('option', { value: r.code }, reserveName(r))));
     f.status.replaceChildren(el('option', { value: '' }, t('cases.all')), ...statuses.map((s) => el('option', { value: s }, t('caseStatus.' + s))));
     f.source.replaceChildren(el('option', { value: '' }, t('cases.all')), ...sources.map((s) => el('option', { value: s }, t('caseSource.' + s))));
-    f.deadline.replaceChildren(...Object.keys(deadlineFilters).map((k) => el('option', { value: k }, t('deadline.' + (k || 'all')))));
+    f.deadline.replaceChildren(...Object.keys(deadlineWindows).map((k) => el('option', { value: k }, t('deadline.' + (k || 'all')))));
     [f.reserve.value, f.status.value, f.source.value, f.deadline.value] = keep;
   };
   fill();
@@ -68,21 +55,8 @@ async function main() {
   const count = document.getElementById('count');
   let session = null;
   let last = null;
-  // shown is the loaded page of cases, filtered by deadline and sorted.
-  const shown = () => {
-    const day = today();
-    const keep = deadlineFilters[f.deadline.value] || deadlineFilters[''];
-    const list = last.cases.filter((c) => keep(c, day));
-    const key = sort.replace(/^-/, '');
-    if (sortKeys[key]) {
-      const dir = sort.startsWith('-') ? -1 : 1;
-      list.sort((a, b) => {
-        const x = sortKeys[key](a), y = sortKeys[key](b);
-        return (x < y ? -1 : x > y ? 1 : 0) * dir || b.id - a.id;
-      });
-    }
-    return list;
-  };
+  // shown is the loaded page of cases, as the API sorted it.
+  const shown = () => last.cases;
   const unitName = (c) => (c.unit ? c.unit.unit_name || c.unit.name_zh : '—');
   const render = () => {
     for (const th of document.querySelectorAll('#cases-table th[data-sort]')) {
@@ -104,19 +78,8 @@ async function main() {
       el('td', { class: 'time' }, fmtLocal(c.reported_at, c.timezone)),
       el('td', {}, el('a', { href: `/cases/${c.id}?view=dossier`, class: 'dossier' }, t('cases.dossier'))))));
   };
-  // exportCSV downloads the list as shown, in the problem list's columns
-  // (UTF-8 with a BOM, so that Excel reads the Chinese).
-  const exportCSV = () => {
-    const head = ['col.number', 'col.title', 'case.reserve', 'case.activity', 'col.zone', 'case.party', 'col.unit', 'case.measuresText', 'col.deadline', 'col.status', 'col.reported'].map((k) => t(k));
-    const rows = shown().map((c) => [c.number, c.title || activityName(c.activity), reserveName(reserves.find((r) => r.code === c.reserve) || { code: c.reserve }),
-      activityName(c.activity), c.zone_kind ? t('kind.' + c.zone_kind) : '', c.party?.name || '', c.unit ? c.unit.unit_name || c.unit.name_zh : '',
-      c.rectification_measures || '', c.deadline ? c.deadline + (c.overdue ? ` ${t('case.overdue')}` : '') : '', t('caseStatus.' + c.status), fmtLocal(c.reported_at, c.timezone)]);
-    const text = '\ufeff' + [head, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
-    const a = el('a', { href: URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' })), download: `${t('cases.fileName')}-${today()}.csv` });
-    document.body.append(a);
-    a.click();
-    a.remove();
-  };
+  // The problem list as a workbook: the same filters and order, format=xlsx.
+  const workbook = document.getElementById('export-xlsx');
   const address = () => {
     const p = new URLSearchParams();
     for (const k of ['reserve', 'status', 'source', 'unit', 'grid_cell']) if (f[k].value.trim()) p.set(k, f[k].value.trim());
@@ -124,6 +87,10 @@ async function main() {
     if (f.deadline.value) p.set('deadline', f.deadline.value);
     if (sort) p.set('sort', sort);
     history.replaceState(null, '', p.size ? `/cases?${p}` : '/cases');
+    // the API's parameters
+    p.delete('deadline');
+    for (const [k, v] of Object.entries((deadlineWindows[f.deadline.value] || deadlineWindows[''])(today()))) p.set(k, v);
+    workbook.href = `/api/v1/cases?${p}&format=xlsx`;
     return p;
   };
   const load = async () => {
@@ -136,8 +103,6 @@ async function main() {
       return;
     }
     const p = address();
-    p.delete('deadline');
-    p.delete('sort');
     p.set('limit', '500');
     const res = await fetch(`/api/v1/cases?${p}`, { headers: { Accept: 'application/json' } });
     const doc = await res.json();
@@ -154,18 +119,13 @@ async function main() {
   session = await account(() => load().catch(showError));
   for (const k of ['reserve', 'status', 'source', 'overdue']) f[k].addEventListener('change', () => load().catch(showError));
   for (const k of ['unit', 'grid_cell']) f[k].addEventListener('change', () => load().catch(showError));
-  f.deadline.addEventListener('change', () => {
-    address();
-    render();
-  });
+  f.deadline.addEventListener('change', () => load().catch(showError));
   for (const th of document.querySelectorAll('#cases-table th[data-sort]')) {
     th.addEventListener('click', () => {
       sort = sort === th.dataset.sort ? '-' + th.dataset.sort : th.dataset.sort;
-      address();
-      render();
+      load().catch(showError);
     });
   }
-  document.getElementById('export-csv').addEventListener('click', exportCSV);
   document.getElementById('filters').addEventListener('submit', (e) => {
     e.preventDefault();
     load().catch(showError);

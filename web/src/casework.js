@@ -27,25 +27,32 @@ function lastAssessment(cs) {
   return a;
 }
 
-// serverWhy is a reason the API gave itself for a step not being available
-// (fields it may add to allowed_transitions entries or beside them).
+// whyByType words the API's reasons for a blocked step, by their stable
+// problem type, as the rest of the page words them.
+const whyByType = { 'not-overdue-or-stalled': 'why.interviewed', 'verification-evidence-missing': 'why.closedEvidence', 'criminal-not-referred': 'why.closedCriminal' };
+
+// serverWhy is the reason the API gives for a step not being available now
+// (blocked_transitions): by its type where the page knows it, else the
+// API's own sentence in the page's language.
 function serverWhy(item) {
   if (!item || typeof item !== 'object') return '';
-  return (lang() === 'zh' ? item.reason_zh : item.reason_en) || item.reason || item.why || '';
+  if (whyByType[item.type]) return t(whyByType[item.type]);
+  return (lang() === 'zh' ? item.reason_zh : item.reason_en) || '';
 }
 
-// steps lists the workflow steps from where the case is: {to, ok, why}.
-// The API's allowed_transitions says where the workflow goes; the page
-// also checks what the API checks on the way (overdue or stalled before an
+// steps lists the workflow steps from where the case is: {to, ok, why}:
+// the API's allowed_transitions (accepted now) and blocked_transitions
+// (refused now, with the reason's type). The page checks the same
+// conditions again on what it shows (overdue or stalled before an
 // interview, verification evidence and a police referral before closing),
-// so that it offers only what would be accepted now.
+// so that a case read before a record was added offers nothing refused.
 export function steps(cs) {
   const out = [];
-  const listed = [...(cs.allowed_transitions || []), ...(cs.unavailable_transitions || cs.blocked_transitions || [])];
+  const listed = [...(cs.allowed_transitions || []), ...(cs.blocked_transitions || [])];
   for (const item of listed) {
     const to = typeof item === 'string' ? item : item.to;
     if (!to || out.some((s) => s.to === to)) continue;
-    let ok = typeof item === 'string' || (item.allowed !== false && item.available !== false);
+    let ok = typeof item === 'string';
     let why = ok ? '' : serverWhy(item);
     if (ok && to === 'interviewed' && !cs.overdue && !['slow', 'incomplete'].includes(lastAssessment(cs))) [ok, why] = [false, t('why.interviewed')];
     if (ok && to === 'closed') {

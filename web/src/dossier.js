@@ -104,6 +104,7 @@ export function dossierView(cs, names) {
     row('case.zone', cs.zone_kind ? t('kind.' + cs.zone_kind) : ''),
     row('case.location', `${fmtNumber(cs.point[0], 6)}, ${fmtNumber(cs.point[1], 6)}`),
     row('case.party', party),
+    row('case.reporter', cs.reporter),
     row('case.criminal', cs.criminal ? t('yes') : t('no')),
     row('case.unit', cs.unit ? cs.unit.unit_name || cs.unit.name_zh : ''),
     row('case.measuresText', cs.rectification_measures),
@@ -126,6 +127,9 @@ export function dossierView(cs, names) {
       el('td', {}, t('measure.' + m.kind) + (m.card ? ` · ${t('card.' + m.card)}` : '')), el('td', {}, m.decided_on), el('td', {}, m.decision_no || ''),
       el('td', { class: 'num' }, m.amount ? fmtYuan(m.amount) : m.daily_amount ? `${fmtYuan(m.daily_amount)}/${zh ? '日' : 'day'}${m.accrued ? ` · ${t('measure.accruedTo', { amount: fmtYuan(m.accrued) })}` : ''}` : ''),
       el('td', {}, m.authority || m.target || ''), el('td', {}, m.description || '')))));
+  const law = el('dl', { class: 'dossier-law', id: 'dossier-law' }, (cs.legal_basis || []).flatMap((a) => [
+    el('dt', { dataset: { code: a.code } }, (zh ? a.title_zh : a.title_en) || articleName(names, a.code)),
+    el('dd', {}, (zh ? a.text_zh : a.text_en) || '')]));
   const ev = cs.evidence || [];
   const evidence = ev.length === 0 ? el('p', {}, t('case.noEvidence')) : el('ul', { class: 'dossier-evidence', id: 'dossier-evidence' }, ev.map((e) => {
     const li = el('li', { dataset: { kind: e.kind, role: e.role } },
@@ -146,6 +150,7 @@ export function dossierView(cs, names) {
     el('h2', {}, `${t('dossier.title')} ${cs.number}`),
     el('p', { class: 'hint' }, t('case.timesIn', { tz })),
     el('h3', {}, t('dossier.summary')), summary,
+    (cs.legal_basis || []).length ? [el('h3', {}, t('dossier.law')), law] : '',
     el('h3', {}, t('dossier.events')), events,
     el('h3', {}, t('case.measures')), measures,
     el('h3', {}, t('case.evidence')), evidence,

@@ -4,7 +4,7 @@
 // an officer (WARDEN_RANGER, WARDEN_OFFICER, WARDEN_PASSWORD).
 
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
@@ -378,8 +378,30 @@ test('an officer works a case from a patrol finding to 销号 through the pages,
   // English throughout.
   await page.click('#lang-switch');
   assert.equal(await page.textContent('#dossier-status'), 'Closed');
+  assert.ok(await page.locator('#dossier-law dt').count() >= 1, 'no legal basis in the dossier');
   assert.match(await page.textContent('#dossier-measures tr[data-kind="administrative_penalty"]'), /¥50,000/);
   await shot(page, 'casework-5-dossier-en.png');
+  await page.click('#lang-switch');
+
+  // The office's list: the closed case is not overdue; sorted by deadline;
+  // the problem list as an Excel workbook with the same filters.
+  await page.goto(`${url}/cases`);
+  await page.waitForSelector('body[data-ready="true"][data-loaded="true"]');
+  assert.equal(await page.textContent(`#cases-table tr[data-id="${id}"] td.activity`), '狩猎');
+  await page.selectOption('#f-deadline', 'overdue');
+  await page.waitForFunction(() => document.body.dataset.loaded === 'true' && new URLSearchParams(location.search).get('deadline') === 'overdue');
+  assert.equal(await page.locator('#cases-table tbody tr').count(), 0);
+  await page.selectOption('#f-deadline', '');
+  await page.waitForFunction(() => document.body.dataset.loaded === 'true' && !location.search.includes('deadline'));
+  await page.click('#cases-table th[data-sort="deadline"]');
+  await page.waitForFunction(() => document.body.dataset.loaded === 'true' && new URLSearchParams(location.search).get('sort') === 'deadline');
+  assert.equal(await page.getAttribute('#cases-table th[data-sort="deadline"]', 'data-dir'), 'asc');
+  assert.match(await page.getAttribute('#export-xlsx', 'href'), /format=xlsx/);
+  assert.match(await page.getAttribute('#export-xlsx', 'href'), /sort=deadline/);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-xlsx')]);
+  assert.match(download.suggestedFilename(), /\.xlsx$/);
+  assert.equal(readFileSync(await download.path()).subarray(0, 2).toString(), 'PK', 'not a workbook');
+  await shot(page, 'casework-6-list.png');
   // the two refusals above (the interview without its record, the fine
   // without its amount), as the console saw them
   assert.deepEqual(errors.filter((e) => !/status of 422/.test(e)), []);
