@@ -27,11 +27,13 @@ function layerSwitcher(map, added, baseIds) {
   for (const tl of added) box.append(item(tl.source, tl.label, tl.style.map((s) => s.id), tl.off));
 }
 
-// legend draws the legend of the added layers in the current language.
-function legend(added) {
+// legend draws the legend of the added layers that are switched on, in the
+// current language.
+function legend(map, added) {
   const box = document.getElementById('legend-list');
   box.replaceChildren();
   for (const tl of added) {
+    if (map.getLayoutProperty(tl.style[0].id, 'visibility') === 'none') continue;
     for (const e of tl.legend()) {
       let key;
       if (e.swatch) key = el('span', { class: 'swatch', style: `background:${e.swatch}` });
@@ -157,8 +159,16 @@ async function search(map) {
   document.addEventListener('langchange', render);
 }
 
+// userReserves are the reserves a signed-in user is limited to (none for
+// anonymous visitors and users of every reserve).
+async function userReserves() {
+  const me = await getJSON('/api/v1/auth/me');
+  return me.authenticated && me.user && !me.user.all_reserves ? me.user.reserves || [] : [];
+}
+
 // initialBounds is where the map opens: the reserve of ?reserve=CODE, else
-// (unless the URL has a position) the extent of all zones.
+// (unless the URL has a position) the reserves the signed-in user works in,
+// else the extent of all zones.
 async function initialBounds(params) {
   let bb = null;
   if (params.get('reserve')) {
@@ -166,7 +176,9 @@ async function initialBounds(params) {
     document.getElementById('search-input').value = reserveName(r);
     bb = r.bbox;
   } else if (!location.hash) {
-    bb = (await getJSON('/tiles/zones.json')).bounds;
+    const mine = (await Promise.all((await userReserves()).map((c) => getJSON('/api/v1/reserves/' + encodeURIComponent(c)).catch(() => null)))).filter((r) => r && r.bbox);
+    bb = mine.length ? mine.map((r) => r.bbox).reduce((a, b) => [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])])
+      : (await getJSON('/tiles/zones.json')).bounds;
   }
   return bb ? { bounds: [[bb[0], bb[1]], [bb[2], bb[3]]], fitBoundsOptions: { padding: 40 } } : { center: [100, 35], zoom: 3 };
 }
@@ -189,8 +201,9 @@ async function main() {
   const baseIds = map.getStyle().layers.map((l) => l.id).filter((id) => id !== 'background');
   const added = addTileLayers(map, served.layers);
   layerSwitcher(map, added, baseIds);
-  legend(added);
-  document.addEventListener('langchange', () => legend(added));
+  legend(map, added);
+  document.addEventListener('langchange', () => legend(map, added));
+  document.getElementById('layer-list').addEventListener('change', () => legend(map, added));
   popups(map, added);
   coordinates(map);
   await search(map);

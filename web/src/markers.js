@@ -90,7 +90,10 @@ async function main() {
   };
 
   fillSelects();
-  const wanted = new URLSearchParams(location.search).get('reserve');
+  // ?reserve=, else the first reserve the signed-in user works in.
+  const me = await getJSON('/api/v1/auth/me');
+  const mine = me.authenticated && me.user && !me.user.all_reserves ? me.user.reserves || [] : [];
+  const wanted = new URLSearchParams(location.search).get('reserve') || mine.find((c) => reserves.some((r) => r.code === c));
   if (wanted && reserves.some((r) => r.code === wanted)) reserveSel.value = wanted;
   reserveSel.addEventListener('change', () => load().catch(showError));
   statusSel.addEventListener('change', () => load().catch(showError));

@@ -11,6 +11,14 @@ import { lang, t } from './i18n.js';
 // typeText is what each problem type means, in both languages.
 const typeText = {
   'invalid-case': { zh: '填写的内容有误，请按下列提示修改。', en: 'Some of what was entered is not accepted; see below.' },
+  'invalid-geometry': { zh: '项目范围不是有效的几何图形（如自相交），请修改后再筛查。', en: 'The footprint is not a valid geometry (e.g. it intersects itself): fix it and screen again.' },
+  'empty-footprint': { zh: '文件中没有可用的项目范围。', en: 'The file holds no usable footprint.' },
+  'invalid-geojson': { zh: 'GeoJSON 文件有误。', en: 'The GeoJSON is not valid.' },
+  'invalid-footprint': { zh: '项目范围有误。', en: 'The footprint is not accepted.' },
+  'unsupported-format': { zh: '无法识别的文件格式：请上传 GeoJSON、KML/KMZ、WKT 或 CSV 坐标表。', en: 'Unrecognised file format: upload GeoJSON, KML/KMZ, WKT or a CSV coordinate table.' },
+  'no-coordinate-columns': { zh: 'CSV 文件中找不到坐标列。', en: 'The CSV file has no coordinate columns.' },
+  'unknown-crs': { zh: '不支持的坐标系。', en: 'Unsupported coordinate reference system.' },
+  'unsupported-crs': { zh: '不支持的坐标系。', en: 'Unsupported coordinate reference system.' },
   'invalid-transition': { zh: '无法办理这一步：缺少版本号或目标状态。', en: 'This step cannot be taken: the version or the target status is missing.' },
   'stale-version': { zh: '案件在您查看后已被他人修改。已重新载入最新内容，请核对后再提交。', en: 'Someone changed the case after you opened it. It has been reloaded: check it and submit again.' },
   'transition-not-allowed': { zh: '案件当前状态不能转到这一步。', en: 'The case cannot take this step from where it is.' },

@@ -6,9 +6,11 @@
 import * as maplibregl from './maplibre-gl.mjs';
 
 import { account } from './account.js';
+import { fmtNumber } from './casecommon.js';
 import { el, getJSON, showError } from './common.js';
 import { lang, setupLangSwitch, t } from './i18n.js';
 import { addTileLayers, baseStyle } from './mapbase.js';
+import { problemView } from './problems.js';
 
 // footprintOf turns the drawn vertices into a GeoJSON geometry, or null.
 function footprintOf(mode, pts) {
@@ -57,17 +59,28 @@ function drawing(map) {
 }
 
 // verdictView shows a screening's verdict, reasons and zones.
+// articles are the rule table's articles by code, for their titles.
+const articles = {};
+
+// articleTitle names an article ("《自然保护区条例》第二十六条") instead of
+// its code (NRR-26).
+function articleTitle(code) {
+  const a = articles[code];
+  if (!a) return code;
+  return (lang() === 'zh' ? a.short_zh || a.title_zh : a.short_en || a.title_en) || code;
+}
+
 function verdictView(sc) {
   const zh = lang() === 'zh';
   const rows = sc.reserves.flatMap((r) => r.zones.map((z) => el('tr', { dataset: { reserve: r.code, kind: z.zone_kind } },
     el('td', {}, zh ? r.name_zh || r.name_en : r.name_en || r.name_zh),
     el('td', {}, zh ? z.zone_kind_zh : z.zone_kind_en),
-    el('td', { class: 'num' }, z.area_ha.toFixed(2)),
-    el('td', { class: 'num' }, z.length_m.toFixed(0)),
-    el('td', { class: 'num' }, (100 * z.footprint_share).toFixed(1)),
-    el('td', { class: 'num' }, z.distance_m.toFixed(0)),
+    el('td', { class: 'num' }, fmtNumber(z.area_ha, 2)),
+    el('td', { class: 'num' }, fmtNumber(z.length_m, 0)),
+    el('td', { class: 'num' }, fmtNumber(100 * z.footprint_share, 1)),
+    el('td', { class: 'num' }, fmtNumber(z.distance_m, 0)),
     el('td', { class: 'verdict-' + z.rule.verdict }, t('verdict.' + z.rule.verdict)),
-    el('td', {}, (z.rule.articles || []).join(', ')))));
+    el('td', { class: 'articles', dataset: { codes: (z.rule.articles || []).join(',') } }, (z.rule.articles || []).map(articleTitle).join(zh ? '；' : '; ')))));
   return el('div', {},
     el('p', { id: 'verdict', class: 'verdict verdict-' + sc.verdict, dataset: { verdict: sc.verdict } },
       t('screen.verdict'), ' ', el('strong', {}, zh ? sc.verdict_zh : sc.verdict_en)),
@@ -82,6 +95,7 @@ function verdictView(sc) {
 async function main() {
   setupLangSwitch(document.getElementById('lang-switch'));
   const [config, served, rules] = await Promise.all([getJSON('/config.json'), getJSON('/tiles'), getJSON('/api/v1/rules')]);
+  for (const a of rules.articles || []) articles[a.code] = a;
   const activity = document.getElementById('activity');
   const fillActivities = () => {
     const chosen = activity.value;
@@ -150,12 +164,15 @@ async function main() {
     const doc = await res.json();
     if (!res.ok) {
       last = null;
-      const details = (doc.problems || []).map((p) => el('li', {}, [p.pointer, p.reason].filter(Boolean).join(': ')));
-      result.replaceChildren(el('div', { class: 'problem', id: 'problem' }, el('p', {}, `${res.status} ${doc.detail || doc.title}`), el('ul', {}, details)));
+      document.body.classList.remove('has-result');
+      result.replaceChildren(problemView(res.status, doc));
       return;
     }
     last = doc;
+    document.body.classList.add('has-result');
     render();
+    // what was screened, drawn where the user drew (a file's footprint too)
+    if (doc.footprint.geometry) map.getSource('draft').setData({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: doc.footprint.geometry }] });
     if (doc.footprint.bbox) {
       const b = doc.footprint.bbox;
       map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 80, maxZoom: 12, duration: 0 });

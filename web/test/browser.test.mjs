@@ -109,6 +109,11 @@ test('the layer switcher hides and shows a layer', async () => {
   await page.uncheck('#toggle-zones');
   await settle(page);
   assert.equal(await page.evaluate(() => window.warden.map.getLayoutProperty('zones-fill', 'visibility')), 'none');
+  // the legend lists only the layers that are on, and stays above the coordinate bar
+  const legend = await page.$$eval('#legend-list li', (lis) => lis.map((li) => li.textContent.trim()));
+  assert.ok(!legend.includes('核心区') && legend.includes('完好'), `legend ${JSON.stringify(legend)}`);
+  const [panel, coords] = await page.evaluate(() => ['#panel', '#coords'].map((q) => document.querySelector(q).getBoundingClientRect().toJSON()));
+  assert.ok(panel.bottom <= coords.top, `the legend panel (bottom ${panel.bottom}) covers the coordinate bar (top ${coords.top})`);
   assert.deepEqual(await rendered(page, 'zones-fill', 'kind'), []);
   await shot(page, 'map-zones-hidden.png');
   await page.check('#toggle-zones');
@@ -332,7 +337,12 @@ test('screening: a polygon drawn in the core zone is prohibited for tourism, wit
   assert.ok((await page.locator('#reasons li').count()) > 0);
   const core = page.locator('#zones-table tr[data-reserve="qiangtang"][data-kind="core"] td');
   assert.equal(await core.nth(1).textContent(), '核心区');
-  assert.ok(Number(await core.nth(2).textContent()) > 100000, 'the polygon covers over 1,000 km² of core zone');
+  assert.ok(Number((await core.nth(2).textContent()).replace(/,/g, '')) > 100000, 'the polygon covers over 1,000 km² of core zone');
+  assert.match(await core.nth(2).textContent(), /^\d{1,3}(,\d{3})+\.\d\d$/, 'areas have thousands separators');
+  // rules by their articles' names, not codes
+  const arts = await page.locator('#zones-table td.articles').first().textContent();
+  assert.match(arts, /条/);
+  assert.doesNotMatch(arts, /NRR-/);
   await settle(page);
   await shot(page, 'screening-polygon.png');
   const href = await page.getAttribute('#report-link', 'href');
@@ -355,6 +365,9 @@ test('screening: an uploaded line far from any reserve is outside', async () => 
   await submit(page);
   assert.equal(await page.getAttribute('#verdict', 'data-verdict'), 'outside');
   assert.equal(await page.locator('#zones-table').count(), 0);
+  // the uploaded file's footprint is drawn on the map
+  await settle(page);
+  assert.ok(await page.evaluate(() => window.warden.map.queryRenderedFeatures({ layers: ['draft-line'] }).length) > 0, 'the uploaded road is not drawn');
   assert.deepEqual(errors, []);
   await close();
 });

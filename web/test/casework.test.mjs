@@ -402,6 +402,18 @@ test('an officer works a case from a patrol finding to 销号 through the pages,
   assert.match(download.suggestedFilename(), /\.xlsx$/);
   assert.equal(readFileSync(await download.path()).subarray(0, 2).toString(), 'PK', 'not a workbook');
   await shot(page, 'casework-6-list.png');
+
+  // The officer works in Qiangtang only: the markers page and the map open there.
+  await page.goto(`${url}/markers`);
+  await page.waitForSelector('body[data-ready="true"]');
+  assert.equal(await page.inputValue('#reserve'), 'qiangtang');
+  await page.goto(`${url}/`);
+  await page.waitForSelector('body[data-ready="true"]');
+  const view = await page.evaluate(() => {
+    const b = window.warden.map.getBounds();
+    return { qiangtang: b.contains([86, 34.5]), spain: b.contains([1.2, 42.5]) };
+  });
+  assert.deepEqual(view, { qiangtang: true, spain: false });
   // the two refusals above (the interview without its record, the fine
   // without its amount), as the console saw them
   assert.deepEqual(errors.filter((e) => !/status of 422/.test(e)), []);
