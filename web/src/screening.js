@@ -6,6 +6,7 @@
 import * as maplibregl from './maplibre-gl.mjs';
 
 import { account } from './account.js';
+import './casei18n.js';
 import { fmtNumber } from './casecommon.js';
 import { el, getJSON, showError } from './common.js';
 import { lang, setupLangSwitch, t } from './i18n.js';
@@ -89,6 +90,9 @@ function verdictView(sc) {
       el('thead', {}, el('tr', {}, ['screen.reserve', 'screen.zone', 'screen.areaHa', 'screen.lengthM', 'screen.share', 'screen.distanceM', 'screen.rule', 'screen.articles']
         .map((k) => el('th', {}, t(k))))),
       el('tbody', {}, rows)),
+    (sc.cases || []).length === 0 ? '' : el('div', {}, el('h3', {}, t('tracks.cases')),
+      el('ul', { id: 'screening-cases' }, sc.cases.map((c) => el('li', { dataset: { id: String(c.id), opened: String(c.opened) } },
+        el('a', { href: c.page || `/cases/${c.id}` }, c.number), ' ', c.title || '', ' · ', t('caseStatus.' + c.status))))),
     el('p', {}, el('a', { id: 'report-link', href: sc.report, target: '_blank' }, t('screen.report'))));
 }
 

@@ -6,7 +6,9 @@
 
 import * as maplibregl from './maplibre-gl.mjs';
 
+import './casei18n.js';
 import { account } from './account.js';
+import { fmtNumber } from './casecommon.js';
 import { el, fmtTime, getJSON, localZone, reserveName, showError } from './common.js';
 import { lang, setupLangSwitch, t } from './i18n.js';
 import { trackColours } from './layers.js';
@@ -104,19 +106,32 @@ async function download(url, name) {
   a.remove();
 }
 
+// reserveNames name the reserves by code in the page's language.
+const reserveNames = {};
+const reserveLabel = (code) => (reserveNames[code] ? reserveName(reserveNames[code]) : code);
+
+// casesView lists the cases an upload opened or added evidence to, with
+// links to their pages.
+function casesView(refs) {
+  if (!refs || refs.length === 0) return '';
+  return el('div', {}, el('h3', {}, t('tracks.cases')),
+    el('ul', { id: 'track-cases' }, refs.map((c) => el('li', { dataset: { id: String(c.id), opened: String(c.opened) } },
+      el('a', { href: c.page || `/cases/${c.id}` }, c.number), ' ', c.title || '', ' · ', t('caseStatus.' + c.status), ' · ', t(c.opened ? 'tracks.caseOpened' : 'tracks.caseExtended')))));
+}
+
 // trackView is the panel part showing one track: summary, notes, visits,
-// findings and observations.
+// findings, observations and the cases the upload opened or extended.
 function trackView(track, created) {
   const zh = lang() === 'zh';
   const tz = timeZone(track);
   const day = fmtTime(track.started_at || track.created_at, tz).slice(0, 10);
-  const where = track.reserve || t('tracks.outside');
+  const where = track.reserve ? reserveLabel(track.reserve) : t('tracks.outside');
   const summary = el('dl', { class: 'summary' },
     el('dt', {}, t('tracks.who')), el('dd', { id: 'track-subject' }, `${track.subject || '—'} · ${t('subjectKind.' + track.subject_kind)}`),
     el('dt', {}, t('tracks.reserve')), el('dd', { id: 'track-reserve' }, where),
     el('dt', {}, t('tracks.started')), el('dd', {}, fmtTime(track.started_at, tz)),
     el('dt', {}, t('tracks.ended')), el('dd', {}, fmtTime(track.ended_at, tz)),
-    el('dt', {}, t('tracks.length')), el('dd', {}, `${(track.totals.length_m / 1000).toFixed(2)} km · ${t('tracks.points', { n: track.totals.points_kept })}`),
+    el('dt', {}, t('tracks.length')), el('dd', {}, `${fmtNumber(track.totals.length_m / 1000, 2)} km · ${t('tracks.points', { n: fmtNumber(track.totals.points_kept, 0) })}`),
     el('dt', {}, t('tracks.duration')), el('dd', {}, fmtDuration(track.totals.duration_s)));
 
   const visits = track.visits.length === 0
@@ -130,13 +145,13 @@ function trackView(track, created) {
         dataset: { kind: v.zone_kind, reserve: v.reserve, jitter: String(v.boundary_jitter), entered: v.entered_at || '', exited: v.exited_at || '' },
       },
       el('td', { class: 'num' }, String(v.ordinal + 1)),
-      el('td', { class: 'zone' }, v.reserve === track.reserve ? t('kind.' + v.zone_kind) : `${v.reserve} ${t('kind.' + v.zone_kind)}`,
+      el('td', { class: 'zone' }, v.reserve === track.reserve ? t('kind.' + v.zone_kind) : `${reserveLabel(v.reserve)} ${t('kind.' + v.zone_kind)}`,
         v.boundary_jitter ? el('span', { class: 'jitter-mark', title: v.jitter_reason || '' }, t('visit.jitter')) : ''),
       el('td', { class: 'entered' }, fmtClock(v.entered_at, tz, day), v.entered_by_crossing ? '' : el('small', {}, t('visit.startedInside'))),
       el('td', { class: 'exited' }, fmtClock(v.exited_at, tz, day), v.exited_by_crossing ? '' : el('small', {}, t('visit.endedInside'))),
       el('td', { class: 'duration' }, fmtDuration(v.duration_s)),
-      el('td', { class: 'num' }, v.length_m.toFixed(0)),
-      el('td', { class: 'num' }, v.max_depth_m.toFixed(0))))));
+      el('td', { class: 'num' }, fmtNumber(v.length_m, 0)),
+      el('td', { class: 'num' }, fmtNumber(v.max_depth_m, 0))))));
 
   const findings = track.findings.length === 0
     ? el('p', { id: 'no-findings' }, t('tracks.noFindings'))
@@ -147,7 +162,7 @@ function trackView(track, created) {
   const observations = track.observations.length === 0 ? '' : el('div', {},
     el('h3', {}, t('tracks.observations')),
     el('ul', { id: 'observations' }, track.observations.map((o) => el('li', { dataset: { category: o.category } },
-      zh ? o.category_zh : o.category, o.name ? ` “${o.name}”` : '', ' · ', fmtTime(o.observed_at, tz),
+      zh ? o.category_zh : t('category.' + o.category) === 'category.' + o.category ? o.category.replace(/_/g, ' ') : t('category.' + o.category), o.name ? ` “${o.name}”` : '', ' · ', fmtTime(o.observed_at, tz),
       o.zone_kind ? ` · ${t('kind.' + o.zone_kind)}` : ''))));
 
   const files = el('p', { class: 'exports' },
@@ -161,6 +176,7 @@ function trackView(track, created) {
     track.notes.length === 0 ? '' : el('ul', { class: 'notes' }, track.notes.map((n) => el('li', {}, n))),
     el('h3', {}, t('tracks.visits')), visits,
     el('h3', {}, t('tracks.findings')), findings,
+    casesView(track.cases),
     observations, files);
 }
 
@@ -173,6 +189,7 @@ function problemView(status, doc) {
 async function main() {
   setupLangSwitch(document.getElementById('lang-switch'));
   const [config, served, { reserves }] = await Promise.all([getJSON('/config.json'), getJSON('/tiles'), getJSON('/api/v1/reserves')]);
+  for (const r of reserves) reserveNames[r.code] = r;
   const result = document.getElementById('result');
   const recentList = document.getElementById('recent-list');
 
@@ -229,7 +246,7 @@ async function main() {
       el('li', {}, el('button', {
         type: 'button', dataset: { id: String(tr.id) },
         onclick: () => getJSON(`/api/v1/tracks/${tr.id}`).then((full) => open(full)).catch(showError),
-      }, `#${tr.id} ${tr.subject || '—'} · ${t('subjectKind.' + tr.subject_kind)} · ${fmtTime(tr.started_at || tr.created_at, timeZone(tr))} · ${tr.reserve || t('tracks.outside')}`)))));
+      }, `#${tr.id} ${tr.subject || '—'} · ${t('subjectKind.' + tr.subject_kind)} · ${fmtTime(tr.started_at || tr.created_at, timeZone(tr))} · ${tr.reserve ? reserveLabel(tr.reserve) : t('tracks.outside')}`)))));
   }
   await recent();
   document.addEventListener('langchange', () => {

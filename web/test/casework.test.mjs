@@ -206,6 +206,9 @@ test('an officer works a case from a patrol finding to 销号 through the pages,
   await r.page.click('#upload-submit');
   await r.page.waitForSelector('#saved, #problem', { timeout: 60000 });
   assert.equal(await r.page.locator('#problem').count(), 0, await r.page.textContent('#result'));
+  // the upload names the case it opened, with a link to it
+  assert.equal(await r.page.locator('#track-cases li[data-opened="true"] a').count(), 1);
+  assert.equal(await r.page.textContent('#track-reserve'), '西藏羌塘国家级自然保护区');
   assert.deepEqual(r.errors, []);
   await r.context.close();
   mark('track uploaded');
