@@ -29,7 +29,8 @@ import (
 	"warden/internal/zoning"
 )
 
-// TestBrowser runs the pages in real headless Chromium: web/test/*.test.mjs
+// TestBrowser runs the pages in real headless Chromium: web/test/gk.test.mjs
+// and web/test/browser.test.mjs (the case walk is TestBrowserCaseWork)
 // under node's test runner, against the API with the pages built into this
 // test binary, on a fresh database with the sample reserves. It fails (never
 // skips) when node, Chromium, the npm packages or the built pages are
