@@ -1,15 +1,18 @@
 package zoning_test
 
 // Property tests holding the zone engine equal to PostGIS, the authority, on
-// the same inputs: the sample reserves (real outlines, see geodata/README.md)
-// and the densified benchmark reserve (51,885 vertices, see bench_test.go).
+// the same inputs: the sample reserves (real outlines, see geodata/README.md),
+// the densified benchmark reserve (51,885 vertices, see bench_test.go) and the
+// shared corpus's protected areas (internal/testcorpus).
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"math"
 	"math/rand/v2"
+	"os"
 	"testing"
 	"time"
 
@@ -17,8 +20,10 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
 
+	"warden/internal/geoio"
 	"warden/internal/markers"
 	"warden/internal/sample"
+	"warden/internal/testcorpus"
 	"warden/internal/testdb"
 	"warden/internal/zoning"
 	"warden/internal/zoning/engine"
@@ -50,6 +55,7 @@ func newEngineFixture(t *testing.T) *engineFixture {
 	if _, err := buildBenchReserve(ctx, pool); err != nil {
 		t.Fatal(err)
 	}
+	loadCorpusReserves(t, zs)
 	eng, err := zoning.StartEngine(ctx, pool, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
@@ -78,6 +84,53 @@ func newEngineFixture(t *testing.T) *engineFixture {
 		t.Fatal(err)
 	}
 	return f
+}
+
+// corpusOutlines are the shared corpus's protected areas (see its
+// SOURCES.md): OpenStreetMap extracts of Andorra (natural parks with holes)
+// and Delaware (72 areas of every shape), ODbL-1.0.
+var corpusOutlines = []string{
+	"protected_areas/osm-extracts/andorra-protected-areas.osm.geojson",
+	"protected_areas/osm-extracts/delaware-protected-areas.osm.geojson",
+}
+
+// loadCorpusReserves stores each polygon of the corpus outlines as a reserve
+// of its own with one core zone, through the same validation as an upload;
+// outlines that validation refuses (invalid OSM rings) are left out.
+func loadCorpusReserves(t *testing.T, zs *zoning.Store) {
+	t.Helper()
+	ctx := t.Context()
+	n, refused := 0, 0
+	for _, rel := range corpusOutlines {
+		raw, err := os.ReadFile(testcorpus.Path(t, rel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		feats, err := geoio.DecodeGeoJSON(raw, geoio.GeoJSONOptions{})
+		if err != nil {
+			t.Fatalf("%s: %v", rel, err)
+		}
+		for _, f := range feats {
+			switch f.Geometry.(type) {
+			case orb.Polygon, orb.MultiPolygon:
+			default:
+				continue
+			}
+			n++
+			code := fmt.Sprintf("corpus-%d", n)
+			if _, err := zs.CreateReserve(ctx, zoning.ReserveInput{Code: code, NameEN: code, Level: "county", ZoningScheme: zoning.ThreeZone, Illustrative: true}); err != nil {
+				t.Fatal(err)
+			}
+			zone := geoio.Feature{Geometry: f.Geometry, Properties: map[string]any{"kind": "core"}}
+			if _, err := zs.PutZones(ctx, code, []geoio.Feature{zone}, zoning.VersionInput{}); err != nil {
+				refused++
+			}
+		}
+	}
+	t.Logf("corpus outlines: %d areas, %d refused by zone validation", n, refused)
+	if n-refused < 50 {
+		t.Fatalf("only %d corpus outlines stored", n-refused)
+	}
 }
 
 // testPoints makes n points: a third uniform in the zones' bounding boxes,

@@ -148,3 +148,20 @@ func syntheticZones(n int) []Zone {
 	}
 	return zones
 }
+
+// TestExtremeVertexOfManyZones: with enough zones for the zone R-tree, a
+// point on a zone's extreme vertex (on the edge of its bounding box) is
+// still found on the boundary.
+func TestExtremeVertexOfManyZones(t *testing.T) {
+	var zones []Zone
+	for i := range 2 * smallZoneCount {
+		x := float64(i)
+		zones = append(zones, Zone{ID: int64(i + 1), Reserve: "r", Kind: "core", Rank: 1, Geom: square(x, 0, x+0.5, 0.5)})
+	}
+	ix := Build(zones)
+	for _, p := range []orb.Point{{3, 0}, {3.5, 0.5}, {3, 0.25}} {
+		if z := ix.Locate(p[0], p[1]); z == nil || z.ID != 4 {
+			t.Errorf("%v: Locate = %v, want zone 4", p, z)
+		}
+	}
+}

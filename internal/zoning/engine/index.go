@@ -119,6 +119,14 @@ func rect(x0, y0, x1, y1 float64) rtreego.Rect {
 	return r
 }
 
+// queryRect is a search rectangle widened by 1e-9° on every side: rtreego
+// counts boxes that only touch as disjoint, and a point on the edge of a
+// zone's bounding box (one of its extreme vertices) must still find it. The
+// exact tests that follow make the widening harmless.
+func queryRect(x0, y0, x1, y1 float64) rtreego.Rect {
+	return rect(x0-1e-9, y0-1e-9, x1+1e-9, y1+1e-9)
+}
+
 // Vertices is the number of boundary vertices indexed.
 func (ix *Index) Vertices() int { return ix.vertices }
 
@@ -138,7 +146,7 @@ func (ix *Index) Covering(lon, lat float64, fn func(z *Zone, pos Position)) {
 		}
 		return
 	}
-	ix.zoneTree.SearchIntersect(rect(lon, lat, lon, lat), func(_ []rtreego.Spatial, o rtreego.Spatial) (bool, bool) {
+	ix.zoneTree.SearchIntersect(queryRect(lon, lat, lon, lat), func(_ []rtreego.Spatial, o rtreego.Spatial) (bool, bool) {
 		test(o.(*zoneBox).i)
 		return true, false
 	})
@@ -249,7 +257,7 @@ type nearEdge struct {
 
 func (c *nearSearch) collect(x0, y0, x1, y1 float64) {
 	c.runs = c.runs[:0]
-	c.ix.edgeTree.SearchIntersect(rect(x0, y0, x1, y1), func(_ []rtreego.Spatial, o rtreego.Spatial) (bool, bool) {
+	c.ix.edgeTree.SearchIntersect(queryRect(x0, y0, x1, y1), func(_ []rtreego.Spatial, o rtreego.Spatial) (bool, bool) {
 		r := o.(*run)
 		// The run's box distance in the plane bounds its edges' distances.
 		bx0, by0 := r.rect.PointCoord(0), r.rect.PointCoord(1)
@@ -327,7 +335,7 @@ func (ix *Index) nearestFar(lon, lat float64) (float64, *Zone) {
 	}
 	var cand []*run
 	var lbs []float64
-	ix.edgeTree.SearchIntersect(rect(-180, -90, 180, 90), func(_ []rtreego.Spatial, o rtreego.Spatial) (bool, bool) {
+	ix.edgeTree.SearchIntersect(queryRect(-180, -90, 180, 90), func(_ []rtreego.Spatial, o rtreego.Spatial) (bool, bool) {
 		r := o.(*run)
 		cand = append(cand, r)
 		lbs = append(lbs, boxLowerBound(lon, lat, r.rect.PointCoord(0), r.rect.PointCoord(1),
