@@ -7,9 +7,14 @@
 // read tracks, and the cases, listed to those who may read cases) start
 // switched off.
 
-import { statusColours } from './casecommon.js';
-import { fmtTime } from './common.js';
+import { fmtNumber, statusColours } from './casecommon.js';
+import { fmtTime, reserveName } from './common.js';
 import { t } from './i18n.js';
+
+// reserves are the reserves by code (map.js fills it), so that popups name
+// a reserve rather than show its code.
+export const reserves = {};
+const reserveLabel = (v) => (reserves[v] ? reserveName(reserves[v]) : String(v));
 
 // Zone fill colours by kind.
 export const zoneColours = {
@@ -111,7 +116,7 @@ export const tileLayers = [
     ],
     interactive: ['zones-fill'],
     fields: ['kind', 'name', 'reserve', 'version', 'area_ha'],
-    format: { kind: (v) => t('kind.' + v) },
+    format: { kind: (v) => t('kind.' + v), reserve: reserveLabel, area_ha: (v) => fmtNumber(v, 2) },
     legend: () => Object.keys(zoneColours).map((k) => ({ swatch: zoneColours[k], label: t('kind.' + k) })),
   },
   {
@@ -148,7 +153,7 @@ export const tileLayers = [
     ],
     interactive: ['tracks-line'],
     fields: ['track', 'subject_kind', 'reserve', 'started_at'],
-    format: { subject_kind: (v) => t('subjectKind.' + v), started_at: (v) => fmtTime(v) },
+    format: { subject_kind: (v) => t('subjectKind.' + v), started_at: (v) => fmtTime(v), reserve: reserveLabel },
     legend: () => Object.keys(trackColours).map((k) => ({ line: trackColours[k], label: t('subjectKind.' + k) })),
   },
   {
@@ -169,7 +174,7 @@ export const tileLayers = [
     ],
     interactive: ['markers-symbol'],
     fields: ['code', 'kind', 'status', 'reserve'],
-    format: { kind: (v) => t('markerKind.' + v), status: (v) => t('status.' + v) },
+    format: { kind: (v) => t('markerKind.' + v), status: (v) => t('status.' + v), reserve: reserveLabel },
     legend: () => Object.keys(statusSymbols).map((s) => ({ symbol: s, label: t('status.' + s) })),
   },
   {
@@ -208,7 +213,7 @@ export const tileLayers = [
     ],
     interactive: ['cases-circle'],
     fields: ['number', 'status', 'severity', 'reserve', 'opened_at'],
-    format: { status: (v) => t('caseStatus.' + v), severity: (v) => t('severity.' + v), opened_at: (v) => fmtTime(v) },
+    format: { status: (v) => t('caseStatus.' + v), severity: (v) => t('severity.' + v), opened_at: (v) => fmtTime(v), reserve: reserveLabel },
     legend: () => Object.keys(statusColours).map((k) => ({ swatch: statusColours[k], label: t('caseStatus.' + k) })),
   },
 ];

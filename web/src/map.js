@@ -9,7 +9,7 @@ import * as maplibregl from './maplibre-gl.mjs';
 import { el, getJSON, reserveName, showError } from './common.js';
 import { gaussKruger } from './gk.js';
 import { setupLangSwitch, t } from './i18n.js';
-import { drawSymbol } from './layers.js';
+import { drawSymbol, reserves as reserveIndex } from './layers.js';
 import { addTileLayers, baseStyle } from './mapbase.js';
 
 // layerSwitcher lists a checkbox per layer, and one for the base map's
@@ -130,6 +130,7 @@ async function search(map) {
   const input = document.getElementById('search-input');
   const list = document.getElementById('search-results');
   const { reserves } = await getJSON('/api/v1/reserves');
+  for (const r of reserves) reserveIndex[r.code] = r;
   const show = async (code) => {
     const r = await getJSON('/api/v1/reserves/' + encodeURIComponent(code));
     list.replaceChildren();

@@ -136,6 +136,14 @@ export function problemText(status, doc) {
   return m[lang()];
 }
 
+// served are the API's own titles of its problem types (GET
+// /api/v1/problem-types), read once, when a type this table lacks is met.
+let served = null;
+function servedTypes() {
+  served ??= fetch('/api/v1/problem-types', { headers: { Accept: 'application/json' } }).then((r) => (r.ok ? r.json() : {})).catch(() => ({}));
+  return served;
+}
+
 // problemView shows a refused request: what went wrong, which fields, and
 // the steps the case may take instead. The API's English detail stays on
 // the element's title for whoever needs it.
@@ -144,6 +152,13 @@ export function problemView(status, doc) {
   const allowed = Array.isArray(doc.allowed) && slug(doc) === 'transition-not-allowed'
     ? el('p', {}, t('problem.allowed', { steps: doc.allowed.length ? doc.allowed.map((s) => t('caseStatus.' + s)).join(lang() === 'zh' ? '、' : ', ') : t('problem.noSteps') }))
     : '';
+  const text = el('p', {}, problemText(status, doc));
+  if (!typeText[slug(doc)]) {
+    servedTypes().then((types) => {
+      const m = types[slug(doc)];
+      if (m && m[lang()]) text.textContent = m[lang()];
+    });
+  }
   return el('div', { class: 'problem', id: 'problem', title: doc.detail || '', dataset: { status: String(status), type: slug(doc) } },
-    el('p', {}, problemText(status, doc)), details.length ? el('ul', {}, details) : '', allowed);
+    text, details.length ? el('ul', {}, details) : '', allowed);
 }

@@ -158,7 +158,7 @@ test('a click shows the zone and marker attributes in a popup', async () => {
   const popup = page.locator('.warden-popup .feature[data-layer="zones"]');
   await popup.waitFor();
   assert.equal(await popup.locator('td[data-field="kind"]').textContent(), '核心区');
-  assert.equal(await popup.locator('td[data-field="reserve"]').textContent(), 'qiangtang');
+  assert.equal(await popup.locator('td[data-field="reserve"]').textContent(), '西藏羌塘国家级自然保护区');
   assert.equal(await popup.locator('td[data-field="version"]').textContent(), '1');
   // The first marker, QT-001, on its own.
   const m = await page.evaluate(() => {
