@@ -108,6 +108,7 @@ func (s *Server) screeningJSON(c echo.Context) (screening.Request, error) {
 // screeningFields are the form fields of a multipart screening besides "file".
 var screeningFields = map[string]bool{
 	"activity": true, "project_name": true, "developer": true, "status": true, "crs": true, "distance_m": true, "shape": true,
+	"started_on": true,
 }
 
 func (s *Server) screeningForm(c echo.Context) (screening.Request, error) {
@@ -154,7 +155,7 @@ func (s *Server) screeningForm(c echo.Context) (screening.Request, error) {
 			}
 			fields[field] = strings.TrimSpace(string(b))
 		default:
-			return screening.Request{}, problem.BadRequest("unknown-field", fmt.Sprintf("unknown form field %q: use file, activity, project_name, developer, status, crs, distance_m, shape", field),
+			return screening.Request{}, problem.BadRequest("unknown-field", fmt.Sprintf("unknown form field %q: use file, activity, project_name, developer, status, started_on, crs, distance_m, shape", field),
 				problem.Detail{Pointer: field, Reason: "unknown field"})
 		}
 	}
@@ -181,7 +182,7 @@ func (s *Server) screeningForm(c echo.Context) (screening.Request, error) {
 		return req, err
 	}
 	req.Activity, req.DistanceM = fields["activity"], distance
-	req.Project = screening.Project{Name: fields["project_name"], Developer: fields["developer"], Status: screening.Status(fields["status"])}
+	req.Project = screening.Project{Name: fields["project_name"], Developer: fields["developer"], Status: screening.Status(fields["status"]), StartedOn: fields["started_on"]}
 	return req, nil
 }
 

@@ -111,10 +111,10 @@ func New(cfg Config, pool *pgxpool.Pool, log *slog.Logger) *Server {
 		s.zones.UseEngine(cfg.Engine)
 	}
 	s.tiles, s.site = tiles.NewStore(pool), web.New(cfg.Web)
-	s.screenings = screening.NewStore(pool, screening.Options{MaxVertices: cfg.MaxFootprintVertices})
+	s.law = law.NewStore(pool)
+	s.screenings = screening.NewStore(pool, screening.Options{MaxVertices: cfg.MaxFootprintVertices, Law: s.law})
 	s.tracks = patrol.NewStore(pool, cfg.Patrol)
 	s.cases = cases.NewStore(pool, cfg.Cases)
-	s.law = law.NewStore(pool)
 	if err := s.site.Built(); err != nil {
 		log.Warn("web pages unavailable", "reason", err.Error())
 	}

@@ -46,7 +46,7 @@ func TestScreenCommand(t *testing.T) {
 	if err != nil {
 		t.Fatalf("warden screen: %v\n%s%s", err, out, errs)
 	}
-	for _, want := range []string{"VERDICT: PROHIBITED  禁止", "qiangtang", "core", "buffer", "prohibited NRR-26", "核心区内禁止采石",
+	for _, want := range []string{"VERDICT: PROHIBITED  禁止", "qiangtang", "core", "buffer", "prohibited nrr-2026/26/1", "核心区（按核心保护区管理）内禁止采石",
 		"Quarrying: prohibited in the core zone", "finding 1: unapproved_construction in the core zone of qiangtang",
 		"report: /api/v1/screenings/1/report", "geojson quarry.geojson, EPSG:4326"} {
 		if !strings.Contains(out, want) {

@@ -277,7 +277,7 @@ func loadRules() {
 	files, _ := fs.Glob(rulesFS, "rulesets/*.json")
 	sort.Strings(files)
 	for _, f := range files {
-		if strings.HasSuffix(f, "/activities.json") {
+		if strings.HasSuffix(f, "/activities.json") || strings.HasSuffix(f, "/samples.json") {
 			continue
 		}
 		b, _ := fs.ReadFile(rulesFS, f)
@@ -339,4 +339,18 @@ func DecodeRuleSet(b []byte) (RuleSet, error) {
 		return RuleSet{}, fmt.Errorf("more than one JSON value")
 	}
 	return rs, nil
+}
+
+// SampleFamily is the rule family a sample reserve of geodata/ is judged
+// under (rulesets/samples.json), "" for the default.
+func SampleFamily(reserve string) string {
+	raw, err := fs.ReadFile(rulesFS, "rulesets/samples.json")
+	if err != nil {
+		return ""
+	}
+	var m map[string]string
+	if json.Unmarshal(raw, &m) != nil {
+		return ""
+	}
+	return m[reserve]
 }

@@ -66,8 +66,56 @@ func Sync(ctx context.Context, pool *pgxpool.Pool) error {
 				return err
 			}
 		}
+		book := NewBook(nil, ins)
+		for _, table := range []string{"finding", "violation_case"} {
+			if err := backfillLegacy(ctx, tx, book, table); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
+}
+
+// backfillLegacy gives rows stored before the law tables (their articles
+// are old codes such as NRR-26) a legal_basis under the 2017 Regulations,
+// through law_legacy_article. Codes that map to nothing (NPA-2019) are left
+// out.
+func backfillLegacy(ctx context.Context, tx pgx.Tx, book *Book, table string) error {
+	rows, err := tx.Query(ctx, `SELECT t.id, array_agg(l.instrument ORDER BY o), array_agg(l.article ORDER BY o), array_agg(coalesce(l.paragraph, 0) ORDER BY o)
+		FROM `+table+` t, unnest(t.articles) WITH ORDINALITY AS c(code, o) JOIN law_legacy_article l ON l.code = c.code
+		WHERE t.legal_basis = '[]' GROUP BY t.id`)
+	if err != nil {
+		return fmt.Errorf("law: legacy articles of %s: %w", table, err)
+	}
+	type upd struct {
+		id    int64
+		basis []Basis
+	}
+	var ups []upd
+	for rows.Next() {
+		var id int64
+		var ins []string
+		var arts, paras []int32
+		if err := rows.Scan(&id, &ins, &arts, &paras); err != nil {
+			rows.Close()
+			return err
+		}
+		u := upd{id: id}
+		for i := range ins {
+			u.basis = append(u.basis, book.basis(&RuleSet{Instrument: ins[i]}, Cite{Instrument: ins[i], Article: int(arts[i]), Paragraph: int(paras[i])}))
+		}
+		ups = append(ups, u)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, u := range ups {
+		if _, err := tx.Exec(ctx, `UPDATE `+table+` SET legal_basis = $2 WHERE id = $1`, u.id, u.basis); err != nil {
+			return fmt.Errorf("law: legal basis of %s %d: %w", table, u.id, err)
+		}
+	}
+	return nil
 }
 
 // withOwn adds a rule set's own instruments to the index of citable ones.

@@ -126,3 +126,30 @@ func TestNumerals(t *testing.T) {
 		}
 	}
 }
+
+// Findings stored before the law tables (old article codes) are given their
+// legal basis under the 2017 Regulations when the texts are loaded.
+func TestLegacyArticlesMapTo2017(t *testing.T) {
+	ctx := context.Background()
+	pool := testdb.New(t)
+	if _, err := pool.Exec(ctx, `
+		INSERT INTO reserve (code, name_zh, level, zoning_scheme) VALUES ('old', '旧', 'county', 'three_zone');
+		INSERT INTO screening (activity, project_status, distance_m, source_format, footprint, verdict, result)
+		VALUES ('quarrying', 'existing', 5000, 'geojson', 'SRID=4326;POINT(1 1)', 'prohibited', '{}');
+		INSERT INTO finding (kind, reserve_id, zone_kind, geom, activity, articles, basis_zh, basis_en, source, screening_id)
+		SELECT 'unapproved_construction', r.id, 'core', 'SRID=4326;POINT(1 1)', 'quarrying', '{NPA-2019,NRR-26,NRR-27}', '依据…', 'Art. 26', 'screening', s.id
+		FROM reserve r, screening s`); err != nil {
+		t.Fatal(err)
+	}
+	if err := law.Sync(ctx, pool); err != nil {
+		t.Fatal(err)
+	}
+	var basis []law.Basis
+	if err := pool.QueryRow(ctx, `SELECT legal_basis FROM finding`).Scan(&basis); err != nil {
+		t.Fatal(err)
+	}
+	if len(basis) != 2 || basis[0].Instrument != "nrr-2017" || basis[0].Article != 26 || !strings.Contains(basis[0].TextZH, "禁止在自然保护区内进行砍伐") ||
+		basis[1].Article != 27 || basis[1].Paragraph != 1 || basis[1].CiteZH != "《自然保护区条例》（2017年修订）第二十七条第一款" {
+		t.Errorf("legal basis %+v", basis)
+	}
+}

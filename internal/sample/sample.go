@@ -12,6 +12,7 @@ import (
 
 	"warden/geodata"
 	"warden/internal/geoio"
+	"warden/internal/law"
 	"warden/internal/markers"
 	"warden/internal/zoning"
 )
@@ -71,6 +72,12 @@ func Load(ctx context.Context, zs *zoning.Store, ms *markers.Store, fsys fs.FS, 
 	}
 	if _, err := zs.CreateReserve(ctx, in); err != nil {
 		return err
+	}
+	if fam := law.SampleFamily(in.Code); fam != "" {
+		// the sample is judged under its own illustrative rules
+		if err := zs.SetRuleFamily(ctx, in.Code, fam); err != nil {
+			return err
+		}
 	}
 	zones, err := readFeatures(fsys, path.Join(dir, "zones.geojson"))
 	if err != nil {

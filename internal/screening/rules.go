@@ -81,6 +81,18 @@ type Rule struct {
 	Articles []string `json:"articles"`
 	NoteZH   string   `json:"note_zh,omitempty"`
 	NoteEN   string   `json:"note_en,omitempty"`
+	// The law's own answer (screenings judged by the law in force): its
+	// verdict, the zone as judged (缓冲区（按核心保护区管理）), the provisions
+	// quoted and the penalty.
+	LawVerdict  law.Verdict  `json:"law_verdict,omitempty"`
+	RuleSet     string       `json:"rule_set,omitempty"`
+	JudgedAs    zoning.Kind  `json:"judged_as,omitempty"`
+	ZoneLabelZH string       `json:"zone_label_zh,omitempty"`
+	ZoneLabelEN string       `json:"zone_label_en,omitempty"`
+	LegalBasis  []law.Basis  `json:"legal_basis,omitempty"`
+	Penalty     *law.Penalty `json:"penalty,omitempty"`
+	SentenceZH  string       `json:"sentence_zh,omitempty"`
+	SentenceEN  string       `json:"sentence_en,omitempty"`
 }
 
 // ActivityRules is an activity with its rule in each zone kind.
@@ -151,7 +163,8 @@ func (s *Store) Rules(ctx context.Context) (RuleTable, error) {
 }
 
 func (s *Store) activities(ctx context.Context, q querier) ([]Activity, error) {
-	rows, err := q.Query(ctx, `SELECT code, name_zh, name_en, note_zh, note_en FROM screening_activity ORDER BY ordinal`)
+	rows, err := q.Query(ctx, `SELECT code, name_zh, name_en, note_zh, note_en FROM screening_activity
+		WHERE code IN (SELECT activity FROM screening_rule) ORDER BY ordinal`)
 	if err != nil {
 		return nil, err
 	}
@@ -182,67 +195,6 @@ func articles(ctx context.Context, q querier) ([]Article, error) {
 		out = append(out, a)
 	}
 	return out, rows.Err()
-}
-
-// rulesFor loads one activity's rules by zone kind and the articles (in
-// table order); an unknown activity is a 422 that lists the known ones.
-func (s *Store) rulesFor(ctx context.Context, q querier, code string) (Activity, map[zoning.Kind]Rule, []Article, error) {
-	acts, err := s.activities(ctx, q)
-	if err != nil {
-		return Activity{}, nil, nil, err
-	}
-	act := findActivity(acts, code)
-	if act == nil {
-		return Activity{}, nil, nil, unknownActivity(code, acts)
-	}
-	code = act.Code
-	rows, err := q.Query(ctx, `SELECT zone_kind, verdict, articles, note_zh, note_en FROM screening_rule WHERE activity = $1`, code)
-	if err != nil {
-		return Activity{}, nil, nil, err
-	}
-	defer rows.Close()
-	rules := map[zoning.Kind]Rule{}
-	for rows.Next() {
-		var k zoning.Kind
-		var r Rule
-		if err := rows.Scan(&k, &r.Verdict, &r.Articles, &r.NoteZH, &r.NoteEN); err != nil {
-			return Activity{}, nil, nil, err
-		}
-		rules[k] = r
-	}
-	if err := rows.Err(); err != nil {
-		return Activity{}, nil, nil, err
-	}
-	for _, k := range allKinds {
-		if _, ok := rules[k]; !ok {
-			return Activity{}, nil, nil, fmt.Errorf("screening_rule has no rule for activity %s in zone kind %s", code, k)
-		}
-	}
-	arts, err := articles(ctx, q)
-	if err != nil {
-		return Activity{}, nil, nil, err
-	}
-	return *act, rules, arts, nil
-}
-
-// findActivity finds an activity by its code or its Chinese or English name
-// (采石, quarrying), or by a name the law's activity vocabulary knows for it
-// (采石场): people type names, programs send codes.
-func findActivity(acts []Activity, s string) *Activity {
-	t := strings.TrimSpace(s)
-	for i, a := range acts {
-		if t == a.Code || t == a.NameZH || strings.EqualFold(t, a.NameEN) {
-			return &acts[i]
-		}
-	}
-	if la, ok := law.ResolveActivity(t); ok {
-		for i, a := range acts {
-			if a.Code == la.Code {
-				return &acts[i]
-			}
-		}
-	}
-	return nil
 }
 
 func unknownActivity(code string, acts []Activity) error {

@@ -16,6 +16,7 @@ import (
 
 	"warden/internal/db"
 	"warden/internal/geoio"
+	"warden/internal/law"
 	"warden/internal/problem"
 	"warden/internal/zoning"
 )
@@ -48,6 +49,9 @@ type Project struct {
 	Name      string `json:"name"`
 	Developer string `json:"developer"`
 	Status    Status `json:"status"`
+	// StartedOn is the day construction started (YYYY-MM-DD): a project
+	// under construction or existing is judged under the law in force then.
+	StartedOn string `json:"started_on,omitempty"`
 }
 
 // Request is one screening to run: a decoded footprint and what the project
@@ -75,12 +79,15 @@ type Request struct {
 type Options struct {
 	// MaxVertices caps a footprint's vertices (0: DefaultMaxVertices).
 	MaxVertices int
+	// Law is the law store judgments are made under (nil: one of its own).
+	Law *law.Store
 }
 
 // Store runs, stores and reads screenings.
 type Store struct {
 	pool        *pgxpool.Pool
 	maxVertices int
+	law         *law.Store
 }
 
 // NewStore returns a Store on pool.
@@ -88,7 +95,10 @@ func NewStore(pool *pgxpool.Pool, opts Options) *Store {
 	if opts.MaxVertices <= 0 {
 		opts.MaxVertices = DefaultMaxVertices
 	}
-	return &Store{pool: pool, maxVertices: opts.MaxVertices}
+	if opts.Law == nil {
+		opts.Law = law.NewStore(pool)
+	}
+	return &Store{pool: pool, maxVertices: opts.MaxVertices, law: opts.Law}
 }
 
 // MaxVertices is the largest footprint accepted, in vertices.
@@ -131,6 +141,9 @@ type Result struct {
 	Reserves  []ReserveResult `json:"reserves"`
 	// Articles quotes every article the rules of the listed zones cite.
 	Articles []Article `json:"articles"`
+	// Law says which day the project was judged for and under which rule
+	// sets and instruments.
+	Law *LawInForce `json:"law,omitempty"`
 }
 
 // Footprint summarises the footprint as screened (EPSG:4326).
@@ -203,18 +216,22 @@ type Reason struct {
 // Finding is something a screening found for enforcement to follow up: a
 // project under construction or existing where its activity is prohibited.
 type Finding struct {
-	ID          int64           `json:"id"`
-	Kind        string          `json:"kind"`
-	Reserve     string          `json:"reserve"`
-	ZoneKind    zoning.Kind     `json:"zone_kind"`
-	Activity    string          `json:"activity"`
-	Articles    []string        `json:"articles"`
-	BasisZH     string          `json:"basis_zh"`
-	BasisEN     string          `json:"basis_en"`
-	Source      string          `json:"source"`
-	ScreeningID int64           `json:"screening_id"`
-	CreatedAt   time.Time       `json:"created_at"`
-	Geometry    json.RawMessage `json:"geometry,omitempty"`
+	ID          int64       `json:"id"`
+	Kind        string      `json:"kind"`
+	Reserve     string      `json:"reserve"`
+	ZoneKind    zoning.Kind `json:"zone_kind"`
+	Activity    string      `json:"activity"`
+	Articles    []string    `json:"articles"`
+	BasisZH     string      `json:"basis_zh"`
+	BasisEN     string      `json:"basis_en"`
+	Source      string      `json:"source"`
+	ScreeningID int64       `json:"screening_id"`
+	// LegalBasis quotes the provisions the finding rests on; Penalty is the
+	// penalty article with its range for the circumstance.
+	LegalBasis []law.Basis     `json:"legal_basis"`
+	Penalty    *law.Penalty    `json:"penalty,omitempty"`
+	CreatedAt  time.Time       `json:"created_at"`
+	Geometry   json.RawMessage `json:"geometry,omitempty"`
 }
 
 // FindingUnapprovedConstruction is the kind of finding a screening raises
@@ -248,7 +265,7 @@ func (s *Store) Screen(ctx context.Context, req Request) (Screening, error) {
 		if _, err := tx.Exec(ctx, `SET LOCAL jit = off`); err != nil {
 			return err
 		}
-		act, rules, arts, err := s.rulesFor(ctx, tx, req.Activity)
+		act, on, book, err := s.actAndDay(ctx, req)
 		if err != nil {
 			return err
 		}
@@ -264,8 +281,13 @@ func (s *Store) Screen(ctx context.Context, req Request) (Screening, error) {
 		if err != nil {
 			return err
 		}
-		r := judge(req, act, rules, arts, fp, res)
-		out, err = insert(ctx, tx, req, r, fp, arts)
+		lr, err := judgeByLaw(ctx, tx, book, on, act, res.reserves)
+		if err != nil {
+			return err
+		}
+		r := judge(req, act.screening(), lr.rules, lr.articles, fp, res)
+		r.Law = lr.inForce(book, on, req)
+		out, err = insert(ctx, tx, req, r, fp, lr.articles)
 		return err
 	})
 	return out, err
@@ -840,7 +862,7 @@ func nearest(ctx context.Context, tx pgx.Tx, fp footprint, radius float64, out m
 }
 
 // judge turns the measurements into the per-zone table, the verdict and its reasons.
-func judge(req Request, act Activity, rules map[zoning.Kind]Rule, arts []Article, fp footprint, c computed) Result {
+func judge(req Request, act Activity, rules map[string]map[zoning.Kind]Rule, arts []Article, fp footprint, c computed) Result {
 	byCode := map[string]Article{}
 	for _, a := range arts {
 		byCode[a.Code] = a
@@ -865,7 +887,7 @@ func judge(req Request, act Activity, rules map[zoning.Kind]Rule, arts []Article
 		sort.Slice(kinds, func(i, j int) bool { return kinds[i].kind.Rank() < kinds[j].kind.Rank() })
 		for _, k := range kinds {
 			m := c.m[zoneKey{ri.id, k.kind}]
-			z := ZoneResult{Kind: k.kind, KindZH: k.kind.ZH(), KindEN: k.kind.EN(), ZoneAreaHa: k.areaHa, Rule: rules[k.kind]}
+			z := ZoneResult{Kind: k.kind, KindZH: k.kind.ZH(), KindEN: k.kind.EN(), ZoneAreaHa: k.areaHa, Rule: rules[ri.code][k.kind]}
 			if m != nil {
 				// Touching a zone (a shared edge, a line ending on the
 				// boundary) is distance 0 but not being in it.
@@ -955,6 +977,9 @@ func nameEN(r reserveInfo) string {
 // "依据《自然保护区条例》第二十六条，核心区内禁止采石。",
 // "Quarrying: prohibited in the core zone (Regulations on Nature Reserves, Art. 26)."
 func ruleSentence(kind zoning.Kind, act Activity, r Rule, arts map[string]Article) (zh, en string) {
+	if r.SentenceZH != "" {
+		return r.SentenceZH, r.SentenceEN
+	}
 	switch r.Verdict {
 	case Prohibited:
 		zh = fmt.Sprintf("%s内禁止%s", kind.ZH(), act.NameZH)

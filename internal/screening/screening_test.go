@@ -209,9 +209,10 @@ func TestVerdicts(t *testing.T) {
 		want     screening.Verdict
 		zh, en   string
 	}{
-		{"quarry in the core zone", square(core, 400), "quarrying", screening.Prohibited, "核心区内禁止采石", "Quarrying: prohibited in the core zone"},
-		{"tourism in the experimental zone", square(exp, 400), "tourism", screening.NeedsApproval, "第二十九条", "Art. 29"},
-		{"research in the experimental zone", square(exp, 400), "research_observation", screening.Allowed, "实验区内允许科学研究观测", "allowed in the experimental zone"},
+		{"quarry in the core zone", square(core, 400), "采石", screening.Prohibited, "第二十六条，核心区（按核心保护区管理）内禁止采石；罚则：《自然保护区条例》（2026年修订）第四十条，10万元以上100万元以下",
+			"Quarrying: prohibited in the core zone (managed as core protection zone); penalty: Regulations on Nature Reserves (2026), Art. 40, 100,000 to 1,000,000 yuan"},
+		{"tourism in the experimental zone", square(exp, 400), "tourism", screening.NeedsApproval, "第三十四条第三款", "Art. 34 ¶3"},
+		{"research in the experimental zone", square(exp, 400), "research_observation", screening.Allowed, "实验区（按一般控制区管理）内科研观测：允许", "allowed in the experimental zone (managed as general control zone)"},
 		{"quarry in the sea", square(orb.Point{150, -40}, 400), "quarrying", screening.Outside, "没有自然保护区", "No reserve lies within 5.00 km"},
 	}
 	for _, c := range cases {
@@ -256,7 +257,7 @@ func TestAcrossCoreAndBuffer(t *testing.T) {
 	g := square(v, 3000)
 	sc := screen(t, s, g, "production_facility", screening.Proposed)
 	if sc.Verdict != screening.Prohibited {
-		t.Fatalf("verdict %s, want prohibited (Art. 32)", sc.Verdict)
+		t.Fatalf("verdict %s, want prohibited (2026 Art. 26)", sc.Verdict)
 	}
 	checkAgainstReference(t, pool, sc, g, "qiangtang")
 	c, b := zoneResult(t, sc, "qiangtang", zoning.Core), zoneResult(t, sc, "qiangtang", zoning.Buffer)
@@ -269,7 +270,7 @@ func TestAcrossCoreAndBuffer(t *testing.T) {
 	if e := zoneResult(t, sc, "qiangtang", zoning.Experimental); e.Intersects || e.DistanceM < 10_000 {
 		t.Errorf("experimental zone: %+v, want about 15 km away", e)
 	}
-	if len(sc.Reasons) != 2 || !strings.Contains(sc.Reasons[0].ZH, "第三十二条") {
+	if len(sc.Reasons) != 2 || !strings.Contains(sc.Reasons[0].ZH, "第二十六条") || !strings.Contains(sc.Reasons[1].ZH, "缓冲区（按核心保护区管理）") {
 		t.Errorf("reasons: %+v", sc.Reasons)
 	}
 }
@@ -345,7 +346,8 @@ func TestDistanceOutside(t *testing.T) {
 	}
 }
 
-// TestTwoZoneReserve: the two-zone scheme's rules on alt-pirineu.
+// TestTwoZoneReserve: alt-pirineu is judged under its own illustrative
+// rule set, not Chinese law.
 func TestTwoZoneReserve(t *testing.T) {
 	pool, s := sampleDB(t)
 	cp := inside(t, pool, "alt-pirineu", zoning.CoreProtection)
@@ -357,11 +359,12 @@ func TestTwoZoneReserve(t *testing.T) {
 		want     screening.Verdict
 		article  string
 	}{
-		{cp, zoning.CoreProtection, "entry", screening.Prohibited, "NPA-2019"},
-		{cp, zoning.CoreProtection, "research_observation", screening.NeedsApproval, "NRR-27"},
-		{gc, zoning.GeneralControl, "grazing", screening.Prohibited, "NRR-26"},
-		{gc, zoning.GeneralControl, "tourism", screening.NeedsApproval, "NRR-29"},
-		{gc, zoning.GeneralControl, "teaching", screening.Allowed, "NPA-2019"},
+		{cp, zoning.CoreProtection, "entry", screening.Prohibited, "alt-pirineu-illustrative/3/1"},
+		{cp, zoning.CoreProtection, "research_observation", screening.Allowed, "alt-pirineu-illustrative/3/1"},
+		{gc, zoning.GeneralControl, "grazing", screening.Prohibited, "alt-pirineu-illustrative/5/1"},
+		{gc, zoning.GeneralControl, "housing", screening.NeedsApproval, "alt-pirineu-illustrative/4/2"},
+		{gc, zoning.GeneralControl, "eco_tourism", screening.Allowed, "alt-pirineu-illustrative/4/1"},
+		{gc, zoning.GeneralControl, "quarrying", screening.Prohibited, "alt-pirineu-illustrative/6"},
 	}
 	for _, c := range cases {
 		sc := screen(t, s, c.at, c.activity, screening.Proposed)
@@ -567,11 +570,11 @@ func TestList(t *testing.T) {
 		{screening.Filter{}, 4},
 		{screening.Filter{Reserve: "qiangtang"}, 2},
 		{screening.Filter{Reserve: "alt-pirineu"}, 1},
-		{screening.Filter{Verdict: screening.Prohibited}, 1},
+		{screening.Filter{Verdict: screening.Prohibited}, 2},
 		{screening.Filter{Verdict: screening.Outside}, 1},
 		{screening.Filter{Activity: "tourism"}, 1},
 		{screening.Filter{Status: screening.Existing}, 1},
-		{screening.Filter{Reserve: "qiangtang", Verdict: screening.NeedsApproval}, 1},
+		{screening.Filter{Reserve: "qiangtang", Verdict: screening.Allowed}, 1},
 		{screening.Filter{Limit: 2}, 4},
 	} {
 		p, err := s.List(ctx, c.f)
@@ -589,5 +592,57 @@ func TestList(t *testing.T) {
 				t.Error("the list carries footprint geometry")
 			}
 		}
+	}
+}
+
+// TestJudgedByDay: a quarry under construction in the buffer zone is judged
+// under the law in force on the day construction started: the 2017
+// Regulations (Art. 26, fine under Art. 35) on 2026-03-14, the 2026
+// Regulations through the zone conversion (Art. 26, Art. 40's range for
+// facilities) on 2026-03-15; its finding keeps that law.
+func TestJudgedByDay(t *testing.T) {
+	pool, s := sampleDB(t)
+	buf := square(inside(t, pool, "qiangtang", zoning.Buffer), 300)
+	run := func(day string) screening.Screening {
+		sc, err := s.Screen(t.Context(), screening.Request{Features: []geoio.Feature{{Geometry: buf}}, Activity: "采石",
+			Project: screening.Project{Name: "采石场", Status: screening.UnderConstruction, StartedOn: day}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sc
+	}
+	old, nw := run("2026-03-14"), run("2026-03-15")
+	zo, zn := zoneResult(t, old, "qiangtang", zoning.Buffer), zoneResult(t, nw, "qiangtang", zoning.Buffer)
+	if old.Law == nil || old.Law.On.String() != "2026-03-14" || old.Law.DayOf != "started_on" || old.Law.RuleSets["qiangtang"] != "cn-nrr-2017" ||
+		zo.Rule.Verdict != screening.Prohibited || zo.Rule.Penalty == nil || !strings.HasSuffix(zo.Rule.Penalty.CiteEN, "Art. 35") ||
+		zo.Rule.LegalBasis[0].Instrument != "nrr-2017" || zo.Rule.LegalBasis[0].Article != 26 || zo.Rule.ZoneLabelZH != "缓冲区" {
+		t.Errorf("started 2026-03-14: law %+v rule %+v", old.Law, zo.Rule)
+	}
+	if nw.Law.RuleSets["qiangtang"] != "cn-nrr-2026" || zn.Rule.LegalBasis[0].Instrument != "nrr-2026" || zn.Rule.Penalty == nil ||
+		zn.Rule.Penalty.Circumstance != "facilities" || *zn.Rule.Penalty.MinYuan != 100000 || *zn.Rule.Penalty.MaxYuan != 1000000 ||
+		zn.Rule.ZoneLabelZH != "缓冲区（按核心保护区管理）" {
+		t.Errorf("started 2026-03-15: law %+v rule %+v", nw.Law, zn.Rule)
+	}
+	if len(old.Findings) != 1 || len(nw.Findings) != 1 || old.Findings[0].LegalBasis[0].Instrument != "nrr-2017" ||
+		nw.Findings[0].LegalBasis[0].Instrument != "nrr-2026" || nw.Findings[0].Penalty == nil || !strings.Contains(nw.Findings[0].BasisZH, "第四十条") {
+		t.Errorf("findings %+v / %+v", old.Findings, nw.Findings)
+	}
+	got, err := s.Get(t.Context(), old.ID)
+	if err != nil || got.Law == nil || got.Law.RuleSets["qiangtang"] != "cn-nrr-2017" || got.Findings[0].LegalBasis[0].TextZH == "" {
+		t.Errorf("stored screening keeps its law: %+v %v", got.Law, err)
+	}
+	_, err = s.Screen(t.Context(), screening.Request{Features: []geoio.Feature{{Geometry: buf}}, Activity: "quarrying",
+		Project: screening.Project{Status: screening.UnderConstruction, StartedOn: "2999-01-01"}})
+	if p, ok := problem.As(err); !ok || p.Status != 422 || !strings.Contains(p.Detail, "started_on") {
+		t.Errorf("a start in the future: %v", err)
+	}
+	var n int
+	if err := pool.QueryRow(t.Context(), `SELECT count(*) FROM screening`).Scan(&n); err != nil || n != 2 {
+		t.Errorf("%d screenings stored, want 2 (%v)", n, err)
+	}
+	// The database refuses a finding citing a provision it lacks.
+	_, err = pool.Exec(t.Context(), `UPDATE finding SET legal_basis = '[{"instrument":"nrr-2026","article":26,"paragraph":1,"item":9}]'`)
+	if err == nil || !strings.Contains(err.Error(), "law tables lack") {
+		t.Errorf("a finding citing Art. 26 item 9: %v", err)
 	}
 }

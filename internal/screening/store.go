@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"warden/internal/law"
 	"warden/internal/problem"
 )
 
@@ -29,11 +31,11 @@ func insert(ctx context.Context, tx pgx.Tx, req Request, r Result, fp footprint,
 	var geom string
 	if err := tx.QueryRow(ctx, `
 		INSERT INTO screening (activity, project_name, developer, project_status, distance_m,
-		                       source_format, source_name, source_crs, footprint, verdict, reserves, result)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, ST_GeomFromWKB($9, 4326), $10, $11, $12)
+		                       source_format, source_name, source_crs, footprint, verdict, reserves, result, started_on, judged_on, rule_sets)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, ST_GeomFromWKB($9, 4326), $10, $11, $12, nullif($13, '')::date, $14, $15)
 		RETURNING id, created_at, ST_AsGeoJSON(footprint, 7)`,
 		r.Activity.Code, req.Project.Name, req.Project.Developer, string(req.Project.Status), req.DistanceM,
-		req.Format, req.FileName, req.CRS.SRID(), fp.whole, string(r.Verdict), codes, body).
+		req.Format, req.FileName, req.CRS.SRID(), fp.whole, string(r.Verdict), codes, body, req.Project.StartedOn, dayOf(r), ruleSets(r)).
 		Scan(&sc.ID, &sc.CreatedAt, &geom); err != nil {
 		return Screening{}, err
 	}
@@ -53,16 +55,23 @@ func insert(ctx context.Context, tx pgx.Tx, req Request, r Result, fp footprint,
 			}
 			zh, en := ruleSentence(z.Kind, r.Activity, z.Rule, byCode)
 			f := Finding{Kind: FindingUnapprovedConstruction, Reserve: rr.Code, ZoneKind: z.Kind, Activity: r.Activity.Code,
-				Articles: z.Rule.Articles, BasisZH: zh, BasisEN: en, Source: "screening", ScreeningID: sc.ID}
+				Articles: z.Rule.Articles, BasisZH: zh, BasisEN: en, Source: "screening", ScreeningID: sc.ID,
+				LegalBasis: nonNilBasis(z.Rule.LegalBasis), Penalty: z.Rule.Penalty}
 			var g string
+			var ruleSet *string
+			if z.Rule.RuleSet != "" {
+				ruleSet = &z.Rule.RuleSet
+			}
 			if err := tx.QueryRow(ctx, `WITH `+footprintPieces+`
-				INSERT INTO finding (kind, reserve_id, zone_kind, geom, activity, articles, basis_zh, basis_en, source, screening_id)
-				SELECT $4, zp.reserve_id, zp.kind, ST_UnaryUnion(ST_Collect(ST_Intersection(zp.geom, fp.g))), $7, $8, $9, $10, $11, $12
+				INSERT INTO finding (kind, reserve_id, zone_kind, geom, activity, articles, basis_zh, basis_en, source, screening_id,
+				                     legal_basis, penalty, rule_set)
+				SELECT $4, zp.reserve_id, zp.kind, ST_UnaryUnion(ST_Collect(ST_Intersection(zp.geom, fp.g))), $7, $8, $9, $10, $11, $12, $13, $14, $15
 				FROM fp JOIN zone_piece zp ON ST_Intersects(zp.geom, fp.g)
 				WHERE zp.reserve_id = (SELECT id FROM reserve WHERE code = $5) AND zp.kind = $6
 				GROUP BY zp.reserve_id, zp.kind
 				RETURNING id, created_at, ST_AsGeoJSON(geom, 7)`,
-				fp.poly, fp.line, fp.point, f.Kind, rr.Code, string(z.Kind), f.Activity, f.Articles, zh, en, f.Source, sc.ID).
+				fp.poly, fp.line, fp.point, f.Kind, rr.Code, string(z.Kind), f.Activity, f.Articles, zh, en, f.Source, sc.ID,
+				f.LegalBasis, f.Penalty, ruleSet).
 				Scan(&f.ID, &f.CreatedAt, &g); err != nil {
 				return Screening{}, fmt.Errorf("finding in %s %s: %w", rr.Code, z.Kind, err)
 			}
@@ -71,6 +80,29 @@ func insert(ctx context.Context, tx pgx.Tx, req Request, r Result, fp footprint,
 		}
 	}
 	return sc, nil
+}
+
+func nonNilBasis(b []law.Basis) []law.Basis {
+	if b == nil {
+		return []law.Basis{}
+	}
+	return b
+}
+
+func ruleSets(r Result) []string {
+	out := []string{}
+	if r.Law == nil {
+		return out
+	}
+	seen := map[string]bool{}
+	for _, rs := range r.Law.RuleSets {
+		if !seen[rs] {
+			seen[rs] = true
+			out = append(out, rs)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 func reportPath(id int64) string { return fmt.Sprintf("/api/v1/screenings/%d/report", id) }
@@ -107,7 +139,7 @@ func (s *Store) Get(ctx context.Context, id int64) (Screening, error) {
 func (s *Store) findings(ctx context.Context, ids []int64, withGeometry bool) (map[int64][]Finding, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT f.id, f.kind, r.code, f.zone_kind, f.activity, f.articles, f.basis_zh, f.basis_en, f.source, f.screening_id, f.created_at,
-		       CASE WHEN $2 THEN ST_AsGeoJSON(f.geom, 7) END
+		       CASE WHEN $2 THEN ST_AsGeoJSON(f.geom, 7) END, f.legal_basis, f.penalty
 		FROM finding f JOIN reserve r ON r.id = f.reserve_id
 		WHERE f.screening_id = ANY($1) ORDER BY f.id`, ids, withGeometry)
 	if err != nil {
@@ -119,7 +151,7 @@ func (s *Store) findings(ctx context.Context, ids []int64, withGeometry bool) (m
 		var f Finding
 		var g *string
 		if err := rows.Scan(&f.ID, &f.Kind, &f.Reserve, &f.ZoneKind, &f.Activity, &f.Articles, &f.BasisZH, &f.BasisEN,
-			&f.Source, &f.ScreeningID, &f.CreatedAt, &g); err != nil {
+			&f.Source, &f.ScreeningID, &f.CreatedAt, &g, &f.LegalBasis, &f.Penalty); err != nil {
 			return nil, err
 		}
 		if g != nil {
