@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -14,7 +13,7 @@ import (
 	"github.com/paulmach/orb/simplify"
 
 	"warden/internal/geoio"
-	"warden/internal/screening"
+	"warden/internal/law"
 	"warden/internal/zoning"
 )
 
@@ -54,6 +53,12 @@ type Finding struct {
 	Articles []string    `json:"articles"`
 	BasisZH  string      `json:"basis_zh"`
 	BasisEN  string      `json:"basis_en"`
+	// LegalBasis quotes the provisions of the law in force on the day of
+	// the act; Penalty is its penalty article and range; RuleSet the rule
+	// set that judged it.
+	LegalBasis []law.Basis  `json:"legal_basis"`
+	Penalty    *law.Penalty `json:"penalty,omitempty"`
+	RuleSet    string       `json:"rule_set,omitempty"`
 	// Source is "track" (a visit) or "observation".
 	Source        string      `json:"source"`
 	TrackID       int64       `json:"track_id"`
@@ -89,97 +94,98 @@ const (
 // spatial matching of cases; the stored segment keeps every fix.
 const findingTolerance = 5e-5
 
-// ruleBook is the screening rule table, for judging visits and observations.
+// ruleBook is the law judgments are made under, with each reserve's rule
+// family.
 type ruleBook struct {
-	acts  map[string]screening.Activity
-	rules map[string]map[zoning.Kind]screening.Rule
-	arts  map[string]screening.Article
+	book     *law.Book
+	families map[string]string
+	now      time.Time
 }
 
 func (s *Store) ruleBook(ctx context.Context) (ruleBook, error) {
-	t, err := s.rules.Rules(ctx)
+	b, err := s.law.Book(ctx)
 	if err != nil {
-		return ruleBook{}, err
+		return ruleBook{}, fmt.Errorf("patrol: law: %w", err)
 	}
-	rb := ruleBook{acts: map[string]screening.Activity{}, rules: map[string]map[zoning.Kind]screening.Rule{}, arts: map[string]screening.Article{}}
-	for _, a := range t.Activities {
-		rb.acts[a.Code], rb.rules[a.Code] = a.Activity, a.Rules
+	rb := ruleBook{book: b, families: map[string]string{}, now: s.opts.Now()}
+	rows, err := s.pool.Query(ctx, `SELECT code, coalesce(rule_family, '') FROM reserve`)
+	if err != nil {
+		return rb, fmt.Errorf("patrol: rule families: %w", err)
 	}
-	for _, a := range t.Articles {
-		rb.arts[a.Code] = a
+	defer rows.Close()
+	for rows.Next() {
+		var c, f string
+		if err := rows.Scan(&c, &f); err != nil {
+			return rb, err
+		}
+		rb.families[c] = f
 	}
-	return rb, nil
+	return rb, rows.Err()
 }
 
-// visitActivity is the rule-table activity a subject's presence in a zone
-// is judged as; "" for patrol staff on duty, whose presence raises nothing.
+// china is the time zone the day of an act is counted in.
+var china = time.FixedZone("CST", 8*3600)
+
+// judge judges an activity by a subject in a zone of a reserve under the
+// law in force on the day of at (in China; the upload's day for a track
+// without times).
+func (rb ruleBook) judge(reserve string, kind zoning.Kind, activity string, who law.Subject, at *time.Time) (law.Judgment, error) {
+	t := rb.now
+	if at != nil {
+		t = *at
+	}
+	t = t.In(china)
+	on := law.Date{Time: time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)}
+	return rb.book.Judge(law.Act{Family: rb.families[reserve], On: on, ZoneKind: kind, Activity: activity, Subject: who})
+}
+
+// lawSubject is a track's subject kind in the law's terms.
+func lawSubject(k SubjectKind) law.Subject {
+	switch k {
+	case Patrol:
+		return law.Ranger
+	case ResearchPermit:
+		return law.Researcher
+	case OriginalResident:
+		return law.OriginalResident
+	case Visitor:
+		return law.Visitor
+	case Vehicle:
+		return law.Vehicle
+	}
+	return law.UnknownSubject
+}
+
+// visitActivity is the activity a subject's presence in a zone is judged
+// as; "" for patrol staff on duty, whose presence raises nothing.
 func visitActivity(k SubjectKind) string {
 	switch k {
 	case Patrol:
 		return ""
 	case ResearchPermit:
 		return "research_observation"
+	case OriginalResident:
+		return "resident_production_living"
 	}
 	return "entry"
 }
 
-var subjectKindZH = map[SubjectKind]string{Patrol: "巡护人员", ResearchPermit: "科研人员", Visitor: "访客", Vehicle: "车辆", Unknown: "身份不明者"}
+var subjectKindZH = map[SubjectKind]string{Patrol: "巡护人员", ResearchPermit: "科研人员", OriginalResident: "原有居民", Visitor: "访客", Vehicle: "车辆", Unknown: "身份不明者"}
 
-// sentence states a rule with its articles, as screening findings do:
-// "依据《自然保护区条例》第十八条、第二十七条，核心区内禁止进入。",
-// "Entry: prohibited in the core zone (Regulations on Nature Reserves, Art. 18, 27)."
-func (rb ruleBook) sentence(kind zoning.Kind, activity string, r screening.Rule) (zh, en string) {
-	act := rb.acts[activity]
-	if r.Verdict == screening.Prohibited {
-		zh = fmt.Sprintf("%s内禁止%s", kind.ZH(), act.NameZH)
-	} else {
-		zh = fmt.Sprintf("%s内%s须经批准", kind.ZH(), act.NameZH)
-	}
-	if r.NoteZH != "" {
-		zh += "：" + r.NoteZH
-	}
-	zh = fmt.Sprintf("依据%s，%s。", rb.cite(r.Articles, true), zh)
-	name := act.NameEN
-	if name != "" {
-		name = strings.ToUpper(name[:1]) + name[1:]
-	}
-	en = fmt.Sprintf("%s: %s in the %s", name, r.Verdict.EN(), kind.EN())
-	if r.NoteEN != "" {
-		en += "; " + r.NoteEN
-	}
-	return zh, en + fmt.Sprintf(" (%s).", rb.cite(r.Articles, false))
-}
-
-// cite names articles briefly, articles of one instrument joined:
-// "《自然保护区条例》第十八条、第二十七条", "Regulations on Nature Reserves, Art. 18, 27".
-func (rb ruleBook) cite(codes []string, zh bool) string {
-	mark, sep, join := ", Art. ", ", ", "; "
-	if zh {
-		mark, sep, join = "》第", "、", "；"
-	}
-	var parts []string
-	prev := ""
-	for _, c := range codes {
-		short := rb.arts[c].ShortEN
-		if zh {
-			short = rb.arts[c].ShortZH
+// citeCodes are a judgment's provisions as codes (nrr-2026/26/1/2).
+func citeCodes(bs []law.Basis) []string {
+	out := []string{}
+	for _, b := range bs {
+		c := fmt.Sprintf("%s/%d", b.Instrument, b.Article)
+		if b.Paragraph > 0 {
+			c += fmt.Sprintf("/%d", b.Paragraph)
 		}
-		inst, num := "", ""
-		if i := strings.LastIndex(short, mark); i >= 0 {
-			if zh {
-				inst, num = short[:i+len("》")], short[i+len("》"):]
-			} else {
-				inst, num = short[:i], short[i+len(mark):]
-			}
+		if b.Item > 0 {
+			c += fmt.Sprintf("/%d", b.Item)
 		}
-		if inst != "" && inst == prev {
-			parts[len(parts)-1] += sep + num
-			continue
-		}
-		prev = inst
-		parts = append(parts, short)
+		out = append(out, c)
 	}
-	return strings.Join(parts, join)
+	return out
 }
 
 func fmtTime(t *time.Time) string {
@@ -367,12 +373,14 @@ func insertFindings(ctx context.Context, tx pgx.Tx, t *Track, a *analysis, pm *P
 		var geo string
 		err := tx.QueryRow(ctx, `
 			INSERT INTO finding (kind, reserve_id, zone_kind, geom, activity, articles, basis_zh, basis_en, source,
-			                     track_id, visit_id, observation_id, subject, subject_kind, observed_at, observed_until)
-			SELECT $1, r.id, $3, ST_GeomFromWKB($4, 4326), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16
+			                     track_id, visit_id, observation_id, subject, subject_kind, observed_at, observed_until,
+			                     legal_basis, penalty, rule_set)
+			SELECT $1, r.id, $3, ST_GeomFromWKB($4, 4326), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19
 			FROM reserve r WHERE r.code = $2
 			RETURNING id, created_at, ST_AsGeoJSON(geom, 7)`,
 			f.Kind, f.Reserve, string(f.ZoneKind), g, f.Activity, f.Articles, f.BasisZH, f.BasisEN, f.Source,
-			f.TrackID, f.VisitID, f.ObservationID, f.Subject, string(f.SubjectKind), f.ObservedAt, f.ObservedUntil).
+			f.TrackID, f.VisitID, f.ObservationID, f.Subject, string(f.SubjectKind), f.ObservedAt, f.ObservedUntil,
+			f.LegalBasis, f.Penalty, f.RuleSet).
 			Scan(&f.ID, &f.CreatedAt, &geo)
 		if err != nil {
 			return fmt.Errorf("finding %s in %s %s: %w", f.Kind, f.Reserve, f.ZoneKind, err)
@@ -383,8 +391,12 @@ func insertFindings(ctx context.Context, tx pgx.Tx, t *Track, a *analysis, pm *P
 	}
 	if act := visitActivity(t.SubjectKind); act != "" {
 		for _, v := range a.visits {
-			r, ok := rb.rules[act][v.ZoneKind]
-			if !ok || v.BoundaryJitter || r.Verdict == screening.Allowed {
+			j, err := rb.judge(v.Reserve, v.ZoneKind, act, lawSubject(t.SubjectKind), v.EnteredAt)
+			if err != nil {
+				continue // no rule set of the reserve's family was in force that day
+			}
+			approval := j.Verdict == law.AllowedWithApproval || j.Verdict == law.Conditional
+			if v.BoundaryJitter || (!j.Breach && !approval) {
 				continue
 			}
 			covered, pzh, pen := coverage(pm, v)
@@ -392,10 +404,10 @@ func insertFindings(ctx context.Context, tx pgx.Tx, t *Track, a *analysis, pm *P
 				continue
 			}
 			kind := FindingUnpermittedEntry
-			if r.Verdict == screening.Prohibited {
+			if j.Breach {
 				kind = FindingProhibitedEntry
 			}
-			zh, en := rb.sentence(v.ZoneKind, act, r)
+			zh, en := j.SentenceZH, j.SentenceEN
 			who := t.Subject
 			if who == "" {
 				who = "?"
@@ -412,7 +424,8 @@ func insertFindings(ctx context.Context, tx pgx.Tx, t *Track, a *analysis, pm *P
 				return nil, err
 			}
 			vid := v.ID
-			if err := add(Finding{Kind: kind, Reserve: v.Reserve, ZoneKind: v.ZoneKind, Activity: act, Articles: r.Articles, BasisZH: zh, BasisEN: en,
+			if err := add(Finding{Kind: kind, Reserve: v.Reserve, ZoneKind: v.ZoneKind, Activity: act, Articles: citeCodes(j.LegalBasis), BasisZH: zh, BasisEN: en,
+				LegalBasis: j.LegalBasis, Penalty: j.Penalty, RuleSet: j.RuleSet,
 				Source: "track", TrackID: t.ID, VisitID: &vid, Subject: t.Subject, SubjectKind: t.SubjectKind,
 				ObservedAt: v.EnteredAt, ObservedUntil: v.ExitedAt}, b); err != nil {
 				return nil, err
@@ -423,11 +436,16 @@ func insertFindings(ctx context.Context, tx pgx.Tx, t *Track, a *analysis, pm *P
 		if o.Activity == "" || o.ZoneID == 0 {
 			continue
 		}
-		r, ok := rb.rules[o.Activity][o.ZoneKind]
-		if !ok || r.Verdict != screening.Prohibited {
+		// A ranger's or researcher's waypoint records what someone else did.
+		who := lawSubject(t.SubjectKind)
+		if t.SubjectKind == Patrol || t.SubjectKind == ResearchPermit {
+			who = law.UnknownSubject
+		}
+		j, err := rb.judge(o.Reserve, o.ZoneKind, o.Activity, who, o.ObservedAt)
+		if err != nil || !j.Breach {
 			continue
 		}
-		zh, en := rb.sentence(o.ZoneKind, o.Activity, r)
+		zh, en := j.SentenceZH, j.SentenceEN
 		label := o.Name
 		if label == "" {
 			label = o.CategoryZH
@@ -439,7 +457,8 @@ func insertFindings(ctx context.Context, tx pgx.Tx, t *Track, a *analysis, pm *P
 			return nil, err
 		}
 		oid := o.ID
-		if err := add(Finding{Kind: FindingProhibitedActivity, Reserve: o.Reserve, ZoneKind: o.ZoneKind, Activity: o.Activity, Articles: r.Articles,
+		if err := add(Finding{Kind: FindingProhibitedActivity, Reserve: o.Reserve, ZoneKind: o.ZoneKind, Activity: o.Activity, Articles: citeCodes(j.LegalBasis),
+			LegalBasis: j.LegalBasis, Penalty: j.Penalty, RuleSet: j.RuleSet,
 			BasisZH: zh, BasisEN: en, Source: "observation", TrackID: t.ID, ObservationID: &oid, Subject: t.Subject, SubjectKind: t.SubjectKind,
 			ObservedAt: o.ObservedAt, ObservedUntil: o.ObservedAt}, b); err != nil {
 			return nil, err

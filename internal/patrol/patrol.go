@@ -18,7 +18,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"warden/internal/screening"
+	"warden/internal/law"
 )
 
 // SubjectKind is who or what moved along a track.
@@ -28,12 +28,19 @@ type SubjectKind string
 const (
 	Patrol         SubjectKind = "patrol"          // forestry patrol staff, on duty
 	ResearchPermit SubjectKind = "research_permit" // a researcher entering under a permit
-	Visitor        SubjectKind = "visitor"
-	Vehicle        SubjectKind = "vehicle"
-	Unknown        SubjectKind = "unknown" // e.g. a track found on a seized device
+	// OriginalResident: a resident (原有居民) whose necessary production and
+	// living the 2026 Regulations allow within the existing scale (Art. 29).
+	OriginalResident SubjectKind = "original_resident"
+	Visitor          SubjectKind = "visitor"
+	Vehicle          SubjectKind = "vehicle"
+	Unknown          SubjectKind = "unknown" // e.g. a track found on a seized device
 )
 
-var subjectKinds = []SubjectKind{Patrol, ResearchPermit, Visitor, Vehicle, Unknown}
+var subjectKinds = []SubjectKind{Patrol, ResearchPermit, OriginalResident, Visitor, Vehicle, Unknown}
+
+// subjectAliases are the law's names of subject kinds, accepted as input.
+var subjectAliases = map[string]SubjectKind{"ranger": Patrol, "researcher_with_permit": ResearchPermit, "原有居民": OriginalResident,
+	"巡护人员": Patrol, "访客": Visitor}
 
 // ParseSubjectKind reads a subject kind; empty is unknown.
 func ParseSubjectKind(s string) (SubjectKind, error) {
@@ -45,7 +52,10 @@ func ParseSubjectKind(s string) (SubjectKind, error) {
 			return k, nil
 		}
 	}
-	return "", fmt.Errorf("subject_kind %q must be one of patrol, research_permit, visitor, vehicle, unknown", s)
+	if k, ok := subjectAliases[s]; ok {
+		return k, nil
+	}
+	return "", fmt.Errorf("subject_kind %q must be one of patrol (ranger), research_permit (researcher_with_permit), original_resident, visitor, vehicle, unknown", s)
 }
 
 // Defaults of Options.
@@ -61,7 +71,7 @@ const (
 // by subject kind: people on foot, and vehicles (and unknown subjects, which
 // may be either).
 func DefaultMaxSpeedsKmh() map[SubjectKind]float64 {
-	return map[SubjectKind]float64{Patrol: footKmh, ResearchPermit: footKmh, Visitor: footKmh, Vehicle: vehicleKmh, Unknown: vehicleKmh}
+	return map[SubjectKind]float64{Patrol: footKmh, ResearchPermit: footKmh, OriginalResident: footKmh, Visitor: footKmh, Vehicle: vehicleKmh, Unknown: vehicleKmh}
 }
 
 // ParseMaxSpeeds reads "patrol=15,vehicle=150" (km/h by subject kind) over
@@ -128,14 +138,14 @@ func (o Options) withDefaults() Options {
 
 // Store reads, analyses and keeps tracks and permits.
 type Store struct {
-	pool  *pgxpool.Pool
-	rules *screening.Store
-	opts  Options
+	pool *pgxpool.Pool
+	law  *law.Store
+	opts Options
 }
 
 // NewStore returns a Store on pool.
 func NewStore(pool *pgxpool.Pool, opts Options) *Store {
-	return &Store{pool: pool, rules: screening.NewStore(pool, screening.Options{}), opts: opts.withDefaults()}
+	return &Store{pool: pool, law: law.NewStore(pool), opts: opts.withDefaults()}
 }
 
 // MaxBytes is the largest file accepted.

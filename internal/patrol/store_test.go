@@ -359,13 +359,14 @@ func TestFindings(t *testing.T) {
 	for _, f := range tr.Findings {
 		switch {
 		case f.Kind == FindingProhibitedEntry && f.ZoneKind == zoning.Core:
-			if fmt.Sprint(f.Articles) != "[NRR-18 NRR-27]" || !strings.Contains(f.BasisZH, "《自然保护区条例》第十八条、第二十七条") || f.VisitID == nil ||
+			if fmt.Sprint(f.Articles) != "[nrr-2017/18/2 nrr-2017/27/1]" || !strings.Contains(f.BasisZH, "《自然保护区条例》（2017年修订）第十八条第二款、第二十七条第一款") ||
+				f.RuleSet != "cn-nrr-2017" || f.Penalty == nil || *f.Penalty.MaxYuan != 5000 || f.VisitID == nil ||
 				f.ObservedAt == nil || !f.ObservedAt.Equal(t0.Add(2000*time.Second)) || !f.ObservedUntil.Equal(t0.Add(2800*time.Second)) {
 				t.Errorf("core entry finding %+v", f)
 			}
 		case f.Kind == FindingProhibitedActivity && f.ZoneKind == zoning.Core:
-			if f.Activity != "logging" || fmt.Sprint(f.Articles) != "[NRR-26]" || f.ObservationID == nil || f.Source != "observation" ||
-				!strings.Contains(f.BasisEN, "Logging: prohibited in the core zone (Regulations on Nature Reserves, Art. 26)") {
+			if f.Activity != "logging" || fmt.Sprint(f.Articles) != "[nrr-2017/26]" || f.ObservationID == nil || f.Source != "observation" ||
+				!strings.Contains(f.BasisEN, "Logging: prohibited in the core zone") || !strings.Contains(f.BasisEN, "(Regulations on Nature Reserves (2017), Art. 26)") {
 				t.Errorf("logging finding %+v", f)
 			}
 		}
@@ -548,5 +549,42 @@ func TestRefusals(t *testing.T) {
 	var n int
 	if err := pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM track) + (SELECT count(*) FROM track_file) + (SELECT count(*) FROM observation)`).Scan(&n); err != nil || n != 0 {
 		t.Errorf("%d rows stored after refusals, %v", n, err)
+	}
+}
+
+// TestResidentsAndVisitors: grazing in the core and experimental zones of a
+// three-zone reserve, by an original resident and by a visitor, under the
+// 2017 Regulations (both breach Art. 26) and under the 2026 Regulations
+// through the zone conversion (the resident's is no finding; the visitor's
+// breaches Art. 26 in the core, Art. 27 in the experimental zone).
+func TestResidentsAndVisitors(t *testing.T) {
+	_, s := squaresDB(t, Options{})
+	for i, c := range []struct {
+		day  time.Time
+		who  SubjectKind
+		want string
+		pens string
+	}{
+		{time.Date(2025, 6, 1, 2, 0, 0, 0, time.UTC), OriginalResident, "map[core:1 experimental:1]", "Art. 35 Art. 35"},
+		{time.Date(2025, 6, 1, 2, 0, 0, 0, time.UTC), Visitor, "map[core:1 experimental:1]", "Art. 35 Art. 35"},
+		{time.Date(2026, 6, 1, 2, 0, 0, 0, time.UTC), OriginalResident, "map[]", ""},
+		{time.Date(2026, 6, 1, 2, 0, 0, 0, time.UTC), Visitor, "map[core:1 experimental:1]", "Art. 40 Art. 41"},
+	} {
+		d := c.day.Add(time.Duration(i) * time.Second)
+		tr := upload(t, s, Input{Subject: fmt.Sprint("herder-", i), SubjectKind: c.who}, gpxFile([][]fx{eastward(d)},
+			wp{100.05, 30.05, d.Add(2400 * time.Second), "放牧", "", ""}, wp{100.01, 30.05, d.Add(900 * time.Second), "grazing", "", ""}))
+		got := map[string]int{}
+		var pens []string
+		for _, f := range tr.Findings {
+			if f.Kind == FindingProhibitedActivity {
+				got[string(f.ZoneKind)]++
+				if f.Penalty != nil {
+					pens = append(pens, f.Penalty.CiteEN[strings.LastIndex(f.Penalty.CiteEN, "Art."):])
+				}
+			}
+		}
+		if fmt.Sprint(got) != c.want || strings.Join(pens, " ") != c.pens {
+			t.Errorf("%s on %s: grazing findings %v %v, want %s %s", c.who, d.Format("2006-01-02"), got, pens, c.want, c.pens)
+		}
 	}
 }
