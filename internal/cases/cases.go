@@ -20,6 +20,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"warden/internal/law"
 )
 
 // Status is a case's place in the workflow.
@@ -112,6 +114,7 @@ const DefaultMaxFileBytes = 20 << 20
 type Store struct {
 	pool *pgxpool.Pool
 	opts Options
+	law  *law.Store
 }
 
 // NewStore returns a Store on pool.
@@ -125,7 +128,7 @@ func NewStore(pool *pgxpool.Pool, opts Options) *Store {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Store{pool: pool, opts: opts}
+	return &Store{pool: pool, opts: opts, law: law.NewStore(pool)}
 }
 
 // MaxFileBytes is the cap on an uploaded evidence file.
@@ -176,7 +179,16 @@ type Case struct {
 	Articles    []string      `json:"articles"`
 	BasisZH     string        `json:"basis_zh"`
 	BasisEN     string        `json:"basis_en"`
-	Subject     string        `json:"subject"`
+	// LegalBasis quotes the provisions in force on the day of the act;
+	// Penalty is the penalty article with its range (a measure outside it
+	// is refused).
+	LegalBasis json.RawMessage `json:"legal_basis"`
+	Penalty    json.RawMessage `json:"penalty,omitempty"`
+	// LawChange, for a case judged under a replaced instrument, says
+	// whether the old or the new rule applies (Administrative Penalty Law
+	// Art. 37).
+	LawChange *LawChange `json:"law_change,omitempty"`
+	Subject   string     `json:"subject"`
 	// Reporter is who reported what the case is about (a ranger's marked
 	// waypoint); the Party is who did it, unknown until an officer says.
 	Reporter   string          `json:"reporter"`

@@ -18,6 +18,7 @@ import (
 
 	"warden/internal/cases"
 	"warden/internal/geoio"
+	"warden/internal/law"
 	"warden/internal/markers"
 	"warden/internal/problem"
 	"warden/internal/sample"
@@ -731,9 +732,22 @@ func TestMarkerCheckOpensCase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Total != 1 || p.Cases[0].Marker == nil || *p.Cases[0].Marker != "QT-005" || p.Cases[0].Activity != "marker_damage" || p.Cases[0].Version != 2 ||
-		!strings.Contains(p.Cases[0].BasisZH, "第十五条") {
-		t.Fatalf("marker cases: %+v", p)
+	c := p.Cases[0]
+	if p.Total != 1 || c.Marker == nil || *c.Marker != "QT-005" || c.Activity != "marker_damage" || c.Version != 2 ||
+		!strings.Contains(c.BasisZH, "第十七条第二款") || !strings.Contains(string(c.LegalBasis), `"instrument": "nrr-2026"`) ||
+		!strings.Contains(string(c.Penalty), `"max_yuan": 20000`) || fmt.Sprint(c.Articles) != "[nrr-2026/17/2 nrr-2026/39/1]" {
+		t.Fatalf("marker case since 2026-03-15: %+v %s %s", c, c.LegalBasis, c.Penalty)
+	}
+	// Art. 39 allows at most 20,000 yuan, and no other regulation's higher amount.
+	for _, in := range []cases.MeasureInput{
+		{Kind: "administrative_penalty", DecidedOn: "2026-12-01", Amount: ptr(30000.0)},
+		{Kind: "administrative_penalty", DecidedOn: "2026-12-01", Amount: ptr(30000.0), HigherAmountBasis: "某条例第十条"},
+	} {
+		_, err = f.cs.AddMeasure(t.Context(), c.ID, in, "officer")
+		expectProblem(t, err, 422, "0 to 20000 CNY")
+	}
+	if got, err := f.cs.AddMeasure(t.Context(), c.ID, cases.MeasureInput{Kind: "administrative_penalty", DecidedOn: "2026-12-01", Amount: ptr(15000.0)}, "officer"); err != nil || len(got.MeasuresTaken) != 1 {
+		t.Fatalf("a fine within the range: %v", err)
 	}
 }
 
@@ -1005,5 +1019,48 @@ func TestCoverage(t *testing.T) {
 	}
 	if hk < 2.0 || hk > 2.3 {
 		t.Errorf("first half hour: %.3f km", hk)
+	}
+}
+
+// TestLawChangeAtDecision: cases of acts done under the 2017 Regulations,
+// decided now: an original resident's grazing in the old experimental zone
+// is no longer unlawful, so the new rule applies; a visitor's entry into
+// the core zone is fined more heavily now (Art. 40), so the old rule and
+// its range apply (Administrative Penalty Law Art. 37).
+func TestLawChangeAtDecision(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	b, err := law.NewStore(f.pool).Book(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	open := func(subject, kind string, zone zoning.Kind, activity, day string) cases.Case {
+		at, _ := time.Parse(time.DateOnly, day)
+		j, err := b.Judge(law.Act{On: law.MustDate(day), ZoneKind: zone, Activity: activity, Subject: law.Subject(kind)})
+		if err != nil || !j.Breach || j.RuleSet != "cn-nrr-2017" {
+			t.Fatalf("%s under 2017: %+v %v", activity, j, err)
+		}
+		fid := f.patrolFinding(subject, corePoint, at, activity)
+		if _, err := f.pool.Exec(ctx, `UPDATE finding SET zone_kind = $2, subject_kind = $3, legal_basis = $4, penalty = $5 WHERE id = $1`,
+			fid, string(zone), kind, j.LegalBasis, j.Penalty); err != nil {
+			t.Fatal(err)
+		}
+		c := f.caseOf(fid)
+		if _, err := f.pool.Exec(ctx, `UPDATE violation_case SET zone_kind = $2, legal_basis = $3, penalty = $4 WHERE id = $1`, c.ID, string(zone), j.LegalBasis, j.Penalty); err != nil {
+			t.Fatal(err)
+		}
+		if c, err = f.cs.Get(ctx, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	res := open("herder-1", "original_resident", zoning.Experimental, "grazing", "2025-06-01")
+	if lc := res.LawChange; lc == nil || lc.Applies != "new" || lc.NewRuleSet != "cn-nrr-2026" || !strings.Contains(lc.ReasonZH, "不再违法") ||
+		lc.Basis.Instrument != "apl-2021" || lc.Basis.Article != 37 || !strings.Contains(lc.Basis.TextZH, "新的规定处罚较轻或者不认为是违法的") {
+		t.Errorf("resident grazing: %+v", lc)
+	}
+	vis := open("visitor-9", "visitor", zoning.Core, "entry", "2025-09-01")
+	if lc := vis.LawChange; lc == nil || lc.Applies != "old" || lc.NewPenalty == nil || lc.NewPenalty.Max != 100000 || !strings.Contains(lc.ReasonEN, "not lighter") {
+		t.Errorf("visitor entry: %+v", lc)
 	}
 }

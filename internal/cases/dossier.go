@@ -49,6 +49,10 @@ func (s *Store) Dossier(ctx context.Context, id int64) (Dossier, error) {
 	for _, e := range c.Events {
 		d.Events = append(d.Events, DossierEvent{Event: e, AtLocal: LocalTime(e.At, c.Timezone)})
 	}
+	if basis := basisArticles(c.LegalBasis); len(basis) > 0 {
+		d.LegalBasis = basis // quoted from the law tables when the case was judged
+		return d, nil
+	}
 	rows, err := s.pool.Query(ctx, `SELECT code, title_zh, title_en, text_zh, text_en FROM screening_article WHERE code = ANY($1) ORDER BY ordinal`, c.Articles)
 	if err != nil {
 		return d, fmt.Errorf("cases: dossier %d: articles: %w", id, err)

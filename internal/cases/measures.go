@@ -50,6 +50,9 @@ type MeasureInput struct {
 	// Card is red or yellow, for credit_card.
 	Card        string `json:"card"`
 	Description string `json:"description"`
+	// HigherAmountBasis names the administrative regulation that sets a
+	// fine higher than the case's penalty article allows (2026 Art. 44 ¶2).
+	HigherAmountBasis string `json:"higher_amount_basis"`
 }
 
 // Measure is a stored measure; Accrued is a daily penalty's total to date.
@@ -136,6 +139,9 @@ func (s *Store) AddMeasure(ctx context.Context, id int64, in MeasureInput, actor
 			return problem.Invalid("invalid-measure", fmt.Sprintf("case %d's party is not an enterprise: credit cards (红黄牌) are for enterprises; set party.kind to enterprise first", id),
 				problem.At(-1, "card", "the party is not an enterprise"))
 		}
+		if err := checkPenaltyRange(ctx, tx, id, in); err != nil {
+			return err
+		}
 		var mid int64
 		if err := tx.QueryRow(ctx, `INSERT INTO case_measure (case_id, kind, decided_on, decision_no, authority, target, amount, daily_amount,
 			start_on, end_on, card, description, created_by)
@@ -147,7 +153,7 @@ func (s *Store) AddMeasure(ctx context.Context, id int64, in MeasureInput, actor
 		return appendEvent(ctx, tx, id, actor, "measure", nil, nil, in.Description, map[string]any{
 			"measure": mid, "kind": in.Kind, "kind_zh": measureKinds[in.Kind], "decided_on": in.DecidedOn, "decision_no": in.DecisionNo,
 			"authority": in.Authority, "target": in.Target, "amount": in.Amount, "daily_amount": in.DailyAmount, "start_on": in.StartOn,
-			"end_on": in.EndOn, "card": in.Card})
+			"end_on": in.EndOn, "card": in.Card, "higher_amount_basis": in.HigherAmountBasis})
 	})
 	if err != nil {
 		return Case{}, err

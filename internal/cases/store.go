@@ -34,7 +34,7 @@ func overdueAt(placeholder string) string { return fmt.Sprintf(overdueSQL, place
 
 // caseCols select a case; $1 is the reference time for overdue.
 var caseCols = `c.id, c.number, r.code, c.source, c.source_ref, c.kind, c.status, c.version, c.title, c.description, c.zone_kind,
-	c.activity, c.articles, c.basis_zh, c.basis_en, c.subject, c.reporter, c.party_name, c.party_kind, c.party_id, c.criminal,
+	c.activity, c.articles, c.basis_zh, c.basis_en, c.legal_basis, c.penalty, c.subject, c.reporter, c.party_name, c.party_kind, c.party_id, c.criminal,
 	a.code, a.name_zh, a.unit_name, g.id, g.code, g.name, u.code, u.name_zh, u.unit_name,
 	c.measures, to_char(c.deadline, 'YYYY-MM-DD'), ` + overdueAt("$1") + `, c.overdue_at, c.timezone, m.code,
 	c.observed_at, c.last_seen_at, c.reported_at, c.closed_at, c.updated_at, ST_AsGeoJSON(c.geom, 7), ST_X(c.point), ST_Y(c.point), ` + stepStateCols
@@ -50,7 +50,7 @@ func scanCase(row pgx.Row) (Case, error) {
 	var loc string
 	var st stepState
 	err := row.Scan(&c.ID, &c.Number, &c.Reserve, &c.Source, &c.SourceRef, &c.Kind, &c.Status, &c.Version, &c.Title, &c.Description,
-		&c.ZoneKind, &c.Activity, &c.Articles, &c.BasisZH, &c.BasisEN, &c.Subject, &c.Reporter, &c.Party.Name, &c.Party.Kind, &c.Party.ID, &c.Criminal,
+		&c.ZoneKind, &c.Activity, &c.Articles, &c.BasisZH, &c.BasisEN, &c.LegalBasis, &c.Penalty, &c.Subject, &c.Reporter, &c.Party.Name, &c.Party.Kind, &c.Party.ID, &c.Criminal,
 		&aCode, &aName, &aUnit, &gID, &gCode, &gName, &uCode, &uName, &uUnit,
 		&c.Measures, &c.Deadline, &c.Overdue, &c.OverdueAt, &c.Timezone, &c.Marker,
 		&c.ObservedAt, &c.LastSeenAt, &c.ReportedAt, &c.ClosedAt, &c.UpdatedAt, &loc, &c.Point[0], &c.Point[1],
@@ -305,6 +305,9 @@ func (s *Store) Get(ctx context.Context, id int64) (Case, error) {
 		return c, err
 	}
 	if c.MeasuresTaken, err = s.measures(ctx, s.pool, id); err != nil {
+		return c, err
+	}
+	if c.LawChange, err = s.lawChange(ctx, c); err != nil {
 		return c, err
 	}
 	total := 0.0

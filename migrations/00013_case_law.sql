@@ -1,0 +1,55 @@
+-- Cases carry the law they are judged under: a case opened from a finding
+-- takes the finding's legal_basis and penalty; a marker case takes the
+-- marker provisions in force on the day the marker was found damaged,
+-- missing or moved (2017 Regulations Art. 15 ¶2 with Art. 34 (1) until
+-- 2026-03-14; 2026 Regulations Art. 17 ¶2 with Art. 39 from 2026-03-15).
+
+-- +goose Up
+-- +goose StatementBegin
+CREATE FUNCTION case_marker_law(day date) RETURNS TABLE (articles text[], basis_zh text, basis_en text, legal_basis jsonb, penalty jsonb)
+LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN day >= date '2026-03-15' THEN '{nrr-2026/17/2,nrr-2026/39/1}'::text[] ELSE '{nrr-2017/15/2,nrr-2017/34/1/1}'::text[] END,
+           CASE WHEN day >= date '2026-03-15'
+                THEN '依据《自然保护区条例》（2026年修订）第十七条第二款，禁止损毁、涂改、遮挡或者擅自拆除、移动自然保护区界线标志；罚则：第三十九条第一款，可以处2万元以下的罚款。'
+                ELSE '依据《自然保护区条例》（2017年修订）第十五条第二款，任何单位和个人不得擅自移动自然保护区的界标；罚则：第三十四条第一项，100元以上5000元以下。' END,
+           CASE WHEN day >= date '2026-03-15'
+                THEN 'Regulations on Nature Reserves (2026), Art. 17 ¶2: no one may damage, deface, cover, remove or move a reserve''s boundary markers; penalty: Art. 39 ¶1, up to 20,000 yuan.'
+                ELSE 'Regulations on Nature Reserves (2017), Art. 15 ¶2: no one may move a reserve''s boundary markers without authorisation; penalty: Art. 34 (1), 100 to 5,000 yuan.' END,
+           jsonb_build_array(
+               jsonb_build_object('instrument', i.code, 'article', a.n, 'paragraph', 2,
+                                  'cite_zh', i.short_zh || '第' || CASE WHEN a.n = 17 THEN '十七' ELSE '十五' END || '条第二款',
+                                  'cite_en', i.short_en || ', Art. ' || a.n || ' ¶2',
+                                  'text_zh', (SELECT p.text FROM law_paragraph p WHERE p.instrument = i.code AND p.article = a.n AND p.number = 2),
+                                  'in_force_from', i.in_force_from)),
+           CASE WHEN day >= date '2026-03-15'
+                THEN '{"instrument": "nrr-2026", "article": "Regulations on Nature Reserves (2026), Art. 39 ¶1", "cite_zh": "《自然保护区条例》（2026年修订）第三十九条第一款", "cite_en": "Regulations on Nature Reserves (2026), Art. 39 ¶1", "circumstance": "activity", "currency": "CNY", "min_yuan": 0, "max_yuan": 20000, "min": 0, "max": 20000, "ranges": [{"circumstance": "activity", "min": 0, "max": 20000}]}'::jsonb
+                ELSE '{"instrument": "nrr-2017", "article": "Regulations on Nature Reserves (2017), Art. 34 (1)", "cite_zh": "《自然保护区条例》（2017年修订）第三十四条第一项", "cite_en": "Regulations on Nature Reserves (2017), Art. 34 (1)", "circumstance": "activity", "currency": "CNY", "min_yuan": 100, "max_yuan": 5000, "min": 100, "max": 5000, "ranges": [{"circumstance": "activity", "min": 100, "max": 5000}]}'::jsonb END
+    FROM law_instrument i,
+         LATERAL (SELECT CASE WHEN day >= date '2026-03-15' THEN 17 ELSE 15 END AS n) a
+    WHERE i.code = CASE WHEN day >= date '2026-03-15' THEN 'nrr-2026' ELSE 'nrr-2017' END
+$$;
+
+-- case_law_from_evidence gives a case without a legal basis the basis of
+-- the evidence that opened it: a finding's, or the marker provisions of the
+-- day.
+CREATE FUNCTION case_law_from_evidence() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.kind = 'finding' THEN
+        UPDATE violation_case c SET legal_basis = f.legal_basis, penalty = f.penalty
+        FROM finding f WHERE f.id = NEW.finding_id AND c.id = NEW.case_id AND c.legal_basis = '[]' AND f.legal_basis <> '[]';
+    ELSIF NEW.kind = 'marker' THEN
+        UPDATE violation_case c SET (articles, basis_zh, basis_en, legal_basis, penalty) =
+            (SELECT m.articles, m.basis_zh, m.basis_en, m.legal_basis, m.penalty FROM case_marker_law((c.observed_at AT TIME ZONE c.timezone)::date) m)
+        WHERE c.id = NEW.case_id AND c.legal_basis = '[]' AND c.activity = 'marker_damage'
+          AND EXISTS (SELECT 1 FROM law_instrument WHERE code IN ('nrr-2017', 'nrr-2026') HAVING count(*) = 2);
+    END IF;
+    RETURN NULL;
+END $$;
+-- +goose StatementEnd
+CREATE TRIGGER case_law_from_evidence AFTER INSERT ON case_evidence
+    FOR EACH ROW EXECUTE FUNCTION case_law_from_evidence();
+
+-- +goose Down
+DROP TRIGGER case_law_from_evidence ON case_evidence;
+DROP FUNCTION case_law_from_evidence();
+DROP FUNCTION case_marker_law(date);
