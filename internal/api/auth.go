@@ -126,6 +126,7 @@ func (s *Server) accessRules() map[string]access {
 	return map[string]access{
 		"GET /":                          public,
 		"GET /markers":                   public,
+		"GET /rules":                     public,
 		"GET /screening":                 public,
 		"GET /tracks":                    public, // the page; its data is guarded by the track routes
 		"GET /cases":                     public, // the pages; their data is guarded by the case routes

@@ -377,6 +377,7 @@ func (w *walkEnv) probes() map[string]func(c caller) probe {
 	return map[string]func(caller) probe{
 		"GET /":                              get("/"),
 		"GET /markers":                       get("/markers"),
+		"GET /rules":                         get("/rules"),
 		"GET /screening":                     get("/screening"),
 		"GET /tracks":                        get("/tracks"),
 		"GET /cases":                         get("/cases"),
@@ -711,6 +712,7 @@ var policy = map[string]string{
 	"GET /config.json":                                    "open",
 	"GET /healthz":                                        "open",
 	"GET /markers":                                        "open",
+	"GET /rules":                                          "open",
 	"GET /metrics":                                        "public admin",
 	"GET /ogc":                                            "public *",
 	"GET /ogc/":                                           "public *",

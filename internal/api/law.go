@@ -87,3 +87,7 @@ func (s *Server) importRuleSet(c echo.Context) error {
 	return c.JSON(http.StatusCreated, map[string]any{"code": rs.Code, "family": rs.Family, "reserve": reserve,
 		"in_force_from": rs.InForceFrom, "in_force_until": rs.InForceUntil, "zone_scheme": rs.ZoneScheme})
 }
+
+// GET /rules: the rule table page (规则表) of a reserve on a day, printable,
+// in Chinese or English. 503 if the pages were not built.
+func (s *Server) rulesPage(c echo.Context) error { return s.sendFile(c, "rules.html") }

@@ -158,6 +158,7 @@ func (s *Server) routes(reg *prometheus.Registry) {
 	e := s.e
 	e.GET("/", s.mapPage)
 	e.GET("/markers", s.markersPage)
+	e.GET("/rules", s.rulesPage)
 	e.GET("/screening", s.screeningPage)
 	e.GET("/tracks", s.tracksPage)
 	e.GET("/cases", s.casesPage)

@@ -1,0 +1,111 @@
+// The rule table page (规则表): the rule set in force for a reserve on a day
+// (GET /api/v1/rules?reserve=&on=), per zone kind every activity's verdict,
+// the provisions it rests on and the penalty range, printable. In Chinese
+// the cited provisions are quoted from the stored official texts; the
+// English page names them (the authentic text is Chinese).
+
+import { el, getJSON, reserveName, showError } from './common.js';
+import { lang, messages, setupLangSwitch, t } from './i18n.js';
+
+Object.assign(messages, {
+  'rules.title': { zh: 'Warden 规则表', en: 'Warden rule table' },
+  'rules.reserve': { zh: '保护区', en: 'Reserve' },
+  'rules.on': { zh: '日期', en: 'Date' },
+  'rules.print': { zh: '打印', en: 'Print' },
+  'rules.ruleSet': { zh: '规则集', en: 'Rule set' },
+  'rules.inForce': { zh: '施行日期', en: 'In force from' },
+  'rules.converted': { zh: '本保护区仍为三区划分，按默认对应关系管理：核心区、缓冲区按核心保护区，实验区按一般控制区，外围保护地带在保护区之外。', en: 'This reserve is still zoned in three zones and is managed by the default conversion: core and buffer zones as the core protection zone, the experimental zone as the general control zone; the peripheral belt lies outside the reserve.' },
+  'rules.activity': { zh: '活动', en: 'Activity' },
+  'rules.verdict': { zh: '结论', en: 'Verdict' },
+  'rules.basis': { zh: '依据', en: 'Basis' },
+  'rules.condition': { zh: '条件或批准', en: 'Condition or approval' },
+  'rules.penalty': { zh: '罚则', en: 'Penalty' },
+  'rules.provisions': { zh: '引用条文（以官方文本为准）', en: 'Provisions cited' },
+  'rules.authentic': { zh: '', en: 'The authentic texts are Chinese: GET /api/v1/law/instruments/{code}.' },
+  'rules.outside': { zh: '在保护区之外', en: 'Outside the reserve' },
+  'rules.upTo': { zh: '{max}以下', en: 'up to {max}' },
+  'rules.range': { zh: '{min}以上{max}以下', en: '{min} to {max}' },
+  'circ.activity': { zh: '违法行为', en: 'the act' },
+  'circ.facilities': { zh: '违法修筑设施', en: 'unlawful facilities' },
+  'circ.ecological_damage': { zh: '造成生态破坏', en: 'ecological damage' },
+});
+
+const $ = (id) => document.getElementById(id);
+let view = null;
+
+function money(v, cur) {
+  if (lang() === 'zh' && cur === 'CNY') return v >= 10000 && v % 10000 === 0 ? `${v / 10000}万元` : `${v}元`;
+  return `${v.toLocaleString('en')} ${cur === 'CNY' ? 'yuan' : cur}`;
+}
+
+function penaltyText(p) {
+  if (!p) return '';
+  const cite = lang() === 'zh' ? p.cite_zh : p.cite_en;
+  const ranges = p.ranges.map((r) => {
+    const amount = r.min === 0 ? t('rules.upTo', { max: money(r.max, p.currency) }) : t('rules.range', { min: money(r.min, p.currency), max: money(r.max, p.currency) });
+    return `${t('circ.' + r.circumstance)}: ${amount}`;
+  });
+  return `${cite} — ${ranges.join('; ')}`;
+}
+
+function verdictName(code) {
+  const v = view.verdicts.find((x) => x.code === code);
+  return v ? (lang() === 'zh' ? v.name_zh : v.name_en) : code;
+}
+
+function render() {
+  if (!view) return;
+  const zh = lang() === 'zh';
+  const rs = view.rule_set;
+  $('ruleset').replaceChildren(
+    el('h2', {}, zh ? rs.title_zh || rs.title_en : rs.title_en || rs.title_zh),
+    el('p', {}, `${t('rules.ruleSet')}: ${rs.code} · ${t('rules.inForce')}: ${rs.in_force_from}${rs.in_force_until ? ' – ' + rs.in_force_until : ''} · ${view.on}`),
+    view.converted ? el('p', { class: 'note' }, t('rules.converted')) : '',
+  );
+  const acts = Object.fromEntries(view.activities.map((a) => [a.code, a]));
+  $('zones').replaceChildren(...view.zones.map((z) => el('section', { class: 'zone-rules' },
+    el('h3', {}, zh ? z.label_zh : z.label_en),
+    z.rules.length === 0 ? el('p', {}, t('rules.outside')) : el('table', {},
+      el('thead', {}, el('tr', {}, ...['rules.activity', 'rules.verdict', 'rules.basis', 'rules.condition', 'rules.penalty'].map((k) => el('th', {}, t(k))))),
+      el('tbody', {}, ...z.rules.map((r) => el('tr', { dataset: { activity: r.activity, verdict: r.verdict } },
+        el('td', {}, zh ? acts[r.activity].name_zh : acts[r.activity].name_en),
+        el('td', { class: 'verdict-' + r.verdict }, verdictName(r.verdict)),
+        el('td', {}, zh ? r.cite_zh : r.cite_en),
+        el('td', {}, [zh ? r.approval_by_zh : r.approval_by_en, zh ? r.condition_zh : r.condition_en].filter(Boolean).join(zh ? '；' : '; ')),
+        el('td', {}, penaltyText(r.penalty)),
+      ))),
+    ),
+  )));
+  $('provisions').replaceChildren(
+    el('h3', {}, t('rules.provisions')),
+    zh ? '' : el('p', {}, t('rules.authentic')),
+    el('dl', {}, ...view.provisions.flatMap((p) => zh
+      ? [el('dt', {}, p.cite_zh), el('dd', {}, p.text_zh || p.text || '')]
+      : [el('dt', {}, p.cite_en), el('dd', {}, p.text && !p.text_zh ? p.text : '')])),
+  );
+}
+
+async function load() {
+  const q = new URLSearchParams({ reserve: $('reserve').value, on: $('on').value });
+  history.replaceState(null, '', `/rules?${q}`);
+  view = await getJSON(`/api/v1/rules?${q}`);
+  render();
+}
+
+async function main() {
+  setupLangSwitch($('lang-switch'));
+  const params = new URLSearchParams(location.search);
+  const reserves = await getJSON('/api/v1/reserves');
+  const list = reserves.reserves || reserves;
+  $('reserve').replaceChildren(...list.map((r) => el('option', { value: r.code }, reserveName(r))));
+  if (params.get('reserve')) $('reserve').value = params.get('reserve');
+  $('on').value = params.get('on') || new Date().toISOString().slice(0, 10);
+  $('reserve').addEventListener('change', () => load().catch(showError));
+  $('on').addEventListener('change', () => load().catch(showError));
+  $('print').addEventListener('click', () => window.print());
+  document.addEventListener('langchange', render);
+  await load();
+  document.body.dataset.ready = 'true';
+}
+
+main().catch(showError);

@@ -1,0 +1,76 @@
+// The rule table page (规则表) in real headless Chromium, against a running
+// Warden with the sample reserves (run by internal/web's TestRulesPage).
+
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { chromium } from 'playwright-core';
+
+const url = process.env.WARDEN_URL;
+const artifacts = process.env.WARDEN_ARTIFACTS || 'test-artifacts';
+let browser;
+
+before(async () => {
+  assert.ok(url, 'WARDEN_URL is not set: run this through `go test ./internal/web`');
+  mkdirSync(artifacts, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: process.env.WARDEN_CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function open(path) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400) errors.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
+  await page.goto(url + path);
+  await page.waitForSelector('body[data-ready="true"], #error:not([hidden])', { timeout: 30000 }).catch((e) => {
+    throw new Error(`${e.message}; page errors: ${errors.join(' | ')}`);
+  });
+  assert.equal(await page.$eval('#error', (e) => (e.hidden ? '' : e.textContent)), '', 'the page shows an error');
+  return { page, errors, close: () => context.close() };
+}
+
+test('规则表: the 2026 Regulations through the zone conversion, and the 2017 ones the day before', async () => {
+  const { page, errors, close } = await open('/rules?reserve=qiangtang&on=2026-03-15&lang=zh');
+  assert.match(await page.textContent('#ruleset h2'), /2026年修订/);
+  const headings = await page.$$eval('.zone-rules h3', (hs) => hs.map((h) => h.textContent));
+  assert.deepEqual(headings, ['核心区（按核心保护区管理）', '缓冲区（按核心保护区管理）', '实验区（按一般控制区管理）']);
+  const quarry = await page.$eval('.zone-rules:nth-of-type(3) tr[data-activity="quarrying"]', (tr) => [...tr.cells].map((c) => c.textContent));
+  assert.equal(quarry[1], '禁止');
+  assert.match(quarry[2], /第二十七条/);
+  assert.match(quarry[4], /第四十一条.*违法修筑设施: 5万元以上50万元以下/);
+  assert.match(await page.textContent('#provisions'), /原有居民必要的生产生活活动/);
+  await page.screenshot({ path: join(artifacts, 'rules-zh.png'), fullPage: false });
+  await page.fill('#on', '2026-03-14');
+  await page.dispatchEvent('#on', 'change');
+  await page.waitForFunction(() => /2017年修订/.test(document.querySelector('#ruleset h2').textContent));
+  assert.deepEqual(await page.$$eval('.zone-rules h3', (hs) => hs.map((h) => h.textContent)), ['核心区', '缓冲区', '实验区']);
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test('rule table in English is wholly English', async () => {
+  const { page, errors, close } = await open('/rules?reserve=qiangtang&on=2026-06-01&lang=en');
+  // the language switch names the other language, 中文, as on every page
+  const text = await page.evaluate(() => document.querySelector('h1').innerText + document.querySelector('main').innerText);
+  assert.match(text, /buffer zone \(managed as core protection zone\)/);
+  assert.doesNotMatch(text, /[\u4e00-\u9fff]/, 'Chinese characters on the English page');
+  await page.screenshot({ path: join(artifacts, 'rules-en.png'), fullPage: false });
+  assert.deepEqual(errors, []);
+  await close();
+});
