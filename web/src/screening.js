@@ -73,6 +73,8 @@ function articleTitle(code) {
 
 function verdictView(sc) {
   const zh = lang() === 'zh';
+  // the law the screening was judged under quotes its own provisions
+  for (const a of sc.articles || []) articles[a.code] = a;
   const rows = sc.reserves.flatMap((r) => r.zones.map((z) => el('tr', { dataset: { reserve: r.code, kind: z.zone_kind } },
     el('td', {}, zh ? r.name_zh || r.name_en : r.name_en || r.name_zh),
     el('td', {}, zh ? z.zone_kind_zh : z.zone_kind_en),
