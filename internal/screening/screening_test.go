@@ -631,6 +631,12 @@ func TestJudgedByDay(t *testing.T) {
 	if err != nil || got.Law == nil || got.Law.RuleSets["qiangtang"] != "cn-nrr-2017" || got.Findings[0].LegalBasis[0].TextZH == "" {
 		t.Errorf("stored screening keeps its law: %+v %v", got.Law, err)
 	}
+	// the report names the day and the instruments in force on it
+	page, err := s.Report(t.Context(), old.ID)
+	if err != nil || !strings.Contains(string(page), "判断日期 Judged for 2026-03-14（开工日期") ||
+		!strings.Contains(string(page), "国务院令第167号") || strings.Contains(string(page), "国务院令第830号") {
+		t.Errorf("report of a project started 2026-03-14: %v\n%.3000s", err, page)
+	}
 	_, err = s.Screen(t.Context(), screening.Request{Features: []geoio.Feature{{Geometry: buf}}, Activity: "quarrying",
 		Project: screening.Project{Status: screening.UnderConstruction, StartedOn: "2999-01-01"}})
 	if p, ok := problem.As(err); !ok || p.Status != 422 || !strings.Contains(p.Detail, "started_on") {
