@@ -193,7 +193,7 @@ type uploadCmd struct {
 	Token       string   `env:"WARDEN_TOKEN" help:"Bearer token (default: the admin token in DATA_DIR/admin-token)."`
 	Reserve     string   `help:"Reserve code (default: found from the track)."`
 	Subject     string   `help:"Who or what moved: a ranger id, a team, a vehicle plate, a collar id."`
-	SubjectKind string   `name:"subject-kind" default:"unknown" enum:"patrol,research_permit,visitor,vehicle,unknown" help:"patrol, research_permit, visitor, vehicle or unknown."`
+	SubjectKind string   `name:"subject-kind" default:"unknown" enum:"patrol,research_permit,original_resident,visitor,vehicle,unknown" help:"patrol, research_permit, original_resident (原有居民), visitor, vehicle or unknown."`
 	Permit      int64    `help:"Id of the permit the subject moved under."`
 	Timezone    string   `help:"IANA zone of times written without one (e.g. Asia/Shanghai); times marked Z are checked for being local times."`
 	Coords      string   `default:"wgs84" enum:"wgs84,gcj02" help:"Datum of the file: wgs84, or gcj02 (converted)."`

@@ -147,6 +147,7 @@ export const messages = {
   'field.observed_at': { zh: '时间', en: 'Time' },
   'subjectKind.patrol': { zh: '巡护人员', en: 'Patrol staff' },
   'subjectKind.research_permit': { zh: '科研人员（持许可）', en: 'Researcher (permit)' },
+  'subjectKind.original_resident': { zh: '原有居民', en: 'Original resident' },
   'subjectKind.visitor': { zh: '游客', en: 'Visitor' },
   'subjectKind.vehicle': { zh: '车辆', en: 'Vehicle' },
   'subjectKind.unknown': { zh: '不明', en: 'Unknown' },
