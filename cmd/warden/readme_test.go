@@ -10,7 +10,10 @@ import (
 )
 
 // readmeBlocks returns the README's ```sh blocks that talk to a running
-// service, in order; the build commands (make ...) are left to CI itself.
+// service, in order; the build commands (make ...) are left to CI itself, and
+// blocks that start a service of their own (bin/warden serve with another
+// configuration) to the tests of that configuration, since the test's own
+// service already holds the port.
 func readmeBlocks(t *testing.T) []string {
 	t.Helper()
 	raw, err := os.ReadFile("../../README.md")
@@ -19,7 +22,7 @@ func readmeBlocks(t *testing.T) []string {
 	}
 	var out []string
 	for _, m := range regexp.MustCompile("(?s)```sh\n(.*?)```").FindAllStringSubmatch(string(raw), -1) {
-		if regexp.MustCompile(`(?m)^make `).MatchString(m[1]) {
+		if regexp.MustCompile(`(?m)^make |bin/warden serve`).MatchString(m[1]) {
 			continue
 		}
 		out = append(out, m[1])
