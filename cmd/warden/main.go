@@ -36,6 +36,7 @@ type globals struct {
 	DataDir          string        `name:"data-dir" env:"WARDEN_DATA_DIR" default:"var" help:"Directory for the private cluster and the generated admin token."`
 	PGBin            string        `name:"pg-bin" env:"WARDEN_PG_BIN" help:"Directory with initdb and pg_ctl (default: newest /usr/lib/postgresql/*/bin)."`
 	StatementTimeout time.Duration `name:"statement-timeout" env:"WARDEN_STATEMENT_TIMEOUT" default:"30s" help:"Longest any SQL statement may run."`
+	DBMaxConns       int32         `name:"db-max-conns" env:"WARDEN_DB_MAX_CONNS" default:"10" help:"Most database connections this process holds at once."`
 	LogLevel         string        `name:"log-level" env:"WARDEN_LOG_LEVEL" default:"info" enum:"debug,info,warn,error" help:"Log level."`
 }
 
@@ -259,7 +260,7 @@ func main() {
 func run(ctx context.Context, command string, c *cli, log *slog.Logger) error {
 	cfg := app.Config{
 		DatabaseURL: c.DatabaseURL, DataDir: c.DataDir, PGBin: c.PGBin,
-		StatementTimeout: c.StatementTimeout, Version: buildVersion(),
+		StatementTimeout: c.StatementTimeout, DBMaxConns: c.DBMaxConns, Version: buildVersion(),
 	}
 	switch command {
 	case "version":

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/labstack/echo/v4"
 
 	"warden/internal/auth"
@@ -121,6 +122,7 @@ func (s *Server) accessRules() map[string]access {
 	trackOwner := scope{kind: lookupScope, lookup: s.trackOwner, reserve: true}
 	caseOwner := scope{kind: lookupScope, lookup: s.caseOwner, reserve: true}
 	cellOwner := scope{kind: lookupScope, lookup: s.cellOwner, reserve: true}
+	screeningOwner := scope{kind: lookupScope, lookup: s.screeningOwner, reserve: true}
 	caseWrite := access{perm: auth.WriteCases, scope: caseOwner, resource: "case", idParam: "id",
 		before: func(c echo.Context) (any, error) { return s.caseBefore(c) }}
 	return map[string]access{
@@ -175,10 +177,10 @@ func (s *Server) accessRules() map[string]access {
 		"GET /api/v1/law/instruments/:code": read("rules", zoning),
 		"POST /api/v1/rulesets":             {perm: auth.WriteZoning, scope: scope{kind: queryScope, name: "reserve"}, resource: "rule_set"},
 
-		"POST /api/v1/screenings":           {perm: auth.WriteScreenings, resource: "screening"},
-		"GET /api/v1/screenings":            read("screenings", auth.ReadScreenings),
-		"GET /api/v1/screenings/:id":        read("screenings", auth.ReadScreenings),
-		"GET /api/v1/screenings/:id/report": read("screenings", auth.ReadScreenings),
+		"POST /api/v1/screenings":           {perm: auth.WriteScreenings, scope: scope{kind: handlerScope}, resource: "screening"},
+		"GET /api/v1/screenings":            {class: "screenings", perm: auth.ReadScreenings, scope: scope{kind: queryScope, name: "reserve"}},
+		"GET /api/v1/screenings/:id":        {class: "screenings", perm: auth.ReadScreenings, scope: screeningOwner},
+		"GET /api/v1/screenings/:id/report": {class: "screenings", perm: auth.ReadScreenings, scope: screeningOwner},
 
 		"POST /api/v1/tracks": {perm: auth.WriteTracks, own: auth.WriteOwnTracks, scope: scope{kind: handlerScope}, resource: "track"},
 		"GET /api/v1/tracks": {class: "tracks", perm: auth.ReadTracks, own: auth.ReadOwnTracks,
@@ -214,7 +216,7 @@ func (s *Server) accessRules() map[string]access {
 		"POST /api/v1/cases/:id/evidence":                 caseWrite,
 		"GET /api/v1/cases/:id/evidence/:evidence":        {class: "cases", perm: auth.ReadCases, scope: caseOwner},
 		"GET /api/v1/cases/:id/dossier":                   {class: "cases", perm: auth.ReadCases, scope: caseOwner},
-		"GET /api/v1/credit-cards":                        {class: "cases", perm: auth.ReadCases},
+		"GET /api/v1/credit-cards":                        {class: "cases", perm: auth.ReadCases, scope: scope{kind: queryScope, name: "reserve"}},
 		"GET /api/v1/admin-areas":                         read("reserves", zoning),
 		"POST /api/v1/admin-areas":                        {perm: auth.WriteZoning, scope: scope{kind: globalScope}, resource: "admin-areas"},
 		"PUT /api/v1/admin-areas":                         {perm: auth.WriteZoning, scope: scope{kind: globalScope}, resource: "admin-areas"},
@@ -251,6 +253,58 @@ func (s *Server) trackOwner(c echo.Context) (owner, error) {
 		o.reserve = *t.Reserve
 	}
 	return o, nil
+}
+
+// screeningOwner is the reserve a screening is read in: of the reserves it
+// lists (those it intersects or came within its distance of), one of the
+// caller's if any, else the first. A screening that lists none concerns no
+// reserve and is read by anyone who may read screenings. One light query.
+func (s *Server) screeningOwner(c echo.Context) (owner, error) {
+	id, err := screeningID(c)
+	if err != nil {
+		return owner{}, err
+	}
+	var codes []string
+	err = s.pool.QueryRow(c.Request().Context(), `SELECT reserves FROM screening WHERE id = $1`, id).Scan(&codes)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return owner{}, problem.NotFound("screening", strconv.FormatInt(id, 10))
+	}
+	if err != nil {
+		return owner{}, fmt.Errorf("api: owner of screening %d: %w", id, err)
+	}
+	p := principalOf(c)
+	for _, code := range codes {
+		if p != nil && p.InReserve(code) {
+			return owner{reserve: code}, nil
+		}
+	}
+	switch {
+	case len(codes) > 0:
+		return owner{reserve: codes[0]}, nil
+	case p != nil && !p.AllReserves && len(p.Reserves) > 0:
+		return owner{reserve: p.Reserves[0]}, nil
+	}
+	return owner{}, nil
+}
+
+// screeningAllowed refuses a screening whose footprint intersects a reserve
+// outside the caller's, naming it (403); nothing is stored.
+func (s *Server) screeningAllowed(c echo.Context) func([]string) error {
+	p := principalOf(c)
+	return func(reserves []string) error {
+		if len(reserves) > 0 {
+			c.Set(reserveKey, reserves[0])
+		}
+		if p == nil || p.AllReserves {
+			return nil
+		}
+		for _, code := range reserves {
+			if !p.InReserve(code) {
+				return forbidden(fmt.Sprintf("%s may screen only in %s; this footprint lies in reserve %s", p.Name, reserveList(p), code))
+			}
+		}
+		return nil
+	}
 }
 
 func (s *Server) markerOwner(c echo.Context) (owner, error) {
@@ -621,6 +675,18 @@ func (s *Server) authorizeUpload(c echo.Context, in *patrol.Input) error {
 		in.Subject = p.Name
 	}
 	c.Set(reserveKey, in.Reserve)
+	if !p.AllReserves {
+		// A track's reserves are where its points are: one visiting a
+		// reserve outside the uploader's is refused, naming it.
+		in.Allow = func(reserves []string) error {
+			for _, code := range reserves {
+				if !p.InReserve(code) {
+					return forbidden(fmt.Sprintf("%s may upload only in %s; this track's points are in reserve %s", p.Name, reserveList(p), code))
+				}
+			}
+			return nil
+		}
+	}
 	return s.checkOwner(c, p, owner{reserve: in.Reserve, subject: in.Subject}, !p.AllReserves, ownOnly)
 }
 

@@ -437,11 +437,11 @@ func (w *walkEnv) probes() map[string]func(c caller) probe {
 			return probe{method: "POST", path: "/api/v1/rulesets?reserve=" + targetReserve, body: agencyRuleSet(), reserve: targetReserve}
 		},
 		"POST /api/v1/screenings": func(caller) probe {
-			return probe{method: "POST", path: "/api/v1/screenings", body: screeningBody(squareAt(100.15, 30.05), "tourism", "proposed")}
+			return probe{method: "POST", path: "/api/v1/screenings", body: screeningBody(squareAt(100.15, 30.05), "tourism", "proposed"), reserve: targetReserve}
 		},
-		"GET /api/v1/screenings":            get("/api/v1/screenings?reserve=" + targetReserve),
-		"GET /api/v1/screenings/:id":        get(fmt.Sprintf("/api/v1/screenings/%d", w.screening)),
-		"GET /api/v1/screenings/:id/report": get(fmt.Sprintf("/api/v1/screenings/%d/report", w.screening)),
+		"GET /api/v1/screenings":            getIn("/api/v1/screenings?reserve=" + targetReserve),
+		"GET /api/v1/screenings/:id":        getIn(fmt.Sprintf("/api/v1/screenings/%d", w.screening)),
+		"GET /api/v1/screenings/:id/report": getIn(fmt.Sprintf("/api/v1/screenings/%d/report", w.screening)),
 		"POST /api/v1/tracks": func(c caller) probe {
 			return probe{method: "POST", path: "/api/v1/tracks", body: w.trackForm(c.name), reserve: targetReserve, subject: c.name}
 		},
@@ -525,7 +525,7 @@ func (w *walkEnv) probes() map[string]func(c caller) probe {
 		},
 		"GET /api/v1/cases/:id/evidence/:evidence": getIn(fmt.Sprintf("%s/evidence/%d", casePath, w.evidence)),
 		"GET /api/v1/cases/:id/dossier":            getIn(casePath + "/dossier"),
-		"GET /api/v1/credit-cards":                 get("/api/v1/credit-cards"),
+		"GET /api/v1/credit-cards":                 getIn("/api/v1/credit-cards?reserve=" + targetReserve),
 		"GET /api/v1/admin-areas":                  get("/api/v1/admin-areas"),
 		"POST /api/v1/admin-areas":                 func(caller) probe { return probe{method: "POST", path: "/api/v1/admin-areas", body: adminAreas()} },
 		"PUT /api/v1/admin-areas":                  func(caller) probe { return probe{method: "PUT", path: "/api/v1/admin-areas", body: adminAreas()} },
@@ -958,6 +958,71 @@ func TestOpenAPIAuth(t *testing.T) {
 			if !names["bearerAuth"] || !names["cookieAuth"] || rs["401"] == nil || rs["403"] == nil {
 				t.Errorf("%s %s: security %v, responses 401 %v 403 %v: want bearerAuth and cookieAuth, 401 and 403", strings.ToUpper(method), path, op["security"], rs["401"] != nil, rs["403"] != nil)
 			}
+		}
+	}
+}
+
+// reserveFree lists, by hand and with the reason, every route that needs
+// credentials yet takes no reserve limit. Every other such route must scope
+// its resource by reserve in its access rule (path, query, body, lookup,
+// handler, or global: beyond reserves), so that a user limited to some
+// reserves cannot reach the others'; TestReserveScopes fails for a route that
+// is in neither, which is how a forgotten scope is caught.
+var reserveFree = map[string]string{
+	"GET /tiles":                               "zoning layers are public data; private layers are narrowed by layerScope",
+	"GET /tiles/:layer.json":                   "as GET /tiles",
+	"GET /tiles/:layer/:z/:x/:y.mvt":           "as GET /tiles",
+	"GET /metrics":                             "process metrics, no reserve data",
+	"GET /ogc":                                 "OGC API landing: no data",
+	"GET /ogc/":                                "OGC API landing: no data",
+	"GET /ogc/api":                             "OGC API description: no data",
+	"GET /ogc/conformance":                     "OGC API conformance: no data",
+	"GET /ogc/collections":                     "collections are narrowed by the viewer's reserves in the ogc package",
+	"GET /ogc/collections/:collectionId":       "as GET /ogc/collections",
+	"GET /ogc/collections/:collectionId/items": "as GET /ogc/collections",
+	"GET /ogc/collections/:collectionId/items/:featureId": "as GET /ogc/collections",
+	"GET /api/v1/reserves":                                "zoning: public data every role reads",
+	"GET /api/v1/reserves/:code":                          "zoning: public data every role reads",
+	"GET /api/v1/reserves/:code/versions":                 "zoning: public data every role reads",
+	"GET /api/v1/reserves/:code/zones":                    "zoning: public data every role reads",
+	"GET /api/v1/reserves/:code/markers":                  "zoning: public data every role reads",
+	"GET /api/v1/reserves/:code/zones.:format":            "zoning: public data every role reads",
+	"GET /api/v1/reserves/:code/markers.:format":          "zoning: public data every role reads",
+	"GET /api/v1/reserves/:code/markers/announcement.csv": "zoning: public data every role reads",
+	"GET /api/v1/markers/:id":                             "zoning: public data every role reads",
+	"GET /api/v1/locate":                                  "zoning: public data every role reads",
+	"POST /api/v1/locate":                                 "zoning: public data every role reads",
+	"GET /api/v1/rules":                                   "the law: public",
+	"GET /api/v1/law/instruments":                         "the law: public",
+	"GET /api/v1/law/instruments/:code":                   "the law: public",
+	"GET /api/v1/admin-areas":                             "administrative areas: public data",
+	"POST /api/v1/auth/logout":                            "one's own session",
+	"POST /api/v1/auth/password":                          "one's own password",
+	"GET /api/v1/users":                                   "accounts: admins only",
+	"POST /api/v1/users":                                  "accounts: admins only",
+	"GET /api/v1/users/:name":                             "accounts: admins only",
+	"PATCH /api/v1/users/:name":                           "accounts: admins only",
+	"GET /api/v1/audit":                                   "the audit log: admins only",
+	"GET /api/v1/notifications":                           "webhook deliveries: admins only",
+	"POST /api/v1/units/:code/daily-reports":              "a unit (county) reports on its own cases, across reserves",
+}
+
+// TestReserveScopes holds every route that needs credentials to a reserve
+// scope in its access rule, unless reserveFree says why not.
+func TestReserveScopes(t *testing.T) {
+	w := newBareEnv(t, api.Config{})
+	for _, key := range routeKeys(w.s) {
+		method, path, _ := strings.Cut(key, " ")
+		r, ok := w.s.AccessRule(method, path)
+		if !ok || r.Open {
+			continue
+		}
+		why, free := reserveFree[key]
+		switch {
+		case free && r.Scope != "" && r.Scope != "global":
+			t.Errorf("%s is listed as free of reserve limits (%s), but its rule scopes it by %s: take it off reserveFree", key, why, r.Scope)
+		case !free && r.Scope == "":
+			t.Errorf("%s has no reserve scope in its access rule, so a user limited to some reserves reaches every reserve's data through it: give it one, or list it in reserveFree saying why", key)
 		}
 	}
 }

@@ -437,10 +437,10 @@ func (s *Server) caseEvidenceFile(c echo.Context) error {
 	return c.Blob(http.StatusOK, ct, data)
 }
 
-// GET /api/v1/credit-cards[?enterprise=name or credit code]: the red and yellow cards given,
-// newest first.
+// GET /api/v1/credit-cards[?enterprise=name or credit code&reserve=]: the red and yellow
+// cards given, newest first; a user limited to reserves sees their cases' cards only.
 func (s *Server) creditCards(c echo.Context) error {
-	cc, err := s.cases.CreditCards(c.Request().Context(), c.QueryParam("enterprise"))
+	cc, err := s.cases.CreditCards(c.Request().Context(), c.QueryParam("enterprise"), c.QueryParam("reserve"))
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,9 @@ const (
 	maxZoneVertices = 1_000_000
 	// maxMarkerFeatures bounds one marker upload.
 	maxMarkerFeatures = 10_000
-	// maxLocatePoints bounds a batch locate.
-	maxLocatePoints = 1_000_000
+	// maxLocatePoints bounds a batch locate; maxAnonymousLocatePoints one
+	// sent without credentials, so that anonymous callers cannot hold the
+	// database with a few large batches.
+	maxLocatePoints          = 1_000_000
+	maxAnonymousLocatePoints = 10_000
 )

@@ -50,6 +50,13 @@ func TestRequestLimits(t *testing.T) {
 	pts.WriteByte(']')
 	w.send("POST", "/api/v1/locate", pts.Bytes(), admin).problem(413, "1000001 points")
 
+	// anonymous batch locate: 10,000 points, more with credentials
+	small := []byte("[" + strings.TrimSuffix(strings.Repeat("[1,1],", 10_001), ",") + "]")
+	w.send("POST", "/api/v1/locate", small, caller{anonymous: true}).problem(413, "without credentials the limit is 10000")
+	w.send("POST", "/api/v1/locate", small, admin).expect(200)
+	fewer := []byte("[" + strings.TrimSuffix(strings.Repeat("[1,1],", 10_000), ",") + "]")
+	w.send("POST", "/api/v1/locate", fewer, caller{anonymous: true}).expect(200)
+
 	// a zipped shapefile that is a compression bomb
 	var z bytes.Buffer
 	zw := zip.NewWriter(&z)

@@ -54,6 +54,9 @@ func (s *Server) locateMany(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if principalOf(c) == nil && len(pts) > maxAnonymousLocatePoints {
+		return problem.TooLarge(fmt.Sprintf("the batch has %d points; without credentials the limit is %d: send it in parts, or with a token (up to %d)", len(pts), maxAnonymousLocatePoints, maxLocatePoints))
+	}
 	if len(pts) > maxLocatePoints {
 		return problem.TooLarge(fmt.Sprintf("the batch has %d points, more than the limit of %d", len(pts), maxLocatePoints))
 	}

@@ -50,6 +50,7 @@ func (s *Server) createScreening(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	req.Allow = s.screeningAllowed(c)
 	ctx, cancel := context.WithTimeout(c.Request().Context(), s.cfg.WorkBudget)
 	defer cancel()
 	sc, err := s.screenings.Screen(ctx, req)

@@ -54,6 +54,8 @@ type Config struct {
 	Timeouts HTTPTimeouts
 	// StatementTimeout bounds every SQL statement.
 	StatementTimeout time.Duration
+	// DBMaxConns caps the connection pool (0: pgx's default).
+	DBMaxConns int32
 	// MaxBodyBytes and MaxGeometryBytes cap request bodies.
 	MaxBodyBytes, MaxGeometryBytes int64
 	// MaxFootprintVertices caps a screening footprint.
@@ -105,7 +107,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Env, error) {
 			log.Info("started the private PostgreSQL cluster", "dir", dir, "connect", "psql \""+url+"\"")
 		}
 	}
-	pool, err := db.Open(ctx, url, db.Options{StatementTimeout: cfg.StatementTimeout})
+	pool, err := db.Open(ctx, url, db.Options{StatementTimeout: cfg.StatementTimeout, MaxConns: cfg.DBMaxConns})
 	if err != nil {
 		env.Close()
 		return nil, err

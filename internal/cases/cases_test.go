@@ -614,14 +614,14 @@ func TestMeasures(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	cards, err := f.cs.CreditCards(ctx, "91540000MA6T000000")
+	cards, err := f.cs.CreditCards(ctx, "91540000MA6T000000", "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(cards) != 2 || cards[0].Enterprise != "某矿业有限公司" || cards[0].CaseNumber != c.Number {
 		t.Errorf("cards: %+v", cards)
 	}
-	if other, _ := f.cs.CreditCards(ctx, "另一家公司"); len(other) != 0 {
+	if other, _ := f.cs.CreditCards(ctx, "另一家公司", ""); len(other) != 0 {
 		t.Errorf("cards of another enterprise: %+v", other)
 	}
 	// a person's case gets no credit card

@@ -216,12 +216,13 @@ type CreditCard struct {
 
 // CreditCards lists the credit cards given, newest first; enterprise (a
 // name or a credit code) selects one enterprise's.
-func (s *Store) CreditCards(ctx context.Context, enterprise string) ([]CreditCard, error) {
+func (s *Store) CreditCards(ctx context.Context, enterprise, reserve string) ([]CreditCard, error) {
 	rows, err := s.pool.Query(ctx, `SELECT c.party_name, c.party_id, m.card, to_char(m.decided_on, 'YYYY-MM-DD'), m.authority, c.id, c.number, r.code,
 		m.description, m.created_at
 		FROM case_measure m JOIN violation_case c ON c.id = m.case_id JOIN reserve r ON r.id = c.reserve_id
 		WHERE m.kind = 'credit_card' AND ($1 = '' OR c.party_name = $1 OR (c.party_id <> '' AND c.party_id = $1))
-		ORDER BY m.decided_on DESC, m.id DESC`, enterprise)
+		  AND ($2 = '' OR r.code = $2)
+		ORDER BY m.decided_on DESC, m.id DESC`, enterprise, reserve)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -40,6 +41,11 @@ type Input struct {
 	Coords string
 	// MaxSpeedKmh overrides the subject kind's outlier speed (0: keep it).
 	MaxSpeedKmh float64
+	// Allow, when set, is asked before the track is stored whether the
+	// uploader may act in the reserves its points visit (their codes, in
+	// order of first visit): a track's reserves are where its points are,
+	// whatever reserve was named. Its error refuses the upload whole.
+	Allow func(reserves []string) error
 }
 
 // Upload is a decoded file, ready to be saved.
@@ -334,6 +340,11 @@ func (s *Store) save(ctx context.Context, tx pgx.Tx, u *Upload, rules ruleBook) 
 	if t.Visits, err = insertVisits(ctx, tx, t.ID, a); err != nil {
 		return t, err
 	}
+	if in.Allow != nil {
+		if err := in.Allow(visitedReserves(t.Visits)); err != nil {
+			return t, err
+		}
+	}
 	if t.Observations, err = insertObservations(ctx, tx, t.ID, wpts, a); err != nil {
 		return t, err
 	}
@@ -570,4 +581,15 @@ func (s *Store) stored(ctx context.Context, id int64) (storedTrack, error) {
 		st.segments = append(st.segments, seg)
 	}
 	return st, rows.Err()
+}
+
+// visitedReserves is the reserves of the visits, each once, in order.
+func visitedReserves(vs []Visit) []string {
+	var out []string
+	for _, v := range vs {
+		if v.Reserve != "" && !slices.Contains(out, v.Reserve) {
+			out = append(out, v.Reserve)
+		}
+	}
+	return out
 }

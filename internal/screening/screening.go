@@ -73,6 +73,10 @@ type Request struct {
 	Project          Project
 	// DistanceM is the search distance for nearby reserves (0: 5,000 m).
 	DistanceM float64
+	// Allow, when set, is asked before anything is stored whether the
+	// caller may screen in the reserves the footprint intersects (their
+	// codes); its error refuses the screening and nothing is stored.
+	Allow func(reserves []string) error
 }
 
 // Options tunes a Store.
@@ -287,6 +291,17 @@ func (s *Store) Screen(ctx context.Context, req Request) (Screening, error) {
 		}
 		r := judge(req, act.screening(), lr.rules, lr.articles, fp, res)
 		r.Law = lr.inForce(book, on, req)
+		if req.Allow != nil {
+			var in []string
+			for _, rr := range r.Reserves {
+				if rr.Intersects {
+					in = append(in, rr.Code)
+				}
+			}
+			if err := req.Allow(in); err != nil {
+				return err
+			}
+		}
 		out, err = insert(ctx, tx, req, r, fp, lr.articles)
 		return err
 	})
