@@ -36,6 +36,8 @@ var Types = map[string]Names{
 	"corrupt-gzip":           {"gzip 文件损坏", "Corrupt gzip file"},
 	"corrupt-kmz":            {"KMZ 文件损坏", "Corrupt KMZ file"},
 	"invalid-zip":            {"ZIP 文件无效", "Invalid zip file"},
+	"unsafe-archive":         {"压缩包含有越出其目录的路径", "Archive with paths leading outside it"},
+	"headers-too-large":      {"请求头过大", "Request headers too large"},
 	"rate-limited":           {"请求过于频繁", "Too many requests"},
 	"method-not-allowed":     {"不支持该请求方法", "Method not allowed"},
 	// access
@@ -104,10 +106,11 @@ var Types = map[string]Names{
 	"invalid-report":                {"日报无效", "Invalid daily report"},
 	"report-exists":                 {"当日报告已提交", "The day's report is in already"},
 	// the service
-	"not-ready":     {"服务尚未就绪", "Service not ready"},
-	"timeout":       {"查询超时", "Query timed out"},
-	"web-not-built": {"网页尚未构建", "Pages not built"},
-	"internal":      {"服务器内部错误", "Internal server error"},
+	"not-ready":            {"服务尚未就绪", "Service not ready"},
+	"timeout":              {"查询超时", "Query timed out"},
+	"database-unavailable": {"数据库暂时无法访问", "Database unavailable"},
+	"web-not-built":        {"网页尚未构建", "Pages not built"},
+	"internal":             {"服务器内部错误", "Internal server error"},
 }
 
 // TypeSlugs lists the problem types, sorted.
