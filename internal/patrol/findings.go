@@ -99,6 +99,7 @@ const findingTolerance = 5e-5
 type ruleBook struct {
 	book     *law.Book
 	families map[string]string
+	zones    map[string]*time.Location // each reserve's time zone
 	now      time.Time
 }
 
@@ -107,34 +108,46 @@ func (s *Store) ruleBook(ctx context.Context) (ruleBook, error) {
 	if err != nil {
 		return ruleBook{}, fmt.Errorf("patrol: law: %w", err)
 	}
-	rb := ruleBook{book: b, families: map[string]string{}, now: s.opts.Now()}
-	rows, err := s.pool.Query(ctx, `SELECT code, coalesce(rule_family, '') FROM reserve`)
+	rb := ruleBook{book: b, families: map[string]string{}, zones: map[string]*time.Location{}, now: s.opts.Now()}
+	rows, err := s.pool.Query(ctx, `SELECT code, coalesce(rule_family, ''), time_zone FROM reserve`)
 	if err != nil {
 		return rb, fmt.Errorf("patrol: rule families: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var c, f string
-		if err := rows.Scan(&c, &f); err != nil {
-			return rb, err
+		var c, f, tz string
+		if err := rows.Scan(&c, &f, &tz); err != nil {
+			return rb, fmt.Errorf("patrol: rule families: %w", err)
 		}
 		rb.families[c] = f
+		if rb.zones[c], err = time.LoadLocation(tz); err != nil {
+			return rb, fmt.Errorf("patrol: reserve %s: time zone %q: %w", c, tz, err)
+		}
 	}
 	return rb, rows.Err()
 }
 
-// china is the time zone the day of an act is counted in.
+// loc is the time zone of a reserve: the day of an act is counted, and the
+// times of findings are written, in it (Asia/Shanghai when unknown).
+func (rb ruleBook) loc(reserve string) *time.Location {
+	if l := rb.zones[reserve]; l != nil {
+		return l
+	}
+	return china
+}
+
+// china is the time zone of a reserve that names none.
 var china = time.FixedZone("CST", 8*3600)
 
 // judge judges an activity by a subject in a zone of a reserve under the
-// law in force on the day of at (in China; the upload's day for a track
-// without times).
+// law in force on the day of at (in the reserve's time zone; the upload's
+// day for a track without times).
 func (rb ruleBook) judge(reserve string, kind zoning.Kind, activity string, who law.Subject, at *time.Time) (law.Judgment, error) {
 	t := rb.now
 	if at != nil {
 		t = *at
 	}
-	t = t.In(china)
+	t = t.In(rb.loc(reserve))
 	on := law.Date{Time: time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)}
 	return rb.book.Judge(law.Act{Family: rb.families[reserve], On: on, ZoneKind: kind, Activity: activity, Subject: who})
 }
@@ -188,15 +201,17 @@ func citeCodes(bs []law.Basis) []string {
 	return out
 }
 
-func fmtTime(t *time.Time) string {
+// fmtTime writes a time for people: in the reserve's time zone, with its
+// offset ("2024-07-01 10:05:00+08:00").
+func fmtTime(t *time.Time, loc *time.Location) string {
 	if t == nil {
 		return "?"
 	}
-	return t.UTC().Format("2006-01-02 15:04:05Z")
+	return t.In(loc).Format("2006-01-02 15:04:05-07:00")
 }
 
 // coverage says whether a permit covers a visit, and if not, why not.
-func coverage(pm *Permit, v *visit) (ok bool, zh, en string) {
+func coverage(pm *Permit, v *visit, loc *time.Location) (ok bool, zh, en string) {
 	switch {
 	case pm == nil:
 		return false, "未提供许可证。", "No permit was given."
@@ -210,8 +225,8 @@ func coverage(pm *Permit, v *visit) (ok bool, zh, en string) {
 		return false, fmt.Sprintf("轨迹没有时间，无法核对许可证%d的有效期。", pm.ID),
 			fmt.Sprintf("The track has no times, so permit %d's validity cannot be checked.", pm.ID)
 	case v.EnteredAt.Before(pm.ValidFrom) || v.ExitedAt.After(pm.ValidTo):
-		return false, fmt.Sprintf("停留时间（%s至%s）超出许可证%d的有效期（%s至%s）。", fmtTime(v.EnteredAt), fmtTime(v.ExitedAt), pm.ID, fmtTime(&pm.ValidFrom), fmtTime(&pm.ValidTo)),
-			fmt.Sprintf("The stay (%s to %s) lies outside permit %d's validity (%s to %s).", fmtTime(v.EnteredAt), fmtTime(v.ExitedAt), pm.ID, fmtTime(&pm.ValidFrom), fmtTime(&pm.ValidTo))
+		return false, fmt.Sprintf("停留时间（%s至%s）超出许可证%d的有效期（%s至%s）。", fmtTime(v.EnteredAt, loc), fmtTime(v.ExitedAt, loc), pm.ID, fmtTime(&pm.ValidFrom, loc), fmtTime(&pm.ValidTo, loc)),
+			fmt.Sprintf("The stay (%s to %s) lies outside permit %d's validity (%s to %s).", fmtTime(v.EnteredAt, loc), fmtTime(v.ExitedAt, loc), pm.ID, fmtTime(&pm.ValidFrom, loc), fmtTime(&pm.ValidTo, loc))
 	}
 	return true, "", ""
 }
@@ -399,7 +414,8 @@ func insertFindings(ctx context.Context, tx pgx.Tx, t *Track, a *analysis, pm *P
 			if v.BoundaryJitter || (!j.Breach && !approval) {
 				continue
 			}
-			covered, pzh, pen := coverage(pm, v)
+			loc := rb.loc(v.Reserve)
+			covered, pzh, pen := coverage(pm, v, loc)
 			if covered {
 				continue
 			}
@@ -412,8 +428,8 @@ func insertFindings(ctx context.Context, tx pgx.Tx, t *Track, a *analysis, pm *P
 			if who == "" {
 				who = "?"
 			}
-			zh = fmt.Sprintf("%s（%s）于%s至%s在%s内，最深进入边界%.0f米。%s%s", who, subjectKindZH[t.SubjectKind], fmtTime(v.EnteredAt), fmtTime(v.ExitedAt), v.ZoneKind.ZH(), v.MaxDepthM, zh, pzh)
-			en = fmt.Sprintf("%s (%s) was inside the %s from %s to %s, up to %.0f m from its boundary. %s %s", who, t.SubjectKind, v.ZoneKind.EN(), fmtTime(v.EnteredAt), fmtTime(v.ExitedAt), v.MaxDepthM, en, pen)
+			zh = fmt.Sprintf("%s（%s）于%s至%s在%s内，最深进入边界%.0f米。%s%s", who, subjectKindZH[t.SubjectKind], fmtTime(v.EnteredAt, loc), fmtTime(v.ExitedAt, loc), v.ZoneKind.ZH(), v.MaxDepthM, zh, pzh)
+			en = fmt.Sprintf("%s (%s) was inside the %s from %s to %s, up to %.0f m from its boundary. %s %s", who, t.SubjectKind, v.ZoneKind.EN(), fmtTime(v.EnteredAt, loc), fmtTime(v.ExitedAt, loc), v.MaxDepthM, en, pen)
 			// The finding points at the stretch; the track keeps it in full.
 			line := simplify.DouglasPeucker(findingTolerance).LineString(v.line.Clone())
 			if len(line) < 2 {
@@ -450,8 +466,8 @@ func insertFindings(ctx context.Context, tx pgx.Tx, t *Track, a *analysis, pm *P
 		if label == "" {
 			label = o.CategoryZH
 		}
-		zh = fmt.Sprintf("%s于%s在%s内记录“%s”。%s", orUnknown(t.Subject), fmtTime(o.ObservedAt), o.ZoneKind.ZH(), label, zh)
-		en = fmt.Sprintf("%s recorded %q in the %s at %s. %s", orUnknown(t.Subject), label, o.ZoneKind.EN(), fmtTime(o.ObservedAt), en)
+		zh = fmt.Sprintf("%s于%s在%s内记录“%s”。%s", orUnknown(t.Subject), fmtTime(o.ObservedAt, rb.loc(o.Reserve)), o.ZoneKind.ZH(), label, zh)
+		en = fmt.Sprintf("%s recorded %q in the %s at %s. %s", orUnknown(t.Subject), label, o.ZoneKind.EN(), fmtTime(o.ObservedAt, rb.loc(o.Reserve)), en)
 		b, err := wkb.Marshal(orb.Point{o.Lon, o.Lat})
 		if err != nil {
 			return nil, err

@@ -588,3 +588,39 @@ func TestResidentsAndVisitors(t *testing.T) {
 		}
 	}
 }
+
+// TestReserveTimeZone: the day of an act is counted, and the times of a
+// finding are written, in the reserve's time zone. Grazing at 17:30 UTC on
+// 2026-03-14 is already 15 March in Asia/Shanghai (the 2026 Regulations,
+// Art. 40) but still 14 March in Europe/Madrid (the 2017 Regulations, Art. 35).
+func TestReserveTimeZone(t *testing.T) {
+	pool, s := squaresDB(t, Options{})
+	at := time.Date(2026, 3, 14, 17, 30, 0, 0, time.UTC)
+	for i, c := range []struct{ tz, local, pen string }{
+		{"Asia/Shanghai", "2026-03-15 01:30:00+08:00", "Art. 40"},
+		{"Europe/Madrid", "2026-03-14 18:30:00+01:00", "Art. 35"},
+	} {
+		if _, err := pool.Exec(t.Context(), `UPDATE reserve SET time_zone = $1 WHERE code = 'squares'`, c.tz); err != nil {
+			t.Fatal(err)
+		}
+		d := at.Add(-time.Duration(2400+i) * time.Second)
+		tr := upload(t, s, Input{Subject: fmt.Sprint("visitor-", i), SubjectKind: Visitor}, gpxFile([][]fx{eastward(d)},
+			wp{100.05, 30.05, at, "放牧", "", ""}))
+		var found bool
+		for _, f := range tr.Findings {
+			if f.Kind != FindingProhibitedActivity {
+				continue
+			}
+			found = true
+			if f.Penalty == nil || !strings.HasSuffix(f.Penalty.CiteEN, c.pen) {
+				t.Errorf("%s: penalty %+v, want %s", c.tz, f.Penalty, c.pen)
+			}
+			if !strings.Contains(f.BasisZH, c.local) || !strings.Contains(f.BasisEN, c.local) {
+				t.Errorf("%s: finding text does not give the local time %s:\n%s\n%s", c.tz, c.local, f.BasisZH, f.BasisEN)
+			}
+		}
+		if !found {
+			t.Errorf("%s: no grazing finding", c.tz)
+		}
+	}
+}
