@@ -66,39 +66,7 @@ func SimplifyBounded(g orb.Geometry, tol float64) orb.Geometry {
 		}
 		return out
 	}
-	switch t := g.(type) {
-	case orb.LineString:
-		return orb.LineString(path(t, false))
-	case orb.MultiLineString:
-		out := make(orb.MultiLineString, len(t))
-		for i, l := range t {
-			out[i] = path(l, false)
-		}
-		return out
-	case orb.Polygon:
-		return simplifyPolygon(t, path)
-	case orb.MultiPolygon:
-		out := make(orb.MultiPolygon, len(t))
-		for i, p := range t {
-			out[i] = simplifyPolygon(p, path)
-		}
-		return out
-	case orb.Collection:
-		out := make(orb.Collection, len(t))
-		for i, m := range t {
-			out[i] = SimplifyBounded(m, tol)
-		}
-		return out
-	}
-	return g
-}
-
-func simplifyPolygon(p orb.Polygon, path func([]orb.Point, bool) []orb.Point) orb.Polygon {
-	out := make(orb.Polygon, len(p))
-	for i, r := range p {
-		out[i] = path(r, true)
-	}
-	return out
+	return mapPaths(g, path)
 }
 
 // simplifyPath simplifies one path run by run, keeping each run's ends.
@@ -121,7 +89,7 @@ func simplifyPath(p []orb.Point, tol float64) []orb.Point {
 // g is not changed.
 func Segmentize(g orb.Geometry, maxDeg float64, limit int) (orb.Geometry, bool) {
 	n := 0
-	path := func(p []orb.Point) []orb.Point {
+	path := func(p []orb.Point, _ bool) []orb.Point {
 		if len(p) == 0 || n > limit {
 			return nil
 		}
@@ -148,27 +116,28 @@ func Segmentize(g orb.Geometry, maxDeg float64, limit int) (orb.Geometry, bool) 
 
 // eachPath calls fn with every point sequence of g.
 func eachPath(g orb.Geometry, fn func([]orb.Point)) {
-	mapPaths(g, func(p []orb.Point) []orb.Point { fn(p); return p })
+	mapPaths(g, func(p []orb.Point, _ bool) []orb.Point { fn(p); return p })
 }
 
-// mapPaths rebuilds g with every point sequence replaced by fn's.
-func mapPaths(g orb.Geometry, fn func([]orb.Point) []orb.Point) orb.Geometry {
+// mapPaths rebuilds g with every point sequence replaced by fn's; ring says
+// whether the sequence is a polygon ring.
+func mapPaths(g orb.Geometry, fn func(p []orb.Point, ring bool) []orb.Point) orb.Geometry {
 	switch t := g.(type) {
 	case orb.Point:
-		fn([]orb.Point{t})
+		fn([]orb.Point{t}, false)
 		return t
 	case orb.MultiPoint:
 		out := make(orb.MultiPoint, 0, len(t))
 		for _, pt := range t {
-			out = append(out, fn([]orb.Point{pt})...)
+			out = append(out, fn([]orb.Point{pt}, false)...)
 		}
 		return out
 	case orb.LineString:
-		return orb.LineString(fn(t))
+		return orb.LineString(fn(t, false))
 	case orb.MultiLineString:
 		out := make(orb.MultiLineString, len(t))
 		for i, l := range t {
-			out[i] = fn(l)
+			out[i] = fn(l, false)
 		}
 		return out
 	case orb.Polygon:
@@ -189,10 +158,10 @@ func mapPaths(g orb.Geometry, fn func([]orb.Point) []orb.Point) orb.Geometry {
 	return g
 }
 
-func mapRings(p orb.Polygon, fn func([]orb.Point) []orb.Point) orb.Polygon {
+func mapRings(p orb.Polygon, fn func([]orb.Point, bool) []orb.Point) orb.Polygon {
 	out := make(orb.Polygon, len(p))
 	for i, r := range p {
-		out[i] = fn(r)
+		out[i] = fn(r, true)
 	}
 	return out
 }
