@@ -1063,4 +1063,26 @@ func TestLawChangeAtDecision(t *testing.T) {
 	if lc := vis.LawChange; lc == nil || lc.Applies != "old" || lc.NewPenalty == nil || lc.NewPenalty.Max != 100000 || !strings.Contains(lc.ReasonEN, "not lighter") {
 		t.Errorf("visitor entry: %+v", lc)
 	}
+	// The comparison is made on the day the penalty is decided: decided
+	// before 2026-03-15 the 2017 Regulations were still in force, so there
+	// is no law change; decided after, the new rule is weighed on that day.
+	decide := func(c cases.Case, on string) cases.Case {
+		var p struct {
+			Min float64 `json:"min"`
+		}
+		if err := json.Unmarshal(c.Penalty, &p); err != nil {
+			t.Fatal(err)
+		}
+		got, err := f.cs.AddMeasure(ctx, c.ID, cases.MeasureInput{Kind: "administrative_penalty", DecidedOn: on, Amount: ptr(max(p.Min, 100))}, "officer")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	if lc := decide(vis, "2026-03-10").LawChange; lc != nil {
+		t.Errorf("visitor entry decided on 2026-03-10, under the 2017 Regulations still: %+v", lc)
+	}
+	if lc := decide(res, "2026-04-02").LawChange; lc == nil || lc.Applies != "new" || lc.JudgedOnNew.String() != "2026-04-02" {
+		t.Errorf("resident grazing decided on 2026-04-02: %+v", lc)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -76,8 +77,9 @@ type LawChange struct {
 	JudgedOnNew law.Date     `json:"judged_on"`
 }
 
-// lawChange compares a case's law with the law in force today, for a case
-// whose penalty article belongs to a replaced instrument.
+// lawChange compares a case's law with the law in force on the day the
+// case is decided, for a case whose penalty article belongs to a replaced
+// instrument.
 func (s *Store) lawChange(ctx context.Context, c Case) (*LawChange, error) {
 	if len(c.Penalty) == 0 || c.ZoneKind == nil {
 		return nil, nil
@@ -96,7 +98,7 @@ func (s *Store) lawChange(ctx context.Context, c Case) (*LawChange, error) {
 		return nil, err
 	}
 	in := book.Instruments[old.Instrument]
-	today := law.Today()
+	today := s.decisionDay(c)
 	if in == nil || in.ReplacedBy == "" || in.InForce(today) {
 		return nil, nil
 	}
@@ -118,17 +120,36 @@ func (s *Store) lawChange(ctx context.Context, c Case) (*LawChange, error) {
 	switch {
 	case !j.Breach:
 		lc.Applies = "new"
-		lc.ReasonZH = fmt.Sprintf("行为时适用的%s已被替代；依现行规则（%s）该行为不再违法，依照%s适用新的规定。", in.ShortZH, j.RuleSet, lc.Basis.CiteZH)
-		lc.ReasonEN = fmt.Sprintf("%s, in force when the act was done, has been replaced; under the rules in force now (%s) the act is no longer unlawful, so the new rules apply (%s).", in.ShortEN, j.RuleSet, lc.Basis.CiteEN)
+		lc.ReasonZH = fmt.Sprintf("行为时适用的%s已被替代；依作出处罚决定之日（%s）的规则（%s）该行为不再违法，依照%s适用新的规定。", in.ShortZH, today, j.RuleSet, lc.Basis.CiteZH)
+		lc.ReasonEN = fmt.Sprintf("%s, in force when the act was done, has been replaced; under the rules in force on the day of decision (%s, %s) the act is no longer unlawful, so the new rules apply (%s).", in.ShortEN, today, j.RuleSet, lc.Basis.CiteEN)
 	case j.Penalty != nil && j.Penalty.Max < old.Max:
 		lc.Applies = "new"
-		lc.ReasonZH = fmt.Sprintf("现行规则处罚较轻（%s，最高%d元，原%s最高%d元），依照%s适用新的规定。", j.Penalty.CiteZH, j.Penalty.Max, old.CiteZH, old.Max, lc.Basis.CiteZH)
-		lc.ReasonEN = fmt.Sprintf("The rules in force now are lighter (%s, at most %d yuan; %s allowed %d), so they apply (%s).", j.Penalty.CiteEN, j.Penalty.Max, old.CiteEN, old.Max, lc.Basis.CiteEN)
+		lc.ReasonZH = fmt.Sprintf("作出处罚决定之日（%s）的规则处罚较轻（%s，最高%d元，原%s最高%d元），依照%s适用新的规定。", today, j.Penalty.CiteZH, j.Penalty.Max, old.CiteZH, old.Max, lc.Basis.CiteZH)
+		lc.ReasonEN = fmt.Sprintf("The rules in force on the day of decision (%s) are lighter (%s, at most %d yuan; %s allowed %d), so they apply (%s).", today, j.Penalty.CiteEN, j.Penalty.Max, old.CiteEN, old.Max, lc.Basis.CiteEN)
 	default:
-		lc.ReasonZH = fmt.Sprintf("现行规则并不更轻，依照%s适用行为时的规定（%s）。", lc.Basis.CiteZH, old.CiteZH)
-		lc.ReasonEN = fmt.Sprintf("The rules in force now are not lighter, so the rules in force when the act was done apply (%s; %s).", old.CiteEN, lc.Basis.CiteEN)
+		lc.ReasonZH = fmt.Sprintf("作出处罚决定之日（%s）的规则并不更轻，依照%s适用行为时的规定（%s）。", today, lc.Basis.CiteZH, old.CiteZH)
+		lc.ReasonEN = fmt.Sprintf("The rules in force on the day of decision (%s) are not lighter, so the rules in force when the act was done apply (%s; %s).", today, old.CiteEN, lc.Basis.CiteEN)
 	}
 	return lc, nil
+}
+
+// decisionDay is the day a case is decided, for Administrative Penalty Law
+// Art. 37: the decision date of its first administrative penalty (fixed or
+// daily), or, while none is decided, today in the case's time zone.
+func (s *Store) decisionDay(c Case) law.Date {
+	for _, m := range c.MeasuresTaken {
+		if m.Kind != "administrative_penalty" && m.Kind != "daily_penalty" {
+			continue
+		}
+		if d, err := law.ParseDate(m.DecidedOn); err == nil {
+			return d
+		}
+	}
+	now := s.opts.Now()
+	if loc, err := time.LoadLocation(c.Timezone); err == nil {
+		now = now.In(loc)
+	}
+	return law.Date{Time: time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)}
 }
 
 // lawSubject is a finding's subject kind in the law's terms.
