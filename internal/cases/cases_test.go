@@ -749,6 +749,29 @@ func TestMarkerCheckOpensCase(t *testing.T) {
 	if got, err := f.cs.AddMeasure(t.Context(), c.ID, cases.MeasureInput{Kind: "administrative_penalty", DecidedOn: "2026-12-01", Amount: ptr(15000.0)}, "officer"); err != nil || len(got.MeasuresTaken) != 1 {
 		t.Fatalf("a fine within the range: %v", err)
 	}
+	// A marker found damaged by the inspection of 2026-03-10, recorded
+	// later: the case is dated by the inspection and judged under the 2017
+	// Regulations, in force that day.
+	id6 := f.scalar(`SELECT id FROM marker WHERE code = 'QT-006'`).(int64)
+	st, day := "damaged", "2026-03-10"
+	if _, err := ms.Update(t.Context(), id6, markers.Patch{Status: &st, LastInspectedOn: &day}); err != nil {
+		t.Fatal(err)
+	}
+	p, err = f.cs.List(t.Context(), cases.Filter{Source: "marker_check"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range p.Cases {
+		if c.Marker == nil || *c.Marker != "QT-006" {
+			continue
+		}
+		if got := c.ObservedAt.In(beijing).Format(time.DateTime); got != "2026-03-10 00:00:00" || fmt.Sprint(c.Articles) != "[nrr-2017/15/2 nrr-2017/34/1/1]" ||
+			!strings.Contains(c.BasisZH, "（2017年修订）第十五条第二款") || !strings.Contains(string(c.Penalty), `"max_yuan": 5000`) {
+			t.Fatalf("marker case of the inspection of 2026-03-10: observed %s, %+v %s", got, c, c.Penalty)
+		}
+		return
+	}
+	t.Fatalf("no case for QT-006: %+v", p.Cases)
 }
 
 // TestReports: the daily report per unit (cases touched, overdue, the unit's
