@@ -125,6 +125,13 @@ func (f *fixture) screen(c [2]float64, developer string) screening.Screening {
 // observation), without going through internal/patrol.
 func (f *fixture) patrolFinding(subject string, p [2]float64, at time.Time, activity string) int64 {
 	f.t.Helper()
+	return f.observationFinding(subject, p, at, activity, zoning.Core, nil)
+}
+
+// observationFinding is patrolFinding in a given zone kind, worded and
+// judged as j says when j is not nil.
+func (f *fixture) observationFinding(subject string, p [2]float64, at time.Time, activity string, zone zoning.Kind, j *law.Judgment) int64 {
+	f.t.Helper()
 	ctx := f.t.Context()
 	sum := make([]byte, 32)
 	rand.Read(sum)
@@ -137,11 +144,19 @@ func (f *fixture) patrolFinding(subject string, p [2]float64, at time.Time, acti
 		VALUES ($1, 0, ST_SetSRID(ST_MakePoint($2, $3), 4326), $4, $5, $5) RETURNING id`, tid, p[0], p[1], at, activity).Scan(&oid); err != nil {
 		f.t.Fatal(err)
 	}
+	arts, zh, en, basis, penalty, ruleSet := []string{"NRR-26"}, "依据《自然保护区条例》第二十六条", "Art. 26", []law.Basis{}, (*law.Penalty)(nil), (*string)(nil)
+	if j != nil {
+		arts, zh, en, basis, penalty, ruleSet = nil, j.SentenceZH, j.SentenceEN, j.LegalBasis, j.Penalty, &j.RuleSet
+		for _, x := range j.LegalBasis {
+			arts = append(arts, fmt.Sprintf("%s/%d", x.Instrument, x.Article))
+		}
+	}
 	if err := f.pool.QueryRow(ctx, `INSERT INTO finding (kind, reserve_id, zone_kind, geom, activity, articles, basis_zh, basis_en, source,
-			track_id, observation_id, subject, subject_kind, observed_at, observed_until)
-		SELECT 'prohibited_activity', r.id, 'core', ST_SetSRID(ST_MakePoint($2, $3), 4326), $4, '{NRR-26}', '依据《自然保护区条例》第二十六条', 'Art. 26',
-		       'observation', $1, $5, $6, 'visitor', $7, $7
-		FROM reserve r WHERE r.code = 'qiangtang' RETURNING id`, tid, p[0], p[1], activity, oid, subject, at).Scan(&fid); err != nil {
+			track_id, observation_id, subject, subject_kind, observed_at, observed_until, legal_basis, penalty, rule_set)
+		SELECT 'prohibited_activity', r.id, $8, ST_SetSRID(ST_MakePoint($2, $3), 4326), $4, $9, $10, $11,
+		       'observation', $1, $5, $6, 'visitor', $7, $7, $12, $13, $14
+		FROM reserve r WHERE r.code = 'qiangtang' RETURNING id`, tid, p[0], p[1], activity, oid, subject, at,
+		string(zone), arts, zh, en, basis, penalty, ruleSet).Scan(&fid); err != nil {
 		f.t.Fatal(err)
 	}
 	return fid
@@ -1107,5 +1122,39 @@ func TestLawChangeAtDecision(t *testing.T) {
 	}
 	if lc := decide(res, "2026-04-02").LawChange; lc == nil || lc.Applies != "new" || lc.JudgedOnNew.String() != "2026-04-02" {
 		t.Errorf("resident grazing decided on 2026-04-02: %+v", lc)
+	}
+}
+
+// TestStricterZoneTakesItsLaw: a visitor seen in the buffer zone and, an
+// hour later and 20 m on, in the core zone is one case of the core zone,
+// worded and judged as the core finding is (2017 Regulations Art. 27, not
+// Art. 28 of the buffer zone).
+func TestStricterZoneTakesItsLaw(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	b, err := law.NewStore(f.pool).Book(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2025, 6, 1, 1, 0, 0, 0, time.UTC)
+	find := func(zone zoning.Kind, p [2]float64, at time.Time) int64 {
+		j, err := b.Judge(law.Act{On: law.MustDate("2025-06-01"), ZoneKind: zone, Activity: "entry", Subject: law.Visitor})
+		if err != nil || !j.Breach {
+			t.Fatalf("entry into %s: %+v %v", zone, j, err)
+		}
+		return f.observationFinding("游客甲", p, at, "entry", zone, &j)
+	}
+	buffer := f.caseOf(find(zoning.Buffer, corePoint, at))
+	core := f.caseOf(find(zoning.Core, [2]float64{corePoint[0] + 20.0/92000, corePoint[1]}, at.Add(time.Hour)))
+	if core.ID != buffer.ID {
+		t.Fatalf("two cases: %d and %d", buffer.ID, core.ID)
+	}
+	if !strings.Contains(buffer.BasisZH, "缓冲区") || !strings.Contains(buffer.BasisZH, "第二十八条") {
+		t.Fatalf("buffer case: %s", buffer.BasisZH)
+	}
+	if *core.ZoneKind != "core" || strings.Contains(core.BasisZH, "缓冲区") || !strings.Contains(core.BasisZH, "第二十七条") ||
+		!strings.Contains(core.BasisEN, "Art. 27") || fmt.Sprint(core.Articles) != "[nrr-2017/18 nrr-2017/27]" ||
+		!strings.Contains(string(core.LegalBasis), `"article": 27`) || strings.Contains(string(core.LegalBasis), `"article": 28`) {
+		t.Errorf("the case moved to the core zone keeps the buffer's law: %s %s %v %s", core.BasisZH, core.BasisEN, core.Articles, core.LegalBasis)
 	}
 }
