@@ -12,7 +12,7 @@ import './case.css';
 import { account } from './account.js';
 import { activityName, dossierView } from './dossier.js';
 import { fmtLocal, fmtNumber, fmtYuan, problemView, statusColours } from './casecommon.js';
-import { actionForm, actions, exifView, stepForm, steps } from './casework.js';
+import { actionForm, actions, exifView, stepForm, stepName, steps } from './casework.js';
 import { el, getJSON, reserveName, showError } from './common.js';
 import { readExif } from './exif.js';
 import { lang, setupLangSwitch, t } from './i18n.js';
@@ -112,12 +112,12 @@ function workView(cs, canWrite, ctx) {
   if (st.length === 0) stepBox.append(el('p', { class: 'none', id: 'no-steps' }, t('step.none')));
   if (ok.length) {
     stepBox.append(el('p', { class: 'step-buttons' }, ok.map((s) => el('button', { type: 'button', class: 'step', dataset: { to: s.to },
-      onclick: () => open(stepForm(cs, s.to, ctx)) }, t('caseStatus.' + s.to)))));
+      onclick: () => open(stepForm(cs, s.to, ctx)) }, stepName(cs, s.to)))));
   }
   const recs = acts.filter((a) => a.ok);
   const actBox = el('p', { id: 'actions', class: 'step-buttons' }, recs.map((a) => el('button', { type: 'button', class: 'action', dataset: { action: a.action },
     onclick: () => open(actionForm(cs, a.action, ctx)) }, t('action.' + a.action))));
-  const blocked = [...st.filter((s) => !s.ok).map((s) => ({ key: s.to, label: t('caseStatus.' + s.to), why: s.why })),
+  const blocked = [...st.filter((s) => !s.ok).map((s) => ({ key: s.to, label: stepName(cs, s.to), why: s.why })),
     ...acts.filter((a) => !a.ok && !(a.action !== 'inspection' && ['dismissed', 'closed'].includes(cs.status))).map((a) => ({ key: a.action, label: t('action.' + a.action), why: a.why }))];
   box.append(el('h3', {}, t('case.next')), stepBox);
   if (recs.length) box.append(el('h3', {}, t('case.record')), actBox);

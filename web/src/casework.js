@@ -206,12 +206,19 @@ function submitting(form, out, request, answered, refused) {
   });
 }
 
+// stepName names the step from the case's status to `to`: the status it
+// leads to, except going back from rectified to rectifying, which sends the
+// rectification back (退回整改) rather than starting it.
+export function stepName(cs, to) {
+  return cs.status === 'rectified' && to === 'rectifying' ? t('step.sendBack') : t('caseStatus.' + to);
+}
+
 // stepForm is the form of one workflow step.
 export function stepForm(cs, to, ctx) {
   const fields = transitionFields[to] || [];
   const commentReq = to === 'rectifying' && cs.status === 'rectified';
   const comment = el('textarea', { id: 'step-comment', rows: '2' });
-  const { form, out } = shell('step-form', { to }, t('step.to', { status: t('caseStatus.' + to) }), [
+  const { form, out } = shell('step-form', { to }, t('step.to', { status: stepName(cs, to) }), [
     ...fields.map((f) => field(f, cs.timezone)),
     el('label', { class: 'block' }, el('span', {}, t('step.comment') + (commentReq ? ' *' : '')), comment)]);
   submitting(form, out, () => {

@@ -281,6 +281,7 @@ export const messages = {
   'evidence.photo': { zh: '照片', en: 'Photo' },
   'evidence.document': { zh: '文件', en: 'Document' },
   'step.to': { zh: '转为：{status}', en: 'Move to: {status}' },
+  'step.sendBack': { zh: '退回整改', en: 'Send back for rectification' },
   'step.comment': { zh: '说明', en: 'Comment' },
   'step.submit': { zh: '提交', en: 'Submit' },
   'step.none': { zh: '案件已办结，没有下一步。', en: 'The case is finished: no next step.' },

@@ -14,6 +14,7 @@ Object.assign(messages, {
   'rules.print': { zh: '打印', en: 'Print' },
   'rules.ruleSet': { zh: '规则集', en: 'Rule set' },
   'rules.inForce': { zh: '施行日期', en: 'In force from' },
+  'rules.day': { zh: '适用日期', en: 'Applied on' },
   'rules.converted': { zh: '本保护区仍为三区划分，按默认对应关系管理：核心区、缓冲区按核心保护区，实验区按一般控制区，外围保护地带在保护区之外。', en: 'This reserve is still zoned in three zones and is managed by the default conversion: core and buffer zones as the core protection zone, the experimental zone as the general control zone; the peripheral belt lies outside the reserve.' },
   'rules.activity': { zh: '活动', en: 'Activity' },
   'rules.verdict': { zh: '结论', en: 'Verdict' },
@@ -57,9 +58,16 @@ function render() {
   if (!view) return;
   const zh = lang() === 'zh';
   const rs = view.rule_set;
+  const title = zh ? rs.title_zh || rs.title_en : rs.title_en || rs.title_zh;
+  const colon = zh ? '：' : ': ';
+  // the rule set by its name (its code is for the API), when it is in force
+  // and the day the table is for
   $('ruleset').replaceChildren(
-    el('h2', {}, zh ? rs.title_zh || rs.title_en : rs.title_en || rs.title_zh),
-    el('p', {}, `${t('rules.ruleSet')}: ${rs.code} · ${t('rules.inForce')}: ${rs.in_force_from}${rs.in_force_until ? ' – ' + rs.in_force_until : ''} · ${view.on}`),
+    el('h2', {}, title),
+    el('p', { id: 'ruleset-line', dataset: { code: rs.code } }, [
+      t('rules.ruleSet') + colon + title,
+      t('rules.inForce') + colon + rs.in_force_from + (rs.in_force_until ? ' – ' + rs.in_force_until : ''),
+      t('rules.day') + colon + view.on].join(' · ')),
     view.converted ? el('p', { class: 'note' }, t('rules.converted')) : '',
   );
   const acts = Object.fromEntries(view.activities.map((a) => [a.code, a]));

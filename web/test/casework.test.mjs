@@ -310,6 +310,8 @@ test('an officer works a case from a patrol finding to 销号 through the pages,
   await submitStep(page, 'rectified');
   // Closing needs verification evidence first.
   assert.deepEqual(await buttons(page, '#steps button.step'), ['rectifying']);
+  // going back from rectified sends the rectification back; it does not start it
+  assert.equal(await page.textContent('#steps button.step[data-to="rectifying"]'), '退回整改');
   assert.match(await page.textContent('#blocked li[data-key="closed"]'), /销号核查/);
   await shot(page, 'casework-2-rectified.png');
 

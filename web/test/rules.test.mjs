@@ -48,6 +48,10 @@ async function open(path) {
 test('规则表: the 2026 Regulations through the zone conversion, and the 2017 ones the day before', async () => {
   const { page, errors, close } = await open('/rules?reserve=qiangtang&on=2026-03-15&lang=zh');
   assert.match(await page.textContent('#ruleset h2'), /2026年修订/);
+  // the rule set by its name, not its code
+  const line = await page.textContent('#ruleset-line');
+  assert.match(line, /^规则集：自然保护区分区管控规则（《自然保护区条例》2026年修订） · 施行日期：2026-03-15 · 适用日期：2026-03-15$/);
+  assert.doesNotMatch(line, /cn-nrr/);
   const headings = await page.$$eval('.zone-rules h3', (hs) => hs.map((h) => h.textContent));
   assert.deepEqual(headings, ['核心区（按核心保护区管理）', '缓冲区（按核心保护区管理）', '实验区（按一般控制区管理）']);
   const quarry = await page.$eval('.zone-rules:nth-of-type(3) tr[data-activity="quarrying"]', (tr) => [...tr.cells].map((c) => c.textContent));
