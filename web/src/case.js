@@ -11,7 +11,7 @@ import './casei18n.js';
 import './case.css';
 import { account } from './account.js';
 import { activityName, dossierView } from './dossier.js';
-import { fmtLocal, fmtNumber, fmtYuan, problemView, statusColours } from './casecommon.js';
+import { eventComment, fmtLocal, fmtNumber, fmtYuan, problemView, statusColours } from './casecommon.js';
 import { actionForm, actions, exifView, stepForm, stepName, steps } from './casework.js';
 import { el, getJSON, reserveName, showError } from './common.js';
 import { readExif } from './exif.js';
@@ -134,7 +134,7 @@ function caseView(cs, canWrite, ctx) {
   const tz = cs.timezone;
   const events = el('ol', { id: 'timeline' }, (cs.events || []).map((ev) => el('li', { dataset: { kind: ev.kind, version: String(ev.version), to: ev.to || '' } },
     el('time', {}, fmtLocal(ev.at, tz)), ' ', el('strong', {}, eventText(ev)), ' · ', ev.actor,
-    ev.comment ? el('p', { class: 'comment' }, ev.comment) : '')));
+    ev.comment ? el('p', { class: 'comment' }, eventComment(ev)) : '')));
   const ms = cs.enforcement_measures || [];
   const measures = ms.length === 0 ? el('p', { class: 'none' }, t('case.noMeasures'))
     : el('ul', { id: 'measures' }, ms.map((m) => el('li', { dataset: { kind: m.kind } }, el('strong', {}, t('measure.' + m.kind)), ' · ', measureLine(m))));

@@ -2,7 +2,7 @@
 // refused requests in the page's language, and times, dates and amounts as
 // the reserve's staff read them.
 
-import { lang } from './i18n.js';
+import { lang, t } from './i18n.js';
 
 export { problemView } from './problems.js';
 
@@ -58,4 +58,24 @@ export function fmtNumber(n, digits = 2) {
 // fmtYuan writes an amount of money: "12,000 元" or "¥12,000".
 export function fmtYuan(n) {
   return lang() === 'zh' ? `${fmtNumber(n)} 元` : `¥${fmtNumber(n)}`;
+}
+
+// systemComments are the comments Warden itself writes on case events
+// (migrations 00004, internal/cases' sweep), each in a fixed wording,
+// matched and said again in the page's language.
+const systemComments = [
+  [/^opened from finding (\d+) \((\w+)\)$/, (m) => t('comment.fromFinding', { id: m[1], source: t('findingSource.' + m[2]) })],
+  [/^opened from the check of marker (.+)$/, (m) => t('comment.fromMarker', { code: m[1] })],
+  [/^整改期限(\d{4}-\d\d-\d\d)已过$/, (m) => t('comment.overdue', { deadline: m[1] })],
+];
+
+// eventComment is an event's comment in the page's language: Warden's own
+// comments are translated, people's are shown as written.
+export function eventComment(ev) {
+  if (!ev.comment || ev.actor !== 'system') return ev.comment || '';
+  for (const [re, say] of systemComments) {
+    const m = re.exec(ev.comment);
+    if (m) return say(m);
+  }
+  return ev.comment;
 }

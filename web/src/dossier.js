@@ -5,7 +5,7 @@
 // EXIF check. Print CSS (case.css) lays it out on A4.
 
 import './casei18n.js';
-import { fmtLocal, fmtNumber, fmtYuan, statusColours } from './casecommon.js';
+import { eventComment, fmtLocal, fmtNumber, fmtYuan, statusColours } from './casecommon.js';
 import { exifView } from './casework.js';
 import { el, reserveName } from './common.js';
 import { readExif } from './exif.js';
@@ -119,7 +119,7 @@ export function dossierView(cs, names) {
       el('td', { class: 'time' }, fmtLocal(ev.at, tz)),
       el('td', {}, ev.from || ev.to ? (ev.from ? `${t('caseStatus.' + ev.from)} → ` : '') + t('caseStatus.' + ev.to) : ev.kind === 'measure' && ev.data?.kind ? t('measure.' + ev.data.kind) : t('event.' + ev.kind)),
       el('td', {}, ev.actor),
-      el('td', {}, [...eventDetails(ev), ev.comment].filter(Boolean).map((s) => el('div', {}, s)))))));
+      el('td', {}, [...eventDetails(ev), eventComment(ev)].filter(Boolean).map((s) => el('div', {}, s)))))));
   const ms = cs.enforcement_measures || [];
   const measures = ms.length === 0 ? el('p', {}, t('case.noMeasures')) : el('table', { class: 'dossier-table', id: 'dossier-measures' },
     el('thead', {}, el('tr', {}, ['f.kind', 'f.decidedOn', 'f.decisionNo', 'f.amount', 'f.authority', 'f.description'].map((k) => el('th', {}, t(k))))),

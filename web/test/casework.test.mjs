@@ -232,6 +232,12 @@ test('an officer works a case from a patrol finding to 销号 through the pages,
   assert.equal(opened.activity, 'hunting');
   assert.equal(opened.zone_kind, 'core');
   assert.equal(await page.textContent('#case-activity'), '狩猎');
+  // Warden's own comment on the first event is in the page's language
+  const firstComment = () => page.textContent('#timeline li[data-version="1"] .comment');
+  assert.match(await firstComment(), /^由发现 \d+（巡护观察）立案$/);
+  await page.click('#lang-switch');
+  assert.match(await firstComment(), /^Opened from finding \d+ \(patrol observation\)$/);
+  await page.click('#lang-switch');
 
   // Reported: verify or dismiss; the records that need a hand-over say so.
   assert.deepEqual(await buttons(page, '#steps button.step'), ['verified', 'dismissed']);
