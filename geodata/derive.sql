@@ -18,6 +18,9 @@
 --                computed in an Albers equal-area projection fitted to the reserve.
 --   alt-pirineu  two_zone: core_protection = boundary buffered inward 500 m (ETRS89 / UTM 31N,
 --                EPSG:25831), parts < 1 ha dropped; general_control = the rest (holes kept).
+--                A second, two-zone version approved 2026-06-01 (zones-2026.geojson, listed in
+--                versions.json) by the default conversion: core_protection = core + buffer,
+--                general_control = experimental.
 --   markers      evenly spaced vertices of the exterior ring (largest part's ring).
 
 \set ON_ERROR_STOP on
@@ -127,6 +130,19 @@ FROM qt_b b, qt_inner i, LATERAL (VALUES
   (3, 'core',         '核心区', 'Core Zone',         i.i2)
 ) AS z(ord, kind, name_zh, name_en, geom);
 
+-- The second, two-zone version (approved 2026-06-01), derived by the default conversion of the
+-- protected-area integration: core and buffer become the core protection zone (their union is
+-- exactly the 15 km inward buffer i1 they were cut from), the experimental zone becomes the
+-- general control zone unchanged.
+CREATE TEMP TABLE qt_zones_2026 AS
+SELECT z.ord, z.kind, z.name_zh, z.name_en, ST_Multi(z.geom) AS geom
+FROM qt_inner i, LATERAL (VALUES
+  (1, 'core_protection', '核心保护区', 'Core Protection Zone', i.i1),
+  (2, 'general_control', '一般控制区', 'General Control Zone', (SELECT geom FROM qt_zones WHERE kind = 'experimental'))
+) AS z(ord, kind, name_zh, name_en, geom);
+SELECT pg_temp.assert(ST_Equals(ST_Union(c.geom, b.geom), p.geom), 'qiangtang 2026: core protection = core + buffer')
+FROM qt_zones c, qt_zones b, qt_zones_2026 p WHERE c.kind = 'core' AND b.kind = 'buffer' AND p.kind = 'core_protection';
+
 -- markers: 40 vertices of the exterior ring, evenly spaced by index (ring has n distinct vertices)
 CREATE TEMP TABLE qt_markers AS
 WITH ring AS (SELECT ST_ExteriorRing(geom) AS r FROM qt_b),
@@ -184,9 +200,11 @@ FROM pick;
 -- Checks on exactly what will be written (already rounded)
 -- ---------------------------------------------------------------------------------------------
 CREATE TEMP VIEW all_zones AS
-  SELECT 'qiangtang' AS sample, * FROM qt_zones UNION ALL SELECT 'alt-pirineu', * FROM ap_zones;
+  SELECT 'qiangtang' AS sample, * FROM qt_zones UNION ALL SELECT 'qiangtang-2026', * FROM qt_zones_2026
+  UNION ALL SELECT 'alt-pirineu', * FROM ap_zones;
 CREATE TEMP VIEW all_bounds AS
-  SELECT 'qiangtang' AS sample, geom FROM qt_b UNION ALL SELECT 'alt-pirineu', geom_src FROM ap_b;
+  SELECT 'qiangtang' AS sample, geom FROM qt_b UNION ALL SELECT 'qiangtang-2026', geom FROM qt_b
+  UNION ALL SELECT 'alt-pirineu', geom_src FROM ap_b;
 
 SELECT pg_temp.assert(ST_IsValid(geom) AND NOT ST_IsEmpty(geom) AND GeometryType(geom) = 'MULTIPOLYGON'
                       AND ST_IsPolygonCCW(geom)
@@ -228,6 +246,19 @@ SELECT E'{"type":"FeatureCollection","features":[\n'
             'geometry', ST_AsGeoJSON(geom, 6)), E',\n' ORDER BY ord)
        || E'\n]}'
 FROM qt_zones;
+\o geodata/qiangtang/zones-2026.geojson
+SELECT E'{"type":"FeatureCollection","features":[\n'
+       || string_agg(pg_temp.jobj('type', '"Feature"',
+            'properties', pg_temp.jobj('kind', pg_temp.js(kind), 'name_zh', pg_temp.js(name_zh), 'name_en', pg_temp.js(name_en)),
+            'geometry', ST_AsGeoJSON(geom, 6)), E',\n' ORDER BY ord)
+       || E'\n]}'
+FROM qt_zones_2026;
+\o geodata/qiangtang/versions.json
+SELECT E'[\n  ' || pg_temp.jobj(
+  'file', pg_temp.js('zones-2026.geojson'),
+  'approved_on', pg_temp.js('2026-06-01'),
+  'approval', pg_temp.js('示意，并非官方批复：按默认转换（核心区、缓冲区转为核心保护区，实验区转为一般控制区）生成的两区区划'),
+  'note', pg_temp.js('sample zoning (illustrative), two zones by the default conversion')) || E'\n]';
 \o geodata/qiangtang/markers.geojson
 SELECT E'{"type":"FeatureCollection","features":[\n'
        || string_agg(pg_temp.jobj('type', '"Feature"',

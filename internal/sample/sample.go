@@ -5,6 +5,7 @@ package sample
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -103,6 +104,43 @@ func Load(ctx context.Context, zs *zoning.Store, ms *markers.Store, fsys fs.FS, 
 		}
 	}
 	return nil
+}
+
+// LaterVersions is an Extra that stores the later zoning versions a sample
+// folder lists in versions.json (Qiangtang: its two-zone zoning approved
+// 2026-06-01, derived by the default conversion), each as a new version
+// with its approval date, so the transition from three zones to two shows
+// in the sample: acts before the day are located in the old zones, acts
+// from it in the new ones.
+func LaterVersions(zs *zoning.Store) Extra {
+	return func(ctx context.Context, reserve string) error {
+		raw, err := fs.ReadFile(geodata.FS, path.Join(reserve, "versions.json"))
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		var vs []struct {
+			File       string `json:"file"`
+			ApprovedOn string `json:"approved_on"`
+			Approval   string `json:"approval"`
+			Note       string `json:"note"`
+		}
+		if err := json.Unmarshal(raw, &vs); err != nil {
+			return fmt.Errorf("%s/versions.json: %w", reserve, err)
+		}
+		for _, v := range vs {
+			feats, err := readFeatures(geodata.FS, path.Join(reserve, v.File))
+			if err != nil {
+				return err
+			}
+			if _, err := zs.PutZones(ctx, reserve, feats, zoning.VersionInput{ApprovedOn: v.ApprovedOn, Approval: v.Approval, Note: v.Note}); err != nil {
+				return fmt.Errorf("%s/%s: %w", reserve, v.File, err)
+			}
+		}
+		return nil
+	}
 }
 
 func readFeatures(fsys fs.FS, name string) ([]geoio.Feature, error) {

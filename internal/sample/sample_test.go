@@ -2,6 +2,7 @@ package sample_test
 
 import (
 	"bytes"
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"warden/geodata"
+	"warden/internal/law"
 	"warden/internal/markers"
 	"warden/internal/sample"
 	"warden/internal/testcorpus"
@@ -61,8 +63,8 @@ func TestSampleDataReproducible(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n != 8 {
-		t.Errorf("%d sample files compared, want 8", n)
+	if n != 10 {
+		t.Errorf("%d sample files compared, want 10", n)
 	}
 }
 
@@ -83,5 +85,45 @@ func TestLoadIfEmptyLoadsOnce(t *testing.T) {
 	list, err := ms.List(t.Context(), "qiangtang", markers.Filter{})
 	if err != nil || len(list) != 40 {
 		t.Fatalf("%d qiangtang markers, %v", len(list), err)
+	}
+}
+
+// TestQiangtangTwoZoneVersion: with its later versions, the Qiangtang sample
+// has the three-zone zoning and, from 2026-06-01, the two-zone zoning
+// derived by the conversion (core and buffer → core protection zone,
+// experimental → general control zone, the same outline), and the rule view
+// of each day uses the zoning of that day.
+func TestQiangtangTwoZoneVersion(t *testing.T) {
+	pool := testdb.New(t)
+	ctx := t.Context()
+	zs, ms := zoning.NewStore(pool), markers.NewStore(pool)
+	if _, err := sample.LoadIfEmpty(ctx, zs, ms, sample.LaterVersions(zs)); err != nil {
+		t.Fatal(err)
+	}
+	ls := law.NewStore(pool)
+	for _, c := range []struct {
+		day     string
+		version int
+		kinds   string
+	}{
+		{"2026-05-31", 1, "[core buffer experimental]"},
+		{"2026-06-01", 2, "[core_protection general_control]"},
+	} {
+		v, kinds, err := ls.ZoningOn(ctx, "qiangtang", law.MustDate(c.day))
+		if err != nil || v != c.version || fmt.Sprint(kinds) != c.kinds {
+			t.Errorf("zoning on %s: version %d %v %v, want %d %s", c.day, v, kinds, err, c.version, c.kinds)
+		}
+	}
+	var scheme, approved string
+	var same bool
+	if err := pool.QueryRow(ctx, `SELECT r.zoning_scheme, to_char(v.approved_on, 'YYYY-MM-DD'),
+			(SELECT ST_Equals(ST_Union(z.geom), (SELECT ST_Union(o.geom) FROM zone o WHERE o.version_id = v1.id AND o.kind IN ('core', 'buffer')))
+			 FROM zone z WHERE z.version_id = v.id AND z.kind = 'core_protection')
+		FROM reserve r JOIN zoning_version v ON v.reserve_id = r.id AND v.is_current JOIN zoning_version v1 ON v1.reserve_id = r.id AND v1.version = 1
+		WHERE r.code = 'qiangtang'`).Scan(&scheme, &approved, &same); err != nil {
+		t.Fatal(err)
+	}
+	if scheme != "two_zone" || approved != "2026-06-01" || !same {
+		t.Errorf("qiangtang now: %s, approved %s, core protection = core + buffer: %v", scheme, approved, same)
 	}
 }

@@ -64,6 +64,14 @@ func (s *Store) PutZones(ctx context.Context, code string, feats []geoio.Feature
 		if err != nil {
 			return err
 		}
+		if scheme == ThreeZone && twoZoneZoning(feats) {
+			// the reserve's approved two-zone zoning replaces its three
+			// zones from this version on; older versions keep theirs
+			if _, err := tx.Exec(ctx, `UPDATE reserve SET zoning_scheme = 'two_zone', updated_at = now() WHERE id = $1`, rid); err != nil {
+				return fmt.Errorf("zoning: scheme of %s: %w", code, err)
+			}
+			scheme = TwoZone
+		}
 		zones, err := readZoneFeatures(feats, scheme, in.CRS)
 		if err != nil {
 			return err
@@ -103,6 +111,23 @@ func (s *Store) PutZones(ctx context.Context, code string, feats []geoio.Feature
 		err = s.engine.Reload(ctx)
 	}
 	return out, err
+}
+
+// twoZoneZoning reports whether features are a two-zone zoning: every one a
+// two-zone kind and a core protection zone among them (a three-zone reserve
+// takes such a zoning as its approved two-zone zoning under the 2026
+// Regulations; a lone general control zone is more likely a mistake).
+func twoZoneZoning(feats []geoio.Feature) bool {
+	core := false
+	for _, f := range feats {
+		raw, _ := f.Properties["kind"].(string)
+		k, err := ParseKind(raw)
+		if err != nil || !TwoZone.Allows(k) {
+			return false
+		}
+		core = core || k == CoreProtection
+	}
+	return core
 }
 
 func columns(zones []zoneIn) (w [][]byte, k, n, p []string) {
