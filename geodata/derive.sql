@@ -278,6 +278,7 @@ SELECT pg_temp.jpretty(
   'authority', pg_temp.js('Generalitat de Catalunya'),
   'established', pg_temp.js('2003-08-01'),
   'zoning_scheme', pg_temp.js('two_zone'),
+  'time_zone', pg_temp.js('Europe/Madrid'),
   'illustrative', 'true',
   'note_zh', pg_temp.js('外边界来自OpenStreetMap（© OpenStreetMap贡献者，ODbL-1.0）。该公园位于西班牙加泰罗尼亚，与安道尔接壤，由加泰罗尼亚自治区政府管理（相当于省级）。功能分区仅为示意：由真实外边界向内缓冲500米生成核心保护区，其余为一般控制区，并非官方分区。界桩为虚构示例，取自外边界拐点。'),
   'note_en', pg_temp.js('Outer boundary from OpenStreetMap (© OpenStreetMap contributors, ODbL-1.0). The park lies in Catalonia, Spain, on the border with Andorra, and is managed by the Generalitat de Catalunya (a regional, province-level authority). The zones are illustrative, derived from the real outer boundary by a 500 m inward buffer (core protection) with the rest as general control; they are not an official zoning. Boundary markers are fictitious, placed on turning points of the outer boundary.'))

@@ -86,6 +86,13 @@ func TestLoadIfEmptyLoadsOnce(t *testing.T) {
 	if err != nil || len(list) != 40 {
 		t.Fatalf("%d qiangtang markers, %v", len(list), err)
 	}
+	// each sample keeps its local time: Tibet on Beijing time, the Pyrenees on Madrid's
+	for code, want := range map[string]string{"qiangtang": "Asia/Shanghai", "alt-pirineu": "Europe/Madrid"} {
+		r, err := zs.Reserve(t.Context(), code)
+		if err != nil || r.TimeZone != want {
+			t.Errorf("%s: time zone %q, want %q (%v)", code, r.TimeZone, want, err)
+		}
+	}
 }
 
 // TestQiangtangTwoZoneVersion: with its later versions, the Qiangtang sample
