@@ -11,6 +11,7 @@ import { gaussKruger } from './gk.js';
 import { setupLangSwitch, t } from './i18n.js';
 import { drawSymbol, reserves as reserveIndex } from './layers.js';
 import { addTileLayers, baseStyle } from './mapbase.js';
+import { openingBounds } from './opening.js';
 
 // layerSwitcher lists a checkbox per layer, and one for the base map's
 // layers (baseIds) if there is a base map.
@@ -160,16 +161,8 @@ async function search(map) {
   document.addEventListener('langchange', render);
 }
 
-// userReserves are the reserves a signed-in user is limited to (none for
-// anonymous visitors and users of every reserve).
-async function userReserves() {
-  const me = await getJSON('/api/v1/auth/me');
-  return me.authenticated && me.user && !me.user.all_reserves ? me.user.reserves || [] : [];
-}
-
 // initialBounds is where the map opens: the reserve of ?reserve=CODE, else
-// (unless the URL has a position) the reserves the signed-in user works in,
-// else the extent of all zones.
+// (unless the URL has a position) where openingBounds says.
 async function initialBounds(params) {
   let bb = null;
   if (params.get('reserve')) {
@@ -177,9 +170,8 @@ async function initialBounds(params) {
     document.getElementById('search-input').value = reserveName(r);
     bb = r.bbox;
   } else if (!location.hash) {
-    const mine = (await Promise.all((await userReserves()).map((c) => getJSON('/api/v1/reserves/' + encodeURIComponent(c)).catch(() => null)))).filter((r) => r && r.bbox);
-    bb = mine.length ? mine.map((r) => r.bbox).reduce((a, b) => [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])])
-      : (await getJSON('/tiles/zones.json')).bounds;
+    const [me, list] = await Promise.all([getJSON('/api/v1/auth/me'), getJSON('/api/v1/reserves').catch(() => ({ reserves: [] }))]);
+    bb = await openingBounds(list.reserves, me);
   }
   return bb ? { bounds: [[bb[0], bb[1]], [bb[2], bb[3]]], fitBoundsOptions: { padding: 40 } } : { center: [100, 35], zoom: 3 };
 }

@@ -7,6 +7,7 @@ import { el, getJSON, reserveName, showError } from './common.js';
 import { dms, gaussKruger } from './gk.js';
 import { setupLangSwitch, t } from './i18n.js';
 import { drawSymbol } from './layers.js';
+import { openingReserves } from './opening.js';
 
 // announcement returns the CSV rows (header first) of the markers.
 function announcement(markers) {
@@ -90,10 +91,9 @@ async function main() {
   };
 
   fillSelects();
-  // ?reserve=, else the first reserve the signed-in user works in.
+  // ?reserve=, else the first reserve the page opens on (opening.js).
   const me = await getJSON('/api/v1/auth/me');
-  const mine = me.authenticated && me.user && !me.user.all_reserves ? me.user.reserves || [] : [];
-  const wanted = new URLSearchParams(location.search).get('reserve') || mine.find((c) => reserves.some((r) => r.code === c));
+  const wanted = new URLSearchParams(location.search).get('reserve') || openingReserves(reserves, me)[0];
   if (wanted && reserves.some((r) => r.code === wanted)) reserveSel.value = wanted;
   reserveSel.addEventListener('change', () => load().catch(showError));
   statusSel.addEventListener('change', () => load().catch(showError));

@@ -103,6 +103,20 @@ test('the map page draws every zone kind, the outline and the markers of Qiangta
   await close();
 });
 
+test('an anonymous visitor opens on a reserve, not on the ocean between Qiangtang and the Pyrenees', async () => {
+  const { page, errors, close } = await open('/');
+  const view = await page.evaluate(() => {
+    const b = window.warden.map.getBounds();
+    return { qiangtang: b.contains([86, 34.5]), spain: b.contains([1.2, 42.5]) };
+  });
+  assert.deepEqual(view, { qiangtang: true, spain: false });
+  await close();
+  const markers = await open('/markers');
+  assert.equal(await markers.page.inputValue('#reserve'), 'qiangtang');
+  assert.deepEqual([...errors, ...markers.errors], []);
+  await markers.close();
+});
+
 test('the layer switcher hides and shows a layer', async () => {
   const { page, errors, close } = await open('/?reserve=qiangtang');
   await settle(page);
