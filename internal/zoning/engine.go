@@ -151,12 +151,15 @@ func (e *Engine) changedCh() <-chan struct{} {
 // when the database has announced a later zoning; nil if it is still stale
 // (the caller then answers from SQL).
 func (e *Engine) Index(ctx context.Context) *engine.Index {
+	if ix := e.current(); ix != nil {
+		return ix // the usual case, without a timer
+	}
 	deadline := time.NewTimer(staleWait)
 	defer deadline.Stop()
 	for {
 		ch := e.changedCh()
-		if s := e.cur.Load(); s != nil && e.listening.Load() && s.epoch >= e.announced.Load() {
-			return s.ix
+		if ix := e.current(); ix != nil {
+			return ix
 		}
 		select {
 		case <-ch:
@@ -166,6 +169,14 @@ func (e *Engine) Index(ctx context.Context) *engine.Index {
 			return nil
 		}
 	}
+}
+
+// current is the index if it is known to be current, else nil.
+func (e *Engine) current() *engine.Index {
+	if s := e.cur.Load(); s != nil && e.listening.Load() && s.epoch >= e.announced.Load() {
+		return s.ix
+	}
+	return nil
 }
 
 // Epoch is the zoning epoch of the index in use.

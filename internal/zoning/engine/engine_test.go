@@ -165,3 +165,46 @@ func TestExtremeVertexOfManyZones(t *testing.T) {
 		}
 	}
 }
+
+// TestNearestMatchesExhaustive: the best-first search finds the distance and
+// zone that measuring every edge exactly finds, for points near, inside, far
+// from (beyond the tangent plane's reach) and between the zones.
+func TestNearestMatchesExhaustive(t *testing.T) {
+	zones := syntheticZones(8_000)
+	ix := Build(zones)
+	rng := rand.New(rand.NewPCG(3, 4))
+	var pts []orb.Point
+	for range 200 {
+		pts = append(pts, orb.Point{68 + rng.Float64()*34, 18 + rng.Float64()*34})
+	}
+	pts = append(pts, orb.Point{0, 0}, orb.Point{85, 60}, orb.Point{150, -40}, orb.Point{70.5, 20})
+	for _, p := range pts {
+		got, z := ix.Nearest(p[0], p[1])
+		want, wantZone := math.Inf(1), int32(-1)
+		for _, e := range ix.edges {
+			if d := segmentDistance(p[0], p[1], e.x1, e.y1, e.x2, e.y2); d < want || (d == want && e.z < wantZone) {
+				want, wantZone = d, e.z
+			}
+		}
+		if math.Abs(got-want) > math.Max(0.01, 1e-6*want) || z != &ix.zones[wantZone] {
+			t.Errorf("%v: Nearest %.3f m in zone %d, every edge measured: %.3f m in zone %d", p, got, z.ID, want, ix.zones[wantZone].ID)
+		}
+	}
+}
+
+func BenchmarkNearest(b *testing.B) {
+	ix := Build(syntheticZones(100_000))
+	rng := rand.New(rand.NewPCG(5, 6))
+	pts := make([]orb.Point, 4096)
+	for i := range pts { // near and in the zones
+		z := rng.IntN(100)
+		pts[i] = orb.Point{69 + float64(z%10)*3 + rng.Float64()*2.4, 19 + float64(z/10)*3 + rng.Float64()*2.4}
+	}
+	i := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		p := pts[i%len(pts)]
+		ix.Nearest(p[0], p[1])
+		i++
+	}
+}

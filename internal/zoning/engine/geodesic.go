@@ -89,13 +89,14 @@ func Distance(lon1, lat1, lon2, lat2 float64) float64 {
 }
 
 // scale returns the metres per degree of longitude and of latitude at
-// latitude lat (degrees): the radii of curvature of the ellipsoid there.
-func scale(lat float64) (kx, ky float64) {
+// latitude lat (degrees), from the radii of curvature of the ellipsoid
+// there, and the cosine of the latitude.
+func scale(lat float64) (kx, ky, cos float64) {
 	s, c := math.Sincos(lat * deg)
 	w := 1 - wgsE2*s*s
 	n := wgsA / math.Sqrt(w)
 	m := wgsA * (1 - wgsE2) / (w * math.Sqrt(w))
-	return n * c * deg, m * deg
+	return n * c * deg, m * deg, c
 }
 
 // segmentDistance is the geodesic distance in metres from q to the nearest
@@ -108,7 +109,7 @@ func segmentDistance(qx, qy, ax, ay, bx, by float64) float64 {
 	if dx == 0 && dy == 0 {
 		return Distance(qx, qy, ax, ay)
 	}
-	kx, ky := scale(qy)
+	kx, ky, _ := scale(qy)
 	ux, uy := (ax-qx)*kx, (ay-qy)*ky
 	vx, vy := dx*kx, dy*ky
 	t := -(ux*vx + uy*vy) / (vx*vx + vy*vy)
@@ -120,7 +121,7 @@ func segmentDistance(qx, qy, ax, ay, bx, by float64) float64 {
 			return s
 		}
 		// Unit direction of the segment at p, in metres east and north.
-		pkx, pky := scale(py)
+		pkx, pky, _ := scale(py)
 		ex, ny := dx*pkx, dy*pky
 		l := math.Hypot(ex, ny)
 		c := (math.Sin(az2)*ex + math.Cos(az2)*ny) / l // cosine of the angle at p

@@ -26,13 +26,9 @@
 package engine
 
 import (
-	"cmp"
 	"math"
-	"slices"
-	"sort"
 	"sync"
 
-	"github.com/dhconnelly/rtreego"
 	"github.com/paulmach/orb"
 )
 
@@ -51,80 +47,62 @@ type Zone struct {
 // Index is an immutable snapshot of every current zone, safe for concurrent
 // use.
 type Index struct {
-	zones    []Zone
-	prep     []*prepared
-	zoneTree *rtreego.Rtree // zone bounding boxes, when there are many zones
-	edgeTree *rtreego.Rtree // runs of up to runLen consecutive edges
-	vertices int
+	zones     []Zone
+	prep      []*prepared
+	zoneTree  *packedTree // zone bounding boxes, when there are many zones
+	zoneOrder []int32     // zoneTree position -> zone
+	edgeTree  *packedTree // every boundary edge
+	edges     []treeEdge  // edgeTree's items, in its order
+	vertices  int
 }
 
-// runLen is how many consecutive edges of a zone share one R-tree entry:
-// fewer entries keep the tree small (1,000,000 vertices make 125,000
-// entries), and a run's few edges are cheap to measure.
-const runLen = 8
-
-// run is an R-tree entry: edges [first, first+n) of zone z.
-type run struct {
-	z, first, n int32
-	rect        rtreego.Rect
+// treeEdge is an edge of zone z in the edge tree.
+type treeEdge struct {
+	edge
+	z int32
 }
-
-func (r *run) Bounds() rtreego.Rect { return r.rect }
-
-type zoneBox struct {
-	i    int
-	rect rtreego.Rect
-}
-
-func (z *zoneBox) Bounds() rtreego.Rect { return z.rect }
 
 // Build prepares zones. It takes ownership of their geometries.
 func Build(zones []Zone) *Index {
 	ix := &Index{zones: zones, prep: make([]*prepared, len(zones))}
-	var runs, boxes []rtreego.Spatial
+	var edgeBoxes, zoneBoxes []box
+	var all []treeEdge
+	var boxed []int32 // zones with edges
 	for i, z := range zones {
 		p := prepare(z.Geom)
 		ix.prep[i] = p
 		ix.vertices += p.vertices()
+		ix.zones[i].Geom = nil // the prepared edges are all that is kept
 		if len(p.edges) == 0 {
 			continue
 		}
-		boxes = append(boxes, &zoneBox{i: i, rect: rect(p.x0, p.y0, p.x1, p.y1)})
-		for f := 0; f < len(p.edges); f += runLen {
-			n := min(runLen, len(p.edges)-f)
-			x0, y0, x1, y1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
-			for _, e := range p.edges[f : f+n] {
-				x0, x1 = math.Min(x0, math.Min(e.x1, e.x2)), math.Max(x1, math.Max(e.x1, e.x2))
-				y0, y1 = math.Min(y0, math.Min(e.y1, e.y2)), math.Max(y1, math.Max(e.y1, e.y2))
-			}
-			runs = append(runs, &run{z: int32(i), first: int32(f), n: int32(n), rect: rect(x0, y0, x1, y1)})
+		zoneBoxes, boxed = append(zoneBoxes, box{p.x0, p.y0, p.x1, p.y1}), append(boxed, int32(i))
+		for _, e := range p.edges {
+			all = append(all, treeEdge{e, int32(i)})
+			edgeBoxes = append(edgeBoxes, e.box())
 		}
-		ix.zones[i].Geom = nil // the prepared edges are all that is kept
 	}
-	if len(boxes) > smallZoneCount {
-		ix.zoneTree = rtreego.NewTree(2, 8, 32, boxes...)
+	if len(zoneBoxes) > smallZoneCount {
+		t, order := packTree(zoneBoxes)
+		ix.zoneTree, ix.zoneOrder = t, order
+		for k, i := range order {
+			order[k] = boxed[i]
+		}
 	}
-	if len(runs) > 0 {
-		ix.edgeTree = rtreego.NewTree(2, 8, 32, runs...)
+	t, order := packTree(edgeBoxes)
+	ix.edgeTree, ix.edges = t, make([]treeEdge, len(all))
+	for k, i := range order {
+		ix.edges[k] = all[i]
 	}
 	return ix
 }
 
 // smallZoneCount: up to this many zones a linear scan of bounding boxes beats
-// the R-tree.
+// the zone tree.
 const smallZoneCount = 32
 
-func rect(x0, y0, x1, y1 float64) rtreego.Rect {
-	r, _ := rtreego.NewRectFromPoints(rtreego.Point{x0, y0}, rtreego.Point{x1, y1})
-	return r
-}
-
-// queryRect is a search rectangle widened by 1e-9° on every side: rtreego
-// counts boxes that only touch as disjoint, and a point on the edge of a
-// zone's bounding box (one of its extreme vertices) must still find it. The
-// exact tests that follow make the widening harmless.
-func queryRect(x0, y0, x1, y1 float64) rtreego.Rect {
-	return rect(x0-1e-9, y0-1e-9, x1+1e-9, y1+1e-9)
+func (e *edge) box() box {
+	return box{math.Min(e.x1, e.x2), math.Min(e.y1, e.y2), math.Max(e.x1, e.x2), math.Max(e.y1, e.y2)}
 }
 
 // Vertices is the number of boundary vertices indexed.
@@ -135,21 +113,21 @@ func (ix *Index) Zones() int { return len(ix.zones) }
 
 // Covering calls fn for every zone that covers (lon, lat), in no order.
 func (ix *Index) Covering(lon, lat float64, fn func(z *Zone, pos Position)) {
-	test := func(i int) {
+	if ix.zoneTree == nil {
+		for i, p := range ix.prep {
+			if pos := p.locate(lon, lat); pos != Outside {
+				fn(&ix.zones[i], pos)
+			}
+		}
+		return
+	}
+	var buf [64]int32
+	for _, k := range ix.zoneTree.searchPoint(lon, lat, buf[:0]) {
+		i := ix.zoneOrder[k]
 		if pos := ix.prep[i].locate(lon, lat); pos != Outside {
 			fn(&ix.zones[i], pos)
 		}
 	}
-	if ix.zoneTree == nil {
-		for i := range ix.prep {
-			test(i)
-		}
-		return
-	}
-	ix.zoneTree.SearchIntersect(queryRect(lon, lat, lon, lat), func(_ []rtreego.Spatial, o rtreego.Spatial) (bool, bool) {
-		test(o.(*zoneBox).i)
-		return true, false
-	})
 }
 
 // Locate returns the zone covering (lon, lat), the stricter one on a shared
@@ -168,190 +146,246 @@ func (ix *Index) Locate(lon, lat float64) *Zone {
 // nearest zone boundary and the zone it belongs to (nil when there are no
 // zones). See the package comment for what the boundary is.
 //
-// Edges are first ranked by their distance in the tangent plane at the point
-// (metres east and north at the point's latitude: cheap, and within a few
-// tenths of a percent of the geodesic distance up to 100 km); only those
-// that could still be the nearest given that error are measured exactly. The
-// search box grows from about a kilometre until it holds an edge, then is
-// widened to hold every edge that could be nearer. Points farther than
-// planeLimit from every boundary are measured exactly against every edge
-// whose box could be nearer.
+// The edge tree is searched best-first: nodes and edges come off a heap in
+// the order of a lower bound of their geodesic distance, and edges are
+// measured exactly (segmentDistance) as they come off, until the next lower
+// bound exceeds the nearest distance measured. Up to planeLimit the bound is
+// the distance in the tangent plane (metres east and north: cheap, and
+// within planeError of the geodesic distance), taken for a node with the
+// smallest scales anywhere in its box and shrunk by twice that error and a
+// centimetre; beyond it, boxLowerBound's ellipsoidal bound for paths no
+// longer than the best distance known. So only the few edges that could be
+// the nearest are measured on the ellipsoid.
 func (ix *Index) Nearest(lon, lat float64) (float64, *Zone) {
-	if ix.edgeTree == nil {
+	if ix.edgeTree.n == 0 {
 		return 0, nil
 	}
-	kx, ky := scale(lat)
-	c := searchPool.Get().(*nearSearch)
-	defer searchPool.Put(c)
-	*c = nearSearch{ix: ix, qx: lon, qy: lat, kx: kx, ky: ky, minPlane: math.Inf(1), cand: c.cand[:0], runs: c.runs[:0]}
-	// The run nearest in degrees gives a lower bound of the plane distance
-	// (degrees times the smaller scale); boxes grow from just above it until
-	// the nearest edge found is certainly nearer than anything outside.
-	nn, _ := ix.edgeTree.NearestNeighbor(rtreego.Point{lon, lat}).(*run)
-	if nn == nil {
-		return 0, nil
-	}
-	nb := nn.rect
-	gx := math.Max(0, math.Max(nb.PointCoord(0)-lon, lon-(nb.PointCoord(0)+nb.LengthsCoord(0))))
-	gy := math.Max(0, math.Max(nb.PointCoord(1)-lat, lat-(nb.PointCoord(1)+nb.LengthsCoord(1))))
-	rho := math.Max(math.Hypot(gx, gy)*math.Min(kx, ky)*1.05, 50)
-	for {
-		if rho > planeLimit {
-			return ix.nearestFar(lon, lat)
-		}
-		dlat := rho/mMin/deg + 1e-9
-		kxFar, _ := scale(math.Min(89, math.Abs(lat)+dlat))
-		dlon := rho/kxFar + 1e-9
-		c.cand, c.minPlane = c.cand[:0], math.Inf(1)
-		c.collect(lon-dlon, lat-dlat, lon+dlon, lat+dlat)
-		// Everything outside the box is farther than rho in the plane.
-		if c.minPlane*(1+planeError(c.minPlane))+1 <= rho {
+	s := searchPool.Get().(*nearSearch)
+	defer searchPool.Put(s)
+	s.qx, s.qy, s.heap = lon, lat, s.heap[:0]
+	s.kx, s.ky, s.c = scale(lat)
+	t := ix.edgeTree
+	// Far from the point the bounds need a limit on the length of the
+	// path: the geodesic distance to one point of the edge a greedy
+	// descent reaches gives it (the edge itself is measured below).
+	best, bestZone := s.greedyLimit(ix)
+	s.near = s.near[:0]
+	s.push(heapEntry{0, int32(t.top()), 0})
+	for len(s.heap) > 0 {
+		h := s.pop()
+		if h.key > best {
 			break
 		}
-		rho *= 1.3
-	}
-	limit := c.minPlane*(1+planeError(c.minPlane)) + 0.5
-	best, bestZone := math.Inf(1), int32(-1)
-	for _, e := range c.cand {
-		if e.plane > limit {
+		if h.l < 0 {
+			// The distance to the edge's plane-nearest point: within
+			// millimetres of the distance to the edge, and never less.
+			e := &ix.edges[h.k]
+			d := s.pointDistance(&e.edge)
+			s.near = append(s.near, heapEntry{d, 0, h.k})
+			if d < best || (d <= best*(1+1e-12) && e.z < bestZone) {
+				best, bestZone = min(d, best), e.z
+			}
 			continue
 		}
-		ed := &ix.prep[e.z].edges[e.i]
-		if d := segmentDistance(lon, lat, ed.x1, ed.y1, ed.x2, ed.y2); d < best || (d == best && e.z < bestZone) {
+		lo, hi := t.children(int(h.l), int(h.k))
+		for c := lo; c < hi; c++ {
+			var key float64
+			if h.l == 0 {
+				key = s.edgeKey(&ix.edges[c].edge, best)
+			} else {
+				key = s.boxKey(t, int(h.l)-1, c, best)
+			}
+			if key <= best {
+				s.push(heapEntry{key, h.l - 1, int32(c)})
+			}
+		}
+	}
+	// The edges that may be the nearest are measured exactly: the plane's
+	// nearest point can be a little off the edge's, by up to its error.
+	limit := best*(1+2*planeError(best, s.c)) + 0.01
+	for _, n := range s.near {
+		if n.key > limit {
+			continue
+		}
+		e := &ix.edges[n.k]
+		if d := segmentDistance(lon, lat, e.x1, e.y1, e.x2, e.y2); d < best || (d == best && e.z < bestZone) {
 			best, bestZone = d, e.z
 		}
 	}
 	return best, &ix.zones[bestZone]
 }
 
+// pointDistance is the geodesic distance from the point to the point of e
+// nearest in the plane at their mid-latitude.
+func (s *nearSearch) pointDistance(e *edge) float64 {
+	d, px, py := planePoint(s.qx, s.qy, s.kx, s.ky, e)
+	if d > 100 {
+		kx, ky, _ := scale((s.qy + py) / 2)
+		_, px, py = planePoint(s.qx, s.qy, kx, ky, e)
+	}
+	return Distance(s.qx, s.qy, px, py)
+}
+
+// greedyLimit descends the edge tree through the child nearest in the plane
+// at each level, and returns the geodesic distance from the point to the
+// plane-nearest point of the nearest edge of the leaf it reaches (at least
+// the distance to the nearest boundary), and that edge's zone.
+func (s *nearSearch) greedyLimit(ix *Index) (float64, int32) {
+	t := ix.edgeTree
+	l, k := t.top(), 0
+	for ; l >= 0; l-- {
+		lo, hi := t.children(l, k)
+		best := math.Inf(1)
+		for c := lo; c < hi; c++ {
+			var d float64
+			if l == 0 {
+				d, _ = planeDistance(s.qx, s.qy, s.kx, s.ky, &ix.edges[c].edge)
+			} else {
+				b := t.node(l-1, c)
+				dx, dy := max(0, b.x0-s.qx, s.qx-b.x1)*s.kx, max(0, b.y0-s.qy, s.qy-b.y1)*s.ky
+				d = dx*dx + dy*dy
+			}
+			if d < best {
+				best, k = d, c
+			}
+		}
+	}
+	e := &ix.edges[k]
+	return s.pointDistance(&e.edge), e.z
+}
+
 var searchPool = sync.Pool{New: func() any { return &nearSearch{} }}
 
-// planeLimit is the distance up to which the tangent plane ranks edges.
+// planeLimit is the distance up to which the tangent plane bounds distances.
 const planeLimit = 200_000.0
 
-// planeError is the relative error allowed for plane distances at distance
-// d (metres), measured at the mid-latitude (second order in d/R). A wrong
-// ranking within it changes a distance by at most that share, which stays
-// under the 0.05 % that the property tests hold the engine to.
-func planeError(d float64) float64 { return 2e-4 + 0.1*d/mMin }
+// planeError bounds the relative error of a distance d (metres) measured in
+// the plane with the scales at the mid-latitude of its ends, where c is the
+// cosine of the highest latitude of the ends: second order in d/R, and
+// growing with the convergence of the meridians. Measured against the
+// geodesic on the WGS 84 ellipsoid up to 200 km and 80°, the error stays
+// under 0.05·(d/R)²/cos²φ; the bound allows twice that.
+func planeError(d, c float64) float64 {
+	r := d / mMin
+	return 1e-6 + 0.1*r*r/(c*c)
+}
 
-// nearSearch collects the edges near a point with their tangent-plane
-// distances.
+// planeBound turns a plane distance d into a lower bound of the geodesic
+// distance, with a margin of twice its error and a centimetre.
+func planeBound(d, c float64) float64 { return d/(1+2*planeError(d, c)) - 0.01 }
+
+// nearSearch is the state of one Nearest: the point, its scales and the
+// cosine of its latitude, and the heap of nodes and edges still to visit.
 type nearSearch struct {
-	ix             *Index
-	qx, qy, kx, ky float64
-	cand           []nearEdge
-	runs           []nearRun
-	minPlane       float64
+	qx, qy, kx, ky, c float64
+	heap              []heapEntry
+	near              []heapEntry // edges measured, with their distances
 }
 
-type nearRun struct {
-	lb float64
-	r  *run
+// heapEntry is node k of level l, or edge k when l is -1, with a lower bound
+// of its distance.
+type heapEntry struct {
+	key  float64
+	l, k int32
 }
 
-type nearEdge struct {
-	plane float64
-	z, i  int32
+// boxKey is a lower bound of the geodesic distance from the point to any
+// point of node k of level l, for paths no longer than best.
+func (s *nearSearch) boxKey(t *packedTree, l, k int, best float64) float64 {
+	b := t.node(l, k)
+	dx, dy := max(0, b.x0-s.qx, s.qx-b.x1), max(0, b.y0-s.qy, s.qy-b.y1)
+	if dx == 0 && dy == 0 {
+		return 0
+	}
+	// The smallest scales over the box: metres per degree of longitude
+	// are at least a·cos φ, least at the highest latitude, and the
+	// meridian's at least mMin.
+	c := min(s.c, t.cos[t.levelStart[l]+k])
+	ex, ny := dx*wgsA*deg*c, dy*mMin*deg
+	if d := math.Sqrt(ex*ex + ny*ny); d <= planeLimit {
+		return planeBound(d, c)
+	}
+	return boxLowerBound(s.qx, s.qy, b.x0, b.y0, b.x1, b.y1, best)
 }
 
-func (c *nearSearch) collect(x0, y0, x1, y1 float64) {
-	c.runs = c.runs[:0]
-	c.ix.edgeTree.SearchIntersect(queryRect(x0, y0, x1, y1), func(_ []rtreego.Spatial, o rtreego.Spatial) (bool, bool) {
-		r := o.(*run)
-		// The run's box distance in the plane bounds its edges' distances.
-		bx0, by0 := r.rect.PointCoord(0), r.rect.PointCoord(1)
-		gx := math.Max(0, math.Max(bx0-c.qx, c.qx-(bx0+r.rect.LengthsCoord(0)))) * c.kx
-		gy := math.Max(0, math.Max(by0-c.qy, c.qy-(by0+r.rect.LengthsCoord(1)))) * c.ky
-		if lb := math.Hypot(gx, gy); lb <= c.reach() {
-			c.runs = append(c.runs, nearRun{lb, r})
-		}
-		return true, false
-	})
-	// Nearest boxes first: once a box is out of reach, so are the rest.
-	slices.SortFunc(c.runs, func(a, b nearRun) int { return cmp.Compare(a.lb, b.lb) })
-	for _, nr := range c.runs {
-		if nr.lb > c.reach() {
+// edgeKey is a lower bound of the geodesic distance from the point to e.
+func (s *nearSearch) edgeKey(e *edge, best float64) float64 {
+	d, py := planeDistance(s.qx, s.qy, s.kx, s.ky, e)
+	c := s.c
+	if d > 100 {
+		// Remeasure with the scales at the mid-latitude of the point and
+		// the edge's nearest point: the error then falls from first to
+		// second order in d/R.
+		var kx, ky float64
+		kx, ky, c = scale((s.qy + py) / 2)
+		d, _ = planeDistance(s.qx, s.qy, kx, ky, e)
+		// The cosine at the higher end, from the mid-latitude's.
+		c = max(1e-3, c-math.Abs(s.qy-py)*deg/2)
+	}
+	if d <= planeLimit {
+		return planeBound(d, c)
+	}
+	b := e.box()
+	return boxLowerBound(s.qx, s.qy, b.x0, b.y0, b.x1, b.y1, best)
+}
+
+func (s *nearSearch) push(h heapEntry) {
+	s.heap = append(s.heap, h)
+	i := len(s.heap) - 1
+	for i > 0 {
+		p := (i - 1) / 2
+		if s.heap[p].key <= h.key {
 			break
 		}
-		c.measureRun(nr.r)
+		s.heap[i] = s.heap[p]
+		i = p
 	}
+	s.heap[i] = h
 }
 
-// reach is the plane distance beyond which an edge cannot be the nearest.
-func (c *nearSearch) reach() float64 { return c.minPlane*(1+2*planeError(c.minPlane)) + 1 }
-
-// measureRun adds the run's edges that are within reach.
-func (c *nearSearch) measureRun(r *run) {
-	edges := c.ix.prep[r.z].edges
-	for i := r.first; i < r.first+r.n; i++ {
-		e := &edges[i]
-		d, py := planeDistance(c.qx, c.qy, c.kx, c.ky, e)
-		if d <= c.reach() && d > 1000 {
-			// Remeasure with the scales at the mid-latitude of the point
-			// and the edge's nearest point: the error then falls from
-			// first to second order in d/R.
-			kx, ky := scale((c.qy + py) / 2)
-			d, _ = planeDistance(c.qx, c.qy, kx, ky, e)
+func (s *nearSearch) pop() heapEntry {
+	top := s.heap[0]
+	last := s.heap[len(s.heap)-1]
+	s.heap = s.heap[:len(s.heap)-1]
+	n := len(s.heap)
+	i := 0
+	for {
+		c := 2*i + 1
+		if c >= n {
+			break
 		}
-		if d <= c.reach() {
-			c.cand = append(c.cand, nearEdge{d, r.z, i})
-			c.minPlane = math.Min(c.minPlane, d)
+		if c+1 < n && s.heap[c+1].key < s.heap[c].key {
+			c++
 		}
+		if last.key <= s.heap[c].key {
+			break
+		}
+		s.heap[i] = s.heap[c]
+		i = c
 	}
+	if n > 0 {
+		s.heap[i] = last
+	}
+	return top
 }
 
 // planeDistance is the distance from q to the edge in the plane with the
 // scales kx, ky (metres per degree), and the latitude of the edge's nearest
 // point.
 func planeDistance(qx, qy, kx, ky float64, e *edge) (float64, float64) {
+	d, _, py := planePoint(qx, qy, kx, ky, e)
+	return d, py
+}
+
+// planePoint is planeDistance with the nearest point of the edge.
+func planePoint(qx, qy, kx, ky float64, e *edge) (d, px, py float64) {
 	ax, ay := (e.x1-qx)*kx, (e.y1-qy)*ky
 	dx, dy := (e.x2-e.x1)*kx, (e.y2-e.y1)*ky
 	l2 := dx*dx + dy*dy
 	t := 0.0
 	if l2 > 0 {
-		t = math.Max(0, math.Min(1, -(ax*dx+ay*dy)/l2))
+		t = max(0, min(1, -(ax*dx+ay*dy)/l2))
 	}
-	return math.Hypot(ax+t*dx, ay+t*dy), e.y1 + t*(e.y2-e.y1)
-}
-
-// nearestFar answers Nearest for a point far from every boundary: every run
-// whose box could be nearer than the best found so far is measured exactly,
-// nearest boxes first.
-func (ix *Index) nearestFar(lon, lat float64) (float64, *Zone) {
-	best, bestZone := math.Inf(1), int32(-1)
-	measure := func(r *run) {
-		p := ix.prep[r.z]
-		for _, e := range p.edges[r.first : r.first+r.n] {
-			x0, x1 := math.Min(e.x1, e.x2), math.Max(e.x1, e.x2)
-			y0, y1 := math.Min(e.y1, e.y2), math.Max(e.y1, e.y2)
-			if boxLowerBound(lon, lat, x0, y0, x1, y1, best) >= best {
-				continue
-			}
-			if d := segmentDistance(lon, lat, e.x1, e.y1, e.x2, e.y2); d < best || (d == best && r.z < bestZone) {
-				best, bestZone = d, r.z
-			}
-		}
-	}
-	var cand []*run
-	var lbs []float64
-	ix.edgeTree.SearchIntersect(queryRect(-180, -90, 180, 90), func(_ []rtreego.Spatial, o rtreego.Spatial) (bool, bool) {
-		r := o.(*run)
-		cand = append(cand, r)
-		lbs = append(lbs, boxLowerBound(lon, lat, r.rect.PointCoord(0), r.rect.PointCoord(1),
-			r.rect.PointCoord(0)+r.rect.LengthsCoord(0), r.rect.PointCoord(1)+r.rect.LengthsCoord(1), math.Inf(1)))
-		return true, false
-	})
-	order := make([]int, len(cand))
-	for i := range order {
-		order[i] = i
-	}
-	sort.Slice(order, func(a, b int) bool { return lbs[order[a]] < lbs[order[b]] })
-	for _, i := range order {
-		if lbs[i] >= best {
-			break
-		}
-		measure(cand[i])
-	}
-	return best, &ix.zones[bestZone]
+	ex, ny := ax+t*dx, ay+t*dy
+	return math.Sqrt(ex*ex + ny*ny), e.x1 + t*(e.x2-e.x1), e.y1 + t*(e.y2-e.y1)
 }
