@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"sync"
 
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
@@ -31,8 +32,15 @@ func (s *Server) locateOne(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, ls[0])
+	// Written by hand as encoding/json would write it: the single locate
+	// is the hot path of live positions and geofencing clients.
+	buf := locateBufs.Get().(*[]byte)
+	defer locateBufs.Put(buf)
+	*buf = append(appendLocation((*buf)[:0], &ls[0], nil), '\n')
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, *buf)
 }
+
+var locateBufs = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 
 // POST /api/v1/locate[?distance=true], body a GeoJSON MultiPoint or a JSON
 // array of [lon, lat]: {"count": n, "inside": k, "results": [...]}, one result
@@ -160,13 +168,16 @@ func appendJSONFloat(b []byte, f float64) []byte {
 	return b
 }
 
-// appendJSONString appends s encoded by encoding/json, remembering the few
-// distinct strings (codes, kinds, zone names) a batch repeats.
+// appendJSONString appends s encoded by encoding/json, remembering in seen
+// (if not nil) the few distinct strings (codes, kinds, zone names) a batch
+// repeats.
 func appendJSONString(b []byte, s string, seen map[string][]byte) []byte {
 	enc, ok := seen[s]
 	if !ok {
 		enc, _ = json.Marshal(s) // a string always marshals
-		seen[s] = enc
+		if seen != nil {
+			seen[s] = enc
+		}
 	}
 	return append(b, enc...)
 }
@@ -177,6 +188,9 @@ func appendJSONString(b []byte, s string, seen map[string][]byte) []byte {
 func readPoints(body []byte) ([]orb.Point, error) {
 	var raw [][]float64
 	trimmed := bytes.TrimSpace(body)
+	if pts, ok := fastPositions(trimmed); ok && len(pts) > 0 {
+		return pts, nil
+	}
 	if len(trimmed) > 0 && trimmed[0] == '{' {
 		var mp struct {
 			Type        string          `json:"type"`
