@@ -67,13 +67,52 @@ type visit struct {
 	fix  []int // indices of the fixes inside
 }
 
-// analysis finds a cleaned track's zone visits against the current zones.
+// analysis finds a cleaned track's zone visits against the zones in force
+// on the day the track starts (at, counted in each reserve's time zone; the
+// current zones for a track without times).
 type analysis struct {
 	tx     pgx.Tx
 	segs   [][]geoio.Fix
 	opts   Options
+	at     *time.Time
+	past   bool // some reserve's zoning of that day is not its current one
 	zones  map[int64]zoneInfo
 	visits []*visit
+}
+
+// pieces is the table of zone pieces the analysis reads: zone_piece, or
+// for a day whose zoning is not the current one zone_piece_on, with the
+// track's start as parameter $n.
+func (a *analysis) pieces(n int) string {
+	if !a.past {
+		return "zone_piece"
+	}
+	return fmt.Sprintf("zone_piece_on(NULL, $%d::timestamptz)", n)
+}
+
+// edges is zone_edge or, for an older zoning, zone_edge_on (see pieces).
+func (a *analysis) edges(n int) string {
+	if !a.past {
+		return "zone_edge"
+	}
+	return fmt.Sprintf("zone_edge_on(NULL, $%d::timestamptz)", n)
+}
+
+// edgesOf is the boundary pieces of zone t.z in the depths query.
+func (a *analysis) edgesOf() string {
+	if !a.past {
+		return "zone_edge e WHERE e.zone_id = t.z"
+	}
+	return "zone_edge_of(t.z) AS e(geog)"
+}
+
+// args appends the track's start to a query's arguments when pieces or
+// edges name it.
+func (a *analysis) args(args ...any) []any {
+	if a.past {
+		return append(args, a.at)
+	}
+	return args
 }
 
 // chunkSegs is the number of track segments per piece sent to PostGIS to
@@ -93,6 +132,11 @@ const eps = 1e-9
 // the spheroid and their depths by maxDepths.
 func (a *analysis) run(ctx context.Context) error {
 	a.zones = map[int64]zoneInfo{}
+	if a.at != nil {
+		if err := a.tx.QueryRow(ctx, `SELECT zoning_past(NULL, $1)`, a.at).Scan(&a.past); err != nil {
+			return fmt.Errorf("patrol: zoning of the track's day: %w", err)
+		}
+	}
 	cross, err := a.crossings(ctx)
 	if err != nil {
 		return err
@@ -277,12 +321,12 @@ func (a *analysis) crossings(ctx context.Context) ([][]float64, error) {
 			SELECT t.i, ST_GeomFromWKB(t.w, 4326) AS g FROM unnest($1::bytea[]) WITH ORDINALITY AS t(w, i)
 		), hit AS (
 			SELECT c.i, c.g, e.geog::geometry AS eg
-			FROM c JOIN zone_edge e ON e.geog::geometry && c.g
+			FROM c JOIN `+a.edges(2)+` e ON e.geog::geometry && c.g
 			WHERE ST_Intersects(e.geog::geometry, c.g)
 		)
 		SELECT hit.i - 1, s.path[1] - 1, ST_AsBinary(ST_Intersection(hit.eg, s.geom))
 		FROM hit CROSS JOIN LATERAL ST_DumpSegments(hit.g) s
-		WHERE ST_Intersects(hit.eg, s.geom)`, ws)
+		WHERE ST_Intersects(hit.eg, s.geom)`, a.args(ws)...)
 	if err != nil {
 		return nil, err
 	}
@@ -348,8 +392,8 @@ func fraction(p, q geoio.Fix, pt orb.Point) float64 {
 	return math.Min(1, math.Max(0, ((pt[0]-p.Lon)*dx+(pt[1]-p.Lat)*dy)/l2))
 }
 
-// locate returns, for each point, the current zones it lies in, and records
-// those zones in a.zones.
+// locate returns, for each point, the zones of the track's day it lies in,
+// and records those zones in a.zones.
 func (a *analysis) locate(ctx context.Context, xs, ys []float64) ([][]int64, error) {
 	out := make([][]int64, len(xs))
 	if len(xs) == 0 {
@@ -358,10 +402,10 @@ func (a *analysis) locate(ctx context.Context, xs, ys []float64) ([][]int64, err
 	rows, err := a.tx.Query(ctx, `
 		SELECT DISTINCT t.i - 1, z.id, z.reserve_id, r.code, z.kind, z.name
 		FROM unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS t(x, y, i)
-		JOIN zone_piece zp ON ST_Intersects(zp.geom, ST_SetSRID(ST_MakePoint(t.x, t.y), 4326))
+		JOIN `+a.pieces(3)+` zp ON ST_Intersects(zp.geom, ST_SetSRID(ST_MakePoint(t.x, t.y), 4326))
 		JOIN zone z ON z.id = zp.zone_id
 		JOIN reserve r ON r.id = z.reserve_id
-		ORDER BY 1, 2`, xs, ys)
+		ORDER BY 1, 2`, a.args(xs, ys)...)
 	if err != nil {
 		return nil, err
 	}
@@ -544,7 +588,7 @@ func (a *analysis) depths(ctx context.Context, xs, ys []float64, zs []int64) ([]
 		CROSS JOIN LATERAL (SELECT ST_SetSRID(ST_MakePoint(t.x, t.y), 4326)::geography AS p) q
 		CROSS JOIN LATERAL (
 			SELECT min(ST_Distance(c.geog, q.p)) AS m
-			FROM (SELECT e.geog FROM zone_edge e WHERE e.zone_id = t.z ORDER BY e.geog <-> q.p LIMIT 4) c) d`, xs, ys, zs)
+			FROM (SELECT e.geog FROM `+a.edgesOf()+` ORDER BY e.geog <-> q.p LIMIT 4) c) d`, xs, ys, zs)
 	if err != nil {
 		return nil, err
 	}

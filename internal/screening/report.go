@@ -94,7 +94,16 @@ var kindFill = map[zoning.Kind]string{
 	zoning.GeneralControl: "#f4d03f",
 }
 
-// drawMap draws the footprint over the current zones around it. The extent is
+// judgedDay is the day a screening was judged for (nil for one stored
+// before: the current zones).
+func judgedDay(sc Screening) *time.Time {
+	if sc.Law == nil {
+		return nil
+	}
+	return &sc.Law.On.Time
+}
+
+// drawMap draws the footprint over the zones of its day around it. The extent is
 // the footprint's bounding box with a margin that reaches the nearest zone
 // when the footprint touches none; zones are clipped to it and simplified to
 // about half a pixel (SimplifyBounded, in Go: never GEOS's topology-preserving
@@ -144,9 +153,9 @@ func (s *Store) drawMap(ctx context.Context, sc Screening) (template.HTML, error
 	fmt.Fprintf(&svg, `<rect width="%.0f" height="%.0f" fill="#f7f7f2"/>`, mapWidth, height)
 	rows, err := s.pool.Query(ctx, `
 		SELECT z.kind, ST_AsBinary(g.geom)
-		FROM zone z JOIN zoning_version v ON v.id = z.version_id AND v.is_current
+		FROM zone z JOIN reserve r ON r.id = z.reserve_id AND z.version_id = zoning_version_on(r.id, $5::date)
 		CROSS JOIN LATERAL (SELECT ST_ClipByBox2D(z.geom, ST_MakeEnvelope($1, $2, $3, $4, 4326)) AS geom) g
-		WHERE z.geom && ST_MakeEnvelope($1, $2, $3, $4, 4326) AND NOT ST_IsEmpty(g.geom)`, minx, miny, maxx, maxy)
+		WHERE z.geom && ST_MakeEnvelope($1, $2, $3, $4, 4326) AND NOT ST_IsEmpty(g.geom)`, minx, miny, maxx, maxy, judgedDay(sc))
 	if err != nil {
 		return "", err
 	}

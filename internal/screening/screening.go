@@ -185,7 +185,8 @@ type ReserveResult struct {
 	Zones         []ZoneResult  `json:"zones"`
 }
 
-// ZoneResult is the footprint against the current zones of one kind of a reserve.
+// ZoneResult is the footprint against the zones of one kind of a reserve in
+// the zoning in force on the screening's day.
 type ZoneResult struct {
 	Kind       zoning.Kind `json:"zone_kind"`
 	KindZH     string      `json:"zone_kind_zh"`
@@ -281,7 +282,11 @@ func (s *Store) Screen(ctx context.Context, req Request) (Screening, error) {
 			return err
 		}
 		fp.skipped = skipped
-		res, err := compute(ctx, tx, fp, req.DistanceM)
+		zo, err := zoningOf(ctx, tx, on)
+		if err != nil {
+			return err
+		}
+		res, err := compute(ctx, tx, fp, req.DistanceM, zo)
 		if err != nil {
 			return err
 		}
@@ -302,7 +307,7 @@ func (s *Store) Screen(ctx context.Context, req Request) (Screening, error) {
 				return err
 			}
 		}
-		out, err = insert(ctx, tx, req, r, fp, lr.articles)
+		out, err = insert(ctx, tx, req, r, fp, lr.articles, zo)
 		return err
 	})
 	return out, err
@@ -711,13 +716,53 @@ const footprintPieces = `fp AS (
 	UNION ALL SELECT 1, (ST_Dump(ST_GeomFromWKB($2::bytea, 4326))).geom
 	UNION ALL SELECT 0, (ST_Dump(ST_GeomFromWKB($3::bytea, 4326))).geom)`
 
-// compute measures the footprint against the current zones: intersections
+// zoningOn says which zones a screening is measured against: those in force
+// on its day (the start of construction, or the screening date). Where that
+// is every reserve's current zoning, the indexed zone_piece and zone_edge;
+// where some reserve has rezoned since, zone_piece_on and zone_edge_on of
+// the day (parameter $n of the query).
+type zoningOn struct {
+	day  time.Time
+	past bool
+}
+
+func zoningOf(ctx context.Context, tx pgx.Tx, on law.Date) (zoningOn, error) {
+	zo := zoningOn{day: on.Time}
+	if err := tx.QueryRow(ctx, `SELECT zoning_past($1::date, NULL)`, zo.day).Scan(&zo.past); err != nil {
+		return zo, fmt.Errorf("screening: zoning on %s: %w", on, err)
+	}
+	return zo, nil
+}
+
+func (zo zoningOn) pieces(n int) string {
+	if !zo.past {
+		return "zone_piece"
+	}
+	return fmt.Sprintf("zone_piece_on($%d::date, NULL)", n)
+}
+
+func (zo zoningOn) edges(n int) string {
+	if !zo.past {
+		return "zone_edge"
+	}
+	return fmt.Sprintf("zone_edge_on($%d::date, NULL)", n)
+}
+
+// args appends the day to a query's arguments when pieces or edges name it.
+func (zo zoningOn) args(args ...any) []any {
+	if zo.past {
+		return append(args, zo.day)
+	}
+	return args
+}
+
+// compute measures the footprint against the zones of its day: intersections
 // through zone_piece (both sides subdivided, so every ST_Intersection is
 // between two small polygons; areas and lengths geodesic, summed over
 // pieces), distances within the search distance through zone_edge (see
 // nearWithin), and for the reserves in range the other zone kinds' distances
 // on the zones themselves.
-func compute(ctx context.Context, tx pgx.Tx, fp footprint, distance float64) (computed, error) {
+func compute(ctx context.Context, tx pgx.Tx, fp footprint, distance float64, zo zoningOn) (computed, error) {
 	c := computed{m: map[zoneKey]*measured{}}
 	get := func(k zoneKey) *measured {
 		if c.m[k] == nil {
@@ -730,8 +775,8 @@ func compute(ctx context.Context, tx pgx.Tx, fp footprint, distance float64) (co
 		       coalesce(sum(ST_Area(ST_CollectionExtract(ST_Intersection(zp.geom, fp.g), 3)::geography)) FILTER (WHERE fp.dim = 2), 0),
 		       coalesce(sum(ST_Length(ST_CollectionExtract(ST_Intersection(zp.geom, fp.g), 2)::geography)) FILTER (WHERE fp.dim = 1), 0),
 		       count(DISTINCT fp.g) FILTER (WHERE fp.dim = 0)
-		FROM fp JOIN zone_piece zp ON ST_Intersects(zp.geom, fp.g)
-		GROUP BY 1, 2`, fp.poly, fp.line, fp.point)
+		FROM fp JOIN `+zo.pieces(4)+` zp ON ST_Intersects(zp.geom, fp.g)
+		GROUP BY 1, 2`, zo.args(fp.poly, fp.line, fp.point)...)
 	if err != nil {
 		return c, err
 	}
@@ -756,7 +801,7 @@ func compute(ctx context.Context, tx pgx.Tx, fp footprint, distance float64) (co
 		hitR, hitK = append(hitR, k.reserve), append(hitK, string(k.kind))
 	}
 	within := map[zoneKey]float64{}
-	if err := nearest(ctx, tx, fp, distance, within, hitR, hitK); err != nil {
+	if err := nearest(ctx, tx, fp, distance, within, hitR, hitK, zo); err != nil {
 		return c, err
 	}
 	for k, d := range within {
@@ -776,11 +821,14 @@ func compute(ctx context.Context, tx pgx.Tx, fp footprint, distance float64) (co
 		list = append(list, id)
 	}
 	rows, err = tx.Query(ctx, `
-		SELECT r.id, r.code, r.name_zh, r.name_en, r.zoning_scheme, r.illustrative, v.version, z.kind, sum(z.area_ha), array_agg(z.id ORDER BY z.id)
-		FROM zone z JOIN zoning_version v ON v.id = z.version_id AND v.is_current JOIN reserve r ON r.id = z.reserve_id
+		SELECT r.id, r.code, r.name_zh, r.name_en,
+		       (SELECT CASE WHEN bool_and(o.kind IN ('core_protection', 'general_control')) THEN 'two_zone' ELSE 'three_zone' END
+		        FROM zone o WHERE o.version_id = v.id),
+		       r.illustrative, v.version, z.kind, sum(z.area_ha), array_agg(z.id ORDER BY z.id)
+		FROM reserve r JOIN zoning_version v ON v.id = zoning_version_on(r.id, $2::date) JOIN zone z ON z.version_id = v.id
 		WHERE r.id = ANY($1)
 		GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
-		ORDER BY r.code`, list)
+		ORDER BY r.code`, list, zo.day)
 	if err != nil {
 		return c, err
 	}
@@ -852,15 +900,15 @@ func compute(ctx context.Context, tx pgx.Tx, fp footprint, distance float64) (co
 const nearWithin = `
 	WITH c AS (
 		SELECT z.reserve_id, z.kind, e.geog, ST_Distance(e.geog, ST_GeogFromWKB($1)) AS d
-		FROM zone_edge e JOIN zone z ON z.id = e.zone_id
+		FROM %s e JOIN zone z ON z.id = e.zone_id
 		WHERE ST_DWithin(e.geog, ST_GeogFromWKB($1), $3::float8 + $4::float8)
 		  AND NOT EXISTS (SELECT 1 FROM unnest($5::bigint[], $6::text[]) AS h(r, k) WHERE h.r = z.reserve_id AND h.k = z.kind)
 	), b AS (SELECT c.*, min(d) OVER (PARTITION BY reserve_id, kind) AS least FROM c)
 	SELECT reserve_id, kind, min(ST_Distance(geog, ST_GeogFromWKB($2))) FROM b WHERE d <= least + 2 * $4::float8 GROUP BY 1, 2`
 
 // nearest runs nearWithin and adds its distances to out.
-func nearest(ctx context.Context, tx pgx.Tx, fp footprint, radius float64, out map[zoneKey]float64, hitR []int64, hitK []string) error {
-	rows, err := tx.Query(ctx, nearWithin, fp.simple, fp.whole, radius, fp.tau, hitR, hitK)
+func nearest(ctx context.Context, tx pgx.Tx, fp footprint, radius float64, out map[zoneKey]float64, hitR []int64, hitK []string, zo zoningOn) error {
+	rows, err := tx.Query(ctx, fmt.Sprintf(nearWithin, zo.edges(7)), zo.args(fp.simple, fp.whole, radius, fp.tau, hitR, hitK)...)
 	if err != nil {
 		return err
 	}

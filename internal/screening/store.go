@@ -18,7 +18,7 @@ import (
 // insert stores the screening and, for a project that is under construction
 // or existing, one finding per reserve and zone kind where its activity is
 // prohibited, with the part of the footprint inside that zone kind.
-func insert(ctx context.Context, tx pgx.Tx, req Request, r Result, fp footprint, arts []Article) (Screening, error) {
+func insert(ctx context.Context, tx pgx.Tx, req Request, r Result, fp footprint, arts []Article, zo zoningOn) (Screening, error) {
 	body, err := json.Marshal(r)
 	if err != nil {
 		return Screening{}, err
@@ -66,12 +66,12 @@ func insert(ctx context.Context, tx pgx.Tx, req Request, r Result, fp footprint,
 				INSERT INTO finding (kind, reserve_id, zone_kind, geom, activity, articles, basis_zh, basis_en, source, screening_id,
 				                     legal_basis, penalty, rule_set)
 				SELECT $4, zp.reserve_id, zp.kind, ST_UnaryUnion(ST_Collect(ST_Intersection(zp.geom, fp.g))), $7, $8, $9, $10, $11, $12, $13, $14, $15
-				FROM fp JOIN zone_piece zp ON ST_Intersects(zp.geom, fp.g)
+				FROM fp JOIN `+zo.pieces(16)+` zp ON ST_Intersects(zp.geom, fp.g)
 				WHERE zp.reserve_id = (SELECT id FROM reserve WHERE code = $5) AND zp.kind = $6
 				GROUP BY zp.reserve_id, zp.kind
 				RETURNING id, created_at, ST_AsGeoJSON(geom, 7)`,
-				fp.poly, fp.line, fp.point, f.Kind, rr.Code, string(z.Kind), f.Activity, f.Articles, zh, en, f.Source, sc.ID,
-				f.LegalBasis, f.Penalty, ruleSet).
+				zo.args(fp.poly, fp.line, fp.point, f.Kind, rr.Code, string(z.Kind), f.Activity, f.Articles, zh, en, f.Source, sc.ID,
+					f.LegalBasis, f.Penalty, ruleSet)...).
 				Scan(&f.ID, &f.CreatedAt, &g); err != nil {
 				return Screening{}, fmt.Errorf("finding in %s %s: %w", rr.Code, z.Kind, err)
 			}
