@@ -281,6 +281,7 @@ export const messages = {
   'evidence.photo': { zh: '照片', en: 'Photo' },
   'evidence.document': { zh: '文件', en: 'Document' },
   'step.to': { zh: '转为：{status}', en: 'Move to: {status}' },
+  'unit.km': { zh: '公里', en: 'km' },
   'step.sendBack': { zh: '退回整改', en: 'Send back for rectification' },
   'step.comment': { zh: '说明', en: 'Comment' },
   'step.submit': { zh: '提交', en: 'Submit' },

@@ -94,6 +94,13 @@ const fieldNames = {
   name: { zh: '名称', en: 'name' },
   id: { zh: '编号', en: 'id' },
   file: { zh: '文件', en: 'file' },
+  subject: { zh: '对象', en: 'subject' },
+  subject_kind: { zh: '对象类型', en: 'subject kind' },
+  timezone: { zh: '时区', en: 'time zone' },
+  reserve: { zh: '保护区', en: 'reserve' },
+  permit: { zh: '许可证', en: 'permit' },
+  coords: { zh: '坐标系', en: 'coordinates' },
+  max_speed_kmh: { zh: '最高速度', en: 'highest speed' },
 };
 
 // reasonKinds read what kind of fault an English reason describes.
@@ -127,7 +134,8 @@ function fieldName(pointer) {
 export function detailText(d) {
   const kind = reasonKinds.find(([re]) => re.test(d.reason || ''));
   const what = kind ? kind[1][lang()] : lang() === 'zh' ? '不符合要求' : 'is not accepted';
-  return d.pointer ? `${fieldName(d.pointer)}${lang() === 'zh' ? '：' : ' '}${what}` : what;
+  const line = d.line ? (lang() === 'zh' ? `第 ${d.line} 行：` : `line ${d.line}: `) : '';
+  return line + (d.pointer ? `${fieldName(d.pointer)}${lang() === 'zh' ? '：' : ' '}${what}` : what);
 }
 
 // problemText is the sentence for a refused request.

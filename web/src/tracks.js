@@ -13,6 +13,8 @@ import { el, fmtTime, getJSON, localZone, reserveName, showError } from './commo
 import { lang, setupLangSwitch, t } from './i18n.js';
 import { trackColours } from './layers.js';
 import { addTileLayers, baseStyle } from './mapbase.js';
+import { noteText } from './notes.js';
+import { problemText, problemView } from './problems.js';
 
 // timeZone is the zone a track's times are shown in: the one given with
 // its upload, else the browser's.
@@ -131,7 +133,7 @@ function trackView(track, created) {
     el('dt', {}, t('tracks.reserve')), el('dd', { id: 'track-reserve' }, where),
     el('dt', {}, t('tracks.started')), el('dd', {}, fmtTime(track.started_at, tz)),
     el('dt', {}, t('tracks.ended')), el('dd', {}, fmtTime(track.ended_at, tz)),
-    el('dt', {}, t('tracks.length')), el('dd', {}, `${fmtNumber(track.totals.length_m / 1000, 2)} km · ${t('tracks.points', { n: fmtNumber(track.totals.points_kept, 0) })}`),
+    el('dt', {}, t('tracks.length')), el('dd', {}, `${fmtNumber(track.totals.length_m / 1000, 2)} ${t('unit.km')} · ${t('tracks.points', { n: fmtNumber(track.totals.points_kept, 0) })}`),
     el('dt', {}, t('tracks.duration')), el('dd', {}, fmtDuration(track.totals.duration_s)));
 
   const visits = track.visits.length === 0
@@ -173,17 +175,11 @@ function trackView(track, created) {
     el('h2', {}, t('tracks.track', { id: track.id }), track.file.name ? el('small', {}, ' ', track.file.name) : ''),
     created === undefined ? '' : el('p', { id: 'saved', class: 'saved' }, t(created ? 'tracks.uploaded' : 'tracks.again', { id: track.id })),
     summary,
-    track.notes.length === 0 ? '' : el('ul', { class: 'notes' }, track.notes.map((n) => el('li', {}, n))),
+    track.notes.length === 0 ? '' : el('ul', { class: 'notes', id: 'notes' }, track.notes.map((n) => el('li', { title: n }, noteText(n, reserveLabel)))),
     el('h3', {}, t('tracks.visits')), visits,
     el('h3', {}, t('tracks.findings')), findings,
     casesView(track.cases),
     observations, files);
-}
-
-// problemView shows a refused request.
-function problemView(status, doc) {
-  const details = (doc.problems || []).map((p) => el('li', {}, [p.pointer, p.line ? `line ${p.line}` : '', p.reason].filter(Boolean).join(': ')));
-  return el('div', { class: 'problem', id: 'problem' }, el('p', {}, `${status} ${doc.detail || doc.title}`), el('ul', {}, details));
 }
 
 async function main() {
@@ -239,7 +235,7 @@ async function main() {
     const res = await fetch('/api/v1/tracks?limit=20', { headers: { Accept: 'application/json' } });
     const doc = await res.json();
     if (!res.ok) {
-      recentList.replaceChildren(el('li', { class: 'problem' }, doc.detail || doc.title));
+      recentList.replaceChildren(el('li', { class: 'problem' }, problemText(res.status, doc)));
       return;
     }
     recentList.replaceChildren(...(doc.tracks.length === 0 ? [el('li', { class: 'none' }, t('tracks.none'))] : doc.tracks.map((tr) =>

@@ -566,6 +566,18 @@ test('tracks: an uploaded track across the core/buffer boundary shows its zone v
   await page.click('#upload-submit');
   await page.waitForFunction(() => document.querySelector('#saved')?.textContent.includes('之前已上传过'));
   assert.equal(await page.evaluate(() => document.body.dataset.track), String(runID));
+  // What cleaning dropped is said in Chinese.
+  const notes = await page.$$eval('#notes li', (lis) => lis.map((li) => li.textContent));
+  assert.equal(notes.length, stored.notes.length, `notes ${notes}`);
+  for (const n of notes) assert.match(n, /^剔除 \d+ 个(重复点|速度异常点（快于每小时 15 公里）)$/);
+  // A file that is not well-formed is refused in Chinese, saying where.
+  const seen = errors.length;
+  await dropFile(page, 'broken.gpx', '<?xml version="1.0"?>\n<gpx version="1.1" creator="x" xmlns="http://www.topografix.com/GPX/1/1">\n<trk><trkseg><trkpt lat="34.5"');
+  await page.click('#upload-submit');
+  await page.waitForFunction(() => document.querySelector('#problem p')?.textContent === 'XML 格式错误');
+  assert.equal(await page.textContent('#problem li'), '第 3 行：不符合要求');
+  errors.push(...errors.splice(seen).filter((e) => !/HTTP 400: .*\/api\/v1\/tracks$|status of 400/.test(e)));
+
   // The list opens a track.
   await page.click(`#recent-list button[data-id="${id}"]`);
   await page.waitForFunction((i) => document.body.dataset.track === String(i) && document.querySelector('#visits-table'), id);
