@@ -123,6 +123,7 @@ func (s *Server) accessRules() map[string]access {
 	caseOwner := scope{kind: lookupScope, lookup: s.caseOwner, reserve: true}
 	cellOwner := scope{kind: lookupScope, lookup: s.cellOwner, reserve: true}
 	screeningOwner := scope{kind: lookupScope, lookup: s.screeningOwner, reserve: true}
+	clueOwner := scope{kind: lookupScope, lookup: s.clueOwner, reserve: true}
 	caseWrite := access{perm: auth.WriteCases, scope: caseOwner, resource: "case", idParam: "id",
 		before: func(c echo.Context) (any, error) { return s.caseBefore(c) }}
 	return map[string]access{
@@ -233,6 +234,12 @@ func (s *Server) accessRules() map[string]access {
 		"GET /api/v1/reports/overdue": {class: "reports", perm: auth.ReadReports, scope: scope{kind: queryScope, name: "reserve"}},
 		"GET /api/v1/reports/units":   {class: "reports", perm: auth.ReadReports, scope: scope{kind: queryScope, name: "reserve"}},
 		"GET /api/v1/notifications":   {perm: auth.ReadAudit},
+
+		"POST /api/v1/clue-batches":    {perm: auth.WriteCases, scope: scope{kind: globalScope}, resource: "clue-batch"},
+		"GET /api/v1/clue-batches":     {class: "cases", perm: auth.ReadCases, scope: scope{kind: queryScope, name: "reserve"}},
+		"GET /api/v1/clue-batches/:id": {class: "cases", perm: auth.ReadCases, scope: scope{kind: globalScope}},
+		"GET /api/v1/clues":            {class: "cases", perm: auth.ReadCases, scope: scope{kind: queryScope, name: "reserve"}},
+		"GET /api/v1/clues/:id":        {class: "cases", perm: auth.ReadCases, scope: clueOwner},
 	}
 }
 

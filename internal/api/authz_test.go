@@ -72,8 +72,8 @@ type walkEnv struct {
 	store   *auth.Store
 	callers []caller
 	// ids of resources made at set-up
-	marker, screening, track, permit, cas, evidence int64
-	n                                               int // makes probe bodies unique
+	marker, screening, track, permit, cas, evidence, batch, clue int64
+	n                                                            int // makes probe bodies unique
 }
 
 // newBareEnv is a server on a fresh database with the bootstrap token and
@@ -118,6 +118,12 @@ func newWalkEnv(t *testing.T, cfg api.Config) *walkEnv {
 	w.evidence = w.id(w.send("POST", fmt.Sprintf("/api/v1/cases/%d/evidence", w.cas), photoForm(t), caller{token: adminToken}).expect(201), "id")
 	w.do("PUT", "/api/v1/admin-areas", adminAreas(), true).expect(200)
 	w.do("PUT", "/api/v1/reserves/"+targetReserve+"/grid-cells", gridCells(), true).expect(200)
+	w.batch = w.id(w.send("POST", "/api/v1/clue-batches", w.clueForm(), caller{token: adminToken}).expect(201), "id")
+	var clue int64
+	if err := pool.QueryRow(t.Context(), `SELECT id FROM clue WHERE batch_id = $1`, w.batch).Scan(&clue); err != nil {
+		t.Fatal(err)
+	}
+	w.clue = clue
 
 	ctx := t.Context()
 	for _, r := range auth.Roles {
@@ -553,7 +559,32 @@ func (w *walkEnv) probes() map[string]func(c caller) probe {
 		"GET /api/v1/reports/overdue": get("/api/v1/reports/overdue"),
 		"GET /api/v1/reports/units":   get("/api/v1/reports/units"),
 		"GET /api/v1/notifications":   get("/api/v1/notifications"),
+
+		"POST /api/v1/clue-batches": func(caller) probe {
+			return probe{method: "POST", path: "/api/v1/clue-batches", body: w.clueForm()}
+		},
+		"GET /api/v1/clue-batches":     get("/api/v1/clue-batches"),
+		"GET /api/v1/clue-batches/:id": get(fmt.Sprintf("/api/v1/clue-batches/%d", w.batch)),
+		"GET /api/v1/clues":            get("/api/v1/clues"),
+		"GET /api/v1/clues/:id":        getIn(fmt.Sprintf("/api/v1/clues/%d", w.clue)),
 	}
+}
+
+// clueForm is a clue batch upload of one change polygon in the target
+// reserve's core zone, a different file each time.
+func (w *walkEnv) clueForm() form {
+	w.n++
+	doc := fmt.Sprintf(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"change_type":"road","id":"walk-%d"},
+		"geometry":{"type":"Polygon","coordinates":[[[100.04,30.04],[100.05,30.04],[100.05,30.05],[100.04,30.04]]]}}]}`, w.n)
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	for _, f := range [][2]string{{"source", "walk"}, {"imaged_after", "2024-07-01"}} {
+		_ = mw.WriteField(f[0], f[1])
+	}
+	fw, _ := mw.CreateFormFile("file", "walk.geojson")
+	fw.Write([]byte(doc))
+	mw.Close()
+	return form{b.Bytes(), mw.FormDataContentType()}
 }
 
 // caseVersion is the set-up case's current version.
@@ -669,6 +700,11 @@ var policy = map[string]string{
 	"GET /api/v1/audit":                                   "admin",
 	"GET /api/v1/auth/me":                                 "open",
 	"GET /api/v1/cases":                                   "admin officer viewer",
+	"GET /api/v1/clue-batches":                            "admin officer viewer",
+	"GET /api/v1/clue-batches/:id":                        "admin officer viewer",
+	"GET /api/v1/clues":                                   "admin officer viewer",
+	"GET /api/v1/clues/:id":                               "admin officer viewer",
+	"POST /api/v1/clue-batches":                           "admin officer",
 	"GET /api/v1/cases/:id":                               "admin officer viewer",
 	"GET /api/v1/cases/:id/evidence/:evidence":            "admin officer viewer",
 	"GET /api/v1/cases/:id/dossier":                       "admin officer viewer",

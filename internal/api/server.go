@@ -24,6 +24,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"warden/internal/cases"
+	"warden/internal/clues"
 	"warden/internal/db"
 	"warden/internal/law"
 	"warden/internal/markers"
@@ -90,6 +91,8 @@ type Server struct {
 	cases *cases.Store
 	// law keeps the instruments and rule sets judgments are made under.
 	law *law.Store
+	// clues keeps Green Shield clue batches and clues.
+	clues *clues.Store
 
 	// accounts: users, sessions, the access rules and the rate limiters.
 	accounts
@@ -115,6 +118,7 @@ func New(cfg Config, pool *pgxpool.Pool, log *slog.Logger) *Server {
 	s.screenings = screening.NewStore(pool, screening.Options{MaxVertices: cfg.MaxFootprintVertices, Law: s.law})
 	s.tracks = patrol.NewStore(pool, cfg.Patrol)
 	s.cases = cases.NewStore(pool, cfg.Cases)
+	s.clues = clues.NewStore(pool, s.cases, clues.Options{Now: cfg.Cases.Now})
 	if err := s.site.Built(); err != nil {
 		log.Warn("web pages unavailable", "reason", err.Error())
 	}
@@ -201,6 +205,7 @@ func (s *Server) routes(reg *prometheus.Registry) {
 	v1.GET("/screenings/:id/report", s.screeningReport)
 	s.patrolRoutes(v1, write)
 	s.caseRoutes(v1, write)
+	s.clueRoutes(v1, write)
 	s.authRoutes(v1, write)
 }
 

@@ -70,6 +70,24 @@ var nameAttributes = []string{"name", "名称", "MC", "QYMC", "zone_name"}
 // read as strictly as any GeoJSON upload; the zones are validated by
 // zoning.Store.PutZones as usual. Every refusal is a *problem.Error.
 func ReadZonesShapefile(ctx context.Context, data []byte, opts ShapefileOptions) (Shapefile, error) {
+	out, err := ReadShapefile(ctx, data, opts)
+	if err != nil {
+		return out, err
+	}
+	if len(out.Features) == 0 {
+		return out, problem.Invalid("invalid-zoning", fmt.Sprintf("the shapefile %s has no records: it needs one record per zone", out.Layer))
+	}
+	if err := mapAttributes(out.Layer, out.Features); err != nil {
+		return out, err
+	}
+	return out, nil
+}
+
+// ReadShapefile reads any zipped shapefile as ReadZonesShapefile does (one
+// .shp with its parts, CRS from the .prj, DBF encoding, strict GeoJSON), with
+// the attributes as they are: for uploads other than zones, such as change
+// detections.
+func ReadShapefile(ctx context.Context, data []byte, opts ShapefileOptions) (Shapefile, error) {
 	var out Shapefile
 	if opts.CRS == 0 {
 		opts.CRS = geoio.WGS84
@@ -180,12 +198,6 @@ func ReadZonesShapefile(ctx context.Context, data []byte, opts ShapefileOptions)
 		}
 		return out, err
 	}
-	if len(feats) == 0 {
-		return out, problem.Invalid("invalid-zoning", fmt.Sprintf("the shapefile %s has no records: it needs one record per zone", out.Layer))
-	}
-	if err := mapAttributes(out.Layer, feats); err != nil {
-		return out, err
-	}
 	out.Features = feats
 	return out, nil
 }
@@ -235,7 +247,7 @@ func pickShapefile(zr *zip.Reader) (map[string]*zip.File, string, error) {
 	case 1:
 		return byStem[strings.ToLower(shps[0])], shps[0], nil
 	}
-	return nil, "", problem.Invalid("invalid-shapefile", fmt.Sprintf("the zip holds %d shapefiles (%s): send one shapefile, the zones of one reserve, per upload", len(shps), strings.Join(shps, ", ")))
+	return nil, "", problem.Invalid("invalid-shapefile", fmt.Sprintf("the zip holds %d shapefiles (%s): send one shapefile per upload", len(shps), strings.Join(shps, ", ")))
 }
 
 // readEntry reads a zip entry, refusing more than limit bytes whatever its

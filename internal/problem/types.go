@@ -70,6 +70,7 @@ var Types = map[string]Names{
 	"no-coordinate-columns": {"坐标表缺少经纬度或 X/Y 列", "No coordinate columns"},
 	"no-track-points":       {"轨迹没有可用的点", "No usable track points"},
 	"invalid-shapefile":     {"Shapefile 无效", "Invalid shapefile"},
+	"invalid-geopackage":    {"GeoPackage 无效", "Invalid GeoPackage"},
 	"gdal-missing":          {"服务器缺少 GDAL", "GDAL not installed"},
 	"invalid-tile":          {"瓦片编号无效", "Invalid tile"},
 	// reserves, zones, markers
@@ -105,6 +106,10 @@ var Types = map[string]Names{
 	"invalid-grid-cell":             {"网格无效", "Invalid grid cell"},
 	"invalid-report":                {"日报无效", "Invalid daily report"},
 	"report-exists":                 {"当日报告已提交", "The day's report is in already"},
+	// Green Shield clues
+	"invalid-clue-batch": {"问题线索批次无效", "Invalid clue batch"},
+	"invalid-clue":       {"问题线索操作无效", "Invalid clue request"},
+	"clue-finished":      {"问题线索已核查完毕", "The clue is verified already"},
 	// the service
 	"not-ready":            {"服务尚未就绪", "Service not ready"},
 	"timeout":              {"查询超时", "Query timed out"},
