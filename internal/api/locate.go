@@ -16,8 +16,9 @@ import (
 	"warden/internal/zoning"
 )
 
-// GET /api/v1/locate?lon=..&lat=..: which reserve and zone the point is in
-// (inside=false if none) and the geodesic distance to the nearest zone boundary.
+// GET /api/v1/locate?lon=..&lat=..[&on=YYYY-MM-DD]: which reserve and zone the
+// point is in (inside=false if none) and the geodesic distance to the nearest
+// zone boundary, in the zoning in force on day on (default: the current one).
 func (s *Server) locateOne(c echo.Context) error {
 	var p orb.Point
 	for i, name := range []string{"lon", "lat"} {
@@ -28,7 +29,7 @@ func (s *Server) locateOne(c echo.Context) error {
 		}
 		p[i] = f
 	}
-	ls, err := s.zones.Locate(c.Request().Context(), []orb.Point{p}, true)
+	ls, err := s.zones.LocateOn(c.Request().Context(), []orb.Point{p}, true, c.QueryParam("on"))
 	if err != nil {
 		return err
 	}
@@ -42,7 +43,7 @@ func (s *Server) locateOne(c echo.Context) error {
 
 var locateBufs = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 
-// POST /api/v1/locate[?distance=true], body a GeoJSON MultiPoint or a JSON
+// POST /api/v1/locate[?distance=true&on=YYYY-MM-DD], body a GeoJSON MultiPoint or a JSON
 // array of [lon, lat]: {"count": n, "inside": k, "results": [...]}, one result
 // per point in order; boundary distances only when asked.
 func (s *Server) locateMany(c echo.Context) error {
@@ -68,7 +69,7 @@ func (s *Server) locateMany(c echo.Context) error {
 	if len(pts) > maxLocatePoints {
 		return problem.TooLarge(fmt.Sprintf("the batch has %d points, more than the limit of %d", len(pts), maxLocatePoints))
 	}
-	ls, err := s.zones.Locate(c.Request().Context(), pts, distance)
+	ls, err := s.zones.LocateOn(c.Request().Context(), pts, distance, c.QueryParam("on"))
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 
 	"runtime"
 	"sync"
+	"time"
 
 	"github.com/paulmach/orb"
 
@@ -56,6 +57,44 @@ func CheckLonLat(i int, p orb.Point) *problem.Detail {
 // distance, each result also has the geodesic distance to the nearest zone
 // boundary.
 func (s *Store) Locate(ctx context.Context, pts []orb.Point, distance bool) ([]Location, error) {
+	if err := checkPoints(pts); err != nil {
+		return nil, err
+	}
+	if s.engine != nil {
+		if ix := s.engine.Index(ctx); ix != nil {
+			return locateIndex(ix, pts, distance), nil
+		}
+	}
+	return s.locateSQL(ctx, pts, distance, nil)
+}
+
+// LocateOn is Locate in the zoning versions in force on day on (YYYY-MM-DD;
+// "" is Locate): the judgment of an act done that day locates it so. Where
+// that is every reserve's current zoning the answer is Locate's; where a
+// reserve has rezoned since, PostGIS answers from the version of that day.
+func (s *Store) LocateOn(ctx context.Context, pts []orb.Point, distance bool, on string) ([]Location, error) {
+	if on == "" {
+		return s.Locate(ctx, pts, distance)
+	}
+	day, err := time.Parse(time.DateOnly, on)
+	if err != nil {
+		return nil, problem.BadRequest("invalid-parameter", fmt.Sprintf("on=%q must be a date YYYY-MM-DD", on))
+	}
+	if err := checkPoints(pts); err != nil {
+		return nil, err
+	}
+	var past bool
+	if err := s.pool.QueryRow(ctx, `SELECT zoning_past($1::date, NULL)`, day).Scan(&past); err != nil {
+		return nil, fmt.Errorf("zoning: zoning on %s: %w", on, err)
+	}
+	if !past {
+		return s.Locate(ctx, pts, distance)
+	}
+	return s.locateSQL(ctx, pts, distance, &day)
+}
+
+// checkPoints refuses points outside lon/lat range and batches over the limit.
+func checkPoints(pts []orb.Point) error {
 	var ps []problem.Detail
 	for i, p := range pts {
 		if d := CheckLonLat(i, p); d != nil && len(ps) < 50 {
@@ -63,24 +102,36 @@ func (s *Store) Locate(ctx context.Context, pts []orb.Point, distance bool) ([]L
 		}
 	}
 	if len(ps) > 0 {
-		return nil, problem.Invalid("invalid-point", problem.Summary(ps), ps...)
+		return problem.Invalid("invalid-point", problem.Summary(ps), ps...)
 	}
 	if len(pts) > MaxLocatePoints {
-		return nil, problem.TooLarge(fmt.Sprintf("%d points in one request; the limit is %d", len(pts), MaxLocatePoints))
+		return problem.TooLarge(fmt.Sprintf("%d points in one request; the limit is %d", len(pts), MaxLocatePoints))
 	}
-	if s.engine != nil {
-		if ix := s.engine.Index(ctx); ix != nil {
-			return locateIndex(ix, pts, distance), nil
-		}
+	return nil
+}
+
+// onDay names the pieces of zones (or of their boundaries) that locateSQL
+// reads: the indexed tables of the current zones, or with a day those of the
+// zoning in force then, parameter $3 of the query.
+func onDay(table string, day *time.Time) string {
+	if day == nil {
+		return table
 	}
-	return s.locateSQL(ctx, pts, distance)
+	return table + "_on($3::date, NULL)"
+}
+
+func withDay(day *time.Time, args ...any) []any {
+	if day == nil {
+		return args
+	}
+	return append(args, *day)
 }
 
 // locateSQL answers Locate from PostGIS, through the subdivided zone_piece
-// and zone_edge tables: the path when no engine is running or its index is
-// stale. Its boundary distances are to geodesic edges (geography), which
+// and zone_edge tables (with a day, those of the zoning in force then): the
+// path when no engine is running or its index is stale. Its boundary distances are to geodesic edges (geography), which
 // differ from the engine's lon/lat edges by up to metres on long edges.
-func (s *Store) locateSQL(ctx context.Context, pts []orb.Point, distance bool) ([]Location, error) {
+func (s *Store) locateSQL(ctx context.Context, pts []orb.Point, distance bool, day *time.Time) ([]Location, error) {
 	xs := make([]float64, len(pts))
 	ys := make([]float64, len(pts))
 	for i, p := range pts {
@@ -95,7 +146,7 @@ func (s *Store) locateSQL(ctx context.Context, pts []orb.Point, distance bool) (
 	rows, err := s.pool.Query(ctx, `
 		SELECT t.i - 1, zp.zone_id
 		FROM unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS t(x, y, i)
-		JOIN zone_piece zp ON ST_Intersects(zp.geom, ST_SetSRID(ST_MakePoint(t.x, t.y), 4326))`, xs, ys)
+		JOIN `+onDay("zone_piece", day)+` zp ON ST_Intersects(zp.geom, ST_SetSRID(ST_MakePoint(t.x, t.y), 4326))`, withDay(day, xs, ys)...)
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +168,7 @@ func (s *Store) locateSQL(ctx context.Context, pts []orb.Point, distance bool) (
 	}
 	var near []nearest
 	if distance {
-		if near, err = s.nearestBoundaries(ctx, xs, ys); err != nil {
+		if near, err = s.nearestBoundaries(ctx, xs, ys, day); err != nil {
 			return nil, err
 		}
 		for _, n := range near {
@@ -196,15 +247,15 @@ type nearest struct {
 // geography GiST index orders boundary pieces by distance on the sphere; the
 // few nearest are then measured on the spheroid and the least taken, so the
 // sphere's up-to-0.5% error cannot pick the wrong piece except in a near tie.
-func (s *Store) nearestBoundaries(ctx context.Context, xs, ys []float64) ([]nearest, error) {
+func (s *Store) nearestBoundaries(ctx context.Context, xs, ys []float64, day *time.Time) ([]nearest, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT t.i - 1, n.zone_id, n.d
 		FROM unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS t(x, y, i)
 		CROSS JOIN LATERAL (
 			SELECT c.zone_id, ST_Distance(c.geog, ST_SetSRID(ST_MakePoint(t.x, t.y), 4326)::geography) AS d
-			FROM (SELECT e.zone_id, e.geog FROM zone_edge e
+			FROM (SELECT e.zone_id, e.geog FROM `+onDay("zone_edge", day)+` e
 			      ORDER BY e.geog <-> ST_SetSRID(ST_MakePoint(t.x, t.y), 4326)::geography LIMIT 4) c
-			ORDER BY d LIMIT 1) n`, xs, ys)
+			ORDER BY d LIMIT 1) n`, withDay(day, xs, ys)...)
 	if err != nil {
 		return nil, err
 	}
