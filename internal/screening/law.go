@@ -32,6 +32,34 @@ type LawInForce struct {
 	RuleSets map[string]string `json:"rule_sets"`
 	// Instruments are the official instruments in force on the day.
 	Instruments []InstrumentRef `json:"instruments"`
+	// ImpactAssessment quotes the Ecological Environment Code's articles on
+	// the environmental impact assessment of construction projects, where
+	// the Code is in force on the day (from 2026-08-15; it replaced the EIA
+	// Law): the duty to assess (Art. 83), the classes of report (Art. 95),
+	// refusal of a project whose siting breaks the law or statutory plans
+	// (Art. 105 (1)) and no construction before approval (Art. 107).
+	ImpactAssessment []law.Basis `json:"impact_assessment,omitempty"`
+}
+
+// eiaArticles are the Ecological Environment Code's provisions a screening
+// report quotes on impact assessment.
+var eiaArticles = []law.Cite{{Article: 83}, {Article: 95}, {Article: 105, Paragraph: 1, Item: 1}, {Article: 107}}
+
+// impactAssessment quotes eiaArticles from the stored text of the Code, if
+// it is in force on day on.
+func impactAssessment(book *law.Book, on law.Date) []law.Basis {
+	in := book.Instruments["eec-2026"]
+	if in == nil || !in.InForce(on) {
+		return nil
+	}
+	var out []law.Basis
+	for _, c := range eiaArticles {
+		c.Instrument = in.Code
+		zh, en := law.CiteText(in, c)
+		out = append(out, law.Basis{Instrument: in.Code, Article: c.Article, Paragraph: c.Paragraph, Item: c.Item,
+			CiteZH: zh, CiteEN: en, TextZH: law.Quote(in, c), InForceFrom: in.InForceFrom})
+	}
+	return out
 }
 
 // InstrumentRef names an instrument and its dates.
@@ -168,6 +196,7 @@ func (lr lawRules) inForce(book *law.Book, on law.Date, req Request) *LawInForce
 	if req.Project.StartedOn != "" {
 		li.DayOf = "started_on"
 	}
+	li.ImpactAssessment = impactAssessment(book, on)
 	for _, code := range []string{"nrr-2017", "nrr-2026", "npl-2025", "eec-2026", "apl-2021"} {
 		in := book.Instruments[code]
 		if in != nil && in.InForce(on) {
