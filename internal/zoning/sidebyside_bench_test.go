@@ -8,15 +8,15 @@ package zoning_test
 //     once served by the engine, once by PostGIS (the SQL path on zone_piece,
 //     which the API used before the engine);
 //   - single locate throughput: GET /api/v1/locate (with the boundary
-//     distance) from 8 concurrent keep-alive clients for a fixed number of
-//     requests, engine against PostGIS.
+//     distance) from 8 concurrent keep-alive connections for a fixed number
+//     of requests, against `warden serve` running in a process of its own
+//     (serve_bench_test.go), and against the PostGIS path.
 //
 // The figures of the peers measured on this kind of machine (issue #13) are
 // printed beside them: Tile38 answered 100,000 pipelined INTERSECTS in 1.63 s
 // and 34,825 INTERSECTS a second from 8 connections.
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -25,11 +25,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/paulmach/orb"
 
 	"warden/internal/api"
 	"warden/internal/testdb"
@@ -46,6 +43,7 @@ const (
 // sideFixture: both benchmark reserves in one database, the engine on it, and
 // two API servers over loopback, one answering from the engine, one from SQL.
 type sideFixture struct {
+	dsn           string
 	reserves      []benchReserve
 	eng           *zoning.Engine
 	engine, plain *httptest.Server
@@ -66,7 +64,7 @@ func newSideFixture() (f *sideFixture, err error) {
 	pool := testdb.New(binaryTB{})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	f = &sideFixture{}
+	f = &sideFixture{dsn: pool.Config().ConnString()}
 	for _, sp := range []benchSpec{qiangtangSpec, pirineuSpec} {
 		r, err := buildSpecReserve(ctx, pool, sp)
 		if err != nil {
@@ -80,8 +78,8 @@ func newSideFixture() (f *sideFixture, err error) {
 		return nil, err
 	}
 	f.eng = eng
-	f.engine = httptest.NewServer(api.New(api.Config{Version: "bench", Engine: eng}, pool, log).Handler())
-	f.plain = httptest.NewServer(api.New(api.Config{Version: "bench"}, pool, log).Handler())
+	f.engine = httptest.NewServer(api.New(api.Config{Version: "bench", Engine: eng, AdminToken: benchToken}, pool, log).Handler())
+	f.plain = httptest.NewServer(api.New(api.Config{Version: "bench", AdminToken: benchToken}, pool, log).Handler())
 	return f, nil
 }
 
@@ -100,7 +98,11 @@ func client() *http.Client {
 
 // postBatch sends pts to POST /api/v1/locate and reads the whole answer.
 func postBatch(c *http.Client, url string, body []byte) error {
-	res, err := c.Post(url+"/api/v1/locate", "application/json", bytes.NewReader(body))
+	req, err := authorized(context.Background(), http.MethodPost, url+"/api/v1/locate", body)
+	if err != nil {
+		return err
+	}
+	res, err := c.Do(req)
 	if err != nil {
 		return err
 	}
@@ -114,46 +116,14 @@ func postBatch(c *http.Client, url string, body []byte) error {
 	return nil
 }
 
-// singleRate sends n GET /api/v1/locate from singleClients goroutines and
-// returns requests per second.
-func singleRate(c *http.Client, url string, pts []orb.Point, n int) (float64, error) {
-	var next atomic.Int64
-	var firstErr atomic.Value
-	var wg sync.WaitGroup
-	start := time.Now()
-	for range singleClients {
-		wg.Go(func() {
-			for {
-				i := next.Add(1) - 1
-				if i >= int64(n) {
-					return
-				}
-				p := pts[int(i)%len(pts)]
-				res, err := c.Get(fmt.Sprintf("%s/api/v1/locate?lon=%v&lat=%v", url, p[0], p[1]))
-				if err == nil {
-					_, err = io.Copy(io.Discard, res.Body)
-					res.Body.Close()
-					if err == nil && res.StatusCode != http.StatusOK {
-						err = fmt.Errorf("GET /api/v1/locate: %s", res.Status)
-					}
-				}
-				if err != nil {
-					firstErr.CompareAndSwap(nil, err)
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	if err, _ := firstErr.Load().(error); err != nil {
-		return 0, err
-	}
-	return float64(n) / time.Since(start).Seconds(), nil
-}
-
 // BenchmarkSideBySide: see the comment at the top of this file.
 func BenchmarkSideBySide(b *testing.B) {
 	f := sideEnv(b)
+	serve, err := startServe(f.dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(serve.stop)
 	for _, r := range f.reserves {
 		pts := randomPoints(r.bbox, benchPoints)
 		pos := make([][2]float64, len(pts))
@@ -166,7 +136,7 @@ func BenchmarkSideBySide(b *testing.B) {
 		}
 		b.Run(r.code+"/batch-locate-100k", func(b *testing.B) {
 			c := client()
-			for _, url := range []string{f.engine.URL, f.plain.URL} { // warm up
+			for _, url := range []string{serve.url, f.plain.URL} { // warm up
 				if err := postBatch(c, url, body); err != nil {
 					b.Fatal(err)
 				}
@@ -174,7 +144,7 @@ func BenchmarkSideBySide(b *testing.B) {
 			var eng, sql time.Duration
 			for b.Loop() {
 				t0 := time.Now()
-				if err := postBatch(c, f.engine.URL, body); err != nil {
+				if err := postBatch(c, serve.url, body); err != nil {
 					b.Fatal(err)
 				}
 				t1 := time.Now()
@@ -188,18 +158,17 @@ func BenchmarkSideBySide(b *testing.B) {
 			b.ReportMetric(ss, "postgis-s")
 			b.ReportMetric(ss/es, "x-postgis")
 			b.ReportMetric(tile38BatchSeconds/es, "x-tile38")
-			b.Logf("%s (%d vertices): batch locate of %d points over HTTP: engine %.3f s, PostGIS %.3f s (%.1fx), Tile38 %.2f s (%.1fx; target 10x, 0.16 s)",
+			b.Logf("%s (%d vertices): batch locate of %d points over HTTP: warden serve (own process) %.3f s, PostGIS %.3f s (%.1fx), Tile38 %.2f s (%.1fx; target 10x, 0.16 s)",
 				r.code, r.vertices, len(pts), es, ss, ss/es, tile38BatchSeconds, tile38BatchSeconds/es)
 		})
 		b.Run(r.code+"/single-locate-8-clients", func(b *testing.B) {
-			c := client()
 			var er, sr float64
 			for b.Loop() {
-				e, err := singleRate(c, f.engine.URL, pts, singleRequests)
+				e, err := rawRate(serve.addr, pts, singleRequests)
 				if err != nil {
 					b.Fatal(err)
 				}
-				s, err := singleRate(c, f.plain.URL, pts, singleRequests/10)
+				s, err := rawRate(f.plain.Listener.Addr().String(), pts, singleRequests/10)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -210,7 +179,7 @@ func BenchmarkSideBySide(b *testing.B) {
 			b.ReportMetric(sr, "postgis-req/s")
 			b.ReportMetric(er/sr, "x-postgis")
 			b.ReportMetric(er/tile38SinglePerSec, "x-tile38")
-			b.Logf("%s: GET /api/v1/locate with distance, %d clients: engine %.0f/s, PostGIS %.0f/s (%.1fx), Tile38 %d/s (%.2fx; target 35,000/s)",
+			b.Logf("%s: GET /api/v1/locate with distance, %d connections: warden serve (own process) %.0f/s, PostGIS path %.0f/s (%.1fx), Tile38 %d/s (%.2fx; target 35,000/s)",
 				r.code, singleClients, er, sr, er/sr, tile38SinglePerSec, er/tile38SinglePerSec)
 		})
 	}

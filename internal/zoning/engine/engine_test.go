@@ -208,3 +208,54 @@ func BenchmarkNearest(b *testing.B) {
 		i++
 	}
 }
+
+// TestDistanceToBoundaryMatchesExhaustive: the distance to one zone's
+// boundary is the least over that zone's edges, also where another zone's
+// boundary is nearer.
+func TestDistanceToBoundaryMatchesExhaustive(t *testing.T) {
+	ix := Build(syntheticZones(4_000))
+	rng := rand.New(rand.NewPCG(7, 8))
+	for range 100 {
+		zi := rng.IntN(len(ix.zones))
+		z := &ix.zones[zi]
+		x, y := 69+rng.Float64()*32, 19+rng.Float64()*32
+		got := ix.DistanceToBoundary(z.ID, x, y)
+		want := math.Inf(1)
+		for _, e := range ix.prep[zi].edges {
+			want = math.Min(want, segmentDistance(x, y, e.x1, e.y1, e.x2, e.y2))
+		}
+		if math.Abs(got-want) > math.Max(0.01, 1e-6*want) {
+			t.Errorf("(%v, %v) to zone %d: %.3f m, every edge measured: %.3f m", x, y, z.ID, got, want)
+		}
+	}
+	if d := ix.DistanceToBoundary(12345, 80, 30); !math.IsNaN(d) {
+		t.Errorf("unknown zone: %v, want NaN", d)
+	}
+}
+
+// TestInsideAlongSharedBoundary: a path crossing from one zone into the
+// next through their shared edge is in the first, then the second; a path
+// running along the shared edge is inside both for that stretch.
+func TestInsideAlongSharedBoundary(t *testing.T) {
+	ix := Build([]Zone{
+		{ID: 7, Reserve: "r", Kind: "buffer", Rank: 2, Geom: square(86, 34, 86.1, 34.1)},
+		{ID: 9, Reserve: "r", Kind: "core", Rank: 1, Geom: square(86.1, 34, 86.2, 34.1)},
+	})
+	got := ix.Inside([]orb.Point{{85.95, 34.05}, {86.15, 34.05}, {86.25, 34.05}})
+	want := []struct {
+		id       int64
+		from, to float64
+	}{{7, 0.25, 0.75}, {9, 0.75, 1.5}}
+	if len(got) != len(want) {
+		t.Fatalf("stretches %+v", got)
+	}
+	for i, w := range want {
+		if g := got[i]; g.Zone.ID != w.id || math.Abs(g.From-w.from) > 1e-9 || math.Abs(g.To-w.to) > 1e-9 {
+			t.Errorf("stretch %d: zone %d %.6f-%.6f, want zone %d %.6f-%.6f", i, g.Zone.ID, g.From, g.To, w.id, w.from, w.to)
+		}
+	}
+	along := ix.Inside([]orb.Point{{86.1, 33.95}, {86.1, 34.15}})
+	if len(along) != 2 || along[0].Zone.ID != 9 || along[1].Zone.ID != 7 || math.Abs(along[0].From-0.25) > 1e-9 || math.Abs(along[0].To-0.75) > 1e-9 {
+		t.Errorf("along the shared edge: %+v", along)
+	}
+}

@@ -53,6 +53,7 @@ type Index struct {
 	zoneOrder []int32     // zoneTree position -> zone
 	edgeTree  *packedTree // every boundary edge
 	edges     []treeEdge  // edgeTree's items, in its order
+	byID      map[int64]int
 	vertices  int
 }
 
@@ -64,7 +65,7 @@ type treeEdge struct {
 
 // Build prepares zones. It takes ownership of their geometries.
 func Build(zones []Zone) *Index {
-	ix := &Index{zones: zones, prep: make([]*prepared, len(zones))}
+	ix := &Index{zones: zones, prep: make([]*prepared, len(zones)), byID: make(map[int64]int, len(zones))}
 	var edgeBoxes, zoneBoxes []box
 	var all []treeEdge
 	var boxed []int32 // zones with edges
@@ -73,6 +74,7 @@ func Build(zones []Zone) *Index {
 		ix.prep[i] = p
 		ix.vertices += p.vertices()
 		ix.zones[i].Geom = nil // the prepared edges are all that is kept
+		ix.byID[z.ID] = i
 		if len(p.edges) == 0 {
 			continue
 		}
@@ -160,6 +162,13 @@ func (ix *Index) Nearest(lon, lat float64) (float64, *Zone) {
 	if ix.edgeTree.n == 0 {
 		return 0, nil
 	}
+	d, z := ix.nearest(lon, lat, -1)
+	return d, &ix.zones[z]
+}
+
+// nearest is Nearest among the edges of zone only, or of every zone when
+// zone is -1. It returns the distance and the zone's index.
+func (ix *Index) nearest(lon, lat float64, zone int32) (float64, int32) {
 	s := searchPool.Get().(*nearSearch)
 	defer searchPool.Put(s)
 	s.qx, s.qy, s.heap = lon, lat, s.heap[:0]
@@ -168,6 +177,7 @@ func (ix *Index) Nearest(lon, lat float64) (float64, *Zone) {
 	// Far from the point the bounds need a limit on the length of the
 	// path: the geodesic distance to one point of the edge a greedy
 	// descent reaches gives it (the edge itself is measured below).
+	s.zone = zone
 	best, bestZone := s.greedyLimit(ix)
 	s.near = s.near[:0]
 	s.push(heapEntry{0, int32(t.top()), 0})
@@ -180,6 +190,9 @@ func (ix *Index) Nearest(lon, lat float64) (float64, *Zone) {
 			// The distance to the edge's plane-nearest point: within
 			// millimetres of the distance to the edge, and never less.
 			e := &ix.edges[h.k]
+			if zone >= 0 && e.z != zone {
+				continue
+			}
 			d := s.pointDistance(&e.edge)
 			s.near = append(s.near, heapEntry{d, 0, h.k})
 			if d < best || (d <= best*(1+1e-12) && e.z < bestZone) {
@@ -212,7 +225,7 @@ func (ix *Index) Nearest(lon, lat float64) (float64, *Zone) {
 			best, bestZone = d, e.z
 		}
 	}
-	return best, &ix.zones[bestZone]
+	return best, bestZone
 }
 
 // pointDistance is the geodesic distance from the point to the point of e
@@ -251,6 +264,11 @@ func (s *nearSearch) greedyLimit(ix *Index) (float64, int32) {
 		}
 	}
 	e := &ix.edges[k]
+	if s.zone >= 0 && e.z != s.zone {
+		// The leaf reached holds none of the zone's edges: any of them
+		// gives a limit.
+		return s.pointDistance(&ix.prep[s.zone].edges[0]), s.zone
+	}
 	return s.pointDistance(&e.edge), e.z
 }
 
@@ -278,6 +296,7 @@ func planeBound(d, c float64) float64 { return d/(1+2*planeError(d, c)) - 0.01 }
 // cosine of its latitude, and the heap of nodes and edges still to visit.
 type nearSearch struct {
 	qx, qy, kx, ky, c float64
+	zone              int32 // only this zone's edges, or -1 for all
 	heap              []heapEntry
 	near              []heapEntry // edges measured, with their distances
 }
