@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -19,6 +20,7 @@ import (
 
 	"warden/internal/auth"
 	"warden/internal/cases"
+	"warden/internal/db"
 	"warden/internal/patrol"
 	"warden/internal/problem"
 )
@@ -343,9 +345,14 @@ func (s *Server) permitOwner(c echo.Context) (owner, error) {
 	return owner{reserve: p.Reserve}, err
 }
 
+// caseOwner is a case's reserve, read with one light query.
 func (s *Server) caseOwner(c echo.Context) (owner, error) {
-	cs, err := s.caseBefore(c)
-	return owner{reserve: cs.Reserve}, err
+	id, err := pathID(c, "id", "case")
+	if err != nil {
+		return owner{}, err
+	}
+	code, err := s.cases.Reserve(c.Request().Context(), id)
+	return owner{reserve: code}, err
 }
 
 func (s *Server) caseBefore(c echo.Context) (cases.Case, error) {
@@ -697,8 +704,11 @@ func (s *Server) authorizeUpload(c echo.Context, in *patrol.Input) error {
 	return s.checkOwner(c, p, owner{reserve: in.Reserve, subject: in.Subject}, !p.AllReserves, ownOnly)
 }
 
-// audited is the `write` middleware: it records the write in the audit log
-// with the resource before (for updates) and after (the answer).
+// audited is the `write` middleware: the write, the resource's "before"
+// image (for updates) and its audit record are one transaction (db.Write),
+// and the answer is held back until that transaction is committed, so no
+// answered write lacks its record and no record-less write survives. A
+// refused or failed write is rolled back and recorded on its own.
 func (s *Server) audited(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		p := principalOf(c)
@@ -706,6 +716,9 @@ func (s *Server) audited(next echo.HandlerFunc) echo.HandlerFunc {
 			return auth.Unauthorized("unauthorized", "this request changes data: sign in, or send Authorization: Bearer <token>")
 		}
 		a := s.accessOf[c.Request().Method+" "+c.Path()]
+		ctx, tx := db.BeginWrite(c.Request().Context(), s.pool)
+		defer tx.Rollback(ctx)
+		c.SetRequest(c.Request().WithContext(ctx))
 		var before any
 		if a.before != nil {
 			b, err := a.before(c)
@@ -717,22 +730,60 @@ func (s *Server) audited(next echo.HandlerFunc) echo.HandlerFunc {
 				before = b
 			}
 		}
-		w := &captureWriter{ResponseWriter: c.Response().Writer}
-		c.Response().Writer = w
+		res := c.Response()
+		header := res.Header().Clone()
+		w := &captureWriter{ResponseWriter: res.Writer}
+		res.Writer = w
 		err := next(c)
-		c.Response().Writer = w.ResponseWriter
+		res.Writer = w.ResponseWriter
 		status := statusOf(c, err)
-		var after json.RawMessage
-		if status < 300 {
-			after = w.document(c.Response().Header())
+		if err != nil || status >= 300 {
+			tx.Rollback(ctx)
+			s.record(c, p, a, status, before, nil)
+			if sendErr := w.send(); err == nil {
+				err = sendErr
+			}
+			return err
 		}
-		s.record(c, p, a, status, before, after)
-		return err
+		if err := s.commit(c, tx, p, a, status, before, w.document(res.Header())); err != nil {
+			// Nothing was sent: answer the failure instead.
+			s.log.Error("audit log: write not recorded, rolled back", "route", c.Request().Method+" "+c.Path(), "actor", p.Name, "err", err)
+			res.Committed, res.Status, res.Size = false, 0, 0
+			maps.Copy(res.Header(), header)
+			for k := range res.Header() {
+				if _, ok := header[k]; !ok {
+					res.Header().Del(k)
+				}
+			}
+			return err
+		}
+		return w.send()
 	}
 }
 
-// record appends one entry to the audit log; failing to do so is logged.
+// commit records the write in the audit log inside its transaction and
+// commits both.
+func (s *Server) commit(c echo.Context, tx *db.Write, p *auth.Principal, a access, status int, before any, after json.RawMessage) error {
+	ctx := c.Request().Context()
+	if err := s.auth.Record(ctx, s.entry(c, p, a, status, before, after)); err != nil {
+		return fmt.Errorf("api: audit record: %w", err)
+	}
+	return tx.Commit(ctx)
+}
+
+// record appends one entry to the audit log on its own (a refused or
+// failed write); failing to do so is logged.
 func (s *Server) record(c echo.Context, p *auth.Principal, a access, status int, before any, after json.RawMessage) {
+	e := s.entry(c, p, a, status, before, after)
+	ctx, cancel := context.WithTimeout(db.Detached(context.WithoutCancel(c.Request().Context())), 10*time.Second)
+	defer cancel()
+	if err := s.auth.Record(ctx, e); err != nil {
+		s.log.Error("audit log: write not recorded", "route", e.Route, "actor", e.Actor, "status", status, "err", err)
+	}
+}
+
+// entry is the audit entry of a write.
+func (s *Server) entry(c echo.Context, p *auth.Principal, a access, status int, before any, after json.RawMessage) auth.Entry {
 	e := auth.EntryFor(p)
 	e.Address, e.Action, e.Route, e.Status = c.RealIP(), c.Request().Method, c.Request().Method+" "+c.Path(), status
 	e.Resource = a.resource
@@ -753,11 +804,7 @@ func (s *Server) record(c echo.Context, p *auth.Principal, a access, status int,
 		}
 	}
 	e.After = after
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request().Context()), 10*time.Second)
-	defer cancel()
-	if err := s.auth.Record(ctx, e); err != nil {
-		s.log.Error("audit log: write not recorded", "route", e.Route, "actor", e.Actor, "status", status, "err", err)
-	}
+	return e
 }
 
 // answerID finds the id of what a write made: the answer's "id" or "code",
@@ -801,25 +848,40 @@ func statusOf(c echo.Context, err error) int {
 // audit entry; a larger one is summarised.
 const maxAuditAnswer = 64 << 10
 
-// captureWriter keeps the start of the answer, for the audit log.
+// captureWriter holds a write's answer back until its transaction is
+// committed (send), and keeps the start of it for the audit log.
 type captureWriter struct {
 	http.ResponseWriter
-	buf   bytes.Buffer
-	total int
+	status int
+	body   bytes.Buffer
+	total  int
+}
+
+func (w *captureWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
 }
 
 func (w *captureWriter) Write(b []byte) (int, error) {
-	w.total += len(b)
-	if room := maxAuditAnswer + 1 - w.buf.Len(); room > 0 {
-		w.buf.Write(b[:min(len(b), room)])
+	if w.status == 0 {
+		w.status = http.StatusOK
 	}
-	return w.ResponseWriter.Write(b)
+	w.total += len(b)
+	return w.body.Write(b)
 }
 
-func (w *captureWriter) Flush() {
-	if f, ok := w.ResponseWriter.(http.Flusher); ok {
-		f.Flush()
+// Flush is a no-op: nothing leaves before the commit.
+func (w *captureWriter) Flush() {}
+
+// send writes the held answer.
+func (w *captureWriter) send() error {
+	if w.status == 0 {
+		return nil
 	}
+	w.ResponseWriter.WriteHeader(w.status)
+	_, err := w.ResponseWriter.Write(w.body.Bytes())
+	return err
 }
 
 // secretFields never go into the audit log.
@@ -831,20 +893,20 @@ func (w *captureWriter) document(h http.Header) json.RawMessage {
 	if w.total == 0 {
 		return nil
 	}
-	if w.total <= maxAuditAnswer && json.Valid(w.buf.Bytes()) {
+	if w.total <= maxAuditAnswer && json.Valid(w.body.Bytes()) {
 		var m map[string]json.RawMessage
-		if json.Unmarshal(w.buf.Bytes(), &m) == nil {
+		if json.Unmarshal(w.body.Bytes(), &m) == nil {
 			for _, f := range secretFields {
 				delete(m, f)
 			}
 			b, _ := json.Marshal(m)
 			return b
 		}
-		return bytes.Clone(w.buf.Bytes())
+		return bytes.Clone(w.body.Bytes())
 	}
 	var id json.RawMessage
-	if json.Valid(w.buf.Bytes()) {
-		id = w.buf.Bytes()
+	if json.Valid(w.body.Bytes()) {
+		id = w.body.Bytes()
 	}
 	b, _ := json.Marshal(map[string]any{"bytes": w.total, "content_type": h.Get(echo.HeaderContentType),
 		"location": h.Get(echo.HeaderLocation), "id": answerID(id, h.Get(echo.HeaderLocation))})

@@ -20,7 +20,7 @@ import (
 
 // Store keeps users, tokens, sessions and the audit log.
 type Store struct {
-	pool *pgxpool.Pool
+	pool db.Pool
 	// hashing bounds concurrent argon2id runs (19 MiB each), so that a flood
 	// of logins cannot exhaust memory; the rate limiters bound their number.
 	hashing chan struct{}
@@ -28,7 +28,7 @@ type Store struct {
 
 // NewStore returns a Store on pool.
 func NewStore(pool *pgxpool.Pool) *Store {
-	return &Store{pool: pool, hashing: make(chan struct{}, 2)}
+	return &Store{pool: db.Scoped(pool), hashing: make(chan struct{}, 2)}
 }
 
 // User is an account as the API shows it (never its password hash).

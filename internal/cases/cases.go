@@ -21,6 +21,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"warden/internal/db"
 	"warden/internal/law"
 )
 
@@ -112,7 +113,7 @@ const DefaultMaxFileBytes = 20 << 20
 
 // Store keeps cases, areas, grid cells and reports in PostGIS.
 type Store struct {
-	pool *pgxpool.Pool
+	pool db.Pool
 	opts Options
 	law  *law.Store
 }
@@ -128,7 +129,7 @@ func NewStore(pool *pgxpool.Pool, opts Options) *Store {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Store{pool: pool, opts: opts, law: law.NewStore(pool)}
+	return &Store{pool: db.Scoped(pool), opts: opts, law: law.NewStore(pool)}
 }
 
 // MaxFileBytes is the cap on an uploaded evidence file.

@@ -324,6 +324,20 @@ func (s *Store) Get(ctx context.Context, id int64) (Case, error) {
 	return c, nil
 }
 
+// Reserve is the code of the reserve case id lies in: the one light query
+// authorizing a case route needs (Get reads the whole case).
+func (s *Store) Reserve(ctx context.Context, id int64) (string, error) {
+	var code string
+	err := s.pool.QueryRow(ctx, `SELECT r.code FROM violation_case c JOIN reserve r ON r.id = c.reserve_id WHERE c.id = $1`, id).Scan(&code)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", problem.NotFound("case", fmt.Sprint(id))
+	}
+	if err != nil {
+		return "", fmt.Errorf("cases: reserve of case %d: %w", id, err)
+	}
+	return code, nil
+}
+
 func (s *Store) events(ctx context.Context, id int64) ([]Event, error) {
 	rows, err := s.pool.Query(ctx, `SELECT id, version, at, actor, kind, from_status, to_status, comment, data
 		FROM case_event WHERE case_id = $1 ORDER BY version`, id)

@@ -18,6 +18,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"warden/internal/cases"
+	"warden/internal/db"
 	"warden/internal/law"
 )
 
@@ -138,7 +139,7 @@ type Options struct {
 
 // Store keeps clue batches and clues in PostGIS.
 type Store struct {
-	pool  *pgxpool.Pool
+	pool  db.Pool
 	opts  Options
 	law   *law.Store
 	cases *cases.Store
@@ -156,7 +157,7 @@ func NewStore(pool *pgxpool.Pool, cs *cases.Store, opts Options) *Store {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Store{pool: pool, opts: opts, law: law.NewStore(pool), cases: cs}
+	return &Store{pool: db.Scoped(pool), opts: opts, law: law.NewStore(pool), cases: cs}
 }
 
 // Batch is an uploaded batch of change detections.

@@ -124,9 +124,15 @@ func IsUniqueViolation(err error) bool {
 	return errors.As(err, &pe) && pe.Code == "23505"
 }
 
+// Beginner starts transactions: a pool, a Pool (a savepoint inside a
+// request's Write) or a transaction (a savepoint).
+type Beginner interface {
+	Begin(ctx context.Context) (pgx.Tx, error)
+}
+
 // Tx runs fn in a transaction, committing if it returns nil.
-func Tx(ctx context.Context, pool *pgxpool.Pool, fn func(pgx.Tx) error) error {
-	return pgx.BeginFunc(ctx, pool, fn)
+func Tx(ctx context.Context, b Beginner, fn func(pgx.Tx) error) error {
+	return pgx.BeginFunc(ctx, b, fn)
 }
 
 // Unavailable reports whether err says the database could not be reached or

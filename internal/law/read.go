@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"warden/internal/db"
 )
 
 // InstrumentSummary is an instrument without its articles, as listed.
@@ -235,10 +237,16 @@ func (s *Store) Import(ctx context.Context, rs RuleSet, reserve string) ([]Issue
 	if err != nil {
 		return nil, fmt.Errorf("law: import %s: %w", rs.Code, err)
 	}
-	s.mu.Lock()
-	s.book = nil
-	s.mu.Unlock()
-	return nil, nil
+	forget := func(context.Context) error {
+		s.mu.Lock()
+		s.book = nil
+		s.mu.Unlock()
+		return nil
+	}
+	// Forgotten now and again once committed: a book read in between, inside
+	// the request's transaction, may hold what other connections cannot see yet.
+	_ = forget(ctx)
+	return nil, db.AfterCommit(ctx, forget)
 }
 
 func isShipped(code string) bool {

@@ -11,6 +11,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"warden/internal/db"
 )
 
 // ErrNotFound is returned for an unknown instrument, rule set or reserve.
@@ -18,13 +20,13 @@ var ErrNotFound = errors.New("not found")
 
 // Store reads and writes the law tables.
 type Store struct {
-	pool *pgxpool.Pool
+	pool db.Pool
 	mu   sync.Mutex
 	book *Book
 }
 
 // NewStore returns a store on pool.
-func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: db.Scoped(pool)} }
 
 // Sync loads the shipped instruments (texts/), the activity vocabulary and
 // the shipped rule sets (rulesets/) into the database, in one transaction.

@@ -86,10 +86,10 @@ type geoPoint struct {
 }
 
 // Store reads and writes markers.
-type Store struct{ pool *pgxpool.Pool }
+type Store struct{ pool db.Pool }
 
 // NewStore returns a Store on pool.
-func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: db.Scoped(pool)} }
 
 func checkDate(field, v string) *problem.Detail {
 	if v == "" {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"warden/internal/db"
 	"warden/internal/law"
 )
 
@@ -138,14 +139,14 @@ func (o Options) withDefaults() Options {
 
 // Store reads, analyses and keeps tracks and permits.
 type Store struct {
-	pool *pgxpool.Pool
+	pool db.Pool
 	law  *law.Store
 	opts Options
 }
 
 // NewStore returns a Store on pool.
 func NewStore(pool *pgxpool.Pool, opts Options) *Store {
-	return &Store{pool: pool, law: law.NewStore(pool), opts: opts.withDefaults()}
+	return &Store{pool: db.Scoped(pool), law: law.NewStore(pool), opts: opts.withDefaults()}
 }
 
 // MaxBytes is the largest file accepted.

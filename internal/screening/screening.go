@@ -89,7 +89,7 @@ type Options struct {
 
 // Store runs, stores and reads screenings.
 type Store struct {
-	pool        *pgxpool.Pool
+	pool        db.Pool
 	maxVertices int
 	law         *law.Store
 }
@@ -102,7 +102,7 @@ func NewStore(pool *pgxpool.Pool, opts Options) *Store {
 	if opts.Law == nil {
 		opts.Law = law.NewStore(pool)
 	}
-	return &Store{pool: pool, maxVertices: opts.MaxVertices, law: opts.Law}
+	return &Store{pool: db.Scoped(pool), maxVertices: opts.MaxVertices, law: opts.Law}
 }
 
 // MaxVertices is the largest footprint accepted, in vertices.

@@ -17,13 +17,13 @@ import (
 
 // Store reads and writes reserves and zones.
 type Store struct {
-	pool *pgxpool.Pool
+	pool db.Pool
 	// engine, when set, answers locate from memory (see Engine).
 	engine *Engine
 }
 
 // NewStore returns a Store on pool.
-func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: db.Scoped(pool)} }
 
 // UseEngine makes the store answer location questions from e's in-memory
 // index, and rebuild it right after its own zoning changes commit.

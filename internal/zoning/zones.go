@@ -107,8 +107,9 @@ func (s *Store) PutZones(ctx context.Context, code string, feats []geoio.Feature
 	})
 	if err == nil && s.engine != nil {
 		// This process answers from the new zoning as soon as the
-		// client hears of it; others follow the notification.
-		err = s.engine.Reload(ctx)
+		// client hears of it (once it is committed, with the request's
+		// audit record); others follow the notification.
+		err = db.AfterCommit(ctx, s.engine.Reload)
 	}
 	return out, err
 }
