@@ -209,6 +209,12 @@ type importCmd struct {
 	Markers importMarkersCmd `cmd:"" help:"Import boundary markers from a GeoJSON file."`
 	Reserve importReserveCmd `cmd:"" help:"Import a reserve folder (reserve.json, zones.geojson, markers.geojson)."`
 	Sample  struct{}         `cmd:"" help:"Load the built-in sample reserves into an empty database."`
+	Rules   importRulesCmd   `cmd:"" help:"Import an agency's rule set (JSON, or CSV by its .csv name) and judge a reserve under it."`
+}
+
+type importRulesCmd struct {
+	Reserve string `help:"Reserve judged under the rule set's family from now on."`
+	File    string `arg:"" type:"existingfile" help:"Rule set file: JSON (internal/law/rulesets format) or .csv."`
 }
 
 type importZonesCmd struct {
@@ -237,6 +243,7 @@ type screenCmd struct {
 	Status      string  `default:"proposed" enum:"proposed,under_construction,existing" help:"Project status: proposed, under_construction or existing."`
 	Project     string  `help:"Project name."`
 	Developer   string  `help:"Developer (建设单位)."`
+	StartedOn   string  `name:"started-on" help:"Day construction started (YYYY-MM-DD), for a project under construction or existing: the day it is judged for."`
 	MaxVertices int     `name:"max-vertices" env:"WARDEN_MAX_FOOTPRINT_VERTICES" default:"200000" help:"Largest footprint, in vertices."`
 }
 
@@ -335,7 +342,7 @@ func run(ctx context.Context, command string, c *cli, log *slog.Logger) error {
 		s := c.Screen
 		sc, err := app.Screen(ctx, env, s.File, app.ScreenOptions{
 			Activity: s.Activity, CRS: s.CRS, Shape: s.Shape, DistanceM: s.DistanceM, MaxVertices: s.MaxVertices,
-			Project: screening.Project{Name: s.Project, Developer: s.Developer, Status: screening.Status(s.Status)},
+			Project: screening.Project{Name: s.Project, Developer: s.Developer, Status: screening.Status(s.Status), StartedOn: s.StartedOn},
 		})
 		if err != nil {
 			return err
@@ -368,6 +375,8 @@ func run(ctx context.Context, command string, c *cli, log *slog.Logger) error {
 	case "report <kind>":
 		r := c.Report
 		return app.Report(ctx, env, r.Kind, r.Date, r.Week, r.Reserve, r.Format, os.Stdout)
+	case "import rules <file>":
+		return app.ImportRules(ctx, env, c.Import.Rules.File, c.Import.Rules.Reserve, os.Stdout)
 	case "import sample":
 		loaded, err := app.LoadSamples(ctx, env)
 		if err != nil {

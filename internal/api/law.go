@@ -2,7 +2,7 @@ package api
 
 import (
 	"errors"
-	"fmt"
+	"mime"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -61,12 +61,23 @@ func (s *Server) lawRules(c echo.Context) error {
 }
 
 // POST /api/v1/rulesets[?reserve=CODE]: import an agency's own rule set
-// (the JSON format of internal/law/rulesets, README "Rule sets"), with the
-// texts it cites, and choose it for the reserve. 201 with the rule set in
-// force today for that reserve, or the rule set's summary.
+// (the JSON format of internal/law/rulesets, README "Rule sets", or with
+// Content-Type text/csv its CSV form, law.CSVColumns), with the texts it
+// cites, and choose it for the reserve: all or nothing, each fault a 422
+// naming its JSON pointer (and for CSV its line and column). 201 with the
+// rule set's summary.
 func (s *Server) importRuleSet(c echo.Context) error {
 	var rs law.RuleSet
-	if err := s.decodeStrict(c, &rs); err != nil {
+	var src *law.CSVSource
+	if mt, _, _ := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType)); mt == "text/csv" {
+		b, err := readBody(c, s.cfg.MaxBodyBytes)
+		if err != nil {
+			return err
+		}
+		if rs, src, err = law.DecodeRuleSetDocument(b, true); err != nil {
+			return err
+		}
+	} else if err := s.decodeStrict(c, &rs); err != nil {
 		return err
 	}
 	reserve := c.QueryParam("reserve")
@@ -78,11 +89,7 @@ func (s *Server) importRuleSet(c echo.Context) error {
 		return err
 	}
 	if len(issues) > 0 {
-		var ds []problem.Detail
-		for _, is := range issues {
-			ds = append(ds, problem.Detail{Pointer: is.Pointer, Reason: is.Detail})
-		}
-		return problem.Invalid("invalid-rule-set", fmt.Sprintf("the rule set cannot be imported: %s (%s)", issues[0].Detail, issues[0].Pointer), ds...)
+		return law.IssuesProblem(issues, src)
 	}
 	return c.JSON(http.StatusCreated, map[string]any{"code": rs.Code, "family": rs.Family, "reserve": reserve,
 		"in_force_from": rs.InForceFrom, "in_force_until": rs.InForceUntil, "zone_scheme": rs.ZoneScheme})

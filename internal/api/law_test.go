@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 )
@@ -109,6 +110,31 @@ func TestImportRuleSet(t *testing.T) {
 	r := e.do("GET", "/api/v1/rules?reserve=qiangtang&on=2026-06-01", nil, false).expect(200)
 	if r.get("rule_set", "code") != "walker-rules-2024" || r.get("zones", 0, "rules", 0, "penalty", "currency") != "EUR" ||
 		r.get("provisions", 0, "text") != "No one may enter the core zone." {
+		t.Errorf("imported rules: %.1000s", r.Raw)
+	}
+}
+
+// An agency's rule set as CSV (a spreadsheet's export) imports like its
+// JSON form; a fault is a 422 naming the line and column, and stores
+// nothing.
+func TestImportRuleSetCSV(t *testing.T) {
+	e := newEnv(t, true)
+	doc, err := os.ReadFile("testdata/walker-rules.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := strings.Replace(string(doc), "default,buffer,,allowed,2,,,", "default,buffer,,allowed,7,,,", 1)
+	r := e.doType("POST", "/api/v1/rulesets?reserve=qiangtang", "text/csv; charset=utf-8", []byte(bad)).problem(422, "walker-act has no article 7", "line 18")
+	if p := r.get("problems", 0); p.(map[string]any)["line"] != 18.0 || p.(map[string]any)["column"] != 5.0 {
+		t.Errorf("fault placed at %v, want line 18, column 5", p)
+	}
+	e.doType("POST", "/api/v1/rulesets?reserve=qiangtang", "text/csv", []byte("record,zone\nrule,core,x\n")).problem(422, "line 2", "cells")
+	if r := e.do("GET", "/api/v1/rules?reserve=qiangtang&on=2026-06-01", nil, false).expect(200); r.get("family") == "walker-rules" {
+		t.Error("a refused import changed the reserve's rules")
+	}
+	e.doType("POST", "/api/v1/rulesets?reserve=qiangtang", "text/csv", doc).expect(201)
+	r = e.do("GET", "/api/v1/rules?reserve=qiangtang&on=2026-06-01", nil, false).expect(200)
+	if r.get("rule_set", "code") != "walker-rules-2024" || r.get("provisions", 0, "text") != "No one may enter the core zone." {
 		t.Errorf("imported rules: %.1000s", r.Raw)
 	}
 }

@@ -63,6 +63,13 @@ func PrintScreening(w io.Writer, sc screening.Screening) {
 		fmt.Fprintf(w, "project:   %s\n", strings.TrimSpace(sc.Project.Name+" "+sc.Project.Developer))
 	}
 	fmt.Fprintf(w, "status:    %s\n", sc.Project.Status)
+	if l := sc.Law; l != nil {
+		day := "the screening date"
+		if l.DayOf == "started_on" {
+			day = "the start of construction"
+		}
+		fmt.Fprintf(w, "judged:    for %s (%s), under the law and zoning in force that day\n", l.On, day)
+	}
 	var size []string
 	if f.AreaM2 > 0 {
 		size = append(size, fmt.Sprintf("%.2f ha", f.AreaHa))
