@@ -10,3 +10,10 @@ import "embed"
 //
 //go:embed qiangtang/*.json qiangtang/*.geojson alt-pirineu/*.json alt-pirineu/*.geojson
 var FS embed.FS
+
+// NaturalEarth is the offline base map: Natural Earth 1:50m land, ocean,
+// lakes, rivers, countries and first-order divisions as one TopoJSON file
+// (naturalearth/README.md says where it comes from; public domain).
+//
+//go:embed naturalearth/world_50m.json
+var NaturalEarth []byte

@@ -71,7 +71,7 @@ func TestTileJSON(t *testing.T) {
 	e := newEnv(t, true)
 	r := e.do("GET", "/tiles", nil, false).expect(http.StatusOK)
 	layers, _ := r.get("layers").([]any)
-	if len(layers) != 3 {
+	if len(layers) != 4 || r.get("layers", 3, "name") != "basemap" {
 		t.Fatalf("layers %v", r.get("layers"))
 	}
 	for i, name := range []string{"zones", "reserves", "markers"} {

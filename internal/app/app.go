@@ -19,6 +19,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"warden/internal/api"
+	"warden/internal/basemap"
 	"warden/internal/cases"
 	"warden/internal/db"
 	"warden/internal/law"
@@ -142,7 +143,16 @@ func Migrate(ctx context.Context, env *Env, log *slog.Logger) error {
 		return err
 	}
 	log.Info("schema up to date", "version", cur, "applied", applied)
-	return law.Sync(ctx, env.Pool)
+	return syncData(ctx, env)
+}
+
+// syncData loads the data shipped in the binary that the schema holds: the
+// law and the offline base map.
+func syncData(ctx context.Context, env *Env) error {
+	if err := law.Sync(ctx, env.Pool); err != nil {
+		return err
+	}
+	return basemap.Sync(ctx, env.Pool)
 }
 
 // Serve runs the HTTP server until ctx is cancelled, then shuts down in order:
@@ -161,7 +171,7 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if err := db.CheckSchema(ctx, env.Pool); err != nil {
 		return err
 	}
-	if err := law.Sync(ctx, env.Pool); err != nil {
+	if err := syncData(ctx, env); err != nil {
 		return err
 	}
 	if cfg.Sample {

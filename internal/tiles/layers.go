@@ -82,9 +82,36 @@ func isoTime(col string) string {
 	return `to_char(` + col + ` AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`
 }
 
-// Layers lists the tile layers: the public ones, then the others.
+// Layers lists the tile layers: the public ones, then the others, then the
+// base map (which pages draw under everything).
 func Layers() []Layer {
-	return []Layer{zonesLayer, reservesLayer, markersLayer, tracksLayer, observationsLayer, casesLayer}
+	return []Layer{zonesLayer, reservesLayer, markersLayer, tracksLayer, observationsLayer, casesLayer, basemapLayer}
+}
+
+// The offline base map (internal/basemap): Natural Earth 1:50m, which has
+// no more detail to give past zoom 8 (clients overzoom).
+var basemapLayer = Layer{
+	Name:          "basemap",
+	Description:   "Offline base map from Natural Earth 1:50m (public domain): ocean, land, lakes, rivers, country and first-order administrative boundaries.",
+	DescriptionZH: "离线底图（Natural Earth 1:5000万，公有领域）：海洋、陆地、湖泊、河流、国界和一级行政区界",
+	MinZoom:       0,
+	MaxZoom:       8,
+	Fields: map[string]string{
+		"kind":    "ocean, land, lake, river, country or admin1",
+		"code":    "A country's ISO 3166-1 alpha-3 code, a first-order division's postal code",
+		"country": "The country (alpha-3) of a first-order division",
+	},
+	CacheControl: "public, max-age=86400",
+	Public:       true,
+	sql: asMVT("basemap", `
+		SELECT b.id, b.kind, b.code, b.country, `+mvtGeom("b.geom")+` AS geom
+		FROM basemap_feature b
+		WHERE b.geom && `+filterBox+`
+		ORDER BY b.id`),
+	boundsSQL: `
+		SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
+		FROM (SELECT ST_Extent(b.geom) AS e FROM basemap_feature b) s
+		WHERE e IS NOT NULL`,
 }
 
 var zonesLayer = Layer{

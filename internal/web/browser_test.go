@@ -22,6 +22,7 @@ import (
 
 	"warden/internal/api"
 	"warden/internal/auth"
+	"warden/internal/basemap"
 	"warden/internal/markers"
 	"warden/internal/sample"
 	"warden/internal/testdb"
@@ -57,6 +58,9 @@ func TestBrowser(t *testing.T) {
 
 	pool := testdb.New(t)
 	if _, err := sample.LoadIfEmpty(t.Context(), zoning.NewStore(pool), markers.NewStore(pool)); err != nil {
+		t.Fatal(err)
+	}
+	if err := basemap.Sync(t.Context(), pool); err != nil { // as `warden serve` loads it
 		t.Fatal(err)
 	}
 	// The screening page signs in as a reviewer.

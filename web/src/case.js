@@ -153,7 +153,7 @@ function caseView(cs, canWrite, ctx) {
 
 // setupMap draws the case's location, point and photo positions.
 async function setupMap(config, served) {
-  const map = new maplibregl.Map({ container: 'map', style: baseStyle(config.basemap), center: [86, 34.5], zoom: 4, attributionControl: { compact: false } });
+  const map = new maplibregl.Map({ container: 'map', style: baseStyle(config.basemap, served.layers), center: [86, 34.5], zoom: 4, attributionControl: { compact: false } });
   map.addControl(new maplibregl.NavigationControl(), 'top-right');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
   window.warden = { map };

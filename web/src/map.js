@@ -173,7 +173,7 @@ async function initialBounds(params) {
     const [me, list] = await Promise.all([getJSON('/api/v1/auth/me'), getJSON('/api/v1/reserves').catch(() => ({ reserves: [] }))]);
     bb = await openingBounds(list.reserves, me);
   }
-  return bb ? { bounds: [[bb[0], bb[1]], [bb[2], bb[3]]], fitBoundsOptions: { padding: 40 } } : { center: [100, 35], zoom: 3 };
+  return bb ? { bounds: [[bb[0], bb[1]], [bb[2], bb[3]]], fitBoundsOptions: { padding: { top: 40, bottom: 40, right: 60, left: 200 } } } : { center: [100, 35], zoom: 3 };
 }
 
 async function main() {
@@ -182,7 +182,7 @@ async function main() {
   const basemap = config.basemap;
   const map = new maplibregl.Map({
     container: 'map',
-    style: baseStyle(basemap),
+    style: baseStyle(basemap, served.layers),
     ...(await initialBounds(new URLSearchParams(location.search))),
     hash: true,
     attributionControl: { compact: false },

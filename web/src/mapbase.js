@@ -3,19 +3,36 @@
 
 import { tileLayers } from './layers.js';
 
+// offlineBase draws the tile layer "basemap" (internal/basemap: Natural
+// Earth's ocean, land, lakes, rivers, country and first-order boundaries)
+// as the base map, quietly, under Warden's layers.
+const offlineBase = [
+  { id: 'basemap-ocean', type: 'fill', filter: ['==', ['get', 'kind'], 'ocean'], paint: { 'fill-color': '#d6e6f0' } },
+  { id: 'basemap-land', type: 'fill', filter: ['==', ['get', 'kind'], 'land'], paint: { 'fill-color': '#f3f1ea' } },
+  { id: 'basemap-lakes', type: 'fill', filter: ['==', ['get', 'kind'], 'lake'], paint: { 'fill-color': '#d6e6f0', 'fill-outline-color': '#9cc0d8' } },
+  { id: 'basemap-rivers', type: 'line', filter: ['==', ['get', 'kind'], 'river'], paint: { 'line-color': '#9cc0d8', 'line-width': ['interpolate', ['linear'], ['zoom'], 2, 0.5, 8, 1.5] } },
+  { id: 'basemap-admin1', type: 'line', filter: ['==', ['get', 'kind'], 'admin1'], paint: { 'line-color': '#b9aec3', 'line-width': 0.6, 'line-dasharray': [3, 2] } },
+  { id: 'basemap-countries', type: 'line', filter: ['==', ['get', 'kind'], 'country'], paint: { 'line-color': '#9d8fa8', 'line-width': ['interpolate', ['linear'], ['zoom'], 2, 0.6, 8, 1.4] } },
+];
+
 // baseStyle is the map style without Warden's layers: the configured
 // MapLibre style (its URL), or a plain background with the configured raster
-// base map if there is one.
-export function baseStyle(basemap) {
+// base map if there is one, else with the offline base map if the server
+// lists its tile layer among served (the layers of /tiles).
+export function baseStyle(basemap, served = []) {
   if (basemap && basemap.type === 'style') return basemap.url;
   const style = {
     version: 8,
     sources: {},
     layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#eef2ea' } }],
   };
+  const offline = served.find((l) => l.name === 'basemap');
   if (basemap && basemap.type === 'raster') {
     style.sources.basemap = { type: 'raster', tiles: [basemap.url], tileSize: 256, attribution: basemap.attribution || '' };
     style.layers.push({ id: 'basemap', type: 'raster', source: 'basemap' });
+  } else if (offline) {
+    style.sources.basemap = { type: 'vector', url: offline.tilejson, attribution: 'Natural Earth' };
+    style.layers.push(...offlineBase.map((l) => ({ ...l, source: 'basemap', 'source-layer': 'basemap' })));
   }
   return style;
 }

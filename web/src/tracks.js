@@ -199,7 +199,7 @@ async function main() {
 
   const map = new maplibregl.Map({
     container: 'map',
-    style: baseStyle(config.basemap),
+    style: baseStyle(config.basemap, served.layers),
     center: [86, 34.5],
     zoom: 4,
     attributionControl: { compact: false },

@@ -97,7 +97,7 @@ test('the map page draws every zone kind, the outline and the markers of Qiangta
     assert.ok(legend.includes(label), `legend ${JSON.stringify(legend)} lacks ${label}`);
   }
   const switches = await page.$$eval('#layer-list li', (lis) => lis.map((li) => li.textContent.trim()));
-  assert.deepEqual(switches, ['功能区', '保护区范围', '界桩']);
+  assert.deepEqual(switches, ['底图', '功能区', '保护区范围', '界桩']);
   await shot(page, 'map-qiangtang-zh.png');
   assert.deepEqual(errors, []);
   await close();
@@ -115,6 +115,22 @@ test('an anonymous visitor opens on a reserve, not on the ocean between Qiangtan
   assert.equal(await markers.page.inputValue('#reserve'), 'qiangtang');
   assert.deepEqual([...errors, ...markers.errors], []);
   await markers.close();
+});
+
+test('with no base map configured, the offline Natural Earth base map draws land, rivers, lakes and boundaries, and can be switched off', async () => {
+  const { page, errors, close } = await open('/#4/34/95');
+  await settle(page);
+  const drawnIn = (layer) => page.evaluate((l) => window.warden.map.queryRenderedFeatures({ layers: [l] }).length, layer);
+  for (const layer of ['basemap-ocean', 'basemap-land', 'basemap-lakes', 'basemap-rivers', 'basemap-countries']) {
+    assert.ok((await drawnIn(layer)) > 0, `nothing drawn in ${layer}`);
+  }
+  const countries = await page.evaluate(() => [...new Set(window.warden.map.queryRenderedFeatures({ layers: ['basemap-countries'] }).map((f) => f.properties.code))]);
+  assert.ok(countries.includes('CHN') && countries.includes('IND'), `countries ${countries}`);
+  await shot(page, 'map-basemap.png');
+  await page.uncheck('#toggle-basemap');
+  assert.equal(await page.evaluate(() => window.warden.map.getLayoutProperty('basemap-land', 'visibility')), 'none');
+  assert.deepEqual(errors, []);
+  await close();
 });
 
 test('the layer switcher hides and shows a layer', async () => {
@@ -234,7 +250,7 @@ test('the language switch turns every label to English and back', async () => {
   for (const label of ['Core zone', 'Buffer zone', 'Experimental zone', 'Reserve outlines', 'Intact', 'Damaged', 'Missing']) {
     assert.ok(legend.includes(label), `legend ${JSON.stringify(legend)} lacks ${label}`);
   }
-  assert.deepEqual(await page.$$eval('#layer-list li', (lis) => lis.map((li) => li.textContent.trim())), ['Zones', 'Reserve outlines', 'Boundary markers']);
+  assert.deepEqual(await page.$$eval('#layer-list li', (lis) => lis.map((li) => li.textContent.trim())), ['Base map', 'Zones', 'Reserve outlines', 'Boundary markers']);
   // No Chinese is left in the page's own labels.
   const text = await page.$eval('body', (b) => [...b.querySelectorAll('header, #panel, #coords')].map((e) => e.innerText).join('\n'));
   assert.doesNotMatch(text.replace('中文', ''), /[\u4e00-\u9fff]/, text);
@@ -586,7 +602,7 @@ test('tracks: an uploaded track across the core/buffer boundary shows its zone v
   await page.goto(url + '/?reserve=qiangtang');
   await page.waitForSelector('body[data-ready="true"]');
   const switches = await page.$$eval('#layer-list li', (lis) => lis.map((li) => li.textContent.trim()));
-  assert.deepEqual(switches, ['功能区', '保护区范围', '巡护轨迹', '界桩', '巡护观测点', '违法违规问题']);
+  assert.deepEqual(switches, ['底图', '功能区', '保护区范围', '巡护轨迹', '界桩', '巡护观测点', '违法违规问题']);
   assert.equal(await page.isChecked('#toggle-tracks'), false);
   assert.equal(await page.evaluate(() => window.warden.map.getLayoutProperty('tracks-line', 'visibility')), 'none');
   await page.check('#toggle-tracks');
