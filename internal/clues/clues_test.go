@@ -10,6 +10,7 @@ import (
 
 	"warden/internal/cases"
 	"warden/internal/clues"
+	"warden/internal/geoio"
 	"warden/internal/markers"
 	"warden/internal/problem"
 	"warden/internal/sample"
@@ -219,5 +220,37 @@ func TestPointAlerts(t *testing.T) {
 	pe := expectProblem(t, err, 422, "invalid-point")
 	if pe.Problems[0].Line != 3 {
 		t.Errorf("bad row: %+v", pe.Problems)
+	}
+}
+
+// TestZoningOnChangeDate: a clue is located in the zoning version in force on
+// its change date: after a new version approved 2026-06-01 that makes the
+// whole reserve one experimental zone, a change imaged on 2026-05-01 still
+// lies in the core zone, one imaged on 2026-07-01 in the experimental zone.
+func TestZoningOnChangeDate(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	var whole string
+	if err := f.pool.QueryRow(ctx, `SELECT ST_AsGeoJSON(ST_Multi(ST_Union(z.geom))) FROM zone z JOIN zoning_version v ON v.id = z.version_id AND v.is_current
+		JOIN reserve r ON r.id = z.reserve_id WHERE r.code = 'qiangtang'`).Scan(&whole); err != nil {
+		t.Fatal(err)
+	}
+	feats, err := geoio.DecodeGeoJSON([]byte(`{"type":"Feature","properties":{"kind":"experimental"},"geometry":`+whole+`}`), geoio.GeoJSONOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := zoning.NewStore(f.pool).PutZones(ctx, "qiangtang", feats, zoning.VersionInput{ApprovedOn: "2026-06-01"}); err != nil {
+		t.Fatal(err)
+	}
+	for day, want := range map[string]string{"2026-05-01": "core", "2026-07-01": "experimental"} {
+		doc := collection(feature(square([2]float64{86, 34.8}, 0.002), map[string]any{"change_type": "road", "id": day}))
+		b, _, err := f.st.Upload(ctx, clues.UploadInput{FileName: day + ".geojson", Data: doc, Source: day, ImagedAfter: day}, "gis")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cs, _ := f.st.List(ctx, clues.Filter{Batch: b.ID})
+		if len(cs) != 1 || len(cs[0].Zones) != 1 || cs[0].Zones[0].ZoneKind != want || cs[0].Zones[0].AreaHa <= 0 {
+			t.Errorf("imaged %s: %d clues, zones %+v, want %s", day, len(cs), cs[0].Zones, want)
+		}
 	}
 }

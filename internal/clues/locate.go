@@ -20,6 +20,10 @@ type locator struct {
 	families map[int64]string
 	nearM    float64
 	dedupM   float64
+	// past says some reserve's zoning on the change date is not its
+	// current one, so pieces are cut from the version in force then
+	// (zone_piece_on) rather than read from the indexed current pieces.
+	past bool
 }
 
 func (s *Store) locator(ctx context.Context, tx pgx.Tx, on law.Date) (*locator, error) {
@@ -28,6 +32,9 @@ func (s *Store) locator(ctx context.Context, tx pgx.Tx, on law.Date) (*locator, 
 		return nil, fmt.Errorf("clues: law: %w", err)
 	}
 	lc := &locator{book: book, on: on, families: map[int64]string{}, nearM: s.opts.NearM, dedupM: 50}
+	if err := tx.QueryRow(ctx, `SELECT zoning_past($1, NULL)`, on.Time).Scan(&lc.past); err != nil {
+		return nil, fmt.Errorf("clues: zoning on %s: %w", on, err)
+	}
 	rows, err := tx.Query(ctx, `SELECT id, coalesce(rule_family, '') FROM reserve`)
 	if err != nil {
 		return nil, fmt.Errorf("clues: rule families: %w", err)
@@ -118,13 +125,18 @@ func (lc *locator) store(ctx context.Context, tx pgx.Tx, batch int64, d detectio
 
 func ptr[T any](v T) *T { return &v }
 
-// zones measures the clue's overlap with every current zone it meets, per
-// reserve and zone kind (geodesic hectares; 0 for a point), and stores them
-// with the zone kind the law in force on the change date judges them as.
+// zones measures the clue's overlap with every zone it meets in the zoning
+// in force on the change date, per reserve and zone kind (geodesic hectares;
+// 0 for a point), and stores them with the zone kind the law in force that
+// day judges them as.
 func (lc *locator) zones(ctx context.Context, tx pgx.Tx, id int64) ([]share, error) {
+	pieces := `zone_piece`
+	if lc.past {
+		pieces = `zone_piece_on($2, NULL)`
+	}
 	rows, err := tx.Query(ctx, `SELECT zp.reserve_id, zp.kind, sum(ST_Area(ST_Intersection(zp.geom, c.geom)::geography)) / 10000
-		FROM clue c JOIN zone_piece zp ON ST_Intersects(zp.geom, c.geom)
-		WHERE c.id = $1 GROUP BY 1, 2`, id)
+		FROM clue c JOIN `+pieces+` zp ON ST_Intersects(zp.geom, c.geom)
+		WHERE c.id = $1 AND $2::date IS NOT NULL GROUP BY 1, 2`, id, lc.on.Time)
 	if err != nil {
 		return nil, err
 	}
@@ -173,8 +185,7 @@ func (lc *locator) place(ctx context.Context, tx pgx.Tx, id int64, ct ChangeType
 		var dist float64
 		err := tx.QueryRow(ctx, `SELECT z.reserve_id, ST_Distance(z.geom::geography, c.geom::geography)
 			FROM clue c JOIN zone z ON ST_DWithin(z.geom::geography, c.geom::geography, $2)
-			JOIN zoning_version v ON v.id = z.version_id AND v.is_current
-			WHERE c.id = $1 ORDER BY 2, 1 LIMIT 1`, id, lc.nearM).Scan(&res, &dist)
+			WHERE c.id = $1 AND z.version_id = zoning_version_on(z.reserve_id, $3) ORDER BY 2, 1 LIMIT 1`, id, lc.nearM, lc.on.Time).Scan(&res, &dist)
 		if err == pgx.ErrNoRows {
 			p.priority = "low"
 			return p, nil
