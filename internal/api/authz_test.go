@@ -567,6 +567,14 @@ func (w *walkEnv) probes() map[string]func(c caller) probe {
 		"GET /api/v1/clue-batches/:id": get(fmt.Sprintf("/api/v1/clue-batches/%d", w.batch)),
 		"GET /api/v1/clues":            get("/api/v1/clues"),
 		"GET /api/v1/clues/:id":        getIn(fmt.Sprintf("/api/v1/clues/%d", w.clue)),
+		"POST /api/v1/clues/:id/assignment": func(caller) probe {
+			return probe{method: "POST", path: fmt.Sprintf("/api/v1/clues/%d/assignment", w.clue), body: map[string]any{"assignee": "walker"},
+				reserve: targetReserve, want: anyAllowed}
+		},
+		"POST /api/v1/clues/:id/verification": func(caller) probe {
+			return probe{method: "POST", path: fmt.Sprintf("/api/v1/clues/%d/verification", w.clue), body: map[string]any{"result": "false_detection"},
+				reserve: targetReserve, want: anyAllowed}
+		},
 	}
 }
 
@@ -705,6 +713,8 @@ var policy = map[string]string{
 	"GET /api/v1/clues":                                   "admin officer viewer",
 	"GET /api/v1/clues/:id":                               "admin officer viewer",
 	"POST /api/v1/clue-batches":                           "admin officer",
+	"POST /api/v1/clues/:id/assignment":                   "admin officer",
+	"POST /api/v1/clues/:id/verification":                 "admin officer",
 	"GET /api/v1/cases/:id":                               "admin officer viewer",
 	"GET /api/v1/cases/:id/evidence/:evidence":            "admin officer viewer",
 	"GET /api/v1/cases/:id/dossier":                       "admin officer viewer",

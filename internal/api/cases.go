@@ -647,7 +647,11 @@ func (s *Server) dailyReport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return report(c, "daily-"+date, d, d.Tables())
+	oc, err := s.clues.Overdue(c.Request().Context(), date, c.QueryParam("reserve"))
+	if err != nil {
+		return err
+	}
+	return report(c, "daily-"+date, dailyWithClues{d, oc}, append(d.Tables(), overdueCluesTable(oc)))
 }
 
 func (s *Server) caseZone() *time.Location {

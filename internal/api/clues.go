@@ -9,9 +9,11 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"warden/internal/cases"
 	"warden/internal/clues"
 	"warden/internal/problem"
 )
@@ -22,6 +24,8 @@ func (s *Server) clueRoutes(v1 *echo.Group, write echo.MiddlewareFunc) {
 	v1.GET("/clue-batches/:id", s.getClueBatch)
 	v1.GET("/clues", s.listClues)
 	v1.GET("/clues/:id", s.getClue)
+	v1.POST("/clues/:id/assignment", s.assignClue, write)
+	v1.POST("/clues/:id/verification", s.verifyClue, write)
 }
 
 // form is a multipart form read whole: its fields and its files.
@@ -212,4 +216,137 @@ func (s *Server) clueOwner(c echo.Context) (owner, error) {
 		return owner{}, nil
 	}
 	return owner{reserve: *cl.Reserve}, nil
+}
+
+// POST /api/v1/clues/{id}/assignment, JSON {"assignee", "deadline"}: the clue
+// assigned to a verifier (default: the first staff member of its grid cell)
+// with a deadline (default 15 days on); 409 once verified.
+func (s *Server) assignClue(c echo.Context) error {
+	id, err := pathID(c, "id", "clue")
+	if err != nil {
+		return err
+	}
+	var in clues.AssignInput
+	if c.Request().ContentLength != 0 {
+		if err := s.decodeStrict(c, &in); err != nil {
+			return err
+		}
+	}
+	who, err := actor(c)
+	if err != nil {
+		return err
+	}
+	cl, err := s.clues.Assign(c.Request().Context(), id, in, who)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, cl)
+}
+
+// verifyFields are the verification form's fields besides the photos.
+var verifyFields = map[string]bool{"result": true, "note": true, "approval": true, "track": true, "photo_lon": true, "photo_lat": true, "photo_taken_at": true}
+
+// POST /api/v1/clues/{id}/verification, multipart/form-data (result, note,
+// approval, track, up to 5 "photo" parts, photo_lon/photo_lat/photo_taken_at
+// as the first photo's EXIF gives them) or JSON {"result", "note",
+// "approval", "track"}: the verification recorded; illegal_activity opens a
+// case carrying the clue, other results close it. 409 once verified.
+func (s *Server) verifyClue(c echo.Context) error {
+	id, err := pathID(c, "id", "clue")
+	if err != nil {
+		return err
+	}
+	var in clues.VerifyInput
+	if mt, _, _ := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType)); mt == echo.MIMEApplicationJSON {
+		var body struct {
+			Result   string `json:"result"`
+			Note     string `json:"note"`
+			Approval string `json:"approval"`
+			Track    *int64 `json:"track"`
+		}
+		if err := s.decodeStrict(c, &body); err != nil {
+			return err
+		}
+		in = clues.VerifyInput{Result: body.Result, Note: body.Note, Approval: body.Approval, Track: body.Track}
+	} else if in, err = s.verifyForm(c); err != nil {
+		return err
+	}
+	who, err := actor(c)
+	if err != nil {
+		return err
+	}
+	cl, err := s.clues.Verify(c.Request().Context(), id, in, who)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, cl)
+}
+
+func (s *Server) verifyForm(c echo.Context) (clues.VerifyInput, error) {
+	f, err := readForm(c, verifyFields, map[string]bool{"photo": true}, s.cases.MaxFileBytes(), 5)
+	if err != nil {
+		return clues.VerifyInput{}, err
+	}
+	in := clues.VerifyInput{Result: f.fields["result"], Note: f.fields["note"], Approval: f.fields["approval"]}
+	if v := f.fields["track"]; v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return in, problem.BadRequest("invalid-parameter", fmt.Sprintf("track %q must be a track id", v))
+		}
+		in.Track = &n
+	}
+	for i, file := range f.files {
+		p := clues.PhotoInput{FileName: file.name, Data: file.data}
+		if i == 0 {
+			if p.Lon, err = floatField(f.fields, "photo_lon"); err != nil {
+				return in, err
+			}
+			if p.Lat, err = floatField(f.fields, "photo_lat"); err != nil {
+				return in, err
+			}
+			if v := f.fields["photo_taken_at"]; v != "" {
+				t, err := time.Parse(time.RFC3339, v)
+				if err != nil {
+					return in, problem.BadRequest("invalid-parameter", fmt.Sprintf("photo_taken_at %q must be an RFC 3339 time with its offset", v))
+				}
+				p.TakenAt = &t
+			}
+		}
+		in.Photos = append(in.Photos, p)
+	}
+	return in, nil
+}
+
+func floatField(fields map[string]string, name string) (*float64, error) {
+	v := fields[name]
+	if v == "" {
+		return nil, nil
+	}
+	x, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		return nil, problem.BadRequest("invalid-parameter", fmt.Sprintf("%s %q must be a number", name, v))
+	}
+	return &x, nil
+}
+
+// dailyWithClues is the daily report with the Green Shield clues overdue
+// for verification.
+type dailyWithClues struct {
+	cases.Daily
+	OverdueClues []clues.OverdueClue `json:"overdue_clues"`
+}
+
+func overdueCluesTable(oc []clues.OverdueClue) cases.Table {
+	t := cases.Table{Name: "overdue_clues", Header: []string{"clue", "number", "reserve", "grid_cell", "change_type", "assignee", "deadline", "days_overdue"}}
+	str := func(p *string) string {
+		if p == nil {
+			return ""
+		}
+		return *p
+	}
+	for _, o := range oc {
+		t.Rows = append(t.Rows, []string{strconv.FormatInt(o.ID, 10), o.Number, str(o.Reserve), str(o.GridCell), o.ChangeType, str(o.Assignee),
+			o.Deadline.String(), strconv.Itoa(o.DaysOverdue)})
+	}
+	return t
 }

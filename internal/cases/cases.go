@@ -91,6 +91,7 @@ var sources = map[string]string{
 	"special_action":        "专项行动",
 	"public_report":         "群众来信来访",
 	"system":                "系统发现",
+	"remote_sensing":        "遥感监测问题线索（绿盾）",
 }
 
 // outsideSources are the sources a person registers through the API; the

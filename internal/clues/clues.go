@@ -238,9 +238,12 @@ type Clue struct {
 	VerifiedAt        *time.Time      `json:"verified_at,omitempty"`
 	Case              *CaseRef        `json:"case"`
 	Photos            []Photo         `json:"photos"`
-	TimeZone          string          `json:"time_zone"`
-	Geometry          json.RawMessage `json:"geometry"`
-	Properties        json.RawMessage `json:"properties"`
+	// Visits are the patrol tracks that passed the clue after its later
+	// image (GET of one clue only).
+	Visits     []Visit         `json:"visits,omitempty"`
+	TimeZone   string          `json:"time_zone"`
+	Geometry   json.RawMessage `json:"geometry"`
+	Properties json.RawMessage `json:"properties"`
 }
 
 // Photo is a verification photo with what its EXIF says.

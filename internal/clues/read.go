@@ -157,7 +157,11 @@ func (s *Store) Get(ctx context.Context, id int64) (Clue, error) {
 		}
 		c.Photos = append(c.Photos, p)
 	}
-	return c, rows.Err()
+	if err := rows.Err(); err != nil {
+		return c, fmt.Errorf("clues: photos of %d: %w", id, err)
+	}
+	c.Visits, err = s.Visits(ctx, id)
+	return c, err
 }
 
 // List reads the clues a filter selects, in ledger order (batch, ordinal).

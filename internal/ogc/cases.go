@@ -16,7 +16,7 @@ var (
 	caseStatuses = []string{string(cases.Reported), string(cases.Verified), string(cases.Dismissed), string(cases.Transferred), string(cases.Rectifying),
 		string(cases.Interviewed), string(cases.SpecialInspection), string(cases.Rectified), string(cases.Closed)}
 	caseSources = []string{"patrol", "screening", "marker_check", "central_inspection", "provincial_inspection", "ministry_patrol",
-		"special_action", "public_report", "system"}
+		"special_action", "public_report", "system", "remote_sensing"}
 	severities = []string{"high", "medium", "low"}
 )
 
