@@ -117,6 +117,9 @@ func New(cfg Config, pool *pgxpool.Pool, log *slog.Logger) *Server {
 	s.law = law.NewStore(pool)
 	s.screenings = screening.NewStore(pool, screening.Options{MaxVertices: cfg.MaxFootprintVertices, Law: s.law})
 	s.tracks = patrol.NewStore(pool, cfg.Patrol)
+	if cfg.Engine != nil {
+		s.tracks.UseEngine(cfg.Engine)
+	}
 	s.cases = cases.NewStore(pool, cfg.Cases)
 	s.clues = clues.NewStore(pool, s.cases, clues.Options{Now: cfg.Cases.Now})
 	if err := s.site.Built(); err != nil {

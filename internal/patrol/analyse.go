@@ -13,6 +13,7 @@ import (
 
 	"warden/internal/geoio"
 	"warden/internal/zoning"
+	"warden/internal/zoning/engine"
 )
 
 // Visit is a stretch of a track segment inside one current zone.
@@ -76,6 +77,8 @@ type analysis struct {
 	opts   Options
 	at     *time.Time
 	past   bool // some reserve's zoning of that day is not its current one
+	eng    *zoning.Engine
+	ix     *engine.Index // the zone engine's index, for the current zoning; nil: SQL
 	zones  map[int64]zoneInfo
 	visits []*visit
 }
@@ -123,9 +126,11 @@ const chunkSegs = 64
 // eps separates positions along a segment (fix index plus fraction).
 const eps = 1e-9
 
-// run finds the visits. The boundary crossings of every segment are found by
-// PostGIS, planar in lon/lat like point-in-polygon (ST_Intersection of each
-// track segment with the pieces of zone_edge whose box it touches); between
+// run finds the visits. The boundary crossings of every segment are found,
+// planar in lon/lat like point-in-polygon, by the zone engine when the
+// track's day is in the current zoning and the engine's index is current,
+// else by PostGIS (ST_Intersection of each track segment with the pieces of
+// zone_edge whose box it touches); between
 // consecutive crossings the track is inside the same zones throughout, which
 // a point-in-polygon test of one point of each such stretch tells. Visits are
 // maximal runs of stretches inside one zone; their lengths are measured on
@@ -136,6 +141,9 @@ func (a *analysis) run(ctx context.Context) error {
 		if err := a.tx.QueryRow(ctx, `SELECT zoning_past(NULL, $1)`, a.at).Scan(&a.past); err != nil {
 			return fmt.Errorf("patrol: zoning of the track's day: %w", err)
 		}
+	}
+	if a.eng != nil && !a.past {
+		a.ix = a.eng.Index(ctx)
 	}
 	cross, err := a.crossings(ctx)
 	if err != nil {
@@ -294,6 +302,9 @@ func (a *analysis) describe(i int, v *visit) {
 // crossings returns, per segment, the sorted positions (fix index plus
 // fraction) where it meets a current zone boundary.
 func (a *analysis) crossings(ctx context.Context) ([][]float64, error) {
+	if a.ix != nil {
+		return a.crossingsIndex(), nil
+	}
 	type chunk struct{ seg, first int }
 	var chunks []chunk
 	var ws [][]byte
@@ -399,6 +410,9 @@ func (a *analysis) locate(ctx context.Context, xs, ys []float64) ([][]int64, err
 	if len(xs) == 0 {
 		return out, nil
 	}
+	if a.ix != nil {
+		return a.locateIndex(xs, ys), nil
+	}
 	rows, err := a.tx.Query(ctx, `
 		SELECT DISTINCT t.i - 1, z.id, z.reserve_id, r.code, z.kind, z.name
 		FROM unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS t(x, y, i)
@@ -424,6 +438,14 @@ func (a *analysis) locate(ctx context.Context, xs, ys []float64) ([][]int64, err
 
 // lengths measures each visit's line on the spheroid.
 func (a *analysis) lengths(ctx context.Context) error {
+	if a.ix != nil {
+		for _, v := range a.visits {
+			if len(v.line) >= 2 {
+				v.LengthM = engine.Length(v.line)
+			}
+		}
+		return nil
+	}
 	var ws [][]byte
 	var idx []int
 	for i, v := range a.visits {
@@ -582,6 +604,9 @@ func (a *analysis) maxDepths(ctx context.Context) error {
 // its zone: the nearest few boundary pieces by the index's sphere distance,
 // then the least spheroid distance among them.
 func (a *analysis) depths(ctx context.Context, xs, ys []float64, zs []int64) ([]float64, error) {
+	if a.ix != nil {
+		return a.depthsIndex(xs, ys, zs), nil
+	}
 	rows, err := a.tx.Query(ctx, `
 		SELECT t.i - 1, coalesce(d.m, 0)
 		FROM unnest($1::float8[], $2::float8[], $3::int8[]) WITH ORDINALITY AS t(x, y, z, i)

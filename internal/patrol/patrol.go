@@ -20,6 +20,7 @@ import (
 
 	"warden/internal/db"
 	"warden/internal/law"
+	"warden/internal/zoning"
 )
 
 // SubjectKind is who or what moved along a track.
@@ -142,7 +143,12 @@ type Store struct {
 	pool db.Pool
 	law  *law.Store
 	opts Options
+	eng  *zoning.Engine
 }
+
+// UseEngine makes track analysis ask the zone engine, rather than PostGIS,
+// about tracks on days of the current zoning.
+func (s *Store) UseEngine(e *zoning.Engine) { s.eng = e }
 
 // NewStore returns a Store on pool.
 func NewStore(pool *pgxpool.Pool, opts Options) *Store {

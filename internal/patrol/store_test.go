@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/xml"
 	"fmt"
+	"io"
+	"log/slog"
 	"math"
 	"strings"
 	"testing"
@@ -53,7 +55,19 @@ func squaresDB(t *testing.T, opts Options) (*pgxpool.Pool, *Store) {
 	if _, err := zs.PutZones(ctx, "squares", feats, zoning.VersionInput{}); err != nil {
 		t.Fatal(err)
 	}
-	return pool, NewStore(pool, opts)
+	return pool, withEngine(t, pool, NewStore(pool, opts))
+}
+
+// withEngine gives s a zone engine on pool, as the service runs it: tracks
+// on days of the current zoning are analysed by the engine.
+func withEngine(t *testing.T, pool *pgxpool.Pool, s *Store) *Store {
+	t.Helper()
+	eng, err := zoning.StartEngine(t.Context(), pool, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.UseEngine(eng)
+	return s
 }
 
 // fx is a fix to write into a test GPX file.

@@ -333,7 +333,7 @@ func (s *Store) save(ctx context.Context, tx pgx.Tx, u *Upload, rules ruleBook) 
 		return t, err
 	}
 
-	a := &analysis{tx: tx, segs: segs, opts: s.opts, at: t.StartedAt}
+	a := &analysis{tx: tx, segs: segs, opts: s.opts, at: t.StartedAt, eng: s.eng}
 	if err := a.run(ctx); err != nil {
 		return t, err
 	}

@@ -24,7 +24,7 @@ func TestVisitsInZoningOfTheDay(t *testing.T) {
 	if _, err := sample.LoadIfEmpty(ctx, zs, markers.NewStore(pool), sample.LaterVersions(zs)); err != nil {
 		t.Fatal(err)
 	}
-	s := NewStore(pool, Options{})
+	s := withEngine(t, pool, NewStore(pool, Options{}))
 	var cx, cy float64
 	if err := pool.QueryRow(ctx, `SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(z.geom) p FROM zone z JOIN reserve r ON r.id = z.reserve_id
 		WHERE r.code = 'qiangtang' AND z.kind = 'core') x`).Scan(&cx, &cy); err != nil {

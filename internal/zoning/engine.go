@@ -100,7 +100,7 @@ func (e *Engine) Reload(ctx context.Context) error {
 
 func currentZones(ctx context.Context, tx pgx.Tx) ([]engine.Zone, error) {
 	rows, err := tx.Query(ctx, `
-		SELECT z.id, r.code, z.kind, z.name, ST_AsBinary(z.geom)
+		SELECT z.id, z.reserve_id, r.code, z.kind, z.name, ST_AsBinary(z.geom)
 		FROM zone z
 		JOIN zoning_version v ON v.id = z.version_id AND v.is_current
 		JOIN reserve r ON r.id = z.reserve_id
@@ -113,7 +113,7 @@ func currentZones(ctx context.Context, tx pgx.Tx) ([]engine.Zone, error) {
 	for rows.Next() {
 		var z engine.Zone
 		var b []byte
-		if err := rows.Scan(&z.ID, &z.Reserve, &z.Kind, &z.Name, &b); err != nil {
+		if err := rows.Scan(&z.ID, &z.ReserveID, &z.Reserve, &z.Kind, &z.Name, &b); err != nil {
 			return nil, err
 		}
 		g, err := wkb.Unmarshal(b)

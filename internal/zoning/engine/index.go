@@ -34,10 +34,11 @@ import (
 
 // Zone is one zone given to Build.
 type Zone struct {
-	ID      int64
-	Reserve string
-	Kind    string
-	Name    string
+	ID        int64
+	ReserveID int64
+	Reserve   string // its code
+	Kind      string
+	Name      string
 	// Rank orders kinds from the strictest (1): on a shared boundary the
 	// stricter zone is answered.
 	Rank int

@@ -1,0 +1,65 @@
+package patrol
+
+import (
+	"math"
+	"testing"
+	"time"
+
+	"warden/internal/geoio"
+)
+
+// TestEngineAnalysisEqualsSQL: the zone engine and PostGIS analyse the same
+// tracks (the squares track, which crosses boundaries on fixes, and a drive
+// into Qiangtang's core and back) into the same visits: zones, crossing
+// places and times, fixes, lengths, and depths within the depth search's
+// own tolerance (2 m or 1 %).
+func TestEngineAnalysisEqualsSQL(t *testing.T) {
+	pool, s := squaresDB(t, Options{})
+	ctx := t.Context()
+	var cx, cy float64
+	if err := pool.QueryRow(ctx, `SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(z.geom) p FROM zone z JOIN reserve r ON r.id = z.reserve_id
+		WHERE r.code = 'qiangtang' AND z.kind = 'core') x`).Scan(&cx, &cy); err != nil {
+		t.Fatal(err)
+	}
+	var squares, drive []geoio.Fix
+	for _, f := range eastward(t0) {
+		squares = append(squares, geoio.Fix{Lon: f.lon, Lat: f.lat, Time: f.t})
+	}
+	n := int((36.9 - cy) / 0.009)
+	for i := 0; i <= 2*n; i++ {
+		k := min(i, 2*n-i)
+		drive = append(drive, geoio.Fix{Lon: cx + 0.0004*math.Sin(float64(i)) + 0.05*float64(i)/float64(2*n), Lat: 36.9 - float64(k)*0.009, Time: t0.Add(time.Duration(i) * time.Minute)})
+	}
+	segs := [][]geoio.Fix{squares, drive}
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	bySQL := &analysis{tx: tx, segs: segs, opts: s.opts}
+	byEngine := &analysis{tx: tx, segs: segs, opts: s.opts, eng: s.eng}
+	for _, a := range []*analysis{bySQL, byEngine} {
+		if err := a.run(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if byEngine.ix == nil || bySQL.ix != nil {
+		t.Fatal("the engine's analysis did not use the index")
+	}
+	if len(byEngine.visits) != len(bySQL.visits) || len(bySQL.visits) < 8 {
+		t.Fatalf("engine %d visits, SQL %d", len(byEngine.visits), len(bySQL.visits))
+	}
+	for i, w := range bySQL.visits {
+		g := byEngine.visits[i]
+		same := g.ZoneID == w.ZoneID && g.Segment == w.Segment && g.Fixes == w.Fixes &&
+			g.EnteredByCrossing == w.EnteredByCrossing && g.ExitedByCrossing == w.ExitedByCrossing &&
+			g.EnteredAt.Sub(*w.EnteredAt).Abs() <= time.Microsecond && g.ExitedAt.Sub(*w.ExitedAt).Abs() <= time.Microsecond &&
+			math.Abs(g.Entry[0]-w.Entry[0]) < 1e-9 && math.Abs(g.Entry[1]-w.Entry[1]) < 1e-9 &&
+			math.Abs(g.Exit[0]-w.Exit[0]) < 1e-9 && math.Abs(g.Exit[1]-w.Exit[1]) < 1e-9 &&
+			math.Abs(g.LengthM-w.LengthM) <= 1e-3 && math.Abs(g.MaxDepthM-w.MaxDepthM) <= math.Max(depthTolM, depthTolRel*w.MaxDepthM) &&
+			g.BoundaryJitter == w.BoundaryJitter
+		if !same {
+			t.Errorf("visit %d:\nengine %+v\n   SQL %+v", i, g.Visit, w.Visit)
+		}
+	}
+}
