@@ -185,7 +185,7 @@ func basisArticles(raw json.RawMessage) []Article {
 		if b.Item > 0 {
 			code += fmt.Sprintf("/%d", b.Item)
 		}
-		out = append(out, Article{Code: code, TitleZH: b.CiteZH, TitleEN: b.CiteEN, TextZH: b.TextZH + b.Text})
+		out = append(out, Article{Code: code, TitleZH: b.CiteZH, TitleEN: b.CiteEN, TextZH: b.TextZH + b.Text, TextEN: b.TextEN})
 	}
 	return out
 }

@@ -125,14 +125,18 @@ type Act struct {
 
 // Basis is one provision a judgment rests on, quoted from the stored text.
 type Basis struct {
-	Instrument  string `json:"instrument"`
-	Article     int    `json:"article"`
-	Paragraph   int    `json:"paragraph,omitempty"`
-	Item        int    `json:"item,omitempty"`
-	CiteZH      string `json:"cite_zh"`
-	CiteEN      string `json:"cite_en"`
-	TextZH      string `json:"text_zh,omitempty"`
-	Text        string `json:"text,omitempty"`
+	Instrument string `json:"instrument"`
+	Article    int    `json:"article"`
+	Paragraph  int    `json:"paragraph,omitempty"`
+	Item       int    `json:"item,omitempty"`
+	CiteZH     string `json:"cite_zh"`
+	CiteEN     string `json:"cite_en"`
+	TextZH     string `json:"text_zh,omitempty"`
+	Text       string `json:"text,omitempty"`
+	// TextEN is an unofficial English translation of a Chinese text, where
+	// one is shipped; TextENNote says so (the Chinese text is authoritative).
+	TextEN      string `json:"text_en,omitempty"`
+	TextENNote  string `json:"text_en_note,omitempty"`
 	InForceFrom Date   `json:"in_force_from"`
 }
 
@@ -266,6 +270,9 @@ func (b *Book) basis(rs *RuleSet, c Cite) Basis {
 	text := Quote(in, c)
 	if in.Lang() == "zh" {
 		out.TextZH = text
+		if out.TextEN = QuoteEN(code, c); out.TextEN != "" {
+			out.TextENNote = TranslationNoteEN
+		}
 	} else {
 		out.Text = text
 	}

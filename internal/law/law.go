@@ -19,7 +19,7 @@ import (
 	"time"
 )
 
-//go:embed texts/*.md texts/instruments.json
+//go:embed texts/*.md texts/instruments.json texts/*.en.json
 var textsFS embed.FS
 
 // Date is a calendar date written YYYY-MM-DD in JSON.

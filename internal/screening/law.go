@@ -148,7 +148,7 @@ func judgeByLaw(ctx context.Context, tx pgx.Tx, book *law.Book, on law.Date, act
 				if !seen[code] {
 					seen[code] = true
 					out.articles = append(out.articles, Article{Code: code, TitleZH: b.CiteZH, TitleEN: b.CiteEN, ShortZH: b.CiteZH, ShortEN: b.CiteEN,
-						TextZH: b.TextZH + b.Text, TextEN: ""})
+						TextZH: b.TextZH + b.Text, TextEN: b.TextEN})
 				}
 			}
 			out.rules[ri.code][k.kind] = r

@@ -23,6 +23,7 @@ Object.assign(messages, {
   'rules.penalty': { zh: '罚则', en: 'Penalty' },
   'rules.provisions': { zh: '引用条文（以官方文本为准）', en: 'Provisions cited' },
   'rules.authentic': { zh: '', en: 'The authentic texts are Chinese: GET /api/v1/law/instruments/{code}.' },
+  'rules.unofficial': { zh: '', en: '(unofficial translation; the Chinese text is authoritative)' },
   'rules.outside': { zh: '在保护区之外', en: 'Outside the reserve' },
   'rules.upTo': { zh: '{max}以下', en: 'up to {max}' },
   'rules.range': { zh: '{min}以上{max}以下', en: '{min} to {max}' },
@@ -89,8 +90,16 @@ function render() {
     zh ? '' : el('p', {}, t('rules.authentic')),
     el('dl', {}, ...view.provisions.flatMap((p) => zh
       ? [el('dt', {}, p.cite_zh), el('dd', {}, p.text_zh || p.text || '')]
-      : [el('dt', {}, p.cite_en), el('dd', {}, p.text && !p.text_zh ? p.text : '')])),
+      : [el('dt', {}, p.cite_en), el('dd', {}, ...englishText(p))])),
   );
+}
+
+// englishText is a provision on the English page: an own English text as
+// it is, a Chinese one by its unofficial translation, marked as such.
+function englishText(p) {
+  if (p.text && !p.text_zh) return [p.text];
+  if (!p.text_en) return [];
+  return [el('span', { class: 'translation' }, p.text_en), ' ', el('small', { class: 'note' }, t('rules.unofficial'))];
 }
 
 async function load() {

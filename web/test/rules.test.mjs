@@ -74,6 +74,11 @@ test('rule table in English is wholly English', async () => {
   const text = await page.evaluate(() => document.querySelector('h1').innerText + document.querySelector('main').innerText);
   assert.match(text, /buffer zone \(managed as core protection zone\)/);
   assert.doesNotMatch(text, /[\u4e00-\u9fff]/, 'Chinese characters on the English page');
+  // the cited articles are quoted in their unofficial English translation, marked as such
+  const provisions = await page.textContent('#provisions');
+  assert.match(provisions, /Human activities are prohibited in the core protection zone of a nature reserve, except the following/);
+  assert.match(provisions, /\(6\) public service activities such as science popularisation, eco-tourism, education, culture and sport/);
+  assert.match(provisions, /unofficial translation; the Chinese text is authoritative/);
   await page.screenshot({ path: join(artifacts, 'rules-en.png'), fullPage: false });
   assert.deepEqual(errors, []);
   await close();
