@@ -1,9 +1,9 @@
 // Builds the pages into dist/ (embedded by the Go binary through web/embed.go):
-// the HTML pages, the page scripts bundled by esbuild, the style sheet, and
-// MapLibre GL's files copied from node_modules as published. Run after
-// `npm ci` (`make web` does both).
+// the HTML pages with their shared parts put in, the page scripts bundled by
+// esbuild, the style sheet, and MapLibre GL's files copied from node_modules
+// as published. Run after `npm ci` (`make web` does both).
 
-import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -38,7 +38,16 @@ for (const f of ['maplibre-gl.mjs', 'maplibre-gl-worker.mjs', 'maplibre-gl.css']
   await copyFile(join(maplibre, f), join(assets, f));
 }
 await copyFile(join(src, 'style.css'), join(assets, 'style.css'));
+// A page's line `<!-- include: NAME -->` becomes src/partials/NAME: the
+// head's common lines and the navigation every page shares.
+const partials = join(src, 'partials');
+const parts = Object.fromEntries(await Promise.all((await readdir(partials)).map(async (f) => [f, await readFile(join(partials, f), 'utf8')])));
 for (const f of await readdir(src)) {
-  if (f.endsWith('.html')) await copyFile(join(src, f), join(out, f));
+  if (!f.endsWith('.html')) continue;
+  const page = (await readFile(join(src, f), 'utf8')).replace(/^[ \t]*<!-- include: ([\w.-]+) -->\n/gm, (_, name) => {
+    if (!(name in parts)) throw new Error(`${f}: no partial ${name} in src/partials`);
+    return parts[name];
+  });
+  await writeFile(join(out, f), page);
 }
 console.log('web: built', out);
