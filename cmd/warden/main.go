@@ -20,12 +20,6 @@ import (
 
 	"warden/internal/api"
 	"warden/internal/app"
-	"warden/internal/cases"
-	"warden/internal/geoio"
-	"warden/internal/patrol"
-	"warden/internal/screening"
-	"warden/internal/web"
-	"warden/internal/zoning"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -121,7 +115,7 @@ func authConfig(f securityFlags) (api.AuthConfig, error) {
 type userCmd struct {
 	Create userCreateCmd `cmd:"" help:"Create a user."`
 	Set    userSetCmd    `cmd:"" help:"Change a user's roles, reserves, password or state."`
-	List   struct{}      `cmd:"" help:"List the users."`
+	List   userListCmd   `cmd:"" help:"List the users."`
 }
 
 type userCreateCmd struct {
@@ -208,7 +202,7 @@ type importCmd struct {
 	Zones   importZonesCmd   `cmd:"" help:"Import a GeoJSON FeatureCollection of zones as a reserve's new current zoning version."`
 	Markers importMarkersCmd `cmd:"" help:"Import boundary markers from a GeoJSON file."`
 	Reserve importReserveCmd `cmd:"" help:"Import a reserve folder (reserve.json, zones.geojson, markers.geojson)."`
-	Sample  struct{}         `cmd:"" help:"Load the built-in sample reserves into an empty database."`
+	Sample  importSampleCmd  `cmd:"" help:"Load the built-in sample reserves into an empty database."`
 	Rules   importRulesCmd   `cmd:"" help:"Import an agency's rule set (JSON, or CSV by its .csv name) and judge a reserve under it."`
 }
 
@@ -256,141 +250,16 @@ func main() {
 		kong.UsageOnError())
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	log := newLogger(c.LogLevel)
-	if err := run(ctx, k.Command(), &c, log); err != nil {
+	rc := &runContext{ctx: ctx, log: newLogger(c.LogLevel), cfg: app.Config{
+		DatabaseURL: c.DatabaseURL, DataDir: c.DataDir, PGBin: c.PGBin,
+		StatementTimeout: c.StatementTimeout, DBMaxConns: c.DBMaxConns, Version: buildVersion(),
+	}}
+	// kong calls the Run method (run.go) of the command given, with rc
+	if err := k.Run(rc); err != nil {
 		app.PrintProblem(os.Stderr, err)
 		stop()
 		os.Exit(1)
 	}
-}
-
-func run(ctx context.Context, command string, c *cli, log *slog.Logger) error {
-	cfg := app.Config{
-		DatabaseURL: c.DatabaseURL, DataDir: c.DataDir, PGBin: c.PGBin,
-		StatementTimeout: c.StatementTimeout, DBMaxConns: c.DBMaxConns, Version: buildVersion(),
-	}
-	switch command {
-	case "version":
-		fmt.Println("warden", cfg.Version)
-		return nil
-	case "serve":
-		s := c.Serve
-		cfg.Addr, cfg.AdminToken, cfg.Migrate, cfg.Sample = s.Addr, s.AdminToken, s.Migrate, s.Sample
-		cfg.PublicURL = s.PublicURL
-		cfg.MaxBodyBytes, cfg.MaxGeometryBytes = s.MaxBodyBytes, s.MaxGeometryBytes
-		cfg.MaxFootprintVertices = s.MaxFootprintVertices
-		cfg.Web = web.Config{Dir: s.WebDir, BasemapURL: s.BasemapURL, BasemapAttribution: s.BasemapAttribution}
-		speeds, err := patrol.ParseMaxSpeeds(s.TrackMaxSpeeds)
-		if err != nil {
-			return err
-		}
-		cfg.Patrol = patrol.Options{MaxBytes: s.MaxTrackBytes, MaxSpeedsKmh: speeds, JitterDwell: s.JitterDwell, JitterDepthM: s.JitterDepthM}
-		if cfg.Auth, err = authConfig(s.securityFlags); err != nil {
-			return err
-		}
-		cfg.Cases = cases.Options{MaxFileBytes: s.MaxEvidenceBytes, DefaultTimezone: s.CaseTimezone}
-		cfg.Notify = cases.NotifyOptions{Webhooks: s.Webhooks, Secret: s.WebhookSecret, Every: s.CaseJobEvery}
-		return app.Serve(ctx, cfg, log)
-	case "upload <files>":
-		u := c.Upload
-		token, err := app.TokenFrom(u.Token, c.DataDir)
-		if err != nil {
-			return err
-		}
-		return app.Upload(ctx, u.Files, app.UploadOptions{
-			URL: u.URL, Token: token, Reserve: u.Reserve, Subject: u.Subject, SubjectKind: u.SubjectKind, Permit: u.Permit,
-			Timezone: u.Timezone, Coords: u.Coords, MaxSpeedKmh: u.MaxSpeedKmh, Progress: os.Stderr,
-		}, os.Stdout)
-	}
-	env, err := app.Open(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer env.Close()
-	switch command {
-	case "migrate":
-		return app.Migrate(ctx, env, log)
-	case "import zones <file>":
-		z := c.Import.Zones
-		crs, err := geoio.ParseCRS(z.CRS)
-		if err != nil {
-			return err
-		}
-		v, err := app.ImportZones(ctx, env, z.Reserve, z.File, zoning.VersionInput{CRS: crs, ApprovedOn: z.ApprovedOn, Approval: z.Approval})
-		if err != nil {
-			return err
-		}
-		fmt.Printf("reserve %s: zoning version %d is now current\n", z.Reserve, v.Version)
-		for _, zn := range v.Zones {
-			fmt.Printf("  %-16s %-8s %14.1f ha  %7d vertices  %s\n", zn.Kind, zn.KindZH, zn.AreaHa, zn.Vertices, zn.Name)
-		}
-		return nil
-	case "import markers <file>":
-		ms, err := app.ImportMarkers(ctx, env, c.Import.Markers.Reserve, c.Import.Markers.File)
-		if err != nil {
-			return err
-		}
-		fmt.Printf("reserve %s: %d markers imported\n", c.Import.Markers.Reserve, len(ms))
-		return nil
-	case "import reserve <dir>":
-		if err := app.ImportReserve(ctx, env, c.Import.Reserve.Dir); err != nil {
-			return err
-		}
-		fmt.Println("imported", c.Import.Reserve.Dir)
-		return nil
-	case "screen <file>":
-		s := c.Screen
-		sc, err := app.Screen(ctx, env, s.File, app.ScreenOptions{
-			Activity: s.Activity, CRS: s.CRS, Shape: s.Shape, DistanceM: s.DistanceM, MaxVertices: s.MaxVertices,
-			Project: screening.Project{Name: s.Project, Developer: s.Developer, Status: screening.Status(s.Status), StartedOn: s.StartedOn},
-		})
-		if err != nil {
-			return err
-		}
-		app.PrintScreening(os.Stdout, sc)
-		return nil
-	case "user create <name>":
-		o, err := c.User.Create.options()
-		if err != nil {
-			return err
-		}
-		return app.CreateUser(ctx, env, c.User.Create.Name, o, os.Stdout)
-	case "user set <name>":
-		u := c.User.Set
-		o, err := u.options()
-		if err != nil {
-			return err
-		}
-		o.AllReserves, o.Disable, o.Enable = u.AllReserves, u.Disable, u.Enable
-		return app.SetUser(ctx, env, u.Name, o, os.Stdout)
-	case "user list":
-		return app.ListUsers(ctx, env, os.Stdout)
-	case "token create":
-		t := c.Token.Create
-		return app.CreateToken(ctx, env, t.User, t.Name, t.Expires, os.Stdout)
-	case "token revoke <id>":
-		return app.RevokeToken(ctx, env, c.Token.Revoke.ID, os.Stdout)
-	case "token list":
-		return app.ListTokens(ctx, env, c.Token.List.User, os.Stdout)
-	case "report <kind>":
-		r := c.Report
-		return app.Report(ctx, env, r.Kind, r.Date, r.Week, r.Reserve, r.Format, os.Stdout)
-	case "import rules <file>":
-		return app.ImportRules(ctx, env, c.Import.Rules.File, c.Import.Rules.Reserve, os.Stdout)
-	case "import sample":
-		loaded, err := app.LoadSamples(ctx, env)
-		if err != nil {
-			return err
-		}
-		if len(loaded) == 0 {
-			fmt.Println("the database already has reserves; samples not loaded")
-		}
-		for _, l := range loaded {
-			fmt.Println("loaded sample reserve", l)
-		}
-		return nil
-	}
-	return fmt.Errorf("unknown command %q", command)
 }
 
 func newLogger(level string) *slog.Logger {
