@@ -207,11 +207,19 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		WorkBudget:           2 * cfg.StatementTimeout,
 		PublicURL:            publicURL(cfg.PublicURL, cfg.Addr),
 	}, env.Pool, log).Handler(), cfg.Timeouts)
-	// marks overdue cases and delivers webhook notifications until ctx ends
+	// marks overdue cases and delivers webhook notifications until Serve
+	// returns, which waits for it before the pool closes
+	jobCtx, stopJob := context.WithCancel(ctx)
+	jobDone := make(chan struct{})
 	go func() {
-		if err := env.Cases.Run(ctx, cfg.Notify, log); err != nil {
+		defer close(jobDone)
+		if err := env.Cases.Run(jobCtx, cfg.Notify, log); err != nil && jobCtx.Err() == nil {
 			log.Error("cases: background job stopped", "err", err)
 		}
+	}()
+	defer func() {
+		stopJob()
+		<-jobDone
 	}()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
