@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +17,7 @@ import (
 	"warden/internal/cases"
 	"warden/internal/geoio"
 	"warden/internal/problem"
+	"warden/internal/zoning"
 )
 
 // caseRoutes registers cases, administrative areas, grid cells, reports and
@@ -654,12 +656,10 @@ func (s *Server) dailyReport(c echo.Context) error {
 	return report(c, "daily-"+date, dailyWithClues{d, oc}, append(d.Tables(), overdueCluesTable(oc)))
 }
 
+// caseZone is the one case time zone setting (WARDEN_CASE_TIMEZONE, default
+// zoning.DefaultTimeZone): the default days of reports.
 func (s *Server) caseZone() *time.Location {
-	tz := s.cfg.Cases.DefaultTimezone
-	if tz == "" {
-		tz = "Asia/Shanghai"
-	}
-	if loc, err := time.LoadLocation(tz); err == nil {
+	if loc, err := time.LoadLocation(cmp.Or(s.cfg.Cases.DefaultTimezone, zoning.DefaultTimeZone)); err == nil {
 		return loc
 	}
 	return time.UTC

@@ -4,6 +4,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -83,12 +84,19 @@ type Env struct {
 	Zones   *zoning.Store
 	Markers *markers.Store
 	Cases   *cases.Store
-	cluster *pgcluster.Cluster
+	// CaseZone is the one time zone setting (WARDEN_CASE_TIMEZONE): cases in
+	// no administrative area and reserve, and the default days of reports.
+	CaseZone *time.Location
+	cluster  *pgcluster.Cluster
 }
 
 // Open connects to DATABASE_URL, or starts (or joins) the private cluster.
 func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Env, error) {
-	env := &Env{}
+	zone, err := time.LoadLocation(cmp.Or(cfg.Cases.DefaultTimezone, zoning.DefaultTimeZone))
+	if err != nil {
+		return nil, fmt.Errorf("case time zone: %w", err)
+	}
+	env := &Env{CaseZone: zone}
 	url := cfg.DatabaseURL
 	if url == "" {
 		dir := filepath.Join(cfg.DataDir, "pgdata")

@@ -11,13 +11,10 @@ import (
 )
 
 // Report writes a case report from the database: daily (on date, default
-// yesterday in Beijing), weekly (an ISO week, default last week), overdue or
-// units, as csv, xlsx or json.
+// yesterday in the case time zone, env.CaseZone), weekly (an ISO week,
+// default last week there), overdue or units, as csv, xlsx or json.
 func Report(ctx context.Context, env *Env, kind, date, week, reserve, format string, w io.Writer) error {
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		return err
-	}
+	loc := env.CaseZone
 	var v any
 	var tables []cases.Table
 	switch kind {
