@@ -241,6 +241,8 @@ func (s *Server) accessRules() map[string]access {
 		"GET /api/v1/clue-batches":            {class: "cases", perm: auth.ReadCases, scope: scope{kind: queryScope, name: "reserve"}},
 		"GET /api/v1/clue-batches/:id":        {class: "cases", perm: auth.ReadCases, scope: scope{kind: globalScope}},
 		"GET /api/v1/clues":                   {class: "cases", perm: auth.ReadCases, scope: scope{kind: queryScope, name: "reserve"}},
+		"GET /api/v1/clues.xlsx":              {class: "cases", perm: auth.ReadCases, scope: scope{kind: queryScope, name: "reserve"}},
+		"GET /api/v1/clues/statistics":        {class: "cases", perm: auth.ReadCases, scope: scope{kind: queryScope, name: "reserve"}},
 		"GET /api/v1/clues/:id":               {class: "cases", perm: auth.ReadCases, scope: clueOwner},
 		"POST /api/v1/clues/:id/assignment":   {perm: auth.WriteCases, scope: clueOwner, resource: "clue", idParam: "id"},
 		"POST /api/v1/clues/:id/verification": {perm: auth.WriteCases, scope: clueOwner, resource: "clue", idParam: "id"},

@@ -566,6 +566,8 @@ func (w *walkEnv) probes() map[string]func(c caller) probe {
 		"GET /api/v1/clue-batches":     get("/api/v1/clue-batches"),
 		"GET /api/v1/clue-batches/:id": get(fmt.Sprintf("/api/v1/clue-batches/%d", w.batch)),
 		"GET /api/v1/clues":            get("/api/v1/clues"),
+		"GET /api/v1/clues.xlsx":       get("/api/v1/clues.xlsx"),
+		"GET /api/v1/clues/statistics": get("/api/v1/clues/statistics"),
 		"GET /api/v1/clues/:id":        getIn(fmt.Sprintf("/api/v1/clues/%d", w.clue)),
 		"POST /api/v1/clues/:id/assignment": func(caller) probe {
 			return probe{method: "POST", path: fmt.Sprintf("/api/v1/clues/%d/assignment", w.clue), body: map[string]any{"assignee": "walker"},
@@ -711,6 +713,8 @@ var policy = map[string]string{
 	"GET /api/v1/clue-batches":                            "admin officer viewer",
 	"GET /api/v1/clue-batches/:id":                        "admin officer viewer",
 	"GET /api/v1/clues":                                   "admin officer viewer",
+	"GET /api/v1/clues.xlsx":                              "admin officer viewer",
+	"GET /api/v1/clues/statistics":                        "admin officer viewer",
 	"GET /api/v1/clues/:id":                               "admin officer viewer",
 	"POST /api/v1/clue-batches":                           "admin officer",
 	"POST /api/v1/clues/:id/assignment":                   "admin officer",

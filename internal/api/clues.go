@@ -23,6 +23,8 @@ func (s *Server) clueRoutes(v1 *echo.Group, write echo.MiddlewareFunc) {
 	v1.GET("/clue-batches", s.listClueBatches)
 	v1.GET("/clue-batches/:id", s.getClueBatch)
 	v1.GET("/clues", s.listClues)
+	v1.GET("/clues.xlsx", s.clueLedger)
+	v1.GET("/clues/statistics", s.clueStatistics)
 	v1.GET("/clues/:id", s.getClue)
 	v1.POST("/clues/:id/assignment", s.assignClue, write)
 	v1.POST("/clues/:id/verification", s.verifyClue, write)
@@ -187,6 +189,40 @@ func (s *Server) listClues(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, cs)
+}
+
+// GET /api/v1/clues.xlsx[?batch=&reserve=&status=&zone=&assignee=&overdue=]:
+// the clue ledger (问题线索台账) as an Excel workbook, with a statistics sheet.
+func (s *Server) clueLedger(c echo.Context) error {
+	f, err := clueFilter(c)
+	if err != nil {
+		return err
+	}
+	cs, err := s.clues.List(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := clues.WriteLedger(&buf, cs); err != nil {
+		return err
+	}
+	name := "clue-ledger-" + time.Now().Format("20060102") + ".xlsx"
+	c.Response().Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	return c.Blob(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
+}
+
+// GET /api/v1/clues/statistics[?batch=&reserve=&status=&zone=]: counts and
+// hectares by batch, reserve, legal zone, change type, outcome and priority.
+func (s *Server) clueStatistics(c echo.Context) error {
+	f, err := clueFilter(c)
+	if err != nil {
+		return err
+	}
+	cs, err := s.clues.List(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, clues.Stats(cs))
 }
 
 // GET /api/v1/clues/{id}: one clue with its zones, routing, verification and case.

@@ -15,11 +15,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/xuri/excelize/v2"
 
 	"warden/internal/api"
 	"warden/internal/cases"
@@ -334,4 +337,49 @@ func TestGreenShieldLoop(t *testing.T) {
 	if oc, _ := rep.get("overdue_clues").([]any); len(oc) != 1 || oc[0].(map[string]any)["number"] != farm["number"] || oc[0].(map[string]any)["days_overdue"] != 2.0 {
 		t.Errorf("overdue clues: %v", rep.get("overdue_clues"))
 	}
+
+	// a CSV of point alerts, then the ledger read back and the statistics
+	csv := "alert_id,longitude,latitude,类型,confidence\nGFW-1,86.2,34.9,毁林,92\nGFW-2,86.3,34.9,deforestation,0.8\n"
+	if got := e.uploadClues("alerts.csv", []byte(csv), "2026-07-01").expect(201); got.get("clues") != 2.0 || got.get("format") != "csv" {
+		t.Errorf("CSV alerts: %s", got.Raw)
+	}
+	res, err := http.DefaultClient.Do(authed(t, e.srv.URL+"/api/v1/clues.xlsx?reserve=qiangtang"))
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("ledger: %v %v", err, res)
+	}
+	defer res.Body.Close()
+	x, err := excelize.OpenReader(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := x.GetRows("问题线索台账")
+	if err != nil || len(rows) != 8 {
+		t.Fatalf("ledger rows: %d %v", len(rows), err)
+	}
+	want := []string{"序号", "线索编号", "保护区", "级别", "变化类型", "功能区", "面积（公顷）", "中心经度", "中心纬度", "前时相", "后时相", "核查结果", "核查人", "核查日期", "案件编号", "整改状态"}
+	if !slices.Equal(rows[0], want) {
+		t.Errorf("ledger header %v", rows[0])
+	}
+	q := rows[1]
+	if q[1] != quarry["number"] || q[3] != "国家级" || q[4] != "采石采矿" || q[5] != "核心区（按核心保护区管理）" || q[9] != "2025-10-01" ||
+		q[11] != "违法违规人类活动" || q[14] != v.get("case", "number") || q[15] != "已销号" {
+		t.Errorf("ledger row of the quarry: %v", q)
+	}
+	if a, _ := strconv.ParseFloat(q[6], 64); math.Abs(a-quarry["area_ha"].(float64)) > 1e-3 {
+		t.Errorf("ledger area %s, clue %v", q[6], quarry["area_ha"])
+	}
+	st := e.do("GET", "/api/v1/clues/statistics?reserve=qiangtang", nil, true).expect(200)
+	if st.get("clues") != 6.0 || st.get("linked") != 1.0 {
+		t.Errorf("statistics: %s", st.Raw)
+	}
+}
+
+func authed(t *testing.T, u string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest("GET", u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+adminToken)
+	return req
 }
