@@ -39,6 +39,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"math"
 	"math/rand/v2"
 	"mime/multipart"
@@ -383,4 +384,68 @@ func BenchmarkUploadTrack100k(b *testing.B) {
 	b.ReportMetric(float64(len(data))/1e6/decode.Seconds(), "decode-MB/s")
 	b.ReportMetric(float64(verts), "zone-vertices")
 	b.ReportMetric(float64(len(warm.Visits)), "visits")
+}
+
+// BenchmarkSaveTrack100kEngineVsSQL: the same 100,000-point track stored and
+// analysed (clean, store, visits, findings) in process, once by a store
+// whose analysis asks the zone engine and once by one that asks PostGIS
+// (the SQL path on zone_edge and zone_piece), alternately in one run; the
+// file is decoded before the clock starts. Prints both and the ratio.
+func BenchmarkSaveTrack100kEngineVsSQL(b *testing.B) {
+	ctx := context.Background()
+	pool, err := db.Open(ctx, testdb.URL(b), db.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(pool.Close)
+	if _, err := denseQiangtang(ctx, pool); err != nil {
+		b.Fatal(err)
+	}
+	var bl, bt, cl, ct float64
+	if err := pool.QueryRow(ctx, `
+		WITH c AS (SELECT ST_PointOnSurface(geom) AS p FROM zone WHERE kind = 'core'),
+		     o AS (SELECT ST_Boundary(ST_Union(geom)) AS g FROM zone)
+		SELECT ST_X(ST_ClosestPoint(o.g, c.p)), ST_Y(ST_ClosestPoint(o.g, c.p)), ST_X(c.p), ST_Y(c.p) FROM c, o`).Scan(&bl, &bt, &cl, &ct); err != nil {
+		b.Fatal(err)
+	}
+	fileOnce.Do(func() { benchFile = patrolFile(bl, bt, cl, ct) })
+	data := bytes.Clone(benchFile)
+	mark := bytes.Index(data, []byte("patrol 000000000000"))
+	eng, err := zoning.StartEngine(ctx, pool, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	withEngine, plain := patrol.NewStore(pool, patrol.Options{}), patrol.NewStore(pool, patrol.Options{})
+	withEngine.UseEngine(eng)
+	n := 0
+	save := func(s *patrol.Store) (patrol.Track, time.Duration) {
+		n++
+		copy(data[mark+7:mark+19], fmt.Sprintf("%012d", n))
+		u, err := s.Read(patrol.Input{FileName: "patrol.gpx", Subject: "bench", SubjectKind: patrol.Visitor}, bytes.NewReader(data))
+		if err != nil {
+			b.Fatal(err)
+		}
+		start := time.Now()
+		t, _, err := s.Save(ctx, u)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return t, time.Since(start)
+	}
+	we, _ := save(withEngine) // warm up
+	ws, _ := save(plain)
+	if len(we.Visits) != 5 || len(ws.Visits) != 5 {
+		b.Fatalf("visits: engine %d, SQL %d", len(we.Visits), len(ws.Visits))
+	}
+	var te, ts time.Duration
+	for b.Loop() {
+		_, e := save(withEngine)
+		_, s := save(plain)
+		te, ts = te+e, ts+s
+	}
+	es, ss := te.Seconds()/float64(b.N), ts.Seconds()/float64(b.N)
+	b.ReportMetric(es*1000, "engine-ms")
+	b.ReportMetric(ss*1000, "sql-ms")
+	b.ReportMetric(ss/es, "x-sql")
+	b.Logf("store and analyse a %d-point track: engine %.0f ms, SQL path %.0f ms (%.1fx)", benchPoints, es*1000, ss*1000, ss/es)
 }
