@@ -83,6 +83,7 @@ func TestUsersAndTokensCLI(t *testing.T) {
 	if users := warden("user", "list"); !strings.Contains(users, "li.ming") || !strings.Contains(users, "gis") {
 		t.Errorf("user list:\n%s", users)
 	}
+	checkDeviceCLI(t, warden, s.addr)
 	warden("user", "set", "li.ming", "--disable")
 	if code := call("POST", "/api/v1/auth/login", "", `{"name":"li.ming","password":"`+pw[1]+`"}`); code != 401 {
 		t.Errorf("a disabled user's login: %d", code)

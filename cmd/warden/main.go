@@ -44,6 +44,7 @@ type cli struct {
 	Report  reportCmd  `cmd:"" help:"Print a case report: daily (per unit, for the 12:00 deadline), weekly, overdue or units."`
 	User    userCmd    `cmd:"" help:"Create, change and list users (in the database directly: this is how the first users are made)."`
 	Token   tokenCmd   `cmd:"" help:"Create, revoke and list API tokens (in the database directly)."`
+	Device  deviceCmd  `cmd:"" help:"Register, list, re-key and remove live-position devices (in the database directly)."`
 	Version versionCmd `cmd:"" help:"Print the version."`
 }
 
@@ -62,6 +63,7 @@ type serveCmd struct {
 	patrolFlags
 	securityFlags
 	caseFlags
+	liveFlags
 }
 
 // caseFlags tune violation cases and their background job.

@@ -57,6 +57,9 @@ func (s *serveCmd) Run(rc *runContext) error {
 	}
 	cfg.Cases = cases.Options{MaxFileBytes: s.MaxEvidenceBytes, DefaultTimezone: s.CaseTimezone}
 	cfg.Notify = cases.NotifyOptions{Webhooks: s.Webhooks, Secret: s.WebhookSecret, Every: s.CaseJobEvery}
+	if cfg.Live, err = s.liveFlags.options(cfg.Patrol); err != nil {
+		return err
+	}
 	return app.Serve(rc.ctx, cfg, rc.log)
 }
 

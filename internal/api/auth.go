@@ -126,6 +126,7 @@ func (s *Server) accessRules() map[string]access {
 	cellOwner := scope{kind: lookupScope, lookup: s.cellOwner, reserve: true}
 	screeningOwner := scope{kind: lookupScope, lookup: s.screeningOwner, reserve: true}
 	clueOwner := scope{kind: lookupScope, lookup: s.clueOwner, reserve: true}
+	deviceOwner := scope{kind: lookupScope, lookup: s.deviceOwner, reserve: true}
 	caseWrite := access{perm: auth.WriteCases, scope: caseOwner, resource: "case", idParam: "id",
 		before: func(c echo.Context) (any, error) { return s.caseBefore(c) }}
 	return map[string]access{
@@ -246,6 +247,19 @@ func (s *Server) accessRules() map[string]access {
 		"GET /api/v1/clues/:id":               {class: "cases", perm: auth.ReadCases, scope: clueOwner},
 		"POST /api/v1/clues/:id/assignment":   {perm: auth.WriteCases, scope: clueOwner, resource: "clue", idParam: "id"},
 		"POST /api/v1/clues/:id/verification": {perm: auth.WriteCases, scope: clueOwner, resource: "clue", idParam: "id"},
+
+		"GET /ingest/osmand":                  public, // devices prove themselves by their own token
+		"POST /ingest/osmand":                 public,
+		"POST /api/v1/devices":                {perm: auth.WriteDevices, scope: scope{kind: handlerScope}, resource: "device"},
+		"GET /api/v1/devices":                 {perm: auth.ReadLive, scope: scope{kind: queryScope, name: "reserve"}},
+		"GET /api/v1/devices/:id":             {perm: auth.ReadLive, scope: deviceOwner},
+		"PATCH /api/v1/devices/:id":           {perm: auth.WriteDevices, scope: deviceOwner, resource: "device", idParam: "id"},
+		"DELETE /api/v1/devices/:id":          {perm: auth.WriteDevices, scope: deviceOwner, resource: "device", idParam: "id"},
+		"POST /api/v1/positions":              {perm: auth.WriteDevices, scope: scope{kind: handlerScope}, resource: "positions"},
+		"GET /api/v1/events":                  {perm: auth.ReadLive, scope: scope{kind: queryScope, name: "reserve"}},
+		"GET /api/v1/events/stream":           {perm: auth.ReadLive, scope: scope{kind: queryScope, name: "reserve"}},
+		"POST /api/v1/events/:id/acknowledge": {perm: auth.WriteCases, scope: scope{kind: lookupScope, lookup: s.eventOwner, reserve: true}, resource: "live-event", idParam: "id"},
+		"GET /api/v1/webhook-deliveries":      {perm: auth.ReadAudit},
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"io"
 	"log/slog"
+	"maps"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -74,6 +75,10 @@ type walkEnv struct {
 	// ids of resources made at set-up
 	marker, screening, track, permit, cas, evidence, batch, clue int64
 	n                                                            int // makes probe bodies unique
+	// a live device of the target reserve, its token and an alert of it
+	// (made at first use, by liveProbes)
+	deviceToken string
+	alert       int64
 }
 
 // newBareEnv is a server on a fresh database with the bootstrap token and
@@ -380,7 +385,7 @@ func (w *walkEnv) probes() map[string]func(c caller) probe {
 		}
 		return c.name
 	}
-	return map[string]func(caller) probe{
+	ps := map[string]func(caller) probe{
 		"GET /":                              get("/"),
 		"GET /markers":                       get("/markers"),
 		"GET /rules":                         get("/rules"),
@@ -578,6 +583,8 @@ func (w *walkEnv) probes() map[string]func(c caller) probe {
 				reserve: targetReserve, want: anyAllowed}
 		},
 	}
+	maps.Copy(ps, w.liveProbes())
+	return ps
 }
 
 // clueForm is a clue batch upload of one change polygon in the target
@@ -806,6 +813,19 @@ var policy = map[string]string{
 	"PUT /api/v1/admin-areas":                             "admin gis",
 	"PUT /api/v1/reserves/:code/grid-cells":               "admin gis",
 	"PUT /api/v1/reserves/:code/zones":                    "admin gis",
+
+	"GET /ingest/osmand":                  "open",
+	"POST /ingest/osmand":                 "open",
+	"POST /api/v1/devices":                "admin gis",
+	"GET /api/v1/devices":                 "admin gis officer viewer",
+	"GET /api/v1/devices/:id":             "admin gis officer viewer",
+	"PATCH /api/v1/devices/:id":           "admin gis",
+	"DELETE /api/v1/devices/:id":          "admin gis",
+	"POST /api/v1/positions":              "admin gis",
+	"GET /api/v1/events":                  "admin gis officer viewer",
+	"GET /api/v1/events/stream":           "admin gis officer viewer",
+	"POST /api/v1/events/:id/acknowledge": "admin officer",
+	"GET /api/v1/webhook-deliveries":      "admin",
 }
 
 // policyOf is the policy string the access rule gives a route.
@@ -1055,6 +1075,7 @@ var reserveFree = map[string]string{
 	"GET /api/v1/audit":                                   "the audit log: admins only",
 	"GET /api/v1/notifications":                           "webhook deliveries: admins only",
 	"POST /api/v1/units/:code/daily-reports":              "a unit (county) reports on its own cases, across reserves",
+	"GET /api/v1/webhook-deliveries":                      "live webhook deliveries: admins only",
 }
 
 // TestReserveScopes holds every route that needs credentials to a reserve

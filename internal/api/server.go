@@ -27,6 +27,7 @@ import (
 	"warden/internal/clues"
 	"warden/internal/db"
 	"warden/internal/law"
+	"warden/internal/live"
 	"warden/internal/markers"
 	"warden/internal/patrol"
 	"warden/internal/problem"
@@ -67,6 +68,9 @@ type Config struct {
 	// own scheme and host (tests); the service always sets it, so that a
 	// forged Host header cannot poison cached answers.
 	PublicURL string
+	// Live is the live positions service (its background work run by the
+	// caller); nil: one is made here without background work (tests).
+	Live *live.Service
 	// WorkBudget bounds the database work of one screening or track upload, all statements
 	// together (0: 2 minutes); beyond it the request answers 503.
 	WorkBudget time.Duration
@@ -93,6 +97,8 @@ type Server struct {
 	law *law.Store
 	// clues keeps Green Shield clue batches and clues.
 	clues *clues.Store
+	// live keeps devices, their fixes and the events judged from them.
+	live *live.Service
 
 	// accounts: users, sessions, the access rules and the rate limiters.
 	accounts
@@ -122,6 +128,9 @@ func New(cfg Config, pool *pgxpool.Pool, log *slog.Logger) *Server {
 	}
 	s.cases = cases.NewStore(pool, cfg.Cases)
 	s.clues = clues.NewStore(pool, s.cases, clues.Options{Now: cfg.Cases.Now})
+	if s.live = cfg.Live; s.live == nil {
+		s.live = live.New(pool, cfg.Engine, live.Options{}, log)
+	}
 	if err := s.site.Built(); err != nil {
 		log.Warn("web pages unavailable", "reason", err.Error())
 	}
@@ -140,6 +149,7 @@ func New(cfg Config, pool *pgxpool.Pool, log *slog.Logger) *Server {
 	}))
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	s.live.Metrics().Register(reg)
 	e.Use(metrics(reg))
 	s.e = e
 	s.routes(reg)
@@ -210,6 +220,7 @@ func (s *Server) routes(reg *prometheus.Registry) {
 	s.caseRoutes(v1, write)
 	s.clueRoutes(v1, write)
 	s.authRoutes(v1, write)
+	s.liveRoutes(e, v1, write)
 }
 
 func metrics(reg *prometheus.Registry) echo.MiddlewareFunc {

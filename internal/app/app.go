@@ -24,6 +24,7 @@ import (
 	"warden/internal/cases"
 	"warden/internal/db"
 	"warden/internal/law"
+	"warden/internal/live"
 	"warden/internal/markers"
 	"warden/internal/patrol"
 	"warden/internal/pgcluster"
@@ -71,6 +72,8 @@ type Config struct {
 	// marking, webhooks).
 	Cases  cases.Options
 	Notify cases.NotifyOptions
+	// Live tunes live positions: fix checks, debounce, alerts, webhooks, retention.
+	Live live.Options
 	// Migrate applies pending migrations at start; Sample loads the sample
 	// reserves into an empty database.
 	Migrate, Sample bool
@@ -203,6 +206,13 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		return err
 	}
 	log.Info("zone engine ready", "epoch", eng.Epoch())
+	lv := live.New(env.Pool, eng, cfg.Live, log)
+	// silence checks, webhook deliveries and retention of raw fixes until ctx ends
+	go func() {
+		if err := lv.Run(ctx); err != nil {
+			log.Error("live: background job stopped", "err", err)
+		}
+	}()
 	srv := NewHTTPServer(cfg.Addr, api.New(api.Config{
 		AdminToken: token, Version: cfg.Version,
 		MaxBodyBytes: cfg.MaxBodyBytes, MaxGeometryBytes: cfg.MaxGeometryBytes,
@@ -212,6 +222,7 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		Cases:                cfg.Cases,
 		Auth:                 cfg.Auth,
 		Engine:               eng,
+		Live:                 lv,
 		WorkBudget:           2 * cfg.StatementTimeout,
 		PublicURL:            publicURL(cfg.PublicURL, cfg.Addr),
 	}, env.Pool, log).Handler(), cfg.Timeouts)

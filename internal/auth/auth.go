@@ -71,15 +71,17 @@ const (
 	ManageUsers     Permission = "users:manage"     // users, and everyone's tokens
 	OwnTokens       Permission = "tokens:own"       // make, list and revoke one's own tokens
 	Metrics         Permission = "metrics:read"     // Prometheus metrics (when not public)
+	ReadLive        Permission = "live:read"        // live devices, their positions and events
+	WriteDevices    Permission = "devices:write"    // register live devices, report positions for them
 )
 
 // grants is what each role may do. Admin has every permission.
 var grants = map[Role][]Permission{
-	GIS:      {ReadZoning, WriteZoning, ReadGrid, WriteGrid, ReadPermits, WritePermits, OwnTokens},
+	GIS:      {ReadZoning, WriteZoning, ReadGrid, WriteGrid, ReadPermits, WritePermits, OwnTokens, ReadLive, WriteDevices},
 	Reviewer: {ReadZoning, ReadScreenings, WriteScreenings, OwnTokens},
 	Ranger:   {ReadZoning, ReadOwnTracks, WriteOwnTracks, ReadPermits, OwnTokens},
-	Officer:  {ReadZoning, ReadGrid, ReadScreenings, ReadTracks, ReadPermits, ReadCases, WriteCases, ReadReports, OwnTokens},
-	Viewer:   {ReadZoning, ReadGrid, ReadScreenings, ReadCases, ReadReports, OwnTokens},
+	Officer:  {ReadZoning, ReadGrid, ReadScreenings, ReadTracks, ReadPermits, ReadCases, WriteCases, ReadReports, OwnTokens, ReadLive},
+	Viewer:   {ReadZoning, ReadGrid, ReadScreenings, ReadCases, ReadReports, OwnTokens, ReadLive},
 }
 
 // Grants reports whether role r has permission p.

@@ -489,3 +489,10 @@ func orUnknown(s string) string {
 	}
 	return s
 }
+
+// LawSubject is the subject kind in the law's terms.
+func (k SubjectKind) LawSubject() law.Subject { return lawSubject(k) }
+
+// PresenceActivity is the activity a subject's presence in a zone is judged
+// as; "" for patrol staff on duty, whose presence raises nothing.
+func (k SubjectKind) PresenceActivity() string { return visitActivity(k) }

@@ -50,10 +50,12 @@ var Types = map[string]Names{
 	"invalid-user":          {"用户信息无效", "Invalid user"},
 	"user-exists":           {"用户名已被使用", "User name taken"},
 	"invalid-token-request": {"令牌请求无效", "Invalid token request"},
+	"invalid-device-token":  {"定位设备令牌无效", "Invalid device token"},
 	// finding things
 	"not-found":          {"未找到", "Not found"},
 	"unknown-reserve":    {"保护区不存在", "Unknown reserve"},
 	"unknown-permit":     {"许可证不存在", "Unknown permit"},
+	"unknown-device":     {"定位设备未登记", "Unknown device"},
 	"unknown-activity":   {"未知活动类型", "Unknown activity"},
 	"unknown-crs":        {"未知坐标系", "Unknown coordinate system"},
 	"unsupported-crs":    {"不支持的坐标系", "Unsupported coordinate system"},
@@ -88,6 +90,10 @@ var Types = map[string]Names{
 	"no-rule-set":       {"该日期没有适用的规则集", "No rule set in force"},
 	"invalid-permit":    {"许可证信息无效", "Invalid permit"},
 	"permit-subject":    {"许可证不属于该对象", "The permit is another subject's"},
+	// live positions
+	"invalid-device": {"定位设备信息无效", "Invalid device"},
+	"device-exists":  {"定位设备编号已被使用", "Device id taken"},
+	"invalid-fix":    {"定位数据无效", "Invalid position fix"},
 	// cases
 	"invalid-case":                  {"案件信息无效", "Invalid case"},
 	"invalid-transition":            {"流转请求无效", "Invalid step"},
