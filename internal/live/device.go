@@ -278,7 +278,7 @@ func (s *Service) UpdateDevice(ctx context.Context, id string, in DeviceInput) (
 	}
 	s.forget(id)
 	d.Token = tok
-	return d, nil
+	return d, db.AfterCommit(ctx, func(context.Context) error { s.forget(id); return nil })
 }
 
 // DeleteDevice removes a device; its fixes and events stay for audit until
@@ -292,5 +292,5 @@ func (s *Service) DeleteDevice(ctx context.Context, id string) error {
 		return problem.NotFound("device", id)
 	}
 	s.forget(id)
-	return nil
+	return db.AfterCommit(ctx, func(context.Context) error { s.forget(id); return nil })
 }

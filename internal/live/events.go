@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"warden/internal/db"
 	"warden/internal/law"
 	"warden/internal/patrol"
 	"warden/internal/problem"
@@ -144,9 +145,7 @@ func (s *Service) checkSilent(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("live: silent devices: %w", err)
 	}
-	for _, e := range events {
-		s.hub.Publish(e)
-	}
+	s.publish(events)
 	return nil
 }
 
@@ -221,12 +220,12 @@ func (s *Service) Acknowledge(ctx context.Context, id int64, who string) (Event,
 		return Event{}, fmt.Errorf("live: acknowledge %d: %w", id, err)
 	}
 	e, err := s.Event(ctx, id)
-	if err == nil {
-		ack := e
-		ack.Kind = "acknowledged"
-		s.hub.Publish(ack)
+	if err != nil {
+		return Event{}, err
 	}
-	return e, err
+	ack := e
+	ack.Kind = "acknowledged"
+	return e, db.AfterCommit(ctx, func(context.Context) error { s.hub.Publish(ack); return nil })
 }
 
 // Hub fans events out to subscribers (the SSE streams). A subscriber too

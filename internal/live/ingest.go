@@ -203,16 +203,7 @@ func (s *Service) ingest(ctx context.Context, in Ingest) ([]Result, error) {
 		return nil, err
 	}
 	s.metrics.fixes.Add(float64(len(in.Fixes)))
-	for _, e := range events {
-		s.hub.Publish(e)
-	}
-	if len(events) > 0 && len(s.opts.Webhooks) > 0 {
-		select {
-		case s.wake <- struct{}{}:
-		default:
-		}
-	}
-	return results, nil
+	return results, db.AfterCommit(ctx, func(context.Context) error { s.publish(events); return nil })
 }
 
 // classify says whether a fix is used, and why not.
@@ -359,4 +350,18 @@ func (s *Service) Retain(ctx context.Context) error {
 		s.mu.Unlock()
 	}
 	return nil
+}
+
+// publish gives committed events to the stream's subscribers and wakes the
+// webhook deliveries.
+func (s *Service) publish(events []Event) {
+	for _, e := range events {
+		s.hub.Publish(e)
+	}
+	if len(events) > 0 && len(s.opts.Webhooks) > 0 {
+		select {
+		case s.wake <- struct{}{}:
+		default:
+		}
+	}
 }

@@ -27,6 +27,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"warden/internal/db"
 	"warden/internal/law"
 	"warden/internal/patrol"
 	"warden/internal/zoning"
@@ -119,7 +120,7 @@ func (o Options) debounce(k patrol.SubjectKind) Debounce {
 // Service is live positions: devices, ingest, events and their delivery.
 // One per process; safe for concurrent use.
 type Service struct {
-	pool    *pgxpool.Pool
+	pool    db.Pool
 	engine  *zoning.Engine
 	law     *law.Store
 	opts    Options
@@ -137,7 +138,7 @@ type Service struct {
 // New returns the service. engine answers where fixes are; without it
 // (nil) no geofence events are raised.
 func New(pool *pgxpool.Pool, engine *zoning.Engine, opts Options, log *slog.Logger) *Service {
-	s := &Service{pool: pool, engine: engine, law: law.NewStore(pool), opts: opts.withDefaults(), log: log,
+	s := &Service{pool: db.Scoped(pool), engine: engine, law: law.NewStore(pool), opts: opts.withDefaults(), log: log,
 		hub: NewHub(), metrics: newMetrics(), devices: map[string]*deviceState{}, days: map[string]bool{},
 		wake: make(chan struct{}, 1)}
 	s.hub.dropped = s.metrics.dropped.Inc
