@@ -1,0 +1,147 @@
+package api_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+)
+
+// plateauZones is a two-zone reserve: a core protection zone [100.04,
+// 100.06] × [30.04, 30.06] inside a general control zone out to
+// [100.00, 100.10]².
+func plateauZones() map[string]any {
+	ring := func(x0, y0, x1, y1 float64) [][2]float64 {
+		return [][2]float64{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}
+	}
+	f := func(kind string, rings ...[][2]float64) map[string]any {
+		return map[string]any{"type": "Feature", "properties": map[string]any{"kind": kind}, "geometry": map[string]any{"type": "Polygon", "coordinates": rings}}
+	}
+	return map[string]any{"type": "FeatureCollection", "features": []any{
+		f("general_control", ring(100, 30, 100.1, 30.1), ring(100.04, 30.04, 100.06, 30.06)),
+		f("core_protection", ring(100.04, 30.04, 100.06, 30.06)),
+	}}
+}
+
+// sseEvent is one live message of the stream.
+type sseEvent struct {
+	ID       string
+	Kind     string `json:"kind"`
+	Alert    bool   `json:"alert"`
+	ZoneKind string `json:"zone_kind"`
+}
+
+// stream reads the live event stream of reserve for up to d, sending what
+// it reads on the channel.
+func stream(t *testing.T, e *env, query, lastID string, d time.Duration) <-chan sseEvent {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	t.Cleanup(cancel)
+	req, _ := http.NewRequestWithContext(ctx, "GET", e.srv.URL+"/api/v1/events/stream?"+query+fmt.Sprintf("&max_seconds=%g", d.Seconds()), nil)
+	req.Header.Set("Authorization", "Bearer "+adminToken)
+	if lastID != "" {
+		req.Header.Set("Last-Event-ID", lastID)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/event-stream") {
+		t.Fatalf("stream: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	out := make(chan sseEvent, 100)
+	ready := make(chan struct{})
+	go func() {
+		defer res.Body.Close()
+		defer close(out)
+		sc := bufio.NewScanner(res.Body)
+		var id string
+		for sc.Scan() {
+			line := sc.Text()
+			switch {
+			case strings.HasPrefix(line, ": connected"):
+				close(ready)
+			case strings.HasPrefix(line, "id: "):
+				id = strings.TrimPrefix(line, "id: ")
+			case strings.HasPrefix(line, "data: "):
+				var ev sseEvent
+				_ = json.Unmarshal([]byte(strings.TrimPrefix(line, "data: ")), &ev)
+				ev.ID = id
+				out <- ev
+			}
+		}
+	}()
+	select {
+	case <-ready:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the stream did not open")
+	}
+	return out
+}
+
+// TestLiveTraccarToStream: a phone speaking the Traccar Client protocol
+// walks into the core protection zone and out again, after jittering along
+// its boundary: the stream of the reserve carries exactly one core enter
+// (an alert, for a visitor) and one exit; a client reconnecting with
+// Last-Event-ID gets what came after it.
+func TestLiveTraccarToStream(t *testing.T) {
+	e := newEnv(t, false)
+	e.do("POST", "/api/v1/reserves", map[string]any{"code": "plateau", "name_zh": "高原", "level": "national", "zoning_scheme": "two_zone"}, true).expect(201)
+	e.do("PUT", "/api/v1/reserves/plateau/zones", plateauZones(), true).expect(201)
+	tok := e.do("POST", "/api/v1/devices", map[string]any{"id": "357299070000001", "kind": "phone", "subject": "游客甲", "subject_kind": "visitor",
+		"reserves": []string{"plateau"}}, true).expect(201).get("token").(string)
+	events := stream(t, e, "reserve=plateau", "", 60*time.Second)
+	var lons []float64
+	for i := range 24 { // ±10 m across the boundary at 100.04
+		lons = append(lons, []float64{100.0399, 100.0401}[i%2])
+	}
+	for i := range 12 { // in, 19 m every 10 s
+		lons = append(lons, 100.0397+0.0002*float64(i))
+	}
+	for range 30 {
+		lons = append(lons, 100.0419)
+	}
+	for i := range 22 {
+		lons = append(lons, max(100.0417-0.0002*float64(i), 100.0389))
+	}
+	t0 := time.Now().Add(-time.Hour).Truncate(time.Second)
+	for i, lon := range lons {
+		q := url.Values{"id": {"357299070000001"}, "lat": {"30.05"}, "lon": {fmt.Sprint(lon)}, "timestamp": {fmt.Sprint(t0.Add(time.Duration(i) * 10 * time.Second).Unix())},
+			"speed": {"1.5"}, "bearing": {"90"}, "altitude": {"4510"}, "accuracy": {"6"}, "batt": {"88"}, "key": {tok}}
+		r := e.do("GET", "/ingest/osmand?"+q.Encode(), nil, false).expect(200)
+		if r.get("status") != "accepted" {
+			t.Fatalf("fix %d: %s", i, r.Raw)
+		}
+	}
+	var core []sseEvent
+	timeout := time.After(20 * time.Second)
+	for len(core) < 2 {
+		select {
+		case ev := <-events:
+			if ev.ZoneKind == "core_protection" {
+				core = append(core, ev)
+			}
+		case <-timeout:
+			t.Fatalf("the stream carried %+v in 20 s, want a core enter and exit", core)
+		}
+	}
+	if core[0].Kind != "enter" || !core[0].Alert || core[1].Kind != "exit" {
+		t.Fatalf("core events %+v, want enter (alert), exit", core)
+	}
+	select {
+	case ev := <-events:
+		if ev.ZoneKind == "core_protection" {
+			t.Errorf("a third core event: %+v", ev)
+		}
+	case <-time.After(500 * time.Millisecond):
+	}
+	replay := stream(t, e, "reserve=plateau", core[0].ID, 2*time.Second)
+	if ev := <-replay; ev.ID != core[1].ID || ev.Kind != "exit" {
+		t.Errorf("after Last-Event-ID %s the stream replayed %+v, want the exit %s", core[0].ID, ev, core[1].ID)
+	}
+}
