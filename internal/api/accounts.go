@@ -286,14 +286,8 @@ func (s *Server) listAudit(c echo.Context) error {
 	if f.To, err = timeParam("to", q.Get("to"), true); err != nil {
 		return err
 	}
-	for name, dst := range map[string]*int{"status": &f.Status, "limit": &f.Limit, "offset": &f.Offset} {
-		if v := q.Get(name); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil {
-				return problem.BadRequest("invalid-parameter", fmt.Sprintf("%s=%q must be a whole number", name, v))
-			}
-			*dst = n
-		}
+	if err := wholeNumbers(q, map[string]*int{"status": &f.Status, "limit": &f.Limit, "offset": &f.Offset}); err != nil {
+		return err
 	}
 	p, err := s.auth.Audit(c.Request().Context(), f)
 	if err != nil {

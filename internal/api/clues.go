@@ -152,14 +152,8 @@ func (s *Server) getClueBatch(c echo.Context) error {
 func clueFilter(c echo.Context) (clues.Filter, error) {
 	q := c.QueryParams()
 	f := clues.Filter{Reserve: q.Get("reserve"), Status: q.Get("status"), Zone: q.Get("zone"), Assignee: q.Get("assignee")}
-	for name, dst := range map[string]*int{"limit": &f.Limit, "offset": &f.Offset} {
-		if v := q.Get(name); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 {
-				return f, problem.BadRequest("invalid-parameter", fmt.Sprintf("%s=%q must be a whole number", name, v))
-			}
-			*dst = n
-		}
+	if err := wholeNumbers(q, map[string]*int{"limit": &f.Limit, "offset": &f.Offset}); err != nil {
+		return f, err
 	}
 	if v := q.Get("batch"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)

@@ -9,6 +9,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -222,20 +223,30 @@ func (s *Server) listScreenings(c echo.Context) error {
 	if f.To, err = timeParam("to", q.Get("to"), true); err != nil {
 		return err
 	}
-	for name, dst := range map[string]*int{"limit": &f.Limit, "offset": &f.Offset} {
-		if v := q.Get(name); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil {
-				return problem.BadRequest("invalid-parameter", fmt.Sprintf("%s=%q must be a whole number", name, v))
-			}
-			*dst = n
-		}
+	if err := wholeNumbers(q, map[string]*int{"limit": &f.Limit, "offset": &f.Offset}); err != nil {
+		return err
 	}
 	p, err := s.screenings.List(c.Request().Context(), f)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, p)
+}
+
+// wholeNumbers reads the query parameters named in dsts (limit, offset and
+// the like) that are present as whole numbers; anything else is a 400
+// invalid-parameter naming the parameter. The list handlers share it.
+func wholeNumbers(q url.Values, dsts map[string]*int) error {
+	for name, dst := range dsts {
+		if v := q.Get(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return problem.BadRequest("invalid-parameter", fmt.Sprintf("%s=%q must be a whole number", name, v))
+			}
+			*dst = n
+		}
+	}
+	return nil
 }
 
 // timeParam reads a date (YYYY-MM-DD, a UTC day; as an upper bound the whole
