@@ -61,18 +61,20 @@ export function fmtYuan(n) {
 }
 
 // systemComments are the comments Warden itself writes on case events
-// (migrations 00004, internal/cases' sweep), each in a fixed wording,
+// (migrations 00004, internal/cases' sweep and registration), each in a fixed wording,
 // matched and said again in the page's language.
 const systemComments = [
   [/^opened from finding (\d+) \((\w+)\)$/, (m) => t('comment.fromFinding', { id: m[1], source: t('findingSource.' + m[2]) })],
   [/^opened from the check of marker (.+)$/, (m) => t('comment.fromMarker', { code: m[1] })],
   [/^整改期限(\d{4}-\d\d-\d\d)已过$/, (m) => t('comment.overdue', { deadline: m[1] })],
+  [/^registered from (\w+)$/, (m) => t('comment.registered', { source: t('caseSource.' + m[1]) })],
 ];
 
-// eventComment is an event's comment in the page's language: Warden's own
-// comments are translated, people's are shown as written.
+// eventComment is an event's comment in the page's language: the comments
+// Warden writes itself (also on a person's registration) are translated,
+// people's own are shown as written.
 export function eventComment(ev) {
-  if (!ev.comment || ev.actor !== 'system') return ev.comment || '';
+  if (!ev.comment) return '';
   for (const [re, say] of systemComments) {
     const m = re.exec(ev.comment);
     if (m) return say(m);

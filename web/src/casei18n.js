@@ -116,6 +116,7 @@ Object.assign(messages, {
   'cases.ofTotal': { zh: '（共 {n} 个中）', en: ' (of {n})' },
   'comment.fromFinding': { zh: '由发现 {id}（{source}）立案', en: 'Opened from finding {id} ({source})' },
   'comment.fromMarker': { zh: '由界桩 {code} 的巡查立案', en: 'Opened from the check of marker {code}' },
+  'comment.registered': { zh: '登记，来源：{source}', en: 'Registered from: {source}' },
   'comment.overdue': { zh: '整改期限 {deadline} 已过', en: 'The deadline {deadline} has passed' },
   'findingSource.track': { zh: '巡护轨迹', en: 'patrol track' },
   'findingSource.observation': { zh: '巡护观察', en: 'patrol observation' },

@@ -6,6 +6,7 @@
 
 import { el, getJSON, reserveName, showError } from './common.js';
 import { lang, messages, setupLangSwitch, t } from './i18n.js';
+import { openingReserves } from './opening.js';
 
 Object.assign(messages, {
   'rules.title': { zh: 'Warden 规则表', en: 'Warden rule table' },
@@ -25,6 +26,7 @@ Object.assign(messages, {
   'rules.authentic': { zh: '', en: 'The authentic texts are Chinese: GET /api/v1/law/instruments/{code}.' },
   'rules.unofficial': { zh: '', en: '(unofficial translation; the Chinese text is authoritative)' },
   'rules.outside': { zh: '在保护区之外', en: 'Outside the reserve' },
+  'rules.noChinese': { zh: '（本条没有中文文本，原文见英文页面。）', en: '' },
   'rules.upTo': { zh: '{max}以下', en: 'up to {max}' },
   'rules.range': { zh: '{min}以上{max}以下', en: '{min} to {max}' },
   'circ.activity': { zh: '违法行为', en: 'the act' },
@@ -35,9 +37,22 @@ Object.assign(messages, {
 const $ = (id) => document.getElementById(id);
 let view = null;
 
+// currencyZH names currencies on the Chinese page (the illustrative Alt
+// Pirineu rules fine in euros).
+const currencyZH = { CNY: '元', EUR: '欧元' };
+
 function money(v, cur) {
   if (lang() === 'zh' && cur === 'CNY') return v >= 10000 && v % 10000 === 0 ? `${v / 10000}万元` : `${v}元`;
+  if (lang() === 'zh') return `${v.toLocaleString('zh-CN')}${currencyZH[cur] || ' ' + cur}`;
   return `${v.toLocaleString('en')} ${cur === 'CNY' ? 'yuan' : cur}`;
+}
+
+// provisionZH is a provision's text on the Chinese page: its Chinese text,
+// or a note that there is none (an agency's rules written in another
+// language) rather than that language on a Chinese page.
+function provisionZH(p) {
+  const text = p.text_zh || p.text || '';
+  return /[\u4e00-\u9fff]/.test(text) ? text : t('rules.noChinese');
 }
 
 function penaltyText(p) {
@@ -89,7 +104,7 @@ function render() {
     el('h3', {}, t('rules.provisions')),
     zh ? '' : el('p', {}, t('rules.authentic')),
     el('dl', {}, ...view.provisions.flatMap((p) => zh
-      ? [el('dt', {}, p.cite_zh), el('dd', {}, p.text_zh || p.text || '')]
+      ? [el('dt', {}, p.cite_zh), el('dd', {}, provisionZH(p))]
       : [el('dt', {}, p.cite_en), el('dd', {}, ...englishText(p))])),
   );
 }
@@ -115,7 +130,8 @@ async function main() {
   const reserves = await getJSON('/api/v1/reserves');
   const list = reserves.reserves || reserves;
   $('reserve').replaceChildren(...list.map((r) => el('option', { value: r.code }, reserveName(r))));
-  if (params.get('reserve')) $('reserve').value = params.get('reserve');
+  // ?reserve=, else the first reserve the pages open on (opening.js)
+  $('reserve').value = params.get('reserve') || openingReserves(list, await getJSON('/api/v1/auth/me'))[0] || '';
   $('on').value = params.get('on') || new Date().toISOString().slice(0, 10);
   $('reserve').addEventListener('change', () => load().catch(showError));
   $('on').addEventListener('change', () => load().catch(showError));

@@ -656,6 +656,7 @@ test('cases: a case page shows its timeline and moves the case on; the list filt
   assert.ok(before >= 1);
   assert.equal(await page.locator('#timeline li').count(), before);
   assert.equal(await page.getAttribute('#timeline li:first-child', 'data-kind'), 'created');
+  assert.equal(await page.textContent('#timeline li:first-child .comment'), '登记，来源：群众来信来访');
   assert.deepEqual(await page.$$eval('#steps button.step', (bs) => bs.map((b) => b.dataset.to)), ['verified', 'dismissed']);
   await settle(page);
   assert.ok(await page.evaluate(() => window.warden.map.queryRenderedFeatures({ layers: ['case-point'] }).length) >= 1, 'the case is not on its map');

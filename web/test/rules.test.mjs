@@ -83,3 +83,16 @@ test('rule table in English is wholly English', async () => {
   assert.deepEqual(errors, []);
   await close();
 });
+
+test('规则表 of an agency whose rules are in English is still wholly Chinese, and opens on a reserve by itself', async () => {
+  const { page, errors, close } = await open('/rules?reserve=alt-pirineu&on=2026-06-01&lang=zh');
+  const text = await page.evaluate(() => document.querySelector('main').innerText);
+  assert.match(text, /欧元/);
+  assert.match(text, /本条没有中文文本/);
+  assert.doesNotMatch(text, /[A-Za-z]{3,}/, 'English on the Chinese page');
+  await close();
+  const plain = await open('/rules?lang=zh');
+  assert.equal(await plain.page.inputValue('#reserve'), 'qiangtang');
+  assert.deepEqual([...errors, ...plain.errors], []);
+  await plain.close();
+});
