@@ -22,6 +22,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
 	"github.com/xuri/excelize/v2"
 
 	"warden/internal/api"
@@ -372,6 +374,19 @@ func TestGreenShieldLoop(t *testing.T) {
 	if st.get("clues") != 6.0 || st.get("linked") != 1.0 {
 		t.Errorf("statistics: %s", st.Raw)
 	}
+
+	// the clues tile layer and OGC API collection, for readers of cases only
+	tile := maptile.At(orb.Point{86, 34.8}, 8)
+	tp := fmt.Sprintf("/tiles/clues/%d/%d/%d.mvt", tile.Z, tile.X, tile.Y)
+	if r := e.do("GET", tp, nil, true); r.Status != 200 || len(r.Raw) == 0 {
+		t.Errorf("clue tile: %d, %d bytes", r.Status, len(r.Raw))
+	}
+	e.do("GET", tp, nil, false).expect(401)
+	items := e.do("GET", "/ogc/collections/clues/items?reserve=qiangtang&status=closed&f=json", nil, true).expect(200)
+	if items.get("numberMatched") != 2.0 {
+		t.Errorf("OGC clues closed: %v", items.get("numberMatched"))
+	}
+	e.do("GET", "/ogc/collections/clues/items", nil, false).expect(404)
 }
 
 func authed(t *testing.T, u string) *http.Request {

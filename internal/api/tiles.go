@@ -22,6 +22,7 @@ var layerRules = map[string]string{
 	"tracks":       "GET /api/v1/tracks",
 	"observations": "GET /api/v1/tracks",
 	"cases":        "GET /api/v1/cases",
+	"clues":        "GET /api/v1/clues",
 }
 
 // layerScope says what of layer l the request may see. Public layers are

@@ -129,14 +129,14 @@ func TestTrackTilesAccess(t *testing.T) {
 	if got := names(""); got != "zones,reserves,markers,basemap" {
 		t.Errorf("anonymous layer list %s", got)
 	}
-	if got := names(f.viewer); got != "zones,reserves,markers,cases,basemap" {
+	if got := names(f.viewer); got != "zones,reserves,markers,cases,clues,basemap" {
 		t.Errorf("a viewer's layer list %s", got)
 	}
 	if got := names(f.ranger); got != "zones,reserves,markers,tracks,observations,basemap" {
 		t.Errorf("a ranger's layer list %s", got)
 	}
 	for _, tok := range []string{adminToken, f.officerAP} {
-		if got := names(tok); got != "zones,reserves,markers,tracks,observations,cases,basemap" {
+		if got := names(tok); got != "zones,reserves,markers,tracks,observations,cases,clues,basemap" {
 			t.Errorf("layer list %s", got)
 		}
 	}

@@ -185,12 +185,13 @@ func (r *Registry) Get(id string, v Viewer) (*Collection, error) {
 
 // Default is Warden's registry: reserves, zones (current zoning) and markers,
 // all public; patrol tracks and their observations, for the roles that may
-// read tracks; violation cases, for the roles that may read cases.
+// read tracks; violation cases and Green Shield clues, for the roles that
+// may read cases.
 //
 // Still to come: grid cells (grid supervision cells, MultiPolygon,
 // grid:read), one more Collection value here.
 func Default() *Registry {
-	return NewRegistry(Reserves(), Zones(), Markers(), Tracks(), Observations(), Cases(), GridCells())
+	return NewRegistry(Reserves(), Zones(), Markers(), Tracks(), Observations(), Cases(), GridCells(), Clues())
 }
 
 // currentZones is the FROM fragment for the current zones of a reserve r.

@@ -29,9 +29,9 @@ func TestTrackCollectionsScope(t *testing.T) {
 		want string
 	}{
 		{Viewer{}, "reserves,zones,markers"},
-		{Viewer{Roles: []string{"viewer"}, Name: "v", AllReserves: true}, "reserves,zones,markers,cases,grid_cells"},
+		{Viewer{Roles: []string{"viewer"}, Name: "v", AllReserves: true}, "reserves,zones,markers,cases,grid_cells,clues"},
 		{Viewer{Roles: []string{"gis", "reviewer"}, Name: "g", AllReserves: true}, "reserves,zones,markers,grid_cells"},
-		{Viewer{Roles: []string{"officer"}, Name: "o", AllReserves: true}, "reserves,zones,markers,tracks,observations,cases,grid_cells"},
+		{Viewer{Roles: []string{"officer"}, Name: "o", AllReserves: true}, "reserves,zones,markers,tracks,observations,cases,grid_cells,clues"},
 		{Viewer{Roles: []string{"ranger"}, Name: "r", AllReserves: true}, "reserves,zones,markers,tracks,observations"},
 	} {
 		if got := ids(c.v); got != c.want {

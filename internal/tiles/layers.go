@@ -85,7 +85,7 @@ func isoTime(col string) string {
 // Layers lists the tile layers: the public ones, then the others, then the
 // base map (which pages draw under everything).
 func Layers() []Layer {
-	return []Layer{zonesLayer, reservesLayer, markersLayer, tracksLayer, observationsLayer, casesLayer, basemapLayer}
+	return []Layer{zonesLayer, reservesLayer, markersLayer, tracksLayer, observationsLayer, casesLayer, cluesLayer, basemapLayer}
 }
 
 // The offline base map (internal/basemap): Natural Earth 1:50m, which has
@@ -267,6 +267,37 @@ var observationsLayer = Layer{
 		SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
 		FROM (SELECT ST_Extent(o.geom) AS e FROM observation o JOIN track t ON t.id = o.track_id LEFT JOIN reserve r ON r.id = t.reserve_id
 			WHERE ` + scoped(1, "r.code", "t.subject") + `) x
+		WHERE e IS NOT NULL`,
+}
+
+// The Green Shield clues, polygons or points as detected, seen by the rule
+// of GET /api/v1/clues: the reader's reserves (a clue near no reserve is
+// in no reader's tiles but an unlimited one's).
+var cluesLayer = Layer{
+	Name:          "clues",
+	Description:   "Green Shield remote-sensing change clues, by status and priority (not public: as GET /api/v1/clues).",
+	DescriptionZH: "绿盾遥感监测问题线索，按状态和优先级（不公开，权限同线索台账）",
+	MinZoom:       0,
+	MaxZoom:       16,
+	Fields: map[string]string{
+		"clue":        "Clue id (GET /api/v1/clues/{id})",
+		"number":      "Clue number (batch, ordinal)",
+		"status":      "new, assigned, case_opened, closed or linked",
+		"priority":    "high, medium or low",
+		"change_type": "construction, quarry_mine, road, farmland, hydropower, tourism_facility, deforestation or other",
+		"reserve":     "Reserve code",
+	},
+	CacheControl: privateCache,
+	sql: asMVT("clues", `
+		SELECT c.id, c.id AS clue, c.number, c.status, c.priority, c.change_type, r.code AS reserve, `+mvtGeom("c.geom")+` AS geom
+		FROM clue c
+		LEFT JOIN reserve r ON r.id = c.reserve_id
+		WHERE c.geom && `+filterBox+` AND `+scoped(4, "r.code", "''")+`
+		ORDER BY c.id`),
+	boundsSQL: `
+		SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
+		FROM (SELECT ST_Extent(c.geom) AS e FROM clue c LEFT JOIN reserve r ON r.id = c.reserve_id
+			WHERE ` + scoped(1, "r.code", "''") + `) x
 		WHERE e IS NOT NULL`,
 }
 

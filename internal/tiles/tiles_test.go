@@ -410,11 +410,11 @@ func TestLayersWellFormed(t *testing.T) {
 			t.Errorf("TileJSON of %s: %+v", l.Name, tj)
 		}
 	}
-	if want := map[string]bool{"basemap": true, "zones": true, "reserves": true, "markers": true, "tracks": false, "observations": false, "cases": false}; !maps.Equal(public, want) {
+	if want := map[string]bool{"basemap": true, "zones": true, "reserves": true, "markers": true, "tracks": false, "observations": false, "cases": false, "clues": false}; !maps.Equal(public, want) {
 		t.Errorf("layers (name: public) %v, want %v", public, want)
 	}
 	_, err := tiles.Find("nope")
-	if p, ok := problem.As(err); !ok || p.Status != 404 || !strings.Contains(p.Detail, "zones, reserves, markers, tracks, observations, cases, basemap") {
+	if p, ok := problem.As(err); !ok || p.Status != 404 || !strings.Contains(p.Detail, "zones, reserves, markers, tracks, observations, cases, clues, basemap") {
 		t.Errorf("Find(nope): %v", err)
 	}
 	if _, err := tiles.NewStore(nil).Tile(context.Background(), tiles.Layer{MinZoom: 5}, tiles.TileID{Z: 4}, tiles.Scope{}); err != nil {
