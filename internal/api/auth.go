@@ -255,6 +255,7 @@ func (s *Server) accessRules() map[string]access {
 		"GET /api/v1/devices/:id":             {perm: auth.ReadLive, scope: deviceOwner},
 		"PATCH /api/v1/devices/:id":           {perm: auth.WriteDevices, scope: deviceOwner, resource: "device", idParam: "id"},
 		"DELETE /api/v1/devices/:id":          {perm: auth.WriteDevices, scope: deviceOwner, resource: "device", idParam: "id"},
+		"POST /api/v1/devices/:id/tracks":     {perm: auth.WriteDevices, scope: deviceOwner, resource: "track"},
 		"POST /api/v1/positions":              {perm: auth.WriteDevices, scope: scope{kind: handlerScope}, resource: "positions"},
 		"GET /api/v1/events":                  {perm: auth.ReadLive, scope: scope{kind: queryScope, name: "reserve"}},
 		"GET /api/v1/events/stream":           {perm: auth.ReadLive, scope: scope{kind: queryScope, name: "reserve"}},

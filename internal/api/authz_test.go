@@ -821,6 +821,7 @@ var policy = map[string]string{
 	"GET /api/v1/devices/:id":             "admin gis officer viewer",
 	"PATCH /api/v1/devices/:id":           "admin gis",
 	"DELETE /api/v1/devices/:id":          "admin gis",
+	"POST /api/v1/devices/:id/tracks":     "admin gis",
 	"POST /api/v1/positions":              "admin gis",
 	"GET /api/v1/events":                  "admin gis officer viewer",
 	"GET /api/v1/events/stream":           "admin gis officer viewer",

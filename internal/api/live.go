@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -28,6 +29,7 @@ func (s *Server) liveRoutes(e *echo.Echo, v1 *echo.Group, write echo.MiddlewareF
 	v1.GET("/devices/:id", s.getDevice)
 	v1.PATCH("/devices/:id", s.patchDevice, write)
 	v1.DELETE("/devices/:id", s.deleteDevice, write)
+	v1.POST("/devices/:id/tracks", s.deviceDayTrack, write)
 	v1.POST("/positions", s.postPositions, write)
 	v1.GET("/events", s.listEvents)
 	v1.GET("/events/stream", s.eventStream)
@@ -157,6 +159,32 @@ func (s *Server) deleteDevice(c echo.Context) error {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
+}
+
+// POST /api/v1/devices/{id}/tracks?day=YYYY-MM-DD: the device's fixes of that local day
+// (its first reserve's time zone) become a patrol track, with the same cleaning, visits,
+// findings and coverage as an uploaded file: 201 with the track, 200 with the one made
+// before from the same fixes; 422 no-fixes when the day has fewer than two.
+func (s *Server) deviceDayTrack(c echo.Context) error {
+	ctx := c.Request().Context()
+	in, file, err := s.live.DayFile(ctx, c.Param("id"), c.QueryParam("day"))
+	if err != nil {
+		return err
+	}
+	in.Allow = func(reserves []string) error { return allowDeviceReserves(c, reserves) }
+	up, err := s.tracks.Read(in, bytes.NewReader(file))
+	if err != nil {
+		return err
+	}
+	t, created, err := s.tracks.Save(ctx, up)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderLocation, t.Links.Self)
+	if created {
+		return c.JSON(http.StatusCreated, t)
+	}
+	return c.JSON(http.StatusOK, t)
 }
 
 // GET or POST /ingest/osmand?id=&lat=&lon=&timestamp=&speed=&bearing=&altitude=&accuracy=&batt=&key=:

@@ -19,6 +19,7 @@ func (w *walkEnv) liveDevice() {
 	r := w.do("POST", "/api/v1/devices", map[string]any{"id": walkDevice, "kind": "phone", "subject": "ranger", "subject_kind": "patrol",
 		"reserves": []string{targetReserve}}, true).expect(201)
 	w.deviceToken = r.get("token").(string)
+	w.send("GET", "/ingest/osmand?"+w.osmandQuery(false).Encode(), nil, caller{anonymous: true}).expect(200)
 	w.send("GET", "/ingest/osmand?"+w.osmandQuery(true).Encode(), nil, caller{anonymous: true}).expect(200)
 	if err := w.pool.QueryRow(w.t.Context(), `SELECT id FROM live_event WHERE device_id = $1 AND kind = 'sos'`, walkDevice).Scan(&w.alert); err != nil {
 		w.t.Fatal(err)
@@ -65,6 +66,7 @@ func (w *walkEnv) liveProbes() map[string]func(caller) probe {
 			w.do("POST", "/api/v1/devices", map[string]any{"id": id, "kind": "phone", "subject": "x", "reserves": []string{targetReserve}}, true).expect(201)
 			return probe{method: "DELETE", path: "/api/v1/devices/" + id, reserve: targetReserve}
 		},
+		"POST /api/v1/devices/:id/tracks": in(probe{method: "POST", path: dev + "/tracks?day=2026-01-01"}),
 		"POST /api/v1/positions": func(caller) probe {
 			w.liveDevice()
 			w.n++

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -31,9 +32,10 @@ func plateauZones() map[string]any {
 // sseEvent is one live message of the stream.
 type sseEvent struct {
 	ID       string
-	Kind     string `json:"kind"`
-	Alert    bool   `json:"alert"`
-	ZoneKind string `json:"zone_kind"`
+	Kind     string    `json:"kind"`
+	Alert    bool      `json:"alert"`
+	ZoneKind string    `json:"zone_kind"`
+	At       time.Time `json:"at"`
 }
 
 // stream reads the live event stream of reserve for up to d, sending what
@@ -88,7 +90,9 @@ func stream(t *testing.T, e *env, query, lastID string, d time.Duration) <-chan 
 // walks into the core protection zone and out again, after jittering along
 // its boundary: the stream of the reserve carries exactly one core enter
 // (an alert, for a visitor) and one exit; a client reconnecting with
-// Last-Event-ID gets what came after it.
+// Last-Event-ID gets what came after it. The day's fixes then become a
+// patrol track whose core visit is the live one, and its finding lands on
+// the case the live alert opened.
 func TestLiveTraccarToStream(t *testing.T) {
 	e := newEnv(t, false)
 	e.do("POST", "/api/v1/reserves", map[string]any{"code": "plateau", "name_zh": "高原", "level": "national", "zoning_scheme": "two_zone"}, true).expect(201)
@@ -109,7 +113,9 @@ func TestLiveTraccarToStream(t *testing.T) {
 	for i := range 22 {
 		lons = append(lons, max(100.0417-0.0002*float64(i), 100.0389))
 	}
-	t0 := time.Now().Add(-time.Hour).Truncate(time.Second)
+	// Yesterday at noon in the reserve's time zone (Asia/Shanghai).
+	now := time.Now().UTC()
+	t0 := time.Date(now.Year(), now.Month(), now.Day()-1, 4, 0, 0, 0, time.UTC)
 	for i, lon := range lons {
 		q := url.Values{"id": {"357299070000001"}, "lat": {"30.05"}, "lon": {fmt.Sprint(lon)}, "timestamp": {fmt.Sprint(t0.Add(time.Duration(i) * 10 * time.Second).Unix())},
 			"speed": {"1.5"}, "bearing": {"90"}, "altitude": {"4510"}, "accuracy": {"6"}, "batt": {"88"}, "key": {tok}}
@@ -140,8 +146,39 @@ func TestLiveTraccarToStream(t *testing.T) {
 		}
 	case <-time.After(500 * time.Millisecond):
 	}
-	replay := stream(t, e, "reserve=plateau", core[0].ID, 2*time.Second)
-	if ev := <-replay; ev.ID != core[1].ID || ev.Kind != "exit" {
-		t.Errorf("after Last-Event-ID %s the stream replayed %+v, want the exit %s", core[0].ID, ev, core[1].ID)
+	var replayed []string
+	for ev := range stream(t, e, "reserve=plateau", core[0].ID, 2*time.Second) {
+		replayed = append(replayed, ev.ID)
+	}
+	if !slices.Contains(replayed, core[1].ID) || slices.Contains(replayed, core[0].ID) {
+		t.Errorf("after Last-Event-ID %s the stream replayed %v, want what followed, with the exit %s", core[0].ID, replayed, core[1].ID)
+	}
+
+	day := t0.In(time.FixedZone("CST", 8*3600)).Format(time.DateOnly)
+	tr := e.do("POST", "/api/v1/devices/357299070000001/tracks?day="+day, nil, true).expect(201)
+	var visit map[string]any
+	for _, v := range tr.get("visits").([]any) {
+		if v := v.(map[string]any); v["zone_kind"] == "core_protection" && v["boundary_jitter"] == false {
+			if visit != nil {
+				t.Fatalf("the track has two core visits: %s", tr.Raw)
+			}
+			visit = v
+		}
+	}
+	if visit == nil {
+		t.Fatalf("the day's track has no core visit: %s", tr.Raw)
+	}
+	entered, _ := time.Parse(time.RFC3339Nano, visit["entered_at"].(string))
+	exited, _ := time.Parse(time.RFC3339Nano, visit["exited_at"].(string))
+	if d := entered.Sub(core[0].At); d < -time.Second || d > time.Second {
+		t.Errorf("the track enters at %s, the live enter was at %s", entered, core[0].At)
+	}
+	if d := exited.Sub(core[1].At); d < -time.Second || d > time.Second {
+		t.Errorf("the track leaves at %s, the live exit was at %s", exited, core[1].At)
+	}
+	e.do("POST", "/api/v1/devices/357299070000001/tracks?day="+day, nil, true).expect(200)
+	cs := e.do("GET", "/api/v1/cases?reserve=plateau", nil, true).expect(200)
+	if n := len(cs.get("cases").([]any)); n != 1 {
+		t.Errorf("%d cases from the live alert and the day's track, want 1: %s", n, cs.Raw)
 	}
 }

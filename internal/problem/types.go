@@ -94,6 +94,7 @@ var Types = map[string]Names{
 	"invalid-device": {"定位设备信息无效", "Invalid device"},
 	"device-exists":  {"定位设备编号已被使用", "Device id taken"},
 	"invalid-fix":    {"定位数据无效", "Invalid position fix"},
+	"no-fixes":       {"该日没有足够的定位数据", "Too few fixes that day"},
 	// cases
 	"invalid-case":                  {"案件信息无效", "Invalid case"},
 	"invalid-transition":            {"流转请求无效", "Invalid step"},
