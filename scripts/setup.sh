@@ -4,14 +4,15 @@
 # GeoPackage import/export). `scripts/setup.sh test` (for make test) adds the
 # real clients the tests drive: Chromium with a CJK font (browser tests, report
 # PDFs), poppler-utils (pdftotext), QGIS's Python bindings (OAPIF client), and
-# curl and jq, which the README's examples use (a test runs them).
+# curl and jq, which the README's examples use (a test runs them), and the
+# mosquitto MQTT broker (the live positions MQTT test starts one).
 # As root it installs the missing packages with apt; as another user it prints
 # the command to run. Go, Node 20 and npm must already be installed (README).
 set -euo pipefail
 
 packages=(postgresql-15 postgresql-15-postgis-3 gdal-bin)
 if [ "${1:-}" = "test" ]; then
-  packages+=(chromium fonts-noto-cjk poppler-utils python3-qgis qgis-providers curl jq)
+  packages+=(chromium fonts-noto-cjk poppler-utils python3-qgis qgis-providers curl jq mosquitto)
 fi
 
 missing=()

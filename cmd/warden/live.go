@@ -18,6 +18,15 @@ type liveFlags struct {
 	LiveLowBattery    float64       `name:"live-low-battery" env:"WARDEN_LIVE_LOW_BATTERY" default:"15" help:"Battery percentage below which a device raises an alert."`
 	LiveRetentionDays int           `name:"live-retention-days" env:"WARDEN_LIVE_RETENTION_DAYS" default:"90" help:"Days of raw live fixes kept (whole days are dropped)."`
 	LiveWebhooks      string        `name:"live-webhooks" env:"WARDEN_LIVE_WEBHOOKS" help:"URLs told of every live event, comma-separated, each optionally with timeout=5s attempts=6 backoff=1s."`
+	LiveMQTTURL       string        `name:"live-mqtt-url" env:"WARDEN_LIVE_MQTT_URL" help:"MQTT broker to take trackers' fixes from, e.g. tcp://127.0.0.1:1883; empty: none."`
+	LiveMQTTTopic     string        `name:"live-mqtt-topic" env:"WARDEN_LIVE_MQTT_TOPIC" default:"warden/fixes/+" help:"Topic filter; its last level is the device id."`
+	LiveMQTTUser      string        `name:"live-mqtt-username" env:"WARDEN_LIVE_MQTT_USERNAME" help:"MQTT user name."`
+	LiveMQTTPassword  string        `name:"live-mqtt-password" env:"WARDEN_LIVE_MQTT_PASSWORD" help:"MQTT password."`
+}
+
+// mqtt is the broker subscription of the flags.
+func (f liveFlags) mqtt() live.MQTT {
+	return live.MQTT{Broker: f.LiveMQTTURL, Topic: f.LiveMQTTTopic, Username: f.LiveMQTTUser, Password: f.LiveMQTTPassword}
 }
 
 // options are the live options; the default debounce is the tracks' jitter

@@ -60,6 +60,7 @@ func (s *serveCmd) Run(rc *runContext) error {
 	if cfg.Live, err = s.liveFlags.options(cfg.Patrol); err != nil {
 		return err
 	}
+	cfg.LiveMQTT = s.liveFlags.mqtt()
 	return app.Serve(rc.ctx, cfg, rc.log)
 }
 

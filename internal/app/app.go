@@ -74,6 +74,8 @@ type Config struct {
 	Notify cases.NotifyOptions
 	// Live tunes live positions: fix checks, debounce, alerts, webhooks, retention.
 	Live live.Options
+	// LiveMQTT, with a broker, subscribes to trackers' fixes.
+	LiveMQTT live.MQTT
 	// Migrate applies pending migrations at start; Sample loads the sample
 	// reserves into an empty database.
 	Migrate, Sample bool
@@ -207,6 +209,12 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	log.Info("zone engine ready", "epoch", eng.Epoch())
 	lv := live.New(env.Pool, eng, cfg.Live, log)
+	if cfg.LiveMQTT.Broker != "" {
+		if err := lv.RunMQTT(ctx, cfg.LiveMQTT); err != nil {
+			return err
+		}
+		log.Info("live: subscribed to MQTT", "broker", cfg.LiveMQTT.Broker)
+	}
 	// silence checks, webhook deliveries and retention of raw fixes until ctx ends
 	go func() {
 		if err := lv.Run(ctx); err != nil {

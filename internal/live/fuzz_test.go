@@ -68,3 +68,13 @@ func FuzzDecodeBatch(f *testing.F) {
 		fuzzWant(t, err, fs...)
 	})
 }
+
+func FuzzDecodeMQTT(f *testing.F) {
+	f.Add("warden/fixes/collar-9", []byte(`{"key":"wdv_x","time":"2026-06-01T02:05:00Z","lon":100,"lat":30,"battery":64}`))
+	f.Add("warden/fixes/", []byte(`{"lon":1}`))
+	f.Add("x", []byte(`null`))
+	f.Fuzz(func(t *testing.T, topic string, b []byte) {
+		fix, _, err := DecodeMQTT(topic, b)
+		fuzzWant(t, err, fix)
+	})
+}

@@ -65,6 +65,9 @@ type Metrics struct {
 	fixes      prometheus.Counter
 	deliveries *prometheus.CounterVec
 	dropped    prometheus.Counter
+	// mqttRefused counts MQTT messages that were not a fix of a known device
+	// with its token.
+	mqttRefused prometheus.Counter
 }
 
 func newMetrics() *Metrics {
@@ -74,12 +77,14 @@ func newMetrics() *Metrics {
 			Help: "Live event webhook deliveries by result: delivered, retried (a failed try that will be tried again), dropped (dead letter)."}, []string{"result"}),
 		dropped: prometheus.NewCounter(prometheus.CounterOpts{Name: "warden_live_stream_dropped_total",
 			Help: "Live events a stream subscriber was too slow to take (it can catch up by Last-Event-ID)."}),
+		mqttRefused: prometheus.NewCounter(prometheus.CounterOpts{Name: "warden_live_mqtt_refused_total",
+			Help: "MQTT messages refused: malformed, an unknown device or a wrong key."}),
 	}
 }
 
 // Register adds the collectors to reg.
 func (m *Metrics) Register(reg prometheus.Registerer) {
-	reg.MustRegister(m.fixes, m.deliveries, m.dropped)
+	reg.MustRegister(m.fixes, m.deliveries, m.dropped, m.mqttRefused)
 }
 
 // enqueue records a delivery of every event to every webhook, in the
