@@ -27,6 +27,7 @@ var version = ""
 
 type globals struct {
 	DatabaseURL      string        `name:"database-url" env:"DATABASE_URL" help:"PostgreSQL/PostGIS server to use; when empty Warden starts a private cluster under the data directory."`
+	MigrateURL       string        `name:"migrate-url" env:"WARDEN_MIGRATE_URL" help:"The same server as the role that owns the schema, for migrations; empty: DATABASE_URL. Migrating grants DATABASE_URL's role what serving needs."`
 	DataDir          string        `name:"data-dir" env:"WARDEN_DATA_DIR" default:"var" help:"Directory for the private cluster and the generated admin token."`
 	PGBin            string        `name:"pg-bin" env:"WARDEN_PG_BIN" help:"Directory with initdb and pg_ctl (default: newest /usr/lib/postgresql/*/bin)."`
 	StatementTimeout time.Duration `name:"statement-timeout" env:"WARDEN_STATEMENT_TIMEOUT" default:"30s" help:"Longest any SQL statement may run."`
@@ -253,7 +254,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	rc := &runContext{ctx: ctx, log: newLogger(c.LogLevel), cfg: app.Config{
-		DatabaseURL: c.DatabaseURL, DataDir: c.DataDir, PGBin: c.PGBin,
+		DatabaseURL: c.DatabaseURL, MigrateURL: c.MigrateURL, DataDir: c.DataDir, PGBin: c.PGBin,
 		StatementTimeout: c.StatementTimeout, DBMaxConns: c.DBMaxConns, Version: buildVersion(),
 	}}
 	// kong calls the Run method (run.go) of the command given, with rc

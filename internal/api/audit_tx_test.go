@@ -82,7 +82,7 @@ func failAuditOf(t *testing.T, pool *pgxpool.Pool, id string) {
 // write has its record.
 func TestWriteAndAuditAreOneTransaction(t *testing.T) {
 	w := newBareEnv(t, api.Config{})
-	owner := w.pool
+	owner := testdb.Owner(t, w.pool)
 	failAuditOf(t, owner, "doomed")
 	reserve := func(code string) map[string]any {
 		return map[string]any{"code": code, "name_zh": code, "level": "county", "zoning_scheme": "three_zone"}

@@ -39,6 +39,10 @@ type Config struct {
 	// DatabaseURL points at a PostgreSQL/PostGIS server; empty means the
 	// private cluster under DataDir.
 	DatabaseURL string
+	// MigrateURL is the same server as the schema's owner role, for
+	// migrations; empty means DatabaseURL (one role for both). With it,
+	// migrating grants DatabaseURL's role what serving needs (db.GrantRuntime).
+	MigrateURL string
 	// DataDir holds the private cluster (DataDir/pgdata) and the generated
 	// admin token (DataDir/admin-token).
 	DataDir string
@@ -93,6 +97,9 @@ type Env struct {
 	// no administrative area and reserve, and the default days of reports.
 	CaseZone *time.Location
 	cluster  *pgcluster.Cluster
+	// ownerURL connects as the schema's owner (migrations); runtimeRole is
+	// the role Pool connects as.
+	ownerURL, runtimeRole string
 }
 
 // Open connects to DATABASE_URL, or starts (or joins) the private cluster.
@@ -103,6 +110,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Env, error) {
 	}
 	env := &Env{CaseZone: zone}
 	url := cfg.DatabaseURL
+	env.ownerURL = cfg.MigrateURL
 	if url == "" {
 		dir := filepath.Join(cfg.DataDir, "pgdata")
 		log.Debug("opening the private PostgreSQL cluster", "dir", dir)
@@ -114,11 +122,28 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Env, error) {
 			return nil, err
 		}
 		env.cluster = c
-		url = c.URL()
+		url, env.ownerURL = c.RuntimeURL(), c.URL()
 		if c.Attached() {
 			log.Info("joined the running private PostgreSQL cluster", "dir", dir)
 		} else {
 			log.Info("started the private PostgreSQL cluster", "dir", dir, "connect", "psql \""+url+"\"")
+		}
+	}
+	if env.ownerURL == "" {
+		env.ownerURL = url
+	}
+	role, err := db.User(url)
+	if err != nil {
+		env.Close()
+		return nil, err
+	}
+	env.runtimeRole = role
+	if env.cluster != nil {
+		// The runtime role of a cluster made before it existed, or of a
+		// schema made before the grants, gets its privileges now.
+		if err := env.asOwner(ctx, func(owner *pgxpool.Pool) error { return db.GrantRuntime(ctx, owner, role) }); err != nil {
+			env.Close()
+			return nil, err
 		}
 	}
 	pool, err := db.Open(ctx, url, db.Options{StatementTimeout: cfg.StatementTimeout, MaxConns: cfg.DBMaxConns})
@@ -145,27 +170,43 @@ func (e *Env) Close() {
 	}
 }
 
-// Migrate brings the database to the current schema.
+// asOwner runs fn on a pool connected as the schema's owner.
+func (e *Env) asOwner(ctx context.Context, fn func(*pgxpool.Pool) error) error {
+	owner, err := db.Open(ctx, e.ownerURL, db.Options{MaxConns: 2})
+	if err != nil {
+		return fmt.Errorf("connect as the schema's owner: %w", err)
+	}
+	defer owner.Close()
+	return fn(owner)
+}
+
+// Migrate brings the database to the current schema, as the schema's owner,
+// and gives the runtime role its privileges on it.
 func Migrate(ctx context.Context, env *Env, log *slog.Logger) error {
-	applied, err := db.Migrate(ctx, env.Pool)
-	if err != nil {
-		return err
-	}
-	cur, _, err := db.SchemaVersion(ctx, env.Pool)
-	if err != nil {
-		return err
-	}
-	log.Info("schema up to date", "version", cur, "applied", applied)
-	return syncData(ctx, env)
+	return env.asOwner(ctx, func(owner *pgxpool.Pool) error {
+		applied, err := db.Migrate(ctx, owner)
+		if err != nil {
+			return err
+		}
+		cur, _, err := db.SchemaVersion(ctx, owner)
+		if err != nil {
+			return err
+		}
+		log.Info("schema up to date", "version", cur, "applied", applied)
+		if err := syncData(ctx, owner); err != nil {
+			return err
+		}
+		return db.GrantRuntime(ctx, owner, env.runtimeRole)
+	})
 }
 
 // syncData loads the data shipped in the binary that the schema holds: the
 // law and the offline base map.
-func syncData(ctx context.Context, env *Env) error {
-	if err := law.Sync(ctx, env.Pool); err != nil {
+func syncData(ctx context.Context, pool *pgxpool.Pool) error {
+	if err := law.Sync(ctx, pool); err != nil {
 		return err
 	}
-	return basemap.Sync(ctx, env.Pool)
+	return basemap.Sync(ctx, pool)
 }
 
 // Serve runs the HTTP server until ctx is cancelled, then shuts down in order:
@@ -184,7 +225,7 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if err := db.CheckSchema(ctx, env.Pool); err != nil {
 		return err
 	}
-	if err := syncData(ctx, env); err != nil {
+	if err := syncData(ctx, env.Pool); err != nil {
 		return err
 	}
 	if cfg.Sample {

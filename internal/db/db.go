@@ -155,3 +155,73 @@ func Unavailable(err error) bool {
 		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) ||
 		errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNREFUSED)
 }
+
+// GrantRuntime gives role, the role the service runs as, what serving
+// needs and no more: reading and changing rows of every table in schema
+// public, using their sequences, and only reading and appending to the
+// audit log (no UPDATE, DELETE or TRUNCATE, which its triggers refuse too)
+// and reading the migration history. Default privileges give the same on
+// tables later migrations create. The role owns nothing, so it can neither
+// alter, drop nor disable the triggers of any table. Run it as the role that
+// owns the schema (the one migrations run as), after migrating; it does
+// nothing when role is that role (a single-URL setup).
+func GrantRuntime(ctx context.Context, pool *pgxpool.Pool, role string) error {
+	var me string
+	if err := pool.QueryRow(ctx, `SELECT current_user`).Scan(&me); err != nil {
+		return fmt.Errorf("grant runtime role: %w", err)
+	}
+	if role == "" || role == me {
+		return nil
+	}
+	r := pgx.Identifier{role}.Sanitize()
+	var audit, goose bool
+	if err := pool.QueryRow(ctx, `SELECT to_regclass('audit_log') IS NOT NULL, to_regclass('goose_db_version') IS NOT NULL`).Scan(&audit, &goose); err != nil {
+		return fmt.Errorf("grant runtime role: %w", err)
+	}
+	stmts := []string{
+		`GRANT USAGE ON SCHEMA public TO ` + r,
+		`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ` + r,
+		`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ` + r,
+		`ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ` + r,
+		`ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO ` + r,
+	}
+	if audit {
+		stmts = append(stmts, `REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON audit_log FROM `+r)
+	}
+	if goose {
+		stmts = append(stmts, `REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON goose_db_version FROM `+r)
+	}
+	// Schema changes the service makes while serving run as the owner.
+	for _, fn := range ownerFunctions {
+		var exists bool
+		if err := pool.QueryRow(ctx, `SELECT to_regprocedure($1) IS NOT NULL`, fn).Scan(&exists); err != nil {
+			return fmt.Errorf("grant runtime role: %w", err)
+		}
+		if exists {
+			stmts = append(stmts, `ALTER FUNCTION `+fn+` SECURITY DEFINER SET search_path = public, pg_temp`)
+		}
+	}
+	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		for _, s := range stmts {
+			if _, err := tx.Exec(ctx, s); err != nil {
+				return fmt.Errorf("grant runtime role %s: %s: %w", role, s, err)
+			}
+		}
+		return nil
+	})
+}
+
+// ownerFunctions change the schema on the service's behalf (a day's
+// partition of live positions made on arrival, old ones dropped): the
+// runtime role may call them, and they run as the schema's owner.
+var ownerFunctions = []string{"live_position_partition(date)", "live_position_retain(date)"}
+
+// User is the role a connection string logs in as ("" when it names none
+// and the server's default, the operating system user, applies).
+func User(url string) (string, error) {
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		return "", fmt.Errorf("database URL: %w", err)
+	}
+	return cfg.User, nil
+}

@@ -216,12 +216,22 @@ func (c *Cluster) run(ctx context.Context, prog string, args ...string) error {
 	return nil
 }
 
+// RuntimeRole is the role the service runs as on a private cluster: it logs
+// in over the socket and owns nothing (db.GrantRuntime gives it its
+// privileges); migrations run as the cluster's superuser, the schema's owner.
+const RuntimeRole = "warden"
+
 func (c *Cluster) createDatabase(ctx context.Context) error {
 	conn, err := pgx.Connect(ctx, c.url("postgres"))
 	if err != nil {
 		return err
 	}
 	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, `DO $$ BEGIN
+		IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '`+RuntimeRole+`') THEN CREATE ROLE `+RuntimeRole+` LOGIN; END IF;
+	END $$`); err != nil {
+		return fmt.Errorf("create the runtime role: %w", err)
+	}
 	var exists bool
 	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", c.opts.Database).Scan(&exists); err != nil {
 		return err
@@ -233,8 +243,10 @@ func (c *Cluster) createDatabase(ctx context.Context) error {
 	return err
 }
 
-func (c *Cluster) url(db string) string {
-	return fmt.Sprintf("host=%s port=%s user=postgres dbname=%s sslmode=disable", c.sockDir, c.port, db)
+func (c *Cluster) url(db string) string { return c.urlAs("postgres", db) }
+
+func (c *Cluster) urlAs(role, db string) string {
+	return fmt.Sprintf("host=%s port=%s user=%s dbname=%s sslmode=disable", c.sockDir, c.port, role, db)
 }
 
 // attach uses a cluster already running in the data directory (say, a
@@ -260,11 +272,19 @@ func (c *Cluster) attach(ctx context.Context) bool {
 // joined it (and so will leave it running).
 func (c *Cluster) Attached() bool { return c.attached }
 
-// URL is the connection string of the cluster's database.
+// URL is the connection string of the cluster's database as its owner, the
+// superuser: for migrations and set-up.
 func (c *Cluster) URL() string { return c.url(c.opts.Database) }
 
-// URLFor is the connection string of another database in the cluster.
+// URLFor is the owner's connection string of another database in the cluster.
 func (c *Cluster) URLFor(db string) string { return c.url(db) }
+
+// RuntimeURL is the connection string of the cluster's database as
+// RuntimeRole, for serving.
+func (c *Cluster) RuntimeURL() string { return c.urlAs(RuntimeRole, c.opts.Database) }
+
+// RuntimeURLFor is RuntimeRole's connection string of another database.
+func (c *Cluster) RuntimeURLFor(db string) string { return c.urlAs(RuntimeRole, db) }
 
 // DataDir is the cluster's data directory.
 func (c *Cluster) DataDir() string { return c.opts.DataDir }

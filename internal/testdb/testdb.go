@@ -60,6 +60,11 @@ func run(m *testing.M) int {
 	if err == nil {
 		err = law.Sync(ctx, pool) // the law tables, as `warden migrate` loads them
 	}
+	if err == nil {
+		// Tests connect as the runtime role, as the service does; its
+		// privileges are copied with the template.
+		err = db.GrantRuntime(ctx, pool, pgcluster.RuntimeRole)
+	}
 	pool.Close()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "testdb:", err)
@@ -69,7 +74,8 @@ func run(m *testing.M) int {
 }
 
 // URL creates a fresh migrated database for the test and returns its
-// connection string; the database is dropped when the test ends.
+// connection string as the runtime role (pgcluster.RuntimeRole), the role
+// the service runs as; the database is dropped when the test ends.
 func URL(t testing.TB) string {
 	t.Helper()
 	if cluster == nil {
@@ -96,7 +102,22 @@ func URL(t testing.TB) string {
 			t.Error(err)
 		}
 	})
-	return cluster.URLFor(name)
+	return cluster.RuntimeURLFor(name)
+}
+
+// Owner returns a pool on pool's database as the schema's owner (the
+// cluster's superuser, as migrations run): for tests that change the schema
+// or prove what only the owner may do. It is closed when the test ends.
+func Owner(t testing.TB, pool *pgxpool.Pool) *pgxpool.Pool {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	owner, err := db.Open(ctx, cluster.URLFor(pool.Config().ConnConfig.Database), db.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(owner.Close)
+	return owner
 }
 
 // New returns a pool on a fresh migrated database, closed when the test ends.
