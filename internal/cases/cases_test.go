@@ -292,7 +292,8 @@ func TestScreeningFindingOpensCase(t *testing.T) {
 
 // TestDeduplication holds the matching rules: same subject, zone kind and
 // activity on the same local day; or within 50 m and 30 days with the same
-// activity; nothing else.
+// activity and subject (findings of different people at one spot are
+// different cases); nothing else.
 func TestDeduplication(t *testing.T) {
 	f := newFixture(t)
 	day := time.Date(2025, 6, 1, 1, 0, 0, 0, time.UTC) // 09:00 Beijing
@@ -308,8 +309,10 @@ func TestDeduplication(t *testing.T) {
 	}{
 		{"same subject, zone and day, 5 km away", "张三", day.Add(10 * time.Hour), far(5), "logging", true},      // 19:00 Beijing
 		{"same subject, next local day, 5 km away", "张三", day.Add(16 * time.Hour), far(5.2), "logging", false}, // 01:00 next day
-		{"another subject within 50 m, 20 days on", "李四", day.AddDate(0, 0, 20), [2]float64{corePoint[0] + 0.0003, corePoint[1]}, "logging", true},
-		{"within 50 m but 31 days after the last", "王五", day.AddDate(0, 0, 52), corePoint, "logging", false},
+		{"another subject at the same spot, same day", "李四", day.Add(time.Hour), corePoint, "logging", false},
+		{"another subject within 50 m, 20 days on", "李四", day.AddDate(0, 0, 20), [2]float64{corePoint[0] + 0.0003, corePoint[1]}, "logging", false},
+		{"same subject within 50 m, 20 days on", "张三", day.AddDate(0, 0, 20), [2]float64{corePoint[0] + 0.0003, corePoint[1]}, "logging", true},
+		{"same subject within 50 m but 31 days after the last", "张三", day.AddDate(0, 0, 52), corePoint, "logging", false},
 		{"same place and day, another activity", "张三", day.Add(time.Hour), corePoint, "hunting", false},
 		{"60 m west, same day, another subject", "赵六", day.Add(2 * time.Hour), [2]float64{corePoint[0] - 60.0/92000, corePoint[1]}, "logging", false},
 	} {

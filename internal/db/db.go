@@ -63,7 +63,9 @@ func Open(ctx context.Context, url string, opts Options) (*pgxpool.Pool, error) 
 
 func provider(pool *pgxpool.Pool) (*goose.Provider, func(), error) {
 	sqldb := stdlib.OpenDBFromPool(pool)
-	p, err := goose.NewProvider(goose.DialectPostgres, sqldb, migrations.FS)
+	// Migrations are numbered in ranges per line of work, so one may land
+	// below a version a database already has: apply it all the same.
+	p, err := goose.NewProvider(goose.DialectPostgres, sqldb, migrations.FS, goose.WithAllowOutofOrder(true))
 	if err != nil {
 		sqldb.Close()
 		return nil, nil, err
@@ -109,13 +111,28 @@ func CheckSchema(ctx context.Context, pool *pgxpool.Pool) error {
 	if err != nil {
 		return err
 	}
-	if cur < target {
-		return fmt.Errorf("%w: at version %d, this binary needs %d; run `warden migrate`", ErrSchemaBehind, cur, target)
-	}
 	if cur > target {
 		return fmt.Errorf("database schema version %d is newer than this binary's %d; upgrade warden", cur, target)
 	}
+	pending, err := HasPending(ctx, pool)
+	if err != nil {
+		return err
+	}
+	if pending {
+		return fmt.Errorf("%w: at version %d, this binary has migrations up to %d not yet applied; run `warden migrate`", ErrSchemaBehind, cur, target)
+	}
 	return nil
+}
+
+// HasPending reports whether any migration of this binary is not applied,
+// including one numbered below the database's version.
+func HasPending(ctx context.Context, pool *pgxpool.Pool) (bool, error) {
+	p, closeFn, err := provider(pool)
+	if err != nil {
+		return false, err
+	}
+	defer closeFn()
+	return p.HasPending(ctx)
 }
 
 // IsUniqueViolation reports whether err is a unique-constraint violation.
