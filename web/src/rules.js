@@ -102,7 +102,7 @@ function render() {
   )));
   $('provisions').replaceChildren(
     el('h3', {}, t('rules.provisions')),
-    zh ? '' : el('p', {}, t('rules.authentic')),
+    zh ? '' : el('p', {}, t('rules.authentic', { code: view.rule_set.instrument })),
     el('dl', {}, ...view.provisions.flatMap((p) => zh
       ? [el('dt', {}, p.cite_zh), el('dd', {}, provisionZH(p))]
       : [el('dt', {}, p.cite_en), el('dd', {}, ...englishText(p))])),

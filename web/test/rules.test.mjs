@@ -79,6 +79,7 @@ test('rule table in English is wholly English', async () => {
   assert.match(provisions, /Human activities are prohibited in the core protection zone of a nature reserve, except the following/);
   assert.match(provisions, /\(6\) public service activities such as science popularisation, eco-tourism, education, culture and sport/);
   assert.match(provisions, /unofficial translation; the Chinese text is authoritative/);
+  assert.match(provisions, /The authentic texts are Chinese: GET \/api\/v1\/law\/instruments\/nrr-2026\./);
   await page.screenshot({ path: join(artifacts, 'rules-en.png'), fullPage: false });
   assert.deepEqual(errors, []);
   await close();
