@@ -389,6 +389,9 @@ type Coverage struct {
 	BlindSpots   []string `json:"blind_spots"`
 	// AreaCovered is the share of all cells' area within 100 m of a track.
 	AreaCovered float64 `json:"area_covered_share"`
+	// Skipped says which tracks were left out, and why: a stored geometry
+	// PostGIS cannot measure or buffer must not break the whole report.
+	Skipped []string `json:"skipped"`
 }
 
 // coverageBufferM is the distance from a track within which a cell counts
@@ -401,7 +404,7 @@ const coverageBufferM = 100
 // time are summed over each pair of consecutive fixes whose midpoint lies in
 // the cell; the covered share is the cell's area within 100 m of the tracks.
 func (s *Store) Coverage(ctx context.Context, reserve string, from, to time.Time) (Coverage, error) {
-	cv := Coverage{Reserve: reserve, From: from, To: to, BufferM: coverageBufferM, Cells: []CellCoverage{}, BlindSpots: []string{}}
+	cv := Coverage{Reserve: reserve, From: from, To: to, BufferM: coverageBufferM, Cells: []CellCoverage{}, BlindSpots: []string{}, Skipped: []string{}}
 	if !to.After(from) {
 		return cv, problem.BadRequest("invalid-parameter", "to must be after from")
 	}
@@ -419,7 +422,9 @@ func (s *Store) Coverage(ctx context.Context, reserve string, from, to time.Time
 			WHERE t.subject_kind = 'patrol' AND ts.geom && ext.e
 			  AND ((t.started_at IS NULL AND t.created_at >= $2 AND t.created_at < $3)
 			       OR (t.started_at < $3 AND coalesce(t.ended_at, t.started_at) >= $2))),
-		live AS (SELECT track, g FROM seg WHERE g IS NOT NULL AND NOT ST_IsEmpty(g) AND ST_Dimension(g) = 1),
+		parts AS (SELECT track, g, coverage_band(g, $4) b FROM seg WHERE g IS NOT NULL AND NOT ST_IsEmpty(g) AND ST_Dimension(g) = 1),
+		bad AS (SELECT DISTINCT track FROM parts WHERE b IS NULL),
+		live AS (SELECT track, g, b FROM parts WHERE track NOT IN (SELECT track FROM bad)),
 		pieces AS (SELECT live.track, d.geom g FROM live, ST_DumpSegments(live.g) d),
 		per AS (
 			SELECT c.id, sum(ST_Length(ST_Force2D(p.g)::geography)) m,
@@ -427,10 +432,9 @@ func (s *Store) Coverage(ctx context.Context, reserve string, from, to time.Time
 			       count(DISTINCT p.track) n
 			FROM pieces p JOIN cells c ON ST_Intersects(c.geom, ST_LineInterpolatePoint(ST_Force2D(p.g), 0.5))
 			GROUP BY c.id),
-		buf AS (SELECT ST_Union(ST_Buffer(ST_Simplify(ST_Force2D(g), 0.0001)::geography, $4)::geometry) b FROM live)
+		buf AS (SELECT ST_Union(b) b FROM live)
 		SELECT c.id, c.code, c.name, c.area_ha, c.staff, coalesce(per.m, 0), coalesce(per.s, 0), coalesce(per.n, 0),
-		       CASE WHEN buf.b IS NULL THEN 0
-		            ELSE least(1, ST_Area(ST_Intersection(c.geom, buf.b)::geography) / nullif(ST_Area(c.geom::geography), 0)) END
+		       coverage_share(c.geom, buf.b), buf.b IS NOT NULL, (SELECT coalesce(array_agg(track ORDER BY track), '{}') FROM bad)
 		FROM cells c LEFT JOIN per ON per.id = c.id, buf
 		ORDER BY c.code`, rid, from, to, float64(coverageBufferM))
 	if err != nil {
@@ -438,12 +442,14 @@ func (s *Store) Coverage(ctx context.Context, reserve string, from, to time.Time
 	}
 	defer rows.Close()
 	var area, covered float64
+	var bad []int64
 	for rows.Next() {
 		var c CellCoverage
 		var staff []byte
 		var m, sec float64
 		var share *float64
-		if err := rows.Scan(&c.ID, &c.Code, &c.Name, &c.AreaHa, &staff, &m, &sec, &c.Tracks, &share); err != nil {
+		var banded bool
+		if err := rows.Scan(&c.ID, &c.Code, &c.Name, &c.AreaHa, &staff, &m, &sec, &c.Tracks, &share, &banded, &bad); err != nil {
 			return cv, err
 		}
 		if err := json.Unmarshal(staff, &c.Staff); err != nil {
@@ -451,6 +457,8 @@ func (s *Store) Coverage(ctx context.Context, reserve string, from, to time.Time
 		}
 		if share != nil {
 			c.Covered = round4(*share)
+		} else if banded {
+			cv.Skipped = append(cv.Skipped, fmt.Sprintf("cell %s: the area within %d m of the tracks could not be intersected with it; its covered share counts as 0", c.Code, coverageBufferM))
 		}
 		c.KmPatrolled, c.HoursSpent = round3(m/1000), round3(sec/3600)
 		c.BlindSpot = c.Tracks == 0 && c.Covered == 0
@@ -465,6 +473,9 @@ func (s *Store) Coverage(ctx context.Context, reserve string, from, to time.Time
 	}
 	if err := rows.Err(); err != nil {
 		return cv, err
+	}
+	for _, id := range bad {
+		cv.Skipped = append(cv.Skipped, fmt.Sprintf("track %d: left out, its geometry cannot be measured on the ellipsoid (coordinates that are not numbers or lie outside longitude and latitude, or a line crossing the antimeridian)", id))
 	}
 	if len(cv.Cells) > 0 {
 		cv.VisitedShare = round4(float64(cv.Visited) / float64(len(cv.Cells)))
