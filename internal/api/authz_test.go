@@ -28,7 +28,8 @@ import (
 )
 
 // The authorization walk: every route registered in Echo, with every role
-// (unlimited and limited to another reserve), the bootstrap token, a session
+// (unlimited, limited to the resource's own reserve and limited to another
+// reserve), the bootstrap token, a session
 // cookie, no credentials, a revoked token and an expired token. Each answer
 // must be exactly what the route's access rule says: 401, 403, or success.
 // A route without an access rule or without a probe here fails the test.
@@ -36,9 +37,12 @@ import (
 // caller is one way of asking.
 type caller struct {
 	name string // the user name (the principal's name)
-	// roles and reserves of the user; limited callers act in otherReserve only.
+	// roles and reserves of the user; limited callers act in their home
+	// reserve only: otherReserve (foreign to the probes' resources), or
+	// targetReserve (their own).
 	roles   []auth.Role
 	limited bool
+	home    string
 	// token is the bearer token; cookie and csrf a session instead.
 	token, cookie, csrf string
 	// anonymous sends nothing; bad sends a refused token (revoked, expired).
@@ -54,7 +58,15 @@ func (c caller) has(p auth.Permission) bool {
 	return false
 }
 
-func (c caller) inReserve(code string) bool { return !c.limited || code == otherReserve }
+func (c caller) inReserve(code string) bool { return !c.limited || code == c.homeReserve() }
+
+// homeReserve is where a limited caller may act.
+func (c caller) homeReserve() string {
+	if c.home != "" {
+		return c.home
+	}
+	return otherReserve
+}
 
 const (
 	// targetReserve is where the probes act; otherReserve is where the
@@ -135,6 +147,7 @@ func newWalkEnv(t *testing.T, cfg api.Config) *walkEnv {
 		w.addUser(caller{name: string(r), roles: []auth.Role{r}})
 		if r != auth.Admin {
 			w.addUser(caller{name: string(r) + "-elsewhere", roles: []auth.Role{r}, limited: true})
+			w.addUser(caller{name: string(r) + "-here", roles: []auth.Role{r}, limited: true, home: targetReserve})
 		}
 	}
 	// An admin by session cookie (its password is changed and its session
@@ -162,7 +175,7 @@ func (w *walkEnv) addUser(c caller) int64 {
 	w.t.Helper()
 	in := auth.UserInput{Name: c.name, Roles: c.roles, Password: walkPassword}
 	if c.limited {
-		in.Reserves = []string{otherReserve}
+		in.Reserves = []string{c.homeReserve()}
 	}
 	if _, err := w.store.CreateUser(w.t.Context(), in); err != nil {
 		w.t.Fatal(err)
@@ -990,7 +1003,7 @@ func shortName(c caller) string {
 	case c.name == auth.BootstrapName:
 		return "boot"
 	}
-	n := strings.Replace(c.name, "-elsewhere", "@2", 1)
+	n := strings.NewReplacer("-elsewhere", "@2", "-here", "@1").Replace(c.name)
 	return n
 }
 
