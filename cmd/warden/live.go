@@ -91,3 +91,25 @@ func (d *deviceRotateCmd) Run(rc *runContext) error {
 func (d *deviceDeleteCmd) Run(rc *runContext) error {
 	return rc.withEnv(func(env *app.Env) error { return app.DeleteDevice(rc.ctx, env, d.ID, os.Stdout) })
 }
+
+type benchCmd struct {
+	Live benchLiveCmd `cmd:"" help:"Simulate devices reporting at 1 Hz to a running warden serve; print fixes/s, fix→SSE latency and the service's memory."`
+}
+
+type benchLiveCmd struct {
+	URL      string        `default:"http://127.0.0.1:8080" help:"The running warden serve."`
+	Token    string        `env:"WARDEN_TOKEN" help:"Admin token (default: DATA_DIR/admin-token)."`
+	Reserve  string        `default:"qiangtang" help:"Reserve whose core zone boundary the devices drive across."`
+	Devices  int           `default:"1000" help:"How many devices."`
+	Duration time.Duration `default:"30s" help:"How long they report."`
+	Workers  int           `default:"64" help:"Concurrent HTTP connections."`
+}
+
+func (b *benchLiveCmd) Run(rc *runContext) error {
+	token, err := app.TokenFrom(b.Token, rc.cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	o := app.BenchLiveOptions{URL: b.URL, Token: token, Reserve: b.Reserve, Devices: b.Devices, Duration: b.Duration, Workers: b.Workers}
+	return rc.withEnv(func(env *app.Env) error { return app.BenchLive(rc.ctx, env, o, os.Stdout) })
+}

@@ -46,6 +46,7 @@ type cli struct {
 	User    userCmd    `cmd:"" help:"Create, change and list users (in the database directly: this is how the first users are made)."`
 	Token   tokenCmd   `cmd:"" help:"Create, revoke and list API tokens (in the database directly)."`
 	Device  deviceCmd  `cmd:"" help:"Register, list, re-key and remove live-position devices (in the database directly)."`
+	Bench   benchCmd   `cmd:"" help:"Load benchmarks against a running service."`
 	Version versionCmd `cmd:"" help:"Print the version."`
 }
 
