@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -75,6 +76,11 @@ func (s *Server) createTrack(c echo.Context) error {
 			if err := s.authorizeUpload(c, &in); err != nil {
 				return err
 			}
+			release, err := s.decodeSlot(c)
+			if err != nil {
+				return err
+			}
+			defer release()
 			if up, err = s.tracks.Read(in, formReader{part, limit}); err != nil {
 				return err
 			}
@@ -121,6 +127,19 @@ func (s *Server) createTrack(c echo.Context) error {
 		patrol.Track
 		Cases []cases.Ref `json:"cases"`
 	}{t, refs})
+}
+
+// decodeSlot takes one of the MaxTrackDecodes slots for the rest of the
+// upload (its fixes are held until they are stored), or refuses with 429:
+// the memory of track uploads grows with the slots, not with the clients.
+func (s *Server) decodeSlot(c echo.Context) (func(), error) {
+	select {
+	case s.decodes <- struct{}{}:
+		return func() { <-s.decodes }, nil
+	default:
+		c.Response().Header().Set("Retry-After", "5")
+		return nil, tooMany(fmt.Sprintf("%d track uploads are being decoded at once, the most this service takes", cap(s.decodes)), 5*time.Second)
+	}
 }
 
 // formReader reads a form part, turning a failure of the body under it (cut

@@ -74,6 +74,10 @@ type Config struct {
 	// WorkBudget bounds the database work of one screening or track upload, all statements
 	// together (0: 2 minutes); beyond it the request answers 503.
 	WorkBudget time.Duration
+	// MaxTrackDecodes is how many track uploads may be decoded and analysed
+	// at once (0: 2); one more answers 429, so memory stays bounded by
+	// this many uploads whatever the number of clients.
+	MaxTrackDecodes int
 }
 
 // Server is the HTTP interface.
@@ -91,6 +95,8 @@ type Server struct {
 	screenings *screening.Store
 	// tracks reads, analyses and keeps patrol tracks and permits.
 	tracks *patrol.Store
+	// decodes holds a slot per track upload being decoded (MaxTrackDecodes).
+	decodes chan struct{}
 	// cases keeps violation cases, areas, grid cells and reports.
 	cases *cases.Store
 	// law keeps the instruments and rule sets judgments are made under.
@@ -115,7 +121,11 @@ func New(cfg Config, pool *pgxpool.Pool, log *slog.Logger) *Server {
 	if cfg.WorkBudget == 0 {
 		cfg.WorkBudget = 2 * time.Minute
 	}
-	s := &Server{cfg: cfg, pool: pool, zones: zoning.NewStore(pool), markers: markers.NewStore(pool), log: log}
+	if cfg.MaxTrackDecodes <= 0 {
+		cfg.MaxTrackDecodes = 2
+	}
+	s := &Server{cfg: cfg, pool: pool, zones: zoning.NewStore(pool), markers: markers.NewStore(pool), log: log,
+		decodes: make(chan struct{}, cfg.MaxTrackDecodes)}
 	if cfg.Engine != nil {
 		s.zones.UseEngine(cfg.Engine)
 	}

@@ -67,6 +67,8 @@ type Config struct {
 	MaxBodyBytes, MaxGeometryBytes int64
 	// MaxFootprintVertices caps a screening footprint.
 	MaxFootprintVertices int
+	// MaxTrackDecodes caps the track uploads decoded at once (0: 2).
+	MaxTrackDecodes int
 	// Web configures the browser pages: a directory to serve them from in
 	// development, the optional base map.
 	Web web.Config
@@ -266,6 +268,7 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		AdminToken: token, Version: cfg.Version,
 		MaxBodyBytes: cfg.MaxBodyBytes, MaxGeometryBytes: cfg.MaxGeometryBytes,
 		MaxFootprintVertices: cfg.MaxFootprintVertices,
+		MaxTrackDecodes:      cfg.MaxTrackDecodes,
 		Web:                  cfg.Web,
 		Patrol:               cfg.Patrol,
 		Cases:                cfg.Cases,
