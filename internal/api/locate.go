@@ -69,6 +69,12 @@ func (s *Server) locateMany(c echo.Context) error {
 	if len(pts) > maxLocatePoints {
 		return problem.TooLarge(fmt.Sprintf("the batch has %d points, more than the limit of %d", len(pts), maxLocatePoints))
 	}
+	if principalOf(c) == nil {
+		if ok, retry := s.anonymousPoints.AllowN(c.RealIP(), len(pts)); !ok {
+			c.Response().Header().Set("Retry-After", strconv.Itoa(int(retry.Seconds()+0.999)))
+			return tooMany("this address has located its share of points a minute without credentials; send a token for more", retry)
+		}
+	}
 	ls, err := s.zones.LocateOn(c.Request().Context(), pts, distance, c.QueryParam("on"))
 	if err != nil {
 		return err

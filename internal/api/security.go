@@ -29,6 +29,10 @@ type AuthConfig struct {
 	// limit. LoginsPerMinute limits login attempts per address, and
 	// LoginFailures failed logins per user name in 15 minutes.
 	WritesPerMinute, LoginsPerMinute, LoginFailures int
+	// AnonymousLocatePoints is how many points a minute one address may
+	// locate in batches without credentials (0: 100,000; negative: no
+	// limit), so anonymous callers cannot hold the service's work for long.
+	AnonymousLocatePoints int
 	// SessionTTL is how long a browser session lasts (default 12 h).
 	SessionTTL time.Duration
 	// CSPOrigins are more origins the pages may fetch from (a base map
@@ -46,6 +50,8 @@ type accounts struct {
 	public   map[string]bool
 	// limiters of writes (per address, per principal) and logins.
 	writesByAddress, writesByPrincipal, loginsByAddress, failedLogins *auth.Limiter
+	// anonymousPoints is the per-address budget of anonymous batch locates.
+	anonymousPoints *auth.Limiter
 	// pageCSP is the Content-Security-Policy of the map pages.
 	pageCSP string
 }
@@ -79,6 +85,12 @@ func (s *Server) setupAuth() {
 	s.writesByPrincipal = auth.NewLimiter(cfg.WritesPerMinute, time.Minute)
 	s.loginsByAddress = auth.NewLimiter(cfg.LoginsPerMinute, time.Minute)
 	s.failedLogins = auth.NewLimiter(cfg.LoginFailures, 15*time.Minute)
+	switch n := cfg.AnonymousLocatePoints; {
+	case n == 0:
+		s.anonymousPoints = auth.NewLimiter(100_000, time.Minute)
+	case n > 0:
+		s.anonymousPoints = auth.NewLimiter(n, time.Minute)
+	}
 	if s.cfg.Auth.SessionTTL == 0 {
 		s.cfg.Auth.SessionTTL = 12 * time.Hour
 	}

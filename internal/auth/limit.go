@@ -71,6 +71,27 @@ func (l *Limiter) Allow(key string) (bool, time.Duration) {
 	return true, 0
 }
 
+// AllowN takes n events for key at once (a batch of n points); when they
+// are not there it says how long until they are (a period when n is more
+// than the bucket holds).
+func (l *Limiter) AllowN(key string, n int) (bool, time.Duration) {
+	if l == nil || l.burst <= 0 {
+		return true, 0
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	r := l.bucket(key, now).lim.ReserveN(now, n)
+	if !r.OK() {
+		return false, l.forget
+	}
+	if d := r.DelayFrom(now); d > 0 {
+		r.CancelAt(now)
+		return false, d
+	}
+	return true, 0
+}
+
 // Blocked reports whether key has no event left, and for how long, without
 // taking one (for a failed-login throttle: check first, Allow on failure).
 func (l *Limiter) Blocked(key string) (bool, time.Duration) {
