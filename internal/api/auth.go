@@ -137,6 +137,7 @@ func (s *Server) accessRules() map[string]access {
 		"GET /tracks":                    public, // the page; its data is guarded by the track routes
 		"GET /cases":                     public, // the pages; their data is guarded by the case routes
 		"GET /cases/:id":                 public,
+		"GET /clues":                     public, // the ledger page; its data is guarded by the clue routes
 		"GET /assets/*":                  public,
 		"GET /config.json":               public,
 		"GET /tiles":                     read("tiles", zoning),

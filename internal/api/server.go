@@ -190,6 +190,7 @@ func (s *Server) routes(reg *prometheus.Registry) {
 	e.GET("/tracks", s.tracksPage)
 	e.GET("/cases", s.casesPage)
 	e.GET("/cases/:id", s.casePage)
+	e.GET("/clues", s.cluesPage)
 	e.GET("/assets/*", s.asset)
 	e.GET("/config.json", s.pageConfig)
 	e.GET("/tiles", s.listTileLayers)

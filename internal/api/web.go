@@ -51,6 +51,11 @@ func (s *Server) casesPage(c echo.Context) error { return s.sendFile(c, "cases.h
 // behind it need rights. 503 if the pages were not built.
 func (s *Server) casePage(c echo.Context) error { return s.sendFile(c, "case.html") }
 
+// GET /clues: the clue ledger page (问题线索台账: map and task list of the
+// Green Shield clues). The page is public; the clue routes behind it need
+// rights. 503 if the pages were not built.
+func (s *Server) cluesPage(c echo.Context) error { return s.sendFile(c, "clues.html") }
+
 // GET /assets/*: the pages' scripts and styles. The query string is ignored
 // (MapLibre fetches its worker as maplibre-gl-worker.mjs?v=...).
 func (s *Server) asset(c echo.Context) error { return s.sendFile(c, "assets/"+c.Param("*")) }

@@ -10,7 +10,7 @@ export { problemView } from './problems.js';
 export const statuses = ['reported', 'verified', 'dismissed', 'transferred', 'rectifying', 'interviewed', 'special_inspection', 'rectified', 'closed'];
 
 // sources are where cases come from.
-export const sources = ['patrol', 'screening', 'marker_check', 'central_inspection', 'provincial_inspection', 'ministry_patrol', 'special_action', 'public_report', 'system'];
+export const sources = ['patrol', 'screening', 'marker_check', 'central_inspection', 'provincial_inspection', 'ministry_patrol', 'special_action', 'public_report', 'system', 'remote_sensing'];
 
 // statusColours colour cases by status on the map and in the pages.
 export const statusColours = {

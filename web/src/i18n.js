@@ -230,6 +230,7 @@ export const messages = {
   'caseSource.special_action': { zh: '专项行动', en: 'Special action' },
   'caseSource.public_report': { zh: '群众来信来访', en: 'Public letter or visit' },
   'caseSource.system': { zh: '系统发现', en: 'Found by Warden' },
+  'caseSource.remote_sensing': { zh: '遥感监测（绿盾）', en: 'Remote sensing (Green Shield)' },
   'cases.reserve': { zh: '保护区', en: 'Reserve' },
   'cases.status': { zh: '状态', en: 'Status' },
   'cases.source': { zh: '来源', en: 'Source' },
