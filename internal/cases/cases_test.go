@@ -125,19 +125,19 @@ func (f *fixture) screen(c [2]float64, developer string) screening.Screening {
 // observation), without going through internal/patrol.
 func (f *fixture) patrolFinding(subject string, p [2]float64, at time.Time, activity string) int64 {
 	f.t.Helper()
-	return f.observationFinding(subject, p, at, activity, zoning.Core, nil)
+	return f.observationFinding(subject, "visitor", p, at, activity, zoning.Core, nil)
 }
 
-// observationFinding is patrolFinding in a given zone kind, worded and
-// judged as j says when j is not nil.
-func (f *fixture) observationFinding(subject string, p [2]float64, at time.Time, activity string, zone zoning.Kind, j *law.Judgment) int64 {
+// observationFinding is patrolFinding by a track of the subject kind, in a
+// given zone kind, worded and judged as j says when j is not nil.
+func (f *fixture) observationFinding(subject, kind string, p [2]float64, at time.Time, activity string, zone zoning.Kind, j *law.Judgment) int64 {
 	f.t.Helper()
 	ctx := f.t.Context()
 	sum := make([]byte, 32)
 	rand.Read(sum)
 	var tid, oid, fid int64
 	if err := f.pool.QueryRow(ctx, `INSERT INTO track (sha256, reserve_id, subject, subject_kind, format, started_at, ended_at, points, length_m)
-		SELECT $1, id, $2, 'visitor', 'gpx', $3, $3, 1, 0 FROM reserve WHERE code = 'qiangtang' RETURNING id`, sum, subject, at).Scan(&tid); err != nil {
+		SELECT $1, id, $2, $4, 'gpx', $3, $3, 1, 0 FROM reserve WHERE code = 'qiangtang' RETURNING id`, sum, subject, at, kind).Scan(&tid); err != nil {
 		f.t.Fatal(err)
 	}
 	if err := f.pool.QueryRow(ctx, `INSERT INTO observation (track_id, ordinal, geom, observed_at, category, activity)
@@ -154,9 +154,9 @@ func (f *fixture) observationFinding(subject string, p [2]float64, at time.Time,
 	if err := f.pool.QueryRow(ctx, `INSERT INTO finding (kind, reserve_id, zone_kind, geom, activity, articles, basis_zh, basis_en, source,
 			track_id, observation_id, subject, subject_kind, observed_at, observed_until, legal_basis, penalty, rule_set)
 		SELECT 'prohibited_activity', r.id, $8, ST_SetSRID(ST_MakePoint($2, $3), 4326), $4, $9, $10, $11,
-		       'observation', $1, $5, $6, 'visitor', $7, $7, $12, $13, $14
+		       'observation', $1, $5, $6, $15, $7, $7, $12, $13, $14
 		FROM reserve r WHERE r.code = 'qiangtang' RETURNING id`, tid, p[0], p[1], activity, oid, subject, at,
-		string(zone), arts, zh, en, basis, penalty, ruleSet).Scan(&fid); err != nil {
+		string(zone), arts, zh, en, basis, penalty, ruleSet, kind).Scan(&fid); err != nil {
 		f.t.Fatal(err)
 	}
 	return fid
@@ -320,6 +320,19 @@ func TestDeduplication(t *testing.T) {
 		if (got.ID == first.ID) != c.same {
 			t.Errorf("%s: case %d, first %d, want same=%v", c.name, got.ID, first.ID, c.same)
 		}
+	}
+	// a ranger's observation is about the act seen, not the ranger: a second
+	// ranger reporting the same logging site joins the first one's case
+	site := [2]float64{corePoint[0], corePoint[1] + 0.1}
+	seenBy := func(who, kind string, at time.Time) cases.Case {
+		return f.caseOf(f.observationFinding(who, kind, site, at, "logging", zoning.Core, nil))
+	}
+	byRanger := seenBy("护林员王五", "patrol", day)
+	if got := seenBy("护林员钱七", "patrol", day.AddDate(0, 0, 3)); got.ID != byRanger.ID {
+		t.Errorf("two rangers at one logging site: cases %d and %d", byRanger.ID, got.ID)
+	}
+	if got := seenBy("孙八", "visitor", day.AddDate(0, 0, 3)); got.ID == byRanger.ID {
+		t.Errorf("a visitor's own finding at the site joined the rangers' case %d", got.ID)
 	}
 	// a closed or dismissed case takes no more evidence
 	if _, err := f.pool.Exec(t.Context(), `UPDATE violation_case SET status = 'dismissed' WHERE id = $1`, first.ID); err != nil {
@@ -1146,7 +1159,7 @@ func TestStricterZoneTakesItsLaw(t *testing.T) {
 		if err != nil || !j.Breach {
 			t.Fatalf("entry into %s: %+v %v", zone, j, err)
 		}
-		return f.observationFinding("游客甲", p, at, "entry", zone, &j)
+		return f.observationFinding("游客甲", "visitor", p, at, "entry", zone, &j)
 	}
 	buffer := f.caseOf(find(zoning.Buffer, corePoint, at))
 	core := f.caseOf(find(zoning.Core, [2]float64{corePoint[0] + 20.0/92000, corePoint[1]}, at.Add(time.Hour)))
