@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"io"
 	"log/slog"
 	"net/http"
@@ -24,10 +25,11 @@ const adminToken = "test-admin-token"
 
 // env is one test's service: a fresh database behind a real HTTP server.
 type env struct {
-	t   *testing.T
-	srv *httptest.Server
-	zs  *zoning.Store
-	ms  *markers.Store
+	t    *testing.T
+	srv  *httptest.Server
+	zs   *zoning.Store
+	ms   *markers.Store
+	pool *pgxpool.Pool // the service's runtime role
 }
 
 // newEnv starts the API on a fresh database; withSample loads geodata/.
@@ -42,7 +44,7 @@ func newEnv(t *testing.T, withSample bool) *env {
 	s := api.New(api.Config{AdminToken: adminToken, Version: "test", Engine: eng}, pool, log)
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
-	e := &env{t: t, srv: srv, zs: zoning.NewStore(pool), ms: markers.NewStore(pool)}
+	e := &env{t: t, srv: srv, zs: zoning.NewStore(pool), ms: markers.NewStore(pool), pool: pool}
 	// Zones stored by the test itself are in the API's index as soon as
 	// they are stored, as in the serving process.
 	e.zs.UseEngine(eng)

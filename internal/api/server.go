@@ -276,13 +276,13 @@ func (s *Server) readyz(c echo.Context) error {
 	if err := s.pool.Ping(ctx); err != nil {
 		return &problem.Error{Status: http.StatusServiceUnavailable, Type: "not-ready", Title: "Service unavailable", Detail: "the database does not answer", Err: err}
 	}
-	cur, target, err := db.SchemaVersion(ctx, s.pool)
+	if err := db.CheckSchema(ctx, s.pool); err != nil {
+		return &problem.Error{Status: http.StatusServiceUnavailable, Type: "not-ready", Title: "Service unavailable",
+			Detail: "database schema: " + err.Error(), Err: err}
+	}
+	cur, _, err := db.SchemaVersion(ctx, s.pool)
 	if err != nil {
 		return err
-	}
-	if cur != target {
-		return &problem.Error{Status: http.StatusServiceUnavailable, Type: "not-ready", Title: "Service unavailable",
-			Detail: fmt.Sprintf("database schema is at version %d, this binary needs %d: run `warden migrate`", cur, target)}
 	}
 	return c.JSON(http.StatusOK, map[string]any{"status": "ready", "schema_version": cur})
 }
