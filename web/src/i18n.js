@@ -201,6 +201,7 @@ export const messages = {
   'dur.ms': { zh: '{m}分{s}秒', en: '{m} min {s} s' },
 
   'nav.cases': { zh: '问题清单', en: 'Cases' },
+  'nav.clues': { zh: '问题线索', en: 'Clues' },
   'app.casesTitle': { zh: 'Warden 问题清单', en: 'Warden cases' },
   'app.caseTitle': { zh: 'Warden 案件', en: 'Warden case' },
   'login.casesTitle': { zh: '登录（查看和办理案件需要账号）', en: 'Sign in (cases need an account)' },
