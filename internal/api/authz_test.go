@@ -220,6 +220,10 @@ type form struct {
 	contentType string
 }
 
+// walkClient ends a request the walks send that does not finish (a stream
+// left open) with an error naming it, not the whole package by its timeout.
+var walkClient = &http.Client{Timeout: 2 * time.Minute}
+
 // send sends a request as c; body is nil, a form, raw bytes or a value sent as JSON.
 func (w *walkEnv) send(method, path string, body any, c caller) *resp {
 	w.t.Helper()
@@ -266,7 +270,7 @@ func (w *walkEnv) sendWith(method, path string, body any, c caller, header map[s
 			req.Header.Set(k, v)
 		}
 	}
-	res, err := http.DefaultClient.Do(req)
+	res, err := walkClient.Do(req)
 	if err != nil {
 		w.t.Fatal(err)
 	}

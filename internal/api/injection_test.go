@@ -3,6 +3,7 @@ package api_test
 import (
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -68,7 +69,12 @@ func TestSQLInjection(t *testing.T) {
 		for _, inj := range injections {
 			var targets []string
 			for _, q := range queryParams {
-				targets = append(targets, concrete+"?"+url.Values{q: {inj}}.Encode())
+				v := url.Values{q: {inj}}
+				// a stream ends when its max_seconds have passed
+				if slices.Contains(queryParams, "max_seconds") && q != "max_seconds" {
+					v.Set("max_seconds", "0.05")
+				}
+				targets = append(targets, concrete+"?"+v.Encode())
 			}
 			for _, m := range pathParam.FindAllString(p, -1) {
 				targets = append(targets, strings.Replace(p, m, url.PathEscape(inj), 1))
