@@ -122,10 +122,11 @@ func (s *Service) zoneEvent(st *deviceState, zs *zoneState, kind string, at time
 	when := at.In(loc).Format("2006-01-02 15:04:05-07:00")
 	who := fmt.Sprintf("%s（%s，设备%s）", d.Subject, subjectZH(d.SubjectKind), d.ID)
 	whoEN := fmt.Sprintf("%s (%s, device %s)", d.Subject, d.SubjectKind, d.ID)
+	rZH, rEN := s.rules.name(zs.zone.Reserve, 0), s.rules.name(zs.zone.Reserve, 1)
 	switch kind {
 	case "enter":
-		e.TextZH = fmt.Sprintf("%s于%s进入%s（%s），深入%.0f米。", who, when, zk.ZH(), zs.zone.Reserve, depth)
-		e.TextEN = fmt.Sprintf("%s entered the %s (%s) at %s, %.0f m beyond its boundary.", whoEN, zk.EN(), zs.zone.Reserve, when, depth)
+		e.TextZH = fmt.Sprintf("%s于%s进入%s（%s），深入%.0f米。", who, when, zk.ZH(), rZH, depth)
+		e.TextEN = fmt.Sprintf("%s entered the %s (%s) at %s, %.0f m beyond its boundary.", whoEN, zk.EN(), rEN, when, depth)
 		if act := d.SubjectKind.PresenceActivity(); act != "" {
 			if j, err := s.rules.judge(zs.zone.Reserve, zk, act, d.SubjectKind.LawSubject(), at); err == nil && j.Breach {
 				e.Alert, e.judgment, e.activity = true, &j, act
@@ -134,12 +135,12 @@ func (s *Service) zoneEvent(st *deviceState, zs *zoneState, kind string, at time
 			}
 		}
 	case "exit":
-		e.TextZH = fmt.Sprintf("%s于%s离开%s（%s）。", who, when, zk.ZH(), zs.zone.Reserve)
-		e.TextEN = fmt.Sprintf("%s left the %s (%s) at %s.", whoEN, zk.EN(), zs.zone.Reserve, when)
+		e.TextZH = fmt.Sprintf("%s于%s离开%s（%s）。", who, when, zk.ZH(), rZH)
+		e.TextEN = fmt.Sprintf("%s left the %s (%s) at %s.", whoEN, zk.EN(), rEN, when)
 	case "dwell":
 		mins := at.Sub(zs.enteredAt).Minutes()
-		e.TextZH = fmt.Sprintf("%s自%s起在%s（%s）内已停留%.0f分钟。", who, zs.enteredAt.In(loc).Format("2006-01-02 15:04:05-07:00"), zk.ZH(), zs.zone.Reserve, mins)
-		e.TextEN = fmt.Sprintf("%s has been inside the %s (%s) for %.0f minutes, since %s.", whoEN, zk.EN(), zs.zone.Reserve, mins, zs.enteredAt.In(loc).Format("2006-01-02 15:04:05-07:00"))
+		e.TextZH = fmt.Sprintf("%s自%s起在%s（%s）内已停留%.0f分钟。", who, zs.enteredAt.In(loc).Format("2006-01-02 15:04:05-07:00"), zk.ZH(), rZH, mins)
+		e.TextEN = fmt.Sprintf("%s has been inside the %s (%s) for %.0f minutes, since %s.", whoEN, zk.EN(), rEN, mins, zs.enteredAt.In(loc).Format("2006-01-02 15:04:05-07:00"))
 	}
 	return e
 }
@@ -170,6 +171,7 @@ type reserveRules struct {
 	book     *law.Book
 	families map[string]string
 	zones    map[string]*time.Location
+	names    map[string][2]string // Chinese and English name by code
 	read     time.Time
 }
 
@@ -188,18 +190,19 @@ func (s *Service) refreshRules(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("live: law: %w", err)
 	}
-	rr := reserveRules{book: b, families: map[string]string{}, zones: map[string]*time.Location{}, read: time.Now()}
-	rows, err := s.pool.Query(ctx, `SELECT code, coalesce(rule_family, ''), time_zone FROM reserve`)
+	rr := reserveRules{book: b, families: map[string]string{}, zones: map[string]*time.Location{}, names: map[string][2]string{}, read: time.Now()}
+	rows, err := s.pool.Query(ctx, `SELECT code, coalesce(rule_family, ''), time_zone, name_zh, name_en FROM reserve`)
 	if err != nil {
 		return fmt.Errorf("live: reserves: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var c, f, tz string
-		if err := rows.Scan(&c, &f, &tz); err != nil {
+		var c, f, tz, zh, en string
+		if err := rows.Scan(&c, &f, &tz, &zh, &en); err != nil {
 			return fmt.Errorf("live: reserves: %w", err)
 		}
 		rr.families[c] = f
+		rr.names[c] = [2]string{zh, en}
 		if l, err := time.LoadLocation(tz); err == nil {
 			rr.zones[c] = l
 		}
@@ -215,6 +218,19 @@ func (s *Service) refreshRules(ctx context.Context) error {
 
 // china is the time zone of a reserve that names none.
 var china = time.FixedZone("CST", 8*3600)
+
+// name is a reserve's name in Chinese (i 0) or English (i 1), else the
+// other language's, else its code: event texts are read by people.
+func (rr reserveRules) name(reserve string, i int) string {
+	n := rr.names[reserve]
+	if n[i] != "" {
+		return n[i]
+	}
+	if n[1-i] != "" {
+		return n[1-i]
+	}
+	return reserve
+}
 
 func (rr reserveRules) loc(reserve string) *time.Location {
 	if l := rr.zones[reserve]; l != nil {

@@ -283,7 +283,7 @@ func TestGeofence(t *testing.T) {
 	if d := enter.At.Sub(t1.Add(45 * time.Second)); d < -time.Second || d > time.Second {
 		t.Errorf("enter at %s, want the crossing at %s", enter.At, t1.Add(45*time.Second))
 	}
-	if !enter.Alert || enter.Finding == nil || !strings.Contains(enter.TextZH, "2026-06-01 08:10:45+08:00") {
+	if !enter.Alert || enter.Finding == nil || !strings.Contains(enter.TextZH, "2026-06-01 08:10:45+08:00") || !strings.Contains(enter.TextZH, "（高原保护区）") {
 		t.Errorf("enter: alert %v finding %v text %q: want an alert with a finding, in local time", enter.Alert, enter.Finding, enter.TextZH)
 	}
 	var rs, title string
