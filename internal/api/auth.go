@@ -268,20 +268,18 @@ func (s *Server) accessRules() map[string]access {
 // adminOnly is the rule of a route that has no line in accessRules.
 var adminOnly = access{perm: auth.ManageUsers, resource: "unlisted"}
 
+// trackOwner is a track's subject and reserve: one light query, not its
+// stored analysis.
 func (s *Server) trackOwner(c echo.Context) (owner, error) {
 	id, err := trackID(strings.TrimSuffix(strings.TrimSuffix(c.Param("id"), ".gpx"), ".kml"))
 	if err != nil {
 		return owner{}, err
 	}
-	t, err := s.tracks.Get(c.Request().Context(), id)
+	subject, reserve, err := s.tracks.Owner(c.Request().Context(), id)
 	if err != nil {
 		return owner{}, err
 	}
-	o := owner{subject: t.Subject}
-	if t.Reserve != nil {
-		o.reserve = *t.Reserve
-	}
-	return o, nil
+	return owner{subject: subject, reserve: reserve}, nil
 }
 
 // screeningOwner is the reserve a screening is read in: of the reserves it

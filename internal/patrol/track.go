@@ -442,6 +442,23 @@ func (s *Store) Get(ctx context.Context, id int64) (Track, error) {
 	return t, nil
 }
 
+// Owner is a track's subject and the code of its reserve ("" for none), for
+// permission checks: one indexed row, without the stored analysis.
+func (s *Store) Owner(ctx context.Context, id int64) (subject, reserve string, err error) {
+	var code *string
+	err = s.pool.QueryRow(ctx, `SELECT t.subject, r.code FROM track t LEFT JOIN reserve r ON r.id = t.reserve_id WHERE t.id = $1`, id).Scan(&subject, &code)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", "", problem.NotFound("track", fmt.Sprint(id))
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("patrol: owner of track %d: %w", id, err)
+	}
+	if code != nil {
+		reserve = *code
+	}
+	return subject, reserve, nil
+}
+
 // Filter selects tracks for List. Zero values do not filter.
 type Filter struct {
 	Reserve, Subject string
