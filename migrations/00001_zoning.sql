@@ -92,23 +92,15 @@ $$;
 -- +goose StatementEnd
 
 -- +goose StatementBegin
-CREATE FUNCTION zone_sync() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM zone_index(NEW.id);
-    RETURN NULL;
-END $$;
+-- zone_sync: migrations/functions/zone_sync.sql holds its body.
+CREATE FUNCTION zone_sync() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
 -- +goose StatementEnd
 CREATE TRIGGER zone_sync AFTER INSERT OR UPDATE OF geom, kind, version_id ON zone
     FOR EACH ROW EXECUTE FUNCTION zone_sync();
 
 -- +goose StatementBegin
-CREATE FUNCTION zoning_version_sync() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF NEW.is_current IS DISTINCT FROM OLD.is_current THEN
-        PERFORM zone_index(z.id) FROM zone z WHERE z.version_id = NEW.id;
-    END IF;
-    RETURN NULL;
-END $$;
+-- zoning_version_sync: migrations/functions/zoning_version_sync.sql holds its body.
+CREATE FUNCTION zoning_version_sync() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
 -- +goose StatementEnd
 CREATE TRIGGER zoning_version_sync AFTER UPDATE OF is_current ON zoning_version
     FOR EACH ROW EXECUTE FUNCTION zoning_version_sync();

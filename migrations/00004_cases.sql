@@ -129,10 +129,8 @@ CREATE TABLE case_event (
 CREATE INDEX case_event_at ON case_event (at);
 
 -- +goose StatementBegin
-CREATE FUNCTION case_event_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION 'case_event is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
-END $$;
+-- case_event_append_only: migrations/functions/case_event_append_only.sql holds its body.
+CREATE FUNCTION case_event_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
 -- +goose StatementEnd
 CREATE TRIGGER case_event_append_only BEFORE UPDATE OR DELETE ON case_event
     FOR EACH ROW EXECUTE FUNCTION case_event_append_only();
@@ -242,14 +240,8 @@ CREATE TABLE notification_attempt (
 );
 
 -- +goose StatementBegin
-CREATE FUNCTION case_event_notify() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF NEW.kind IN ('created', 'transition', 'overdue') THEN
-        INSERT INTO notification (event_id, case_id, url)
-            SELECT NEW.id, NEW.case_id, w.url FROM webhook w WHERE w.active;
-    END IF;
-    RETURN NULL;
-END $$;
+-- case_event_notify: migrations/functions/case_event_notify.sql holds its body.
+CREATE FUNCTION case_event_notify() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
 -- +goose StatementEnd
 CREATE TRIGGER case_event_notify AFTER INSERT ON case_event
     FOR EACH ROW EXECUTE FUNCTION case_event_notify();
@@ -273,170 +265,29 @@ CREATE FUNCTION case_zone_rank(k text) RETURNS integer LANGUAGE sql IMMUTABLE AS
 $$;
 -- +goose StatementEnd
 
--- case_open numbers, routes and stores a new case registered at p_at with
--- its 'created' event and returns its id. The number is the reserve code, the
--- year of registration in the case's time zone and a sequence per reserve and year,
--- taken under the counter row's lock (concurrency-safe, no gaps on commit).
+-- case_open: migrations/functions/case_open.sql holds its body.
 -- +goose StatementBegin
 CREATE FUNCTION case_open(p_reserve bigint, p_source text, p_source_ref text, p_kind text, p_title text, p_description text,
                           p_zone_kind text, p_geom geometry, p_activity text, p_articles text[], p_basis_zh text, p_basis_en text,
                           p_subject text, p_party_name text, p_party_kind text, p_party_id text, p_observed timestamptz,
-                          p_marker bigint, p_actor text, p_comment text, p_at timestamptz) RETURNS bigint LANGUAGE plpgsql AS $$
-DECLARE
-    pt    geometry := ST_PointOnSurface(p_geom);
-    r     record;
-    tz    text := 'Asia/Shanghai';
-    zk    text := p_zone_kind;
-    yr    integer;
-    n     integer;
-    code  text;
-    cid   bigint;
-BEGIN
-    SELECT * INTO r FROM case_route(pt, p_reserve);
-    IF r.area IS NOT NULL THEN
-        SELECT a.timezone INTO tz FROM admin_area a WHERE a.id = r.area;
-    END IF;
-    IF zk IS NULL THEN
-        SELECT zp.kind INTO zk FROM zone_piece zp WHERE zp.reserve_id = p_reserve AND ST_Intersects(zp.geom, p_geom)
-        ORDER BY case_zone_rank(zp.kind)
-        LIMIT 1;
-    END IF;
-    yr := extract(year FROM p_at AT TIME ZONE tz);
-    INSERT INTO case_counter AS cc (reserve_id, year, last) VALUES (p_reserve, yr, 1)
-        ON CONFLICT (reserve_id, year) DO UPDATE SET last = cc.last + 1
-        RETURNING last INTO n;
-    SELECT rs.code INTO code FROM reserve rs WHERE rs.id = p_reserve;
-    INSERT INTO violation_case (number, reserve_id, year, seq, source, source_ref, kind, title, description, zone_kind, geom, point,
-                                activity, articles, basis_zh, basis_en, subject, party_name, party_kind, party_id, area_id, cell_id,
-                                timezone, marker_id, observed_at, last_seen_at, reported_at)
-    VALUES (code || '-' || yr || '-' || CASE WHEN n < 10000 THEN lpad(n::text, 4, '0') ELSE n::text END, p_reserve, yr, n,
-            p_source, p_source_ref, p_kind, p_title, p_description, zk, p_geom, pt, p_activity, p_articles, p_basis_zh, p_basis_en,
-            p_subject, p_party_name, p_party_kind, p_party_id, r.area, r.cell, tz, p_marker, p_observed, p_observed, p_at)
-    RETURNING id INTO cid;
-    INSERT INTO case_event (case_id, version, actor, kind, to_status, comment, data)
-    VALUES (cid, 1, p_actor, 'created', 'reported', p_comment, jsonb_build_object(
-        'source', p_source, 'kind', p_kind, 'activity', p_activity, 'zone_kind', zk,
-        'area', (SELECT a.code FROM admin_area a WHERE a.id = r.area),
-        'grid_cell', (SELECT c.code FROM grid_cell c WHERE c.id = r.cell)));
-    RETURN cid;
-END $$;
+                          p_marker bigint, p_actor text, p_comment text, p_at timestamptz) RETURNS bigint LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'case_open: its body is in migrations/functions'; END $$;
 -- +goose StatementEnd
 
--- case_add_evidence records that a case gained evidence: the version moves
--- on, the case's time span widens, and an 'evidence' event says what came.
+-- case_add_evidence: migrations/functions/case_add_evidence.sql holds its body.
 -- +goose StatementBegin
-CREATE FUNCTION case_add_evidence(p_case bigint, p_seen timestamptz, p_actor text, p_data jsonb) RETURNS void LANGUAGE plpgsql AS $$
-DECLARE
-    v integer;
-BEGIN
-    UPDATE violation_case SET version = version + 1, updated_at = now(),
-           observed_at = least(observed_at, coalesce(p_seen, observed_at)),
-           last_seen_at = greatest(last_seen_at, coalesce(p_seen, last_seen_at))
-    WHERE id = p_case RETURNING version INTO v;
-    INSERT INTO case_event (case_id, version, actor, kind, data) VALUES (p_case, v, p_actor, 'evidence', p_data);
-END $$;
+CREATE FUNCTION case_add_evidence(p_case bigint, p_seen timestamptz, p_actor text, p_data jsonb) RETURNS void LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'case_add_evidence: its body is in migrations/functions'; END $$;
 -- +goose StatementEnd
 
--- case_intake_finding turns a new finding, from any source, into a case or
--- into evidence on the open case it repeats: the same activity in the same
--- reserve, and either the same subject in the same zone kind on the same
--- (local) day, or within 50 m and 30 days (of the case's location or of any
--- finding already on it). Intake takes a per-reserve lock so
--- two findings arriving at once cannot open two cases. Columns that only
--- some sources have are read through to_jsonb, so a source that lands later
--- needs no change here.
+-- case_intake_finding: migrations/functions/case_intake_finding.sql holds its body.
 -- +goose StatementBegin
-CREATE FUNCTION case_intake_finding() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    f      jsonb := to_jsonb(NEW);
-    subj   text := coalesce(f->>'subject', '');
-    seen   timestamptz := coalesce((f->>'observed_at')::timestamptz, NEW.created_at);
-    party  text := '';
-    pkind  text := 'unknown';
-    src    text;
-    title  text;
-    cid    bigint;
-    trk    bigint := (f->>'track_id')::bigint;
-    scr    bigint := (f->>'screening_id')::bigint;
-BEGIN
-    PERFORM pg_advisory_xact_lock(7305, NEW.reserve_id::integer);
-    IF NEW.source = 'screening' THEN
-        SELECT coalesce(nullif(s.developer, ''), s.project_name), s.developer, s.created_at,
-               coalesce(nullif(s.project_name, ''), s.developer)
-            INTO subj, party, seen, title FROM screening s WHERE s.id = scr;
-        IF party <> '' THEN pkind := 'enterprise'; END IF;
-        src := 'screening';
-    ELSIF NEW.source IN ('track', 'observation') THEN
-        src := 'patrol';
-        party := subj;
-        IF coalesce(f->>'subject_kind', '') IN ('visitor', 'research_permit') THEN pkind := 'person'; END IF;
-        title := subj;
-    ELSE
-        src := 'system';
-    END IF;
-    subj := coalesce(subj, '');
-    SELECT c.id INTO cid FROM violation_case c
-    WHERE c.reserve_id = NEW.reserve_id AND c.status NOT IN ('dismissed', 'closed') AND c.activity = NEW.activity
-      AND ((subj <> '' AND c.subject = subj
-            AND (c.zone_kind IS NOT DISTINCT FROM NEW.zone_kind
-                 OR EXISTS (SELECT 1 FROM case_evidence e JOIN finding ef ON ef.id = e.finding_id WHERE e.case_id = c.id AND ef.zone_kind = NEW.zone_kind))
-            AND (seen AT TIME ZONE c.timezone)::date BETWEEN (c.observed_at AT TIME ZONE c.timezone)::date
-                                                     AND (c.last_seen_at AT TIME ZONE c.timezone)::date)
-           OR ((ST_DWithin(c.geom::geography, NEW.geom::geography, 50)
-                OR EXISTS (SELECT 1 FROM case_evidence e JOIN finding ef ON ef.id = e.finding_id
-                           WHERE e.case_id = c.id AND ST_DWithin(ef.geom::geography, NEW.geom::geography, 50)))
-               AND seen BETWEEN c.observed_at - interval '30 days' AND c.last_seen_at + interval '30 days'))
-    ORDER BY c.id
-    LIMIT 1
-    FOR UPDATE;
-    IF cid IS NULL THEN
-        cid := case_open(NEW.reserve_id, src, '', NEW.kind, coalesce(title, ''), NEW.basis_zh, NEW.zone_kind, NEW.geom, NEW.activity,
-                         NEW.articles, NEW.basis_zh, NEW.basis_en, subj, coalesce(party, ''), pkind, '', seen, NULL, 'system',
-                         format('opened from finding %s (%s)', NEW.id, NEW.source), now());
-    ELSE
-        PERFORM case_add_evidence(cid, seen, 'system', jsonb_build_object('finding', NEW.id, 'source', NEW.source, 'kind', NEW.kind,
-                                                                         'zone_kind', NEW.zone_kind, 'track', trk, 'screening', scr));
-        -- evidence from a stricter zone (a buffer intrusion that went on
-        -- into the core) makes the case one of that zone
-        UPDATE violation_case SET zone_kind = NEW.zone_kind
-        WHERE id = cid AND case_zone_rank(NEW.zone_kind) < case_zone_rank(zone_kind);
-    END IF;
-    INSERT INTO case_evidence (case_id, kind, finding_id, track_id, screening_id, note, added_by)
-    VALUES (cid, 'finding', NEW.id, trk, scr, NEW.basis_zh, 'system');
-    RETURN NULL;
-END $$;
+CREATE FUNCTION case_intake_finding() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
 -- +goose StatementEnd
 CREATE TRIGGER case_intake_finding AFTER INSERT ON finding
     FOR EACH ROW EXECUTE FUNCTION case_intake_finding();
 
--- case_intake_marker opens a marker_check case when a marker check finds a
--- marker damaged, missing or moved (Regulations on Nature Reserves, Art. 15:
--- no one may move a reserve's boundary markers without authorisation;
--- Art. 34 (1) penalises moving or damaging them), or adds the new state as
--- evidence on the marker's open case.
+-- case_intake_marker: migrations/functions/case_intake_marker.sql holds its body.
 -- +goose StatementBegin
-CREATE FUNCTION case_intake_marker() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    cid bigint;
-    zh  text := CASE NEW.status WHEN 'damaged' THEN '损坏' WHEN 'missing' THEN '缺失' ELSE '被移动' END;
-BEGIN
-    PERFORM pg_advisory_xact_lock(7305, NEW.reserve_id::integer);
-    SELECT c.id INTO cid FROM violation_case c
-    WHERE c.marker_id = NEW.id AND c.status NOT IN ('dismissed', 'closed') ORDER BY c.id LIMIT 1 FOR UPDATE;
-    IF cid IS NULL THEN
-        cid := case_open(NEW.reserve_id, 'marker_check', '', 'marker_' || NEW.status, format('界桩%s%s', NEW.code, zh),
-                         format('界桩巡查发现界桩%s%s（原状态：%s）。%s', NEW.code, zh, OLD.status, NEW.note), NULL, NEW.geom, 'marker_damage',
-                         '{NRR-15,NRR-34}',
-                         '依据《自然保护区条例》第十五条，任何单位和个人不得擅自移动自然保护区的界标；第三十四条对擅自移动或者破坏界标的行为规定了处罚。',
-                         'Regulations on Nature Reserves, Art. 15: no unit or individual may move a reserve''s boundary markers without authorisation; Art. 34 penalises moving or damaging them.',
-                         NEW.code, '', 'unknown', '', now(), NEW.id, 'system', format('opened from the check of marker %s', NEW.code), now());
-    ELSE
-        PERFORM case_add_evidence(cid, now(), 'system', jsonb_build_object('marker', NEW.code, 'status', NEW.status));
-    END IF;
-    INSERT INTO case_evidence (case_id, kind, marker_id, note, added_by)
-    VALUES (cid, 'marker', NEW.id, format('%s: %s → %s', NEW.code, OLD.status, NEW.status), 'system');
-    RETURN NULL;
-END $$;
+CREATE FUNCTION case_intake_marker() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
 -- +goose StatementEnd
 CREATE TRIGGER case_intake_marker AFTER UPDATE OF status ON marker
     FOR EACH ROW WHEN (NEW.status <> 'intact' AND OLD.status IS DISTINCT FROM NEW.status)

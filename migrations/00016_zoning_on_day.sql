@@ -21,14 +21,8 @@ CREATE FUNCTION zoning_version_on(p_reserve bigint, p_day date) RETURNS bigint L
         (SELECT v.id FROM zoning_version v WHERE v.reserve_id = p_reserve AND v.is_current))
 $$;
 
--- (PL/pgSQL: reserve.time_zone comes with a later migration, 00041.)
-CREATE FUNCTION zoning_day(p_reserve bigint, p_day date, p_at timestamptz) RETURNS date LANGUAGE plpgsql STABLE AS $$
-BEGIN
-    IF p_day IS NOT NULL OR p_at IS NULL THEN
-        RETURN p_day;
-    END IF;
-    RETURN (p_at AT TIME ZONE (SELECT r.time_zone FROM reserve r WHERE r.id = p_reserve))::date;
-END $$;
+-- zoning_day: migrations/functions/zoning_day.sql holds its body.
+CREATE FUNCTION zoning_day(p_reserve bigint, p_day date, p_at timestamptz) RETURNS date LANGUAGE plpgsql STABLE AS $$ BEGIN RAISE EXCEPTION 'zoning_day: its body is in migrations/functions'; END $$;
 
 CREATE FUNCTION zoning_past(p_day date, p_at timestamptz) RETURNS boolean LANGUAGE sql STABLE AS $$
     SELECT EXISTS (SELECT 1 FROM zoning_version c

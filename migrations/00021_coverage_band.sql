@@ -8,39 +8,15 @@
 
 -- +goose Up
 -- +goose StatementBegin
+-- coverage_band: migrations/functions/coverage_band.sql holds its body.
 CREATE FUNCTION coverage_band(g geometry, m double precision) RETURNS geometry
-LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
-DECLARE
-    b geometry;
-BEGIN
-    IF NOT (ST_XMin(g) >= -180 AND ST_XMax(g) <= 180 AND ST_YMin(g) >= -90 AND ST_YMax(g) <= 90)
-       OR ST_XMax(g) - ST_XMin(g) > 180
-       OR coalesce((ST_IsValidDetail(ST_Force2D(g))).reason LIKE 'Invalid Coordinate%', false) THEN
-        RETURN NULL;
-    END IF;
-    b := ST_Buffer(ST_Simplify(ST_Force2D(g), 0.0001)::geography, m)::geometry;
-    IF b IS NULL OR ST_IsEmpty(b) OR NOT ST_IsValid(b) THEN
-        RETURN NULL;
-    END IF;
-    RETURN b;
-EXCEPTION WHEN data_exception OR internal_error THEN
-    RETURN NULL;
-END $$;
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$ BEGIN RAISE EXCEPTION 'coverage_band: its body is in migrations/functions'; END $$;
 -- +goose StatementEnd
 
--- coverage_share is the share of a cell's area within a union of bands, or
--- NULL when GEOS cannot intersect them.
+-- coverage_share: migrations/functions/coverage_share.sql holds its body.
 -- +goose StatementBegin
 CREATE FUNCTION coverage_share(cell geometry, band geometry) RETURNS double precision
-LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
-BEGIN
-    IF band IS NULL THEN
-        RETURN 0;
-    END IF;
-    RETURN least(1, ST_Area(ST_Intersection(cell, band)::geography) / nullif(ST_Area(cell::geography), 0));
-EXCEPTION WHEN data_exception OR internal_error THEN
-    RETURN NULL;
-END $$;
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$ BEGIN RAISE EXCEPTION 'coverage_share: its body is in migrations/functions'; END $$;
 -- +goose StatementEnd
 
 -- +goose Down

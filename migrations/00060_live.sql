@@ -57,39 +57,14 @@ CREATE TABLE live_position (
 ) PARTITION BY RANGE (received_at);
 CREATE INDEX live_position_device ON live_position (device_id, fixed_at);
 
--- live_position_partition makes the partition of day d (UTC) if it is
--- missing and returns its name.
+-- live_position_partition: migrations/functions/live_position_partition.sql holds its body.
 -- +goose StatementBegin
-CREATE FUNCTION live_position_partition(d date) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    name text := 'live_position_' || to_char(d, 'YYYYMMDD');
-BEGIN
-    IF to_regclass(name) IS NULL THEN
-        EXECUTE format('CREATE TABLE IF NOT EXISTS %I PARTITION OF live_position FOR VALUES FROM (%L) TO (%L)',
-                       name, (d::timestamp AT TIME ZONE 'UTC'), ((d + 1)::timestamp AT TIME ZONE 'UTC'));
-    END IF;
-    RETURN name;
-END $$;
+CREATE FUNCTION live_position_partition(d date) RETURNS text LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'live_position_partition: its body is in migrations/functions'; END $$;
 -- +goose StatementEnd
 
--- live_position_retain drops the partitions of days before cutoff and
--- returns how many it dropped.
+-- live_position_retain: migrations/functions/live_position_retain.sql holds its body.
 -- +goose StatementBegin
-CREATE FUNCTION live_position_retain(cutoff date) RETURNS integer LANGUAGE plpgsql AS $$
-DECLARE
-    p record;
-    n integer := 0;
-BEGIN
-    FOR p IN SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-             WHERE i.inhparent = 'live_position'::regclass AND c.relname ~ '^live_position_[0-9]{8}$'
-    LOOP
-        IF to_date(substr(p.relname, 15), 'YYYYMMDD') < cutoff THEN
-            EXECUTE format('DROP TABLE %I', p.relname);
-            n := n + 1;
-        END IF;
-    END LOOP;
-    RETURN n;
-END $$;
+CREATE FUNCTION live_position_retain(cutoff date) RETURNS integer LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'live_position_retain: its body is in migrations/functions'; END $$;
 -- +goose StatementEnd
 
 CREATE TABLE live_event (
@@ -125,37 +100,9 @@ ALTER TABLE finding
     ADD COLUMN live_event_id bigint REFERENCES live_event (id) ON DELETE CASCADE,
     ADD CONSTRAINT finding_live_check CHECK (source <> 'live' OR live_event_id IS NOT NULL);
 
--- live_case_describe writes the title, description and party of a case
--- opened from a live finding (the intake opens it as a 'system' case, which
--- case_describe leaves alone; this trigger runs after it, by name).
+-- live_case_describe: migrations/functions/live_case_describe.sql holds its body.
 -- +goose StatementBegin
-CREATE FUNCTION live_case_describe() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    f   finding%ROWTYPE;
-    ev  record;
-    res text;
-BEGIN
-    IF NEW.source <> 'system' THEN
-        RETURN NEW;
-    END IF;
-    SELECT * INTO f FROM finding fd
-    WHERE fd.source = 'live' AND fd.reserve_id = NEW.reserve_id AND fd.kind = NEW.kind AND fd.activity = NEW.activity AND fd.geom = NEW.geom
-      AND NOT EXISTS (SELECT 1 FROM case_evidence e WHERE e.finding_id = fd.id)
-    ORDER BY fd.id DESC LIMIT 1;
-    IF NOT FOUND THEN
-        RETURN NEW;
-    END IF;
-    SELECT e.device_id, e.depth_m INTO ev FROM live_event e WHERE e.id = f.live_event_id;
-    SELECT coalesce(nullif(r.name_zh, ''), r.name_en) INTO res FROM reserve r WHERE r.id = NEW.reserve_id;
-    NEW.title := case_subject_zh(f.subject_kind) || '进入' || case_zone_zh(NEW.zone_kind);
-    NEW.description := format('%s（%s）的定位设备 %s 于 %s 实时报告进入%s%s，深入边界 %s 米。',
-        f.subject, case_subject_zh(f.subject_kind), ev.device_id, case_local_time(f.observed_at, NEW.timezone),
-        res, case_zone_zh(NEW.zone_kind), round(coalesce(ev.depth_m, 0))::bigint);
-    NEW.party_name := f.subject;
-    NEW.party_kind := CASE WHEN f.subject_kind IN ('visitor', 'research_permit', 'original_resident') THEN 'person' ELSE 'unknown' END;
-    NEW.auto_text := true;
-    RETURN NEW;
-END $$;
+CREATE FUNCTION live_case_describe() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
 -- +goose StatementEnd
 CREATE TRIGGER live_case_describe BEFORE INSERT ON violation_case
     FOR EACH ROW EXECUTE FUNCTION live_case_describe();

@@ -73,7 +73,9 @@ func provider(pool *pgxpool.Pool) (*goose.Provider, func(), error) {
 	return p, func() { sqldb.Close() }, nil
 }
 
-// Migrate applies every pending migration and returns the versions applied.
+// Migrate applies every pending migration, then every function file of
+// migrations/functions (whether or not a migration was pending), and returns
+// the versions applied.
 func Migrate(ctx context.Context, pool *pgxpool.Pool) ([]int64, error) {
 	p, closeFn, err := provider(pool)
 	if err != nil {
@@ -87,6 +89,9 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool) ([]int64, error) {
 	var applied []int64
 	for _, r := range res {
 		applied = append(applied, r.Source.Version)
+	}
+	if err := applyFunctions(ctx, pool); err != nil {
+		return applied, err
 	}
 	return applied, nil
 }
@@ -105,7 +110,8 @@ func SchemaVersion(ctx context.Context, pool *pgxpool.Pool) (current, target int
 	return p.GetVersions(ctx)
 }
 
-// CheckSchema returns an error wrapping ErrSchemaBehind when migrations are pending.
+// CheckSchema returns an error wrapping ErrSchemaBehind when migrations are
+// pending or a function file differs from what the database last applied.
 func CheckSchema(ctx context.Context, pool *pgxpool.Pool) error {
 	cur, target, err := SchemaVersion(ctx, pool)
 	if err != nil {
@@ -120,6 +126,13 @@ func CheckSchema(ctx context.Context, pool *pgxpool.Pool) error {
 	}
 	if pending {
 		return fmt.Errorf("%w: at version %d, this binary has migrations up to %d not yet applied; run `warden migrate`", ErrSchemaBehind, cur, target)
+	}
+	stale, err := staleFunction(ctx, pool)
+	if err != nil {
+		return err
+	}
+	if stale != "" {
+		return fmt.Errorf("%w: function %s is not this binary's migrations/functions/%s.sql; run `warden migrate`", ErrSchemaBehind, stale, stale)
 	}
 	return nil
 }
@@ -191,8 +204,9 @@ func GrantRuntime(ctx context.Context, pool *pgxpool.Pool, role string) error {
 		return nil
 	}
 	r := pgx.Identifier{role}.Sanitize()
-	var audit, goose bool
-	if err := pool.QueryRow(ctx, `SELECT to_regclass('audit_log') IS NOT NULL, to_regclass('goose_db_version') IS NOT NULL`).Scan(&audit, &goose); err != nil {
+	var audit, goose, functions bool
+	if err := pool.QueryRow(ctx, `SELECT to_regclass('audit_log') IS NOT NULL, to_regclass('goose_db_version') IS NOT NULL,
+		to_regclass('schema_function') IS NOT NULL`).Scan(&audit, &goose, &functions); err != nil {
 		return fmt.Errorf("grant runtime role: %w", err)
 	}
 	stmts := []string{
@@ -207,6 +221,9 @@ func GrantRuntime(ctx context.Context, pool *pgxpool.Pool, role string) error {
 	}
 	if goose {
 		stmts = append(stmts, `REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON goose_db_version FROM `+r)
+	}
+	if functions {
+		stmts = append(stmts, `REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON schema_function FROM `+r)
 	}
 	// Schema changes the service makes while serving run as the owner.
 	for _, fn := range ownerFunctions {
@@ -230,7 +247,9 @@ func GrantRuntime(ctx context.Context, pool *pgxpool.Pool, role string) error {
 
 // ownerFunctions change the schema on the service's behalf (a day's
 // partition of live positions made on arrival, old ones dropped): the
-// runtime role may call them, and they run as the schema's owner.
+// runtime role may call them, and they run as the schema's owner. Migrate
+// re-creates them from migrations/functions, which resets that, so
+// GrantRuntime runs after every migrate.
 var ownerFunctions = []string{"live_position_partition(date)", "live_position_retain(date)"}
 
 // User is the role a connection string logs in as ("" when it names none

@@ -78,6 +78,28 @@ func run(m *testing.M) int {
 // the service runs as; the database is dropped when the test ends.
 func URL(t testing.TB) string {
 	t.Helper()
+	return cluster.RuntimeURLFor(create(t, template))
+}
+
+// Empty returns a pool, as the schema's owner, on a fresh database that no
+// migration has touched (not even PostGIS): for tests of migrating itself.
+// The database is dropped when the test ends.
+func Empty(t testing.TB) *pgxpool.Pool {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	pool, err := db.Open(ctx, cluster.URLFor(create(t, "template0")), db.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
+}
+
+// create makes a database from the template database from and returns its
+// name; it is dropped when the test ends.
+func create(t testing.TB, from string) string {
+	t.Helper()
 	if cluster == nil {
 		t.Fatal("testdb: call testdb.Main(m) from TestMain")
 	}
@@ -88,7 +110,7 @@ func URL(t testing.TB) string {
 		t.Fatal(err)
 	}
 	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()+" TEMPLATE "+template); err != nil {
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()+" TEMPLATE "+from); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
@@ -102,7 +124,7 @@ func URL(t testing.TB) string {
 			t.Error(err)
 		}
 	})
-	return cluster.RuntimeURLFor(name)
+	return name
 }
 
 // Owner returns a pool on pool's database as the schema's owner (the
