@@ -67,6 +67,7 @@ type serveCmd struct {
 	securityFlags
 	caseFlags
 	liveFlags
+	scaleFlags
 }
 
 // caseFlags tune violation cases and their background job.

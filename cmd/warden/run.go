@@ -62,6 +62,7 @@ func (s *serveCmd) Run(rc *runContext) error {
 		return err
 	}
 	cfg.LiveMQTT = s.liveFlags.mqtt()
+	s.scaleFlags.apply(&cfg)
 	return app.Serve(rc.ctx, cfg, rc.log)
 }
 

@@ -81,15 +81,16 @@ func (s *Server) setupAuth() {
 	for _, c := range pub {
 		s.public[c] = true
 	}
-	s.writesByAddress = auth.NewLimiter(cfg.WritesPerMinute, time.Minute)
-	s.writesByPrincipal = auth.NewLimiter(cfg.WritesPerMinute, time.Minute)
-	s.loginsByAddress = auth.NewLimiter(cfg.LoginsPerMinute, time.Minute)
-	s.failedLogins = auth.NewLimiter(cfg.LoginFailures, 15*time.Minute)
+	// Counts live in PostgreSQL, so every process on the database limits together.
+	s.writesByAddress = auth.NewSharedLimiter(s.pool, "writes_by_address", cfg.WritesPerMinute, time.Minute)
+	s.writesByPrincipal = auth.NewSharedLimiter(s.pool, "writes_by_principal", cfg.WritesPerMinute, time.Minute)
+	s.loginsByAddress = auth.NewSharedLimiter(s.pool, "logins_by_address", cfg.LoginsPerMinute, time.Minute)
+	s.failedLogins = auth.NewSharedLimiter(s.pool, "failed_logins", cfg.LoginFailures, 15*time.Minute)
 	switch n := cfg.AnonymousLocatePoints; {
 	case n == 0:
-		s.anonymousPoints = auth.NewLimiter(100_000, time.Minute)
+		s.anonymousPoints = auth.NewSharedLimiter(s.pool, "anonymous_points", 100_000, time.Minute)
 	case n > 0:
-		s.anonymousPoints = auth.NewLimiter(n, time.Minute)
+		s.anonymousPoints = auth.NewSharedLimiter(s.pool, "anonymous_points", n, time.Minute)
 	}
 	if s.cfg.Auth.SessionTTL == 0 {
 		s.cfg.Auth.SessionTTL = 12 * time.Hour

@@ -78,6 +78,10 @@ type Config struct {
 	// marking, webhooks).
 	Cases  cases.Options
 	Notify cases.NotifyOptions
+	// JobLease is how long a process holds a background job's lease without
+	// renewing it (0: lease.DefaultTTL): how soon another process takes the
+	// job over when its holder dies.
+	JobLease time.Duration
 	// Live tunes live positions: fix checks, debounce, alerts, webhooks, retention.
 	Live live.Options
 	// LiveMQTT, with a broker, subscribes to trackers' fixes.
@@ -258,12 +262,6 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		}
 		log.Info("live: subscribed to MQTT", "broker", cfg.LiveMQTT.Broker)
 	}
-	// silence checks, webhook deliveries and retention of raw fixes until ctx ends
-	go func() {
-		if err := lv.Run(ctx); err != nil {
-			log.Error("live: background job stopped", "err", err)
-		}
-	}()
 	srv := NewHTTPServer(cfg.Addr, api.New(api.Config{
 		AdminToken: token, Version: cfg.Version,
 		MaxBodyBytes: cfg.MaxBodyBytes, MaxGeometryBytes: cfg.MaxGeometryBytes,
@@ -278,20 +276,9 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		WorkBudget:           2 * cfg.StatementTimeout,
 		PublicURL:            publicURL(cfg.PublicURL, cfg.Addr),
 	}, env.Pool, log).Handler(), cfg.Timeouts)
-	// marks overdue cases and delivers webhook notifications until Serve
-	// returns, which waits for it before the pool closes
-	jobCtx, stopJob := context.WithCancel(ctx)
-	jobDone := make(chan struct{})
-	go func() {
-		defer close(jobDone)
-		if err := env.Cases.Run(jobCtx, cfg.Notify, log); err != nil && jobCtx.Err() == nil {
-			log.Error("cases: background job stopped", "err", err)
-		}
-	}()
-	defer func() {
-		stopJob()
-		<-jobDone
-	}()
+	// overdue cases, webhooks, live checks and sweeps, one process at a time,
+	// until Serve returns, which waits for them before the pool closes
+	defer startJobs(ctx, env, cfg, lv, log)()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err

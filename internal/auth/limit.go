@@ -11,9 +11,11 @@ import (
 // per period, up to n at once. Keys idle for a period (their bucket is full
 // again) are forgotten, so the map stays small. n = 0 allows everything.
 //
-// Limits are per process: with several API processes behind a balancer each
-// keeps its own count.
+// A limiter made by NewSharedLimiter keeps its counts in PostgreSQL instead,
+// so that every API process on one database counts together; NewLimiter's
+// counts are the process's own.
 type Limiter struct {
+	shared    *shared
 	mu        sync.Mutex
 	every     rate.Limit
 	burst     int
@@ -60,6 +62,9 @@ func (l *Limiter) Allow(key string) (bool, time.Duration) {
 	if l == nil || l.burst <= 0 {
 		return true, 0
 	}
+	if l.shared != nil {
+		return l.shared.take(key, 1)
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
@@ -77,6 +82,12 @@ func (l *Limiter) Allow(key string) (bool, time.Duration) {
 func (l *Limiter) AllowN(key string, n int) (bool, time.Duration) {
 	if l == nil || l.burst <= 0 {
 		return true, 0
+	}
+	if l.shared != nil {
+		if n > l.burst {
+			return false, l.forget
+		}
+		return l.shared.take(key, n)
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -98,6 +109,9 @@ func (l *Limiter) Blocked(key string) (bool, time.Duration) {
 	if l == nil || l.burst <= 0 {
 		return false, 0
 	}
+	if l.shared != nil {
+		return l.shared.blocked(key)
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
@@ -114,6 +128,10 @@ func (l *Limiter) Blocked(key string) (bool, time.Duration) {
 // Reset forgets key (a successful login clears its failures).
 func (l *Limiter) Reset(key string) {
 	if l == nil {
+		return
+	}
+	if l.shared != nil {
+		l.shared.reset(key)
 		return
 	}
 	l.mu.Lock()
