@@ -84,6 +84,7 @@ func (s *Server) createTrack(c echo.Context) error {
 			if up, err = s.tracks.Read(in, formReader{part, limit}); err != nil {
 				return err
 			}
+			defer up.Close()
 		case trackFields[field]:
 			if up != nil {
 				return problem.BadRequest("malformed-form", fmt.Sprintf("form field %q comes after the file: send the fields first, the file last", field),

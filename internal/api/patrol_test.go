@@ -192,8 +192,8 @@ func TestTrackAPI(t *testing.T) {
 	if back.Points() != tr.Totals.PointsKept || len(back.Waypoints) != 1 || back.Points() != orig.Points() {
 		t.Fatalf("export: %d points, %d waypoints; stored %d, uploaded %d", back.Points(), len(back.Waypoints), tr.Totals.PointsKept, orig.Points())
 	}
-	for i, f := range orig.Segments[0] {
-		g := back.Segments[0][i]
+	for i, f := range orig.Segments[0].Fixes() {
+		g := back.Segments[0].At(i)
 		if g.Lon != f.Lon || g.Lat != f.Lat || g.Ele != f.Ele || !g.Time.Equal(f.Time) {
 			t.Fatalf("fix %d: exported %+v, uploaded %+v", i, g, f)
 		}

@@ -302,8 +302,8 @@ func TestTrackKML(t *testing.T) {
 	if len(back.Segments) != 1 || back.Points() != stored.Points() || !back.HasTime || len(back.Waypoints) != 1 {
 		t.Fatalf("KML read back: %d segments, %d points (stored %d), times %v, %d waypoints", len(back.Segments), back.Points(), stored.Points(), back.HasTime, len(back.Waypoints))
 	}
-	for i, g := range back.Segments[0] {
-		w := stored.Segments[0][i]
+	for i, g := range back.Segments[0].Fixes() {
+		w := stored.Segments[0].At(i)
 		if g.Lon != w.Lon || g.Lat != w.Lat || g.Ele != w.Ele || !g.Time.Equal(w.Time.Truncate(time.Second)) {
 			t.Fatalf("fix %d: from the KML %+v, stored %+v", i, g, w)
 		}
@@ -332,9 +332,9 @@ func TestTrackKML(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(mb.Segments) != 2 || len(mb.Segments[0]) != 5 || len(mb.Segments[1]) != 4 ||
-		mb.Segments[0][4].Ele != 12.5 || !mb.Segments[0][4].Time.Equal(time.Date(2024, 8, 1, 0, 4, 0, 0, time.UTC)) ||
-		!mb.Segments[1][0].Time.IsZero() || math.Abs(mb.Segments[1][3].Lon-100.003) > 1e-9 {
+	if len(mb.Segments) != 2 || mb.Segments[0].Len() != 5 || mb.Segments[1].Len() != 4 ||
+		mb.Segments[0].At(4).Ele != 12.5 || !mb.Segments[0].At(4).Time.Equal(time.Date(2024, 8, 1, 0, 4, 0, 0, time.UTC)) ||
+		!mb.Segments[1].At(0).Time.IsZero() || math.Abs(mb.Segments[1].At(3).Lon-100.003) > 1e-9 {
 		t.Errorf("mixed track read back: %+v", mb.Segments)
 	}
 	mixedPath := filepath.Join(dir, "mixed.kml")

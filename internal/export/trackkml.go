@@ -19,7 +19,7 @@ type Track struct {
 	ID                            int64
 	Name                          string // the track's name in its file
 	Reserve, Subject, SubjectKind string
-	Segments                      [][]geoio.Fix
+	Segments                      []geoio.Segment
 	Observations                  []Observation
 }
 
@@ -60,12 +60,12 @@ func TrackKML(w io.Writer, t Track) error {
 			kml.ExtendedData(
 				kml.Data("track", kml.Value(strconv.FormatInt(t.ID, 10))),
 				kml.Data("segment", kml.Value(strconv.Itoa(i+1))),
-				kml.Data("points", kml.Value(strconv.Itoa(len(seg)))),
+				kml.Data("points", kml.Value(strconv.Itoa(seg.Len()))),
 				kml.Data("subject", kml.Value(t.Subject)),
 				kml.Data("subject_kind", kml.Value(t.SubjectKind)),
 				kml.Data("reserve", kml.Value(t.Reserve)),
 			),
-			segmentGeometry(seg),
+			segmentGeometry(seg.Fixes()),
 		))
 	}
 	doc = append(doc, kml.Folder(segs...))

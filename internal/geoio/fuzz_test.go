@@ -57,10 +57,13 @@ func FuzzReadTrack(f *testing.F) {
 		}
 		hasTime := false
 		for _, s := range tr.Segments {
-			if len(s) == 0 {
+			if s.Len() == 0 {
 				t.Fatal("an empty segment")
 			}
-			for _, fx := range s {
+			if len(s.Ele) != s.Len() || len(s.T) != s.Len() {
+				t.Fatalf("segment columns of %d positions, %d elevations, %d times", s.Len(), len(s.Ele), len(s.T))
+			}
+			for _, fx := range s.Fixes() {
 				hasTime = hasTime || !fx.Time.IsZero()
 			}
 		}

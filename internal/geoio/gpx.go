@@ -17,7 +17,7 @@ type gpxReader struct {
 	x       *xmlScanner
 	trkName string
 	rteName string
-	routes  [][]Fix
+	routes  []Segment
 	rteTime bool // a route point had a time
 }
 
@@ -110,7 +110,7 @@ func (g *gpxReader) track() error {
 }
 
 func (g *gpxReader) route() error {
-	var rte []Fix
+	var rte Segment
 	err := g.x.children(func(e xml.StartElement) error {
 		switch e.Name.Local {
 		case "name":
@@ -124,12 +124,12 @@ func (g *gpxReader) route() error {
 				return err
 			}
 			g.rteTime = g.rteTime || !p.time.IsZero()
-			rte = append(rte, Fix{Lon: p.lon, Lat: p.lat, Ele: p.ele})
+			rte.Append(Fix{Lon: p.lon, Lat: p.lat, Ele: p.ele})
 			return nil
 		}
 		return g.x.skip()
 	})
-	if len(rte) > 0 {
+	if rte.Len() > 0 {
 		g.routes = append(g.routes, rte)
 	}
 	return err
@@ -214,8 +214,8 @@ func (g *gpxReader) finish() {
 		return
 	}
 	points := 0
-	for _, r := range g.routes {
-		points += len(r)
+	for i := range g.routes {
+		points += g.routes[i].Len()
 	}
 	if len(t.Segments) > 0 {
 		g.b.note("%s (planned paths, %s) ignored: the recorded track is used", plural(len(g.routes), "route"), plural(points, "point"))

@@ -8,9 +8,12 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/paulmach/orb"
 
 	"warden/internal/problem"
 )
@@ -22,7 +25,7 @@ type Track struct {
 	Name      string
 	Format    Format
 	Encoding  string // character encoding declared or detected, e.g. "UTF-8", "ISO-8859-1"
-	Segments  [][]Fix
+	Segments  []Segment
 	Waypoints []Waypoint
 	HasTime   bool     // at least one fix has a time
 	Notes     []string // things a user should know (points skipped, times ignored...)
@@ -33,6 +36,77 @@ type Fix struct {
 	Lon, Lat float64
 	Ele      float64   // NaN when absent
 	Time     time.Time // zero when absent
+}
+
+// NoTime is Segment.T of a fix without a time.
+const NoTime = math.MinInt64
+
+// Segment is a run of fixes kept column by column: 32 bytes a fix and no
+// pointers, so that the 2,000,000 fixes a track may have take 64 MB that the
+// garbage collector need not scan (a slice of Fix, with its time.Time, took
+// half as much again and a pointer a fix). The columns have the same length.
+type Segment struct {
+	XY  []orb.Point // longitude, latitude as the file gave them
+	Ele []float64   // NaN when absent
+	T   []int64     // Unix microseconds; NoTime when absent
+}
+
+// Len is the number of fixes.
+func (s *Segment) Len() int { return len(s.XY) }
+
+// Append adds a fix at the end; its time is kept to the microsecond.
+func (s *Segment) Append(f Fix) {
+	t := int64(NoTime)
+	if !f.Time.IsZero() {
+		t = f.Time.UnixMicro()
+	}
+	s.XY = append(s.XY, orb.Point{f.Lon, f.Lat})
+	s.Ele = append(s.Ele, f.Ele)
+	s.T = append(s.T, t)
+}
+
+// At is fix i.
+func (s *Segment) At(i int) Fix {
+	return Fix{Lon: s.XY[i][0], Lat: s.XY[i][1], Ele: s.Ele[i], Time: s.Time(i)}
+}
+
+// Time is the time of fix i, zero when it has none.
+func (s *Segment) Time(i int) time.Time { return MicroTime(s.T[i]) }
+
+// MicroTime is the time of Unix microseconds us in UTC, zero for NoTime.
+func MicroTime(us int64) time.Time {
+	if us == NoTime {
+		return time.Time{}
+	}
+	return time.UnixMicro(us).UTC()
+}
+
+// Move copies fix i over fix j, for filtering in place.
+func (s *Segment) Move(j, i int) {
+	s.XY[j], s.Ele[j], s.T[j] = s.XY[i], s.Ele[i], s.T[i]
+}
+
+// Truncate keeps the first n fixes.
+func (s *Segment) Truncate(n int) {
+	s.XY, s.Ele, s.T = s.XY[:n], s.Ele[:n], s.T[:n]
+}
+
+// SegmentOf is a segment of the fixes fs.
+func SegmentOf(fs ...Fix) Segment {
+	s := Segment{XY: make([]orb.Point, 0, len(fs)), Ele: make([]float64, 0, len(fs)), T: make([]int64, 0, len(fs))}
+	for _, f := range fs {
+		s.Append(f)
+	}
+	return s
+}
+
+// Fixes lists the segment's fixes, for tests and small tracks.
+func (s *Segment) Fixes() []Fix {
+	out := make([]Fix, s.Len())
+	for i := range out {
+		out[i] = s.At(i)
+	}
+	return out
 }
 
 // Waypoint is a marked point: an observation, a place of interest.
@@ -48,8 +122,8 @@ type Waypoint struct {
 // Points counts the fixes of all segments.
 func (t *Track) Points() int {
 	n := 0
-	for _, s := range t.Segments {
-		n += len(s)
+	for i := range t.Segments {
+		n += t.Segments[i].Len()
 	}
 	return n
 }
@@ -242,12 +316,12 @@ func unknownXML(br *bufio.Reader, maxDepth int, accepted string) error {
 type trackBuilder struct {
 	t        *Track
 	opts     TrackOptions
-	n        int   // fixes and waypoints so far
-	seg      []Fix // the open segment
-	badCoord tally // points skipped: coordinates not numbers
-	badTime  tally // times dropped: unreadable
-	badEle   tally // elevations dropped: unreadable
-	noPos    int   // TCX trackpoints without a position
+	n        int     // fixes and waypoints so far
+	seg      Segment // the open segment
+	badCoord tally   // points skipped: coordinates not numbers
+	badTime  tally   // times dropped: unreadable
+	badEle   tally   // elevations dropped: unreadable
+	noPos    int     // TCX trackpoints without a position
 }
 
 // tally counts one kind of fault and remembers where it first happened.
@@ -299,16 +373,16 @@ func (b *trackBuilder) add(f Fix) error {
 	if err := b.count(); err != nil {
 		return err
 	}
-	b.seg = append(b.seg, f)
+	b.seg.Append(f)
 	return nil
 }
 
 // endSegment closes the open segment; an empty one is dropped.
 func (b *trackBuilder) endSegment() {
-	if len(b.seg) > 0 {
+	if b.seg.Len() > 0 {
 		b.t.Segments = append(b.t.Segments, b.seg)
 	}
-	b.seg = nil
+	b.seg = Segment{}
 }
 
 func (b *trackBuilder) waypoint(w Waypoint) error {
@@ -387,13 +461,8 @@ func (b *trackBuilder) finish() (*Track, error) {
 		t.Encoding = "UTF-8"
 	}
 	for _, s := range t.Segments {
-		for _, f := range s {
-			if !f.Time.IsZero() {
-				t.HasTime = true
-				break
-			}
-		}
-		if t.HasTime {
+		if slices.ContainsFunc(s.T, func(us int64) bool { return us != NoTime }) {
+			t.HasTime = true
 			break
 		}
 	}

@@ -117,7 +117,7 @@ func trackSummary(tr *geoio.Track, err error) string {
 	}
 	segs := make([]string, len(tr.Segments))
 	for i, s := range tr.Segments {
-		segs[i] = fmt.Sprint(len(s))
+		segs[i] = fmt.Sprint(s.Len())
 	}
 	if len(segs) > 6 {
 		segs = append(segs[:6], "...")
@@ -125,7 +125,7 @@ func trackSummary(tr *geoio.Track, err error) string {
 	s := fmt.Sprintf("%s %s points=%d segments=%d [%s] waypoints=%d time=%v name=%q", tr.Format, tr.Encoding, tr.Points(),
 		len(tr.Segments), strings.Join(segs, " "), len(tr.Waypoints), tr.HasTime, tr.Name)
 	if len(tr.Segments) > 0 {
-		first, last := tr.Segments[0][0], tr.Segments[len(tr.Segments)-1][len(tr.Segments[len(tr.Segments)-1])-1]
+		first, last := tr.Segments[0].At(0), tr.Segments[len(tr.Segments)-1].At(tr.Segments[len(tr.Segments)-1].Len()-1)
 		s += fmt.Sprintf(" first=%s last=%s", fixText(first), fixText(last))
 	}
 	if len(tr.Waypoints) > 0 {
@@ -219,10 +219,10 @@ func checkTrack(t *testing.T, rel string, tr *geoio.Track) {
 	}
 	hasTime := false
 	for i, s := range tr.Segments {
-		if len(s) == 0 {
+		if s.Len() == 0 {
 			t.Errorf("%s: segment %d is empty", rel, i)
 		}
-		for _, f := range s {
+		for _, f := range s.Fixes() {
 			hasTime = hasTime || !f.Time.IsZero()
 		}
 	}
@@ -322,7 +322,7 @@ func TestReadTrackCorpusSpots(t *testing.T) {
 					len(tr.Segments), len(tr.Waypoints), tr.HasTime, tr.Name)
 			}
 			if tc.firstLon != 0 {
-				f := tr.Segments[0][0]
+				f := tr.Segments[0].At(0)
 				if f.Lon != tc.firstLon || f.Lat != tc.firstLa {
 					t.Fatalf("first fix %v,%v, want %v,%v", f.Lon, f.Lat, tc.firstLon, tc.firstLa)
 				}
@@ -336,7 +336,7 @@ func TestReadTrackCorpusSpots(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f := tr.Segments[0][0]
+		f := tr.Segments[0].At(0)
 		// 2017-08-08 20:24:01.000, UTC by Movebank's definition whatever the option.
 		if want := time.Date(2017, 8, 8, 20, 24, 1, 0, time.UTC); !f.Time.Equal(want) || f.Ele != 464 {
 			t.Fatalf("first fix %v ele %v, want %v ele 464", f.Time, f.Ele, want)
@@ -366,7 +366,7 @@ func TestReadTrackCorpusSpots(t *testing.T) {
 			t.Fatal(err)
 		}
 		// 0,0 and 0,10 are numbers: kept for the cleaning step to judge.
-		if tr.Points() != 2 || tr.Segments[0][1].Lon != 10 || len(tr.Notes) != 1 || !strings.Contains(tr.Notes[0], "2 points with unreadable coordinates skipped (first at line 47") {
+		if tr.Points() != 2 || tr.Segments[0].At(1).Lon != 10 || len(tr.Notes) != 1 || !strings.Contains(tr.Notes[0], "2 points with unreadable coordinates skipped (first at line 47") {
 			t.Fatalf("points %d, notes %q", tr.Points(), tr.Notes)
 		}
 	})

@@ -67,18 +67,18 @@ func TestReadTrackGPX(t *testing.T) {
 	if tr.Name != "Patrol 7" || tr.Format != geoio.FormatGPX || len(tr.Segments) != 3 || tr.Points() != 4 || !tr.HasTime {
 		t.Fatalf("got %+v", tr)
 	}
-	f := tr.Segments[0][0]
+	f := tr.Segments[0].At(0)
 	if f.Lon != 88.1 || f.Lat != 31.1 || f.Ele != 4700.5 || !f.Time.Equal(time.Date(2024, 5, 1, 1, 0, 0, 0, time.UTC)) {
 		t.Fatalf("first fix %+v (extension elements must not override ele/time)", f)
 	}
 	// No zone: read in the Location option.
-	if got := tr.Segments[0][1].Time; !got.Equal(time.Date(2024, 5, 1, 1, 0, 10, 0, cst)) {
+	if got := tr.Segments[0].At(1).Time; !got.Equal(time.Date(2024, 5, 1, 1, 0, 10, 0, cst)) {
 		t.Fatalf("zone-less time %v", got)
 	}
-	if p := tr.Segments[1][0]; !math.IsNaN(p.Ele) || !p.Time.IsZero() {
+	if p := tr.Segments[1].At(0); !math.IsNaN(p.Ele) || !p.Time.IsZero() {
 		t.Fatalf("a point without ele/time: %+v", p)
 	}
-	if ms := tr.Segments[2][0].Time.Nanosecond(); ms != 250_000_000 {
+	if ms := tr.Segments[2].At(0).Time.Nanosecond(); ms != 250_000_000 {
 		t.Fatalf("fraction %d", ms)
 	}
 	w := tr.Waypoints[0]
@@ -103,7 +103,7 @@ func TestReadTrackGPXBadPoints(t *testing.T) {
 		t.Fatalf("got %d points: %+v", tr.Points(), tr.Segments)
 	}
 	// Numbers are kept as they are, for the cleaning step to judge and report.
-	if p := tr.Segments[0][0]; !math.IsNaN(p.Lat) || p.Lon != 999 || !math.IsNaN(p.Ele) || !p.Time.IsZero() {
+	if p := tr.Segments[0].At(0); !math.IsNaN(p.Lat) || p.Lon != 999 || !math.IsNaN(p.Ele) || !p.Time.IsZero() {
 		t.Fatalf("NaN/999 point %+v", p)
 	}
 	for _, want := range []string{
@@ -263,14 +263,14 @@ func TestReadTrackKML(t *testing.T) {
 		if tr.Format != format || tr.Name != "巡护 2024-05-01" || len(tr.Segments) != 3 || tr.Points() != 7 || len(tr.Waypoints) != 1 {
 			t.Fatalf("got %s %q %d segments %d points %d waypoints", tr.Format, tr.Name, len(tr.Segments), tr.Points(), len(tr.Waypoints))
 		}
-		if l := tr.Segments[0]; l[1].Lon != 88.2 || l[1].Lat != 31.2 || l[1].Ele != 4701 || !math.IsNaN(l[2].Ele) {
+		if l := tr.Segments[0].Fixes(); l[1].Lon != 88.2 || l[1].Lat != 31.2 || l[1].Ele != 4701 || !math.IsNaN(l[2].Ele) {
 			t.Fatalf("line %+v", l)
 		}
 		// The unreadable coord and its when are skipped together.
-		if g := tr.Segments[1]; len(g) != 2 || !g[1].Time.Equal(time.Date(2024, 5, 1, 2, 0, 9, 0, time.UTC)) || g[1].Ele != 4703 {
+		if g := tr.Segments[1].Fixes(); len(g) != 2 || !g[1].Time.Equal(time.Date(2024, 5, 1, 2, 0, 9, 0, time.UTC)) || g[1].Ele != 4703 {
 			t.Fatalf("gx:Track %+v", g)
 		}
-		if g := tr.Segments[2]; !g[0].Time.IsZero() {
+		if g := tr.Segments[2].Fixes(); !g[0].Time.IsZero() {
 			t.Fatalf("a gx:Track with 1 when for 2 coords keeps no times: %+v", g)
 		}
 		w := tr.Waypoints[0]
@@ -306,7 +306,7 @@ func TestReadTrackTCX(t *testing.T) {
 <CoursePoint><Name>Water</Name><Time>2021-08-02T18:30:00Z</Time><Position><LatitudeDegrees>37.6</LatitudeDegrees><LongitudeDegrees>-122.6</LongitudeDegrees></Position><PointType>Water</PointType><Notes>spring</Notes></CoursePoint>
 </Course></Courses></TrainingCenterDatabase>`
 	tr := mustTrack(t, "c.tcx", doc, geoio.TrackOptions{})
-	if tr.Name != "Ridge" || tr.Points() != 1 || tr.Segments[0][0].Ele != 22.5 || len(tr.Waypoints) != 1 || !hasNote(tr, "1 trackpoint without a position") {
+	if tr.Name != "Ridge" || tr.Points() != 1 || tr.Segments[0].At(0).Ele != 22.5 || len(tr.Waypoints) != 1 || !hasNote(tr, "1 trackpoint without a position") {
 		t.Fatalf("got %+v", tr)
 	}
 	if w := tr.Waypoints[0]; w.Name != "Water" || w.Type != "Water" || w.Desc != "spring" || w.Lon != -122.6 {
@@ -329,18 +329,18 @@ func TestReadTrackGeoJSON(t *testing.T) {
 	if tr.Format != geoio.FormatGeoJSON || tr.Name != "line" || len(tr.Segments) != 4 || tr.Points() != 7 || len(tr.Waypoints) != 1 {
 		t.Fatalf("got %q %d segments %d points %d waypoints: %+v", tr.Name, len(tr.Segments), tr.Points(), len(tr.Waypoints), tr.Segments)
 	}
-	if f := tr.Segments[0][0]; f.Ele != 4700 || !f.Time.Equal(time.Date(2024, 5, 1, 1, 0, 0, 0, time.UTC)) || !math.IsNaN(tr.Segments[0][1].Ele) {
+	if f := tr.Segments[0].At(0); f.Ele != 4700 || !f.Time.Equal(time.Date(2024, 5, 1, 1, 0, 0, 0, time.UTC)) || !math.IsNaN(tr.Segments[0].At(1).Ele) {
 		t.Fatalf("first line %+v", tr.Segments[0])
 	}
 	// The unreadable position ["x",31.4] and its time are skipped together;
 	// numbers are milliseconds or seconds.
-	if s := tr.Segments[1]; len(s) != 2 || !s[1].Time.Equal(time.Unix(1714525210, 0)) || !s[0].Time.Equal(time.Unix(1714525200, 0)) {
+	if s := tr.Segments[1].Fixes(); len(s) != 2 || !s[1].Time.Equal(time.Unix(1714525210, 0)) || !s[0].Time.Equal(time.Unix(1714525200, 0)) {
 		t.Fatalf("multi line %+v", s)
 	}
 	if w := tr.Waypoints[0]; w.Name != "camp" || w.Desc != "tents" || w.Sym != "campsite" || w.Ele != 4800 || !w.Time.Equal(time.Date(2024, 5, 1, 9, 0, 0, 0, time.UTC)) {
 		t.Fatalf("waypoint %+v", w)
 	}
-	if tr.Segments[3][0].Time.IsZero() == false {
+	if tr.Segments[3].At(0).Time.IsZero() == false {
 		t.Fatal("a times array of the wrong length must be ignored")
 	}
 	for _, n := range []string{"1 point with unreadable coordinates skipped (first at line 4", "has 2 positions and 1 times", "1 polygon ignored"} {
@@ -397,7 +397,7 @@ func TestReadTrackCSVHeaders(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			tr := mustTrack(t, "t.csv", tc.csv, geoio.TrackOptions{Location: cst})
-			f := tr.Segments[0][0]
+			f := tr.Segments[0].At(0)
 			if tr.Format != geoio.FormatCSV || tr.Encoding != tc.encoding || math.Abs(f.Lon-tc.lon) > 1e-9 || math.Abs(f.Lat-tc.lat) > 1e-9 ||
 				!f.Time.Equal(tc.time) || (f.Ele != tc.ele && !(math.IsNaN(f.Ele) && math.IsNaN(tc.ele))) {
 				t.Fatalf("got %s %s %+v, want %v,%v ele %v at %v", tr.Format, tr.Encoding, f, tc.lon, tc.lat, tc.ele, tc.time)

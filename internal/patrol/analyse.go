@@ -73,7 +73,7 @@ type visit struct {
 // current zones for a track without times).
 type analysis struct {
 	tx     pgx.Tx
-	segs   [][]geoio.Fix
+	segs   []geoio.Segment
 	opts   Options
 	at     *time.Time
 	past   bool // some reserve's zoning of that day is not its current one
@@ -155,8 +155,9 @@ func (a *analysis) run(ctx context.Context) error {
 	}
 	var sts []stretch
 	var xs, ys []float64
-	for si, s := range a.segs {
-		end := float64(len(s) - 1)
+	for si := range a.segs {
+		s := &a.segs[si]
+		end := float64(s.Len() - 1)
 		bounds := []float64{0}
 		for _, c := range cross[si] {
 			if c > eps && c < end-eps {
@@ -230,39 +231,39 @@ func (a *analysis) run(ctx context.Context) error {
 
 // at is the position at p along s (fix index plus fraction), interpolated
 // linearly in lon/lat.
-func at(s []geoio.Fix, p float64) (float64, float64) {
+func at(s *geoio.Segment, p float64) (float64, float64) {
 	k := int(math.Floor(p))
-	if k >= len(s)-1 {
-		f := s[len(s)-1]
-		return f.Lon, f.Lat
+	if k >= s.Len()-1 {
+		f := s.XY[s.Len()-1]
+		return f[0], f[1]
 	}
 	t := p - float64(k)
-	a, b := s[k], s[k+1]
-	return a.Lon + t*(b.Lon-a.Lon), a.Lat + t*(b.Lat-a.Lat)
+	a, b := s.XY[k], s.XY[k+1]
+	return a[0] + t*(b[0]-a[0]), a[1] + t*(b[1]-a[1])
 }
 
 // timeAt is the time at p along s, interpolated linearly between the fixes
 // either side; zero when either has no time.
-func timeAt(s []geoio.Fix, p float64) time.Time {
+func timeAt(s *geoio.Segment, p float64) time.Time {
 	k := int(math.Floor(p))
-	if k >= len(s)-1 {
-		return s[len(s)-1].Time
+	if k >= s.Len()-1 {
+		return s.Time(s.Len() - 1)
 	}
 	t := p - float64(k)
-	a, b := s[k], s[k+1]
+	a, b := s.T[k], s.T[k+1]
 	if t < eps {
-		return a.Time
+		return s.Time(k)
 	}
-	if a.Time.IsZero() || b.Time.IsZero() {
+	if a == geoio.NoTime || b == geoio.NoTime {
 		return time.Time{}
 	}
-	return a.Time.Add(time.Duration(math.Round(t * float64(b.Time.Sub(a.Time)))))
+	return geoio.MicroTime(a).Add(time.Duration(math.Round(t * float64(b-a) * float64(time.Microsecond))))
 }
 
 // describe fills a visit's times, places, fixes and line.
 func (a *analysis) describe(i int, v *visit) {
-	s := a.segs[v.seg]
-	end := float64(len(s) - 1)
+	s := &a.segs[v.seg]
+	end := float64(s.Len() - 1)
 	v.Ordinal, v.Segment = i, v.seg
 	v.Reserve, v.ZoneID, v.ZoneKind, v.ZoneKindZH, v.ZoneName = v.zone.reserve, v.zone.id, v.zone.kind, v.zone.kind.ZH(), v.zone.name
 	v.EnteredByCrossing, v.ExitedByCrossing = v.u > eps, v.v < end-eps
@@ -281,14 +282,14 @@ func (a *analysis) describe(i int, v *visit) {
 	lon, lat := at(s, v.u)
 	v.Entry = [2]float64{lon, lat}
 	v.line = orb.LineString{{lon, lat}}
-	for k := int(math.Ceil(v.u - eps)); k <= int(math.Floor(v.v+eps)) && k < len(s); k++ {
+	for k := int(math.Ceil(v.u - eps)); k <= int(math.Floor(v.v+eps)) && k < s.Len(); k++ {
 		f := float64(k)
 		if (v.EnteredByCrossing && f < v.u+eps) || (v.ExitedByCrossing && f > v.v-eps) {
 			continue
 		}
 		v.fix = append(v.fix, k)
 		if f > v.u+eps && f < v.v-eps {
-			v.line = append(v.line, orb.Point{s[k].Lon, s[k].Lat})
+			v.line = append(v.line, s.XY[k])
 		}
 	}
 	lon, lat = at(s, v.v)
@@ -309,13 +310,9 @@ func (a *analysis) crossings(ctx context.Context) ([][]float64, error) {
 	var chunks []chunk
 	var ws [][]byte
 	for si, s := range a.segs {
-		for first := 0; first < len(s)-1; first += chunkSegs {
-			last := min(first+chunkSegs, len(s)-1)
-			ls := make(orb.LineString, 0, last-first+1)
-			for _, f := range s[first : last+1] {
-				ls = append(ls, orb.Point{f.Lon, f.Lat})
-			}
-			b, err := wkb.Marshal(ls)
+		for first := 0; first < s.Len()-1; first += chunkSegs {
+			last := min(first+chunkSegs, s.Len()-1)
+			b, err := wkb.Marshal(orb.LineString(s.XY[first : last+1]))
 			if err != nil {
 				return nil, err
 			}
@@ -354,7 +351,7 @@ func (a *analysis) crossings(ctx context.Context) ([][]float64, error) {
 		}
 		c := chunks[ci]
 		s := a.segs[c.seg]
-		p, q := s[c.first+k], s[c.first+k+1]
+		p, q := s.XY[c.first+k], s.XY[c.first+k+1]
 		for _, pt := range points(g, nil) {
 			out[c.seg] = append(out[c.seg], float64(c.first+k)+fraction(p, q, pt))
 		}
@@ -394,13 +391,13 @@ func points(g orb.Geometry, out []orb.Point) []orb.Point {
 }
 
 // fraction is how far along the segment p-q the point pt (on it) lies.
-func fraction(p, q geoio.Fix, pt orb.Point) float64 {
-	dx, dy := q.Lon-p.Lon, q.Lat-p.Lat
+func fraction(p, q, pt orb.Point) float64 {
+	dx, dy := q[0]-p[0], q[1]-p[1]
 	l2 := dx*dx + dy*dy
 	if l2 == 0 {
 		return 0
 	}
-	return math.Min(1, math.Max(0, ((pt[0]-p.Lon)*dx+(pt[1]-p.Lat)*dy)/l2))
+	return math.Min(1, math.Max(0, ((pt[0]-p[0])*dx+(pt[1]-p[1])*dy)/l2))
 }
 
 // locate returns, for each point, the zones of the track's day it lies in,
@@ -514,7 +511,7 @@ func (a *analysis) maxDepths(ctx context.Context) error {
 	type ask struct{ job, pt int }
 	var asks []ask
 	for i, v := range a.visits {
-		s := a.segs[v.seg]
+		s := &a.segs[v.seg]
 		var pts []depthPoint
 		p := 0.0
 		prev := orb.Point{v.Entry[0], v.Entry[1]}
@@ -526,8 +523,9 @@ func (a *analysis) maxDepths(ctx context.Context) error {
 			pts = append(pts, depthPoint{lon: v.Entry[0], lat: v.Entry[1], known: true})
 		}
 		for _, k := range v.fix {
-			step(s[k].Lon, s[k].Lat)
-			pts = append(pts, depthPoint{lon: s[k].Lon, lat: s[k].Lat, p: p})
+			lon, lat := s.XY[k][0], s.XY[k][1]
+			step(lon, lat)
+			pts = append(pts, depthPoint{lon: lon, lat: lat, p: p})
 		}
 		if len(v.fix) == 0 { // a corner cut between two fixes: its midpoint
 			lon, lat := at(s, (v.u+v.v)/2)

@@ -4,9 +4,6 @@ import (
 	"math"
 	"slices"
 
-	"github.com/paulmach/orb"
-
-	"warden/internal/geoio"
 	"warden/internal/zoning"
 	"warden/internal/zoning/engine"
 )
@@ -22,18 +19,9 @@ import (
 func (a *analysis) crossingsIndex() [][]float64 {
 	out := make([][]float64, len(a.segs))
 	for si, s := range a.segs {
-		out[si] = a.ix.Crossings(fixPath(s))
+		out[si] = a.ix.Crossings(s.XY)
 	}
 	return out
-}
-
-// fixPath is a segment's fixes as a lon/lat path.
-func fixPath(s []geoio.Fix) []orb.Point {
-	path := make([]orb.Point, len(s))
-	for i, f := range s {
-		path[i] = orb.Point{f.Lon, f.Lat}
-	}
-	return path
 }
 
 // locateIndex is locate from the index: the zones covering each point, by

@@ -30,7 +30,7 @@ func TestEngineAnalysisEqualsSQL(t *testing.T) {
 		k := min(i, 2*n-i)
 		drive = append(drive, geoio.Fix{Lon: cx + 0.0004*math.Sin(float64(i)) + 0.05*float64(i)/float64(2*n), Lat: 36.9 - float64(k)*0.009, Time: t0.Add(time.Duration(i) * time.Minute)})
 	}
-	segs := [][]geoio.Fix{squares, drive}
+	segs := segsOf(squares, drive)
 	tx, err := pool.Begin(ctx)
 	if err != nil {
 		t.Fatal(err)

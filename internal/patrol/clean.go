@@ -63,8 +63,9 @@ func validLonLat(lon, lat float64) bool {
 // clean drops invalid, duplicate, out-of-order and outlying fixes from the
 // track's segments (in that order), converting GCJ-02 positions first when
 // gcj is set, and returns the segments left (empty ones removed) and the
-// waypoints with valid coordinates.
-func clean(t *geoio.Track, gcj bool, maxKmh float64) ([][]geoio.Fix, []geoio.Waypoint, Cleaning) {
+// waypoints with valid coordinates. It filters the track's columns in place:
+// cleaning a large track takes no memory besides it.
+func clean(t *geoio.Track, gcj bool, maxKmh float64) ([]geoio.Segment, []geoio.Waypoint, Cleaning) {
 	c := Cleaning{MaxSpeedKmh: maxKmh, SpeedChecked: t.HasTime}
 	conv := func(lon, lat float64) (float64, float64) {
 		if !gcj || !inChina(lon, lat) {
@@ -73,28 +74,31 @@ func clean(t *geoio.Track, gcj bool, maxKmh float64) ([][]geoio.Fix, []geoio.Way
 		c.GCJ02Converted++
 		return GCJ02ToWGS84(lon, lat)
 	}
-	var segs [][]geoio.Fix
-	for _, seg := range t.Segments {
-		valid := make([]geoio.Fix, 0, len(seg))
-		for _, f := range seg {
-			if !validLonLat(f.Lon, f.Lat) {
+	segs := t.Segments[:0]
+	for _, s := range t.Segments {
+		n := 0
+		for i, p := range s.XY {
+			if !validLonLat(p[0], p[1]) {
 				c.Dropped.InvalidCoordinates++
 				continue
 			}
-			f.Lon, f.Lat = conv(f.Lon, f.Lat)
-			if math.IsInf(f.Ele, 0) {
-				f.Ele = math.NaN()
+			s.Move(n, i)
+			s.XY[n][0], s.XY[n][1] = conv(p[0], p[1])
+			if math.IsInf(s.Ele[n], 0) {
+				s.Ele[n] = math.NaN()
 			}
-			valid = append(valid, f)
+			n++
 		}
-		kept := c.order(valid)
+		s.Truncate(n)
+		c.order(&s)
 		if t.HasTime {
-			kept = c.speed(kept, maxKmh/3.6)
+			c.speed(&s, maxKmh/3.6)
 		}
-		if len(kept) > 0 {
-			segs = append(segs, kept)
+		if s.Len() > 0 {
+			segs = append(segs, s)
 		}
 	}
+	t.Segments = segs
 	var wpts []geoio.Waypoint
 	for _, w := range t.Waypoints {
 		if !validLonLat(w.Lon, w.Lat) {
@@ -109,46 +113,45 @@ func clean(t *geoio.Track, gcj bool, maxKmh float64) ([][]geoio.Fix, []geoio.Way
 }
 
 // order drops duplicates of the fix before and fixes whose time goes
-// backwards. A time later than the next two fixes' while those still follow
-// the fix before is one bad reading, dropped too, so that a single clock
-// glitch into the future does not take the rest of the segment with it.
-func (c *Cleaning) order(fs []geoio.Fix) []geoio.Fix {
-	out := fs[:0:0]
-	var lastTime time.Time // of the last kept fix with a time
-	for j, f := range fs {
-		if len(out) > 0 {
-			last := out[len(out)-1]
-			if f.Lon == last.Lon && f.Lat == last.Lat && f.Time.Equal(last.Time) {
-				c.Dropped.Duplicates++
-				continue
-			}
+// backwards, in place. A time later than the next two fixes' while those
+// still follow the fix before is one bad reading, dropped too, so that a
+// single clock glitch into the future does not take the rest of the segment
+// with it.
+func (c *Cleaning) order(s *geoio.Segment) {
+	n := 0
+	lastTime := int64(geoio.NoTime) // of the last kept fix with a time
+	for j, t := range s.T {
+		if n > 0 && s.XY[j] == s.XY[n-1] && t == s.T[n-1] {
+			c.Dropped.Duplicates++
+			continue
 		}
-		if !f.Time.IsZero() {
-			if !lastTime.IsZero() && f.Time.Before(lastTime) {
+		if t != geoio.NoTime {
+			if lastTime != geoio.NoTime && t < lastTime {
 				c.Dropped.TimeBackwards++
 				continue
 			}
-			if glitch(fs[j+1:], f.Time, lastTime) {
+			if glitch(s.T[j+1:], t, lastTime) {
 				c.Dropped.TimeBackwards++
 				continue
 			}
-			lastTime = f.Time
+			lastTime = t
 		}
-		out = append(out, f)
+		s.Move(n, j)
+		n++
 	}
-	return out
+	s.Truncate(n)
 }
 
 // glitch reports whether a fix at time t is later than the next two fixes
 // with times in rest (or the one, if only one follows), the first of which is
-// not before last.
-func glitch(rest []geoio.Fix, t, last time.Time) bool {
+// not before last (times in Unix microseconds, geoio.NoTime for none).
+func glitch(rest []int64, t, last int64) bool {
 	seen := 0
-	for _, f := range rest {
-		if f.Time.IsZero() {
+	for _, r := range rest {
+		if r == geoio.NoTime {
 			continue
 		}
-		if !f.Time.Before(t) || (seen == 0 && !last.IsZero() && f.Time.Before(last)) {
+		if r >= t || (seen == 0 && last != geoio.NoTime && r < last) {
 			return false
 		}
 		if seen++; seen == 2 {
@@ -158,42 +161,45 @@ func glitch(rest []geoio.Fix, t, last time.Time) bool {
 	return seen > 0
 }
 
-// speedMS is the speed in m/s between two fixes with times; the time
-// difference counts as at least a second (the resolution of most loggers).
-// ok is false when either has no time.
-func speedMS(a, b geoio.Fix) (float64, bool) {
-	if a.Time.IsZero() || b.Time.IsZero() {
+// speedMS is the speed in m/s from fix i to fix k of s; the time difference
+// counts as at least a second (the resolution of most loggers). ok is false
+// when either has no time.
+func speedMS(s *geoio.Segment, i, k int) (float64, bool) {
+	a, b := s.T[i], s.T[k]
+	if a == geoio.NoTime || b == geoio.NoTime {
 		return 0, false
 	}
-	dt := math.Max(b.Time.Sub(a.Time).Seconds(), 1)
-	return haversine(a.Lon, a.Lat, b.Lon, b.Lat) / dt, true
+	dt := math.Max(float64(b-a)/1e6, 1)
+	p, q := s.XY[i], s.XY[k]
+	return haversine(p[0], p[1], q[0], q[1]) / dt, true
 }
 
-// speed drops spikes: a fix reached from the last kept one faster than max
-// when one of the next few fixes is within max of that last kept fix (the
-// track came back). A jump that the following fixes continue from (a gap in
-// the recording, a ride) is kept. The first fix is a spike when it is too
-// far from the second and the third while those two agree.
-func (c *Cleaning) speed(fs []geoio.Fix, max float64) []geoio.Fix {
-	out := fs[:0:0]
-	fast := func(a, b geoio.Fix) bool {
-		v, ok := speedMS(a, b)
+// speed drops spikes, in place: a fix reached from the last kept one faster
+// than max when one of the next few fixes is within max of that last kept
+// fix (the track came back). A jump that the following fixes continue from
+// (a gap in the recording, a ride) is kept. The first fix is a spike when it
+// is too far from the second and the third while those two agree.
+func (c *Cleaning) speed(s *geoio.Segment, max float64) {
+	fast := func(i, k int) bool {
+		v, ok := speedMS(s, i, k)
 		return ok && v > max
 	}
-	for j, f := range fs {
-		if len(out) == 0 {
-			if j+2 < len(fs) && fast(f, fs[j+1]) && fast(f, fs[j+2]) && !fast(fs[j+1], fs[j+2]) {
+	n, size := 0, s.Len()
+	for j := range size {
+		if n == 0 {
+			if j+2 < size && fast(j, j+1) && fast(j, j+2) && !fast(j+1, j+2) {
 				c.Dropped.SpeedOutliers++
 				continue
 			}
-			out = append(out, f)
+			s.Move(n, j)
+			n++
 			continue
 		}
-		last := out[len(out)-1]
-		if fast(last, f) {
+		last := n - 1 // kept fixes are moved before any fix still to be read
+		if fast(last, j) {
 			spike := false
-			for k := j + 1; k < len(fs) && k <= j+lookahead; k++ {
-				if _, ok := speedMS(last, fs[k]); ok && !fast(last, fs[k]) {
+			for k := j + 1; k < size && k <= j+lookahead; k++ {
+				if _, ok := speedMS(s, last, k); ok && !fast(last, k) {
 					spike = true
 					break
 				}
@@ -203,9 +209,10 @@ func (c *Cleaning) speed(fs []geoio.Fix, max float64) []geoio.Fix {
 				continue
 			}
 		}
-		out = append(out, f)
+		s.Move(n, j)
+		n++
 	}
-	return out
+	s.Truncate(n)
 }
 
 // Totals sums up a cleaned track.
@@ -229,30 +236,29 @@ type Totals struct {
 const movingMS = 1 / 3.6
 
 // timeTotals fills the first and last fix times, duration and moving time.
-func timeTotals(segs [][]geoio.Fix, tot *Totals) (first, last time.Time) {
+func timeTotals(segs []geoio.Segment, tot *Totals) (first, last time.Time) {
 	moving := 0.0
-	for _, s := range segs {
-		for i, f := range s {
-			if f.Time.IsZero() {
+	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
+	for si := range segs {
+		s := &segs[si]
+		for i, t := range s.T {
+			if t == geoio.NoTime {
 				continue
 			}
-			if first.IsZero() || f.Time.Before(first) {
-				first = f.Time
-			}
-			if f.Time.After(last) {
-				last = f.Time
-			}
+			lo, hi = min(lo, t), max(hi, t)
 			if i > 0 {
-				if v, ok := speedMS(s[i-1], f); ok && v >= movingMS {
-					moving += f.Time.Sub(s[i-1].Time).Seconds()
+				if v, ok := speedMS(s, i-1, i); ok && v >= movingMS {
+					moving += float64(t-s.T[i-1]) / 1e6
 				}
 			}
 		}
 	}
-	if !first.IsZero() {
-		d := last.Sub(first).Seconds()
-		tot.DurationS, tot.MovingS = &d, &moving
+	if lo > hi {
+		return first, last
 	}
+	first, last = geoio.MicroTime(lo), geoio.MicroTime(hi)
+	d := last.Sub(first).Seconds()
+	tot.DurationS, tot.MovingS = &d, &moving
 	return first, last
 }
 

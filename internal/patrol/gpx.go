@@ -47,7 +47,8 @@ func (s *Store) WriteGPX(ctx context.Context, id int64, w io.Writer) error {
 		b.WriteString("\n")
 		for _, seg := range st.segments {
 			b.WriteString("  <trkseg>\n")
-			for _, f := range seg {
+			for k := range seg.Len() {
+				f := seg.At(k)
 				b.WriteString("   <trkpt")
 				latLon(b, f.Lat, f.Lon)
 				if !math.IsNaN(f.Ele) {

@@ -515,12 +515,12 @@ func TestDuplicateAndExport(t *testing.T) {
 		t.Fatalf("export has %d segments, stored %d", len(back.Segments), len(st.segments))
 	}
 	for i, s := range st.segments {
-		if len(back.Segments[i]) != len(s) {
-			t.Fatalf("segment %d: %d fixes exported, %d stored", i, len(back.Segments[i]), len(s))
+		if back.Segments[i].Len() != s.Len() {
+			t.Fatalf("segment %d: %d fixes exported, %d stored", i, back.Segments[i].Len(), s.Len())
 		}
-		for j, f := range s {
-			if !sameFix(back.Segments[i][j], f) {
-				t.Errorf("segment %d fix %d: exported %+v, stored %+v", i, j, back.Segments[i][j], f)
+		for j, f := range s.Fixes() {
+			if !sameFix(back.Segments[i].At(j), f) {
+				t.Errorf("segment %d fix %d: exported %+v, stored %+v", i, j, back.Segments[i].At(j), f)
 			}
 			src := seg[min(i*20+j, len(seg)-1)]
 			if i < 2 && (f.Lon != src.lon || !f.Time.Equal(src.t.Truncate(time.Microsecond)) || f.Ele != 4700) {

@@ -38,24 +38,19 @@ const (
 // shifted at most a tenth do. Without evidence the times are kept.
 func checkLocalZ(t *geoio.Track, loc *time.Location, now time.Time) *TimeCheck {
 	tc := &TimeCheck{Timezone: loc.String()}
-	var first, last time.Time
+	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
 	for _, s := range t.Segments {
-		for _, f := range s {
-			if f.Time.IsZero() {
-				continue
-			}
-			if first.IsZero() || f.Time.Before(first) {
-				first = f.Time
-			}
-			if f.Time.After(last) {
-				last = f.Time
+		for _, us := range s.T {
+			if us != geoio.NoTime {
+				lo, hi = min(lo, us), max(hi, us)
 			}
 		}
 	}
-	if first.IsZero() {
+	if lo > hi {
 		tc.Reason = "the track has no times to check"
 		return tc
 	}
+	first, last := geoio.MicroTime(lo), geoio.MicroTime(hi)
 	_, off := first.In(loc).Zone()
 	tc.OffsetS = off
 	if off == 0 {
@@ -80,9 +75,9 @@ func checkLocalZ(t *geoio.Track, loc *time.Location, now time.Time) *TimeCheck {
 	}
 	tc.Reason += fmt.Sprintf(": every time was moved by %s", shift)
 	for _, s := range t.Segments {
-		for i := range s {
-			if !s[i].Time.IsZero() {
-				s[i].Time = s[i].Time.Add(shift)
+		for i, us := range s.T {
+			if us != geoio.NoTime {
+				s.T[i] = us + shift.Microseconds()
 			}
 		}
 	}
@@ -110,8 +105,8 @@ func offsetText(s int) string {
 func nightShares(t *geoio.Track, shift time.Duration) (asWritten, shifted float64) {
 	n := 0
 	for _, s := range t.Segments {
-		for _, f := range s {
-			if !f.Time.IsZero() {
+		for _, us := range s.T {
+			if us != geoio.NoTime {
 				n++
 			}
 		}
@@ -119,19 +114,21 @@ func nightShares(t *geoio.Track, shift time.Duration) (asWritten, shifted float6
 	step := max(1, n/1000)
 	seen, used, dark, darkS := 0, 0, 0, 0
 	for _, s := range t.Segments {
-		for _, f := range s {
-			if f.Time.IsZero() {
+		for i, us := range s.T {
+			if us == geoio.NoTime {
 				continue
 			}
 			seen++
-			if (seen-1)%step != 0 || !validLonLat(f.Lon, f.Lat) {
+			lon, lat := s.XY[i][0], s.XY[i][1]
+			if (seen-1)%step != 0 || !validLonLat(lon, lat) {
 				continue
 			}
 			used++
-			if sunElevation(f.Lon, f.Lat, f.Time) < -6 {
+			at := geoio.MicroTime(us)
+			if sunElevation(lon, lat, at) < -6 {
 				dark++
 			}
-			if sunElevation(f.Lon, f.Lat, f.Time.Add(shift)) < -6 {
+			if sunElevation(lon, lat, at.Add(shift)) < -6 {
 				darkS++
 			}
 		}

@@ -1,21 +1,25 @@
 package patrol
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
 	"github.com/twpayne/go-geom"
 	"github.com/twpayne/go-geom/encoding/ewkb"
 
@@ -48,13 +52,27 @@ type Input struct {
 	Allow func(reserves []string) error
 }
 
-// Upload is a decoded file, ready to be saved.
+// Upload is a decoded file, ready to be saved. Its bytes wait in a
+// temporary file for the audit copy, not in memory; Save, or Close, removes
+// it.
 type Upload struct {
 	in    Input
 	loc   *time.Location
-	raw   []byte
+	raw   *os.File
+	size  int64
 	sum   [sha256.Size]byte
 	track *geoio.Track
+}
+
+// Close removes the upload's temporary copy of the file; the upload cannot be
+// saved after. Closing again does nothing.
+func (u *Upload) Close() error {
+	if u == nil || u.raw == nil {
+		return nil
+	}
+	f := u.raw
+	u.raw = nil
+	return errors.Join(f.Close(), os.Remove(f.Name()))
 }
 
 // Summary is a stored track as lists show it.
@@ -187,26 +205,36 @@ func (c *capReader) Read(p []byte) (int, error) {
 }
 
 // Read checks in, then decodes the file from r in one pass, hashing it and
-// keeping its bytes for the audit copy. It stores nothing: Save does.
+// copying its bytes to a temporary file for the audit copy (in the
+// directory of os.TempDir). It stores nothing: Save does.
 func (s *Store) Read(in Input, r io.Reader) (*Upload, error) {
 	loc, err := in.check()
 	if err != nil {
 		return nil, err
 	}
-	h := sha256.New()
-	var raw bytes.Buffer
-	tee := io.TeeReader(&capReader{r: r, max: s.opts.MaxBytes}, io.MultiWriter(h, &raw))
-	t, err := geoio.ReadTrack(in.FileName, tee, geoio.TrackOptions{MaxBytes: s.opts.MaxBytes, Location: loc})
+	raw, err := os.CreateTemp("", "warden-track-*")
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("patrol: spooling the upload: %w", err)
 	}
-	if _, err := io.Copy(io.Discard, tee); err != nil { // what the decoder left: for the hash and the copy
+	u := &Upload{in: in, loc: loc, raw: raw}
+	h := sha256.New()
+	spool := bufio.NewWriterSize(raw, 64<<10)
+	cr := &capReader{r: r, max: s.opts.MaxBytes}
+	tee := io.TeeReader(cr, io.MultiWriter(h, spool))
+	if u.track, err = geoio.ReadTrack(in.FileName, tee, geoio.TrackOptions{MaxBytes: s.opts.MaxBytes, Location: loc}); err == nil {
+		_, err = io.Copy(io.Discard, tee) // what the decoder left: for the hash and the copy
+	}
+	if err == nil {
+		err = spool.Flush()
+	}
+	if err != nil {
+		u.Close()
 		if _, ok := problem.As(err); ok {
 			return nil, err
 		}
 		return nil, fmt.Errorf("reading the file: %w", err)
 	}
-	u := &Upload{in: in, loc: loc, raw: raw.Bytes(), track: t}
+	u.size = cr.n
 	h.Sum(u.sum[:0])
 	return u, nil
 }
@@ -215,6 +243,10 @@ func (s *Store) Read(in Input, r io.Reader) (*Upload, error) {
 // returns it; created is false when the same file (by SHA-256) was stored
 // before, in which case that track is returned and nothing is stored.
 func (s *Store) Save(ctx context.Context, u *Upload) (t Track, created bool, err error) {
+	defer u.Close()
+	if u.raw == nil {
+		return Track{}, false, errors.New("patrol: the upload was closed before it was saved")
+	}
 	if id, ok, err := s.bySum(ctx, u.sum[:]); err != nil || ok {
 		if err != nil {
 			return Track{}, false, err
@@ -256,7 +288,7 @@ func (s *Store) save(ctx context.Context, tx pgx.Tx, u *Upload, rules ruleBook) 
 	in, tr := u.in, u.track
 	t := Track{Coords: in.Coords, HasTime: tr.HasTime}
 	t.Subject, t.SubjectKind = in.Subject, in.SubjectKind
-	t.File = FileInfo{Name: in.FileName, Format: tr.Format, Encoding: tr.Encoding, Bytes: int64(len(u.raw)), SHA256: hex.EncodeToString(u.sum[:]), TrackName: tr.Name}
+	t.File = FileInfo{Name: in.FileName, Format: tr.Format, Encoding: tr.Encoding, Bytes: u.size, SHA256: hex.EncodeToString(u.sum[:]), TrackName: tr.Name}
 	t.Notes = append([]string{}, tr.Notes...)
 
 	var reserveID *int64
@@ -294,12 +326,13 @@ func (s *Store) save(ctx context.Context, tx pgx.Tx, u *Upload, rules ruleBook) 
 	if in.MaxSpeedKmh > 0 {
 		maxKmh = in.MaxSpeedKmh
 	}
-	segs, wpts, cl := clean(tr, in.Coords == "gcj02", maxKmh)
+	read := tr.Points()
+	segs, wpts, cl := clean(tr, in.Coords == "gcj02", maxKmh) // in place: tr keeps only what is kept
 	t.Cleaning = cl
 	t.Notes = append(t.Notes, cleaningNotes(cl)...)
-	t.Totals = Totals{Segments: len(segs), PointsRead: tr.Points(), Waypoints: len(wpts)}
-	for _, s := range segs {
-		t.Totals.PointsKept += len(s)
+	t.Totals = Totals{Segments: len(segs), PointsRead: read, Waypoints: len(wpts)}
+	for i := range segs {
+		t.Totals.PointsKept += segs[i].Len()
 	}
 	if len(segs) == 0 && len(wpts) == 0 {
 		reason := "no usable points are left after cleaning: " + strings.Join(cleaningNotes(cl), "; ")
@@ -322,7 +355,7 @@ func (s *Store) save(ctx context.Context, tx pgx.Tx, u *Upload, rules ruleBook) 
 		return t, err
 	}
 	t.Links = linksFor(t.ID)
-	if _, err := tx.Exec(ctx, `INSERT INTO track_file (track_id, bytes, content) VALUES ($1, $2, $3)`, t.ID, len(u.raw), u.raw); err != nil {
+	if err := copyFile(ctx, tx, t.ID, u.raw, u.size); err != nil {
 		return t, err
 	}
 	if err := insertSegments(ctx, tx, t.ID, segs); err != nil {
@@ -380,49 +413,121 @@ func (s *Store) save(ctx context.Context, tx pgx.Tx, u *Upload, rules ruleBook) 
 	return t, err
 }
 
-// micros rounds a time to the microsecond as M keeps it (a float64 of Unix
-// seconds holds microseconds exactly for any date of GPS recording).
-func micros(t time.Time) float64 {
-	if t.IsZero() {
+// The stored fixes and the raw file are written with COPY in PostgreSQL's
+// binary format, streamed: a segment's EWKB is made a few thousand fixes at
+// a time as the connection takes it, and the file is read from its
+// temporary copy, so that neither is ever held whole in memory (as a bytea
+// parameter it would be, twice).
+
+// copyHeader starts a binary COPY stream: the signature, no flags, no
+// header extension.
+var copyHeader = []byte("PGCOPY\n\xff\r\n\x00\x00\x00\x00\x00\x00\x00\x00\x00")
+
+// copyTrailer ends a binary COPY stream.
+var copyTrailer = []byte{0xff, 0xff}
+
+// copyFile stores the raw file of track id from f, size bytes.
+func copyFile(ctx context.Context, tx pgx.Tx, id int64, f *os.File, size int64) error {
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("patrol: rereading the upload: %w", err)
+	}
+	row := binary.BigEndian.AppendUint16(nil, 3)
+	row = appendField(row, binary.BigEndian.AppendUint64(nil, uint64(id)))
+	row = appendField(row, binary.BigEndian.AppendUint64(nil, uint64(size)))
+	row = binary.BigEndian.AppendUint32(row, uint32(size))
+	stream := io.MultiReader(bytes.NewReader(copyHeader), bytes.NewReader(row), io.LimitReader(f, size), bytes.NewReader(copyTrailer))
+	if _, err := tx.Conn().PgConn().CopyFrom(ctx, stream, `COPY track_file (track_id, bytes, content) FROM STDIN (FORMAT binary)`); err != nil {
+		return fmt.Errorf("patrol: storing the file of track %d: %w", id, err)
+	}
+	return nil
+}
+
+// appendField appends a binary COPY field: its length, then its bytes.
+func appendField(b, v []byte) []byte {
+	return append(binary.BigEndian.AppendUint32(b, uint32(len(v))), v...)
+}
+
+// EWKB of the stored segments: little-endian, with Z, M and an SRID.
+const (
+	ewkbZ, ewkbM, ewkbSRID = 0x80000000, 0x40000000, 0x20000000
+	ewkbPoint, ewkbLine    = 1, 2
+)
+
+// ewkbSize is the length of a segment of n fixes as EWKB: a POINT ZM for a
+// lone fix, else a LINESTRING ZM.
+func ewkbSize(n int) int {
+	if n == 1 {
+		return 1 + 4 + 4 + 32
+	}
+	return 1 + 4 + 4 + 4 + 32*n
+}
+
+// insertSegments stores the segments of track id, streamed by COPY.
+func insertSegments(ctx context.Context, tx pgx.Tx, id int64, segs []geoio.Segment) error {
+	pr, pw := io.Pipe()
+	go func() { pw.CloseWithError(writeSegments(pw, id, segs)) }()
+	_, err := tx.Conn().PgConn().CopyFrom(ctx, pr, `COPY track_segment (track_id, ordinal, points, geom) FROM STDIN (FORMAT binary)`)
+	pr.CloseWithError(io.ErrClosedPipe) // ends the writer if COPY stopped early
+	if err != nil {
+		return fmt.Errorf("patrol: storing the segments of track %d: %w", id, err)
+	}
+	return nil
+}
+
+// writeSegments writes segs as the rows of a binary COPY into track_segment:
+// each a LINESTRING ZM of Z elevation and M Unix time to the microsecond
+// (NaN where the file had none), a POINT ZM for a lone fix.
+func writeSegments(w io.Writer, id int64, segs []geoio.Segment) error {
+	b := bufio.NewWriterSize(w, 64<<10)
+	b.Write(copyHeader)
+	var buf [8]byte
+	put := func(v uint64) { binary.LittleEndian.PutUint64(buf[:], v); b.Write(buf[:]) }
+	for i := range segs {
+		s := &segs[i]
+		n := s.Len()
+		row := binary.BigEndian.AppendUint16(nil, 4)
+		row = appendField(row, binary.BigEndian.AppendUint64(nil, uint64(id)))
+		row = appendField(row, binary.BigEndian.AppendUint32(nil, uint32(i)))
+		row = appendField(row, binary.BigEndian.AppendUint32(nil, uint32(n)))
+		row = binary.BigEndian.AppendUint32(row, uint32(ewkbSize(n)))
+		kind := uint32(ewkbLine)
+		if n == 1 {
+			kind = ewkbPoint
+		}
+		row = append(row, 1) // little-endian
+		row = binary.LittleEndian.AppendUint32(row, kind|ewkbZ|ewkbM|ewkbSRID)
+		row = binary.LittleEndian.AppendUint32(row, 4326)
+		if n > 1 {
+			row = binary.LittleEndian.AppendUint32(row, uint32(n))
+		}
+		b.Write(row)
+		for k := range n {
+			put(math.Float64bits(s.XY[k][0]))
+			put(math.Float64bits(s.XY[k][1]))
+			put(math.Float64bits(s.Ele[k]))
+			put(math.Float64bits(microM(s.T[k])))
+		}
+	}
+	b.Write(copyTrailer)
+	return b.Flush()
+}
+
+// microM is the M value of a fix's time: Unix seconds, NaN for none (a
+// float64 of Unix seconds holds microseconds exactly for any date of GPS
+// recording).
+func microM(us int64) float64 {
+	if us == geoio.NoTime {
 		return math.NaN()
 	}
-	return float64(t.UnixMicro()) / 1e6
+	return float64(us) / 1e6
 }
 
-// fromM is the time an M value holds.
-func fromM(m float64) time.Time {
+// fromM is the time an M value holds, in Unix microseconds.
+func fromM(m float64) int64 {
 	if math.IsNaN(m) {
-		return time.Time{}
+		return geoio.NoTime
 	}
-	return time.UnixMicro(int64(math.Round(m * 1e6))).UTC()
-}
-
-// segmentGeom is a segment as a LINESTRING ZM (a POINT ZM for a lone fix).
-func segmentGeom(s []geoio.Fix) geom.T {
-	flat := make([]float64, 0, 4*len(s))
-	for _, f := range s {
-		flat = append(flat, f.Lon, f.Lat, f.Ele, micros(f.Time))
-	}
-	if len(s) == 1 {
-		return geom.NewPointFlat(geom.XYZM, flat).SetSRID(4326)
-	}
-	return geom.NewLineStringFlat(geom.XYZM, flat).SetSRID(4326)
-}
-
-func insertSegments(ctx context.Context, tx pgx.Tx, id int64, segs [][]geoio.Fix) error {
-	ws := make([][]byte, len(segs))
-	ns := make([]int32, len(segs))
-	for i, s := range segs {
-		b, err := ewkb.Marshal(segmentGeom(s), ewkb.NDR)
-		if err != nil {
-			return err
-		}
-		ws[i], ns[i] = b, int32(len(s))
-	}
-	_, err := tx.Exec(ctx, `
-		INSERT INTO track_segment (track_id, ordinal, points, geom)
-		SELECT $1, t.i - 1, t.n, ST_GeomFromEWKB(t.w) FROM unnest($2::bytea[], $3::int4[]) WITH ORDINALITY AS t(w, n, i)`, id, ws, ns)
-	return err
+	return int64(math.Round(m * 1e6))
 }
 
 // Get returns a stored track with its analysis.
@@ -554,7 +659,7 @@ type storedTrack struct {
 	name         string
 	created      time.Time
 	summary      Summary
-	segments     [][]geoio.Fix
+	segments     []geoio.Segment
 	observations []Observation
 }
 
@@ -591,9 +696,11 @@ func (s *Store) stored(ctx context.Context, id int64) (storedTrack, error) {
 		if g.Layout() != geom.XYZM {
 			return st, fmt.Errorf("track %d: stored segment has layout %v, want XYZM", id, g.Layout())
 		}
-		seg := make([]geoio.Fix, 0, len(flat)/stride)
-		for i := 0; i+3 < len(flat); i += stride {
-			seg = append(seg, geoio.Fix{Lon: flat[i], Lat: flat[i+1], Ele: flat[i+2], Time: fromM(flat[i+3])})
+		n := len(flat) / stride
+		seg := geoio.Segment{XY: make([]orb.Point, n), Ele: make([]float64, n), T: make([]int64, n)}
+		for k := range n {
+			i := k * stride
+			seg.XY[k], seg.Ele[k], seg.T[k] = orb.Point{flat[i], flat[i+1]}, flat[i+2], fromM(flat[i+3])
 		}
 		st.segments = append(st.segments, seg)
 	}

@@ -56,6 +56,29 @@ func fixAt(lon, lat float64, t time.Time) geoio.Fix {
 	return geoio.Fix{Lon: lon, Lat: lat, Ele: math.NaN(), Time: t}
 }
 
+// segsOf makes segments of lists of fixes.
+func segsOf(fss ...[]geoio.Fix) []geoio.Segment {
+	out := make([]geoio.Segment, len(fss))
+	for i, fs := range fss {
+		out[i] = geoio.SegmentOf(fs...)
+	}
+	return out
+}
+
+// cleanFixes is clean with the segments it keeps as lists of fixes.
+func cleanFixes(t *geoio.Track, gcj bool, maxKmh float64) ([][]geoio.Fix, []geoio.Waypoint, Cleaning) {
+	read := t.Points()
+	segs, wpts, c := clean(t, gcj, maxKmh)
+	out := make([][]geoio.Fix, len(segs))
+	for i := range segs {
+		out[i] = segs[i].Fixes()
+	}
+	if t.Points() != read-c.DroppedTotal {
+		panic("clean: the track's segments are not the ones kept")
+	}
+	return out, wpts, c
+}
+
 // sameFix compares fixes, NaN elevations equal.
 func sameFix(a, b geoio.Fix) bool {
 	return a.Lon == b.Lon && a.Lat == b.Lat && a.Time.Equal(b.Time) && (a.Ele == b.Ele || (math.IsNaN(a.Ele) && math.IsNaN(b.Ele)))
@@ -83,9 +106,9 @@ func TestCleanCounts(t *testing.T) {
 	raw := append([]geoio.Fix{}, seg[:4]...)
 	raw = append(raw, bad[0], bad[1], bad[2], bad[3], seg[4], bad[4], seg[5], bad[5], seg[6], bad[6], seg[7], bad[7])
 	raw = append(raw, seg[8:]...)
-	tr := &geoio.Track{Segments: [][]geoio.Fix{raw}, HasTime: true,
+	tr := &geoio.Track{Segments: segsOf(raw), HasTime: true,
 		Waypoints: []geoio.Waypoint{{Lon: math.Inf(1), Lat: 3}, {Lon: 86, Lat: 34.5}}}
-	segs, wpts, c := clean(tr, false, 15)
+	segs, wpts, c := cleanFixes(tr, false, 15)
 	want := Dropped{InvalidCoordinates: 3, Duplicates: 1, TimeBackwards: 2, SpeedOutliers: 2}
 	if c.Dropped != want || c.DroppedTotal != 8 || c.WaypointsDropped != 1 || len(wpts) != 1 {
 		t.Errorf("dropped %+v (total %d, waypoints %d), want %+v", c.Dropped, c.DroppedTotal, c.WaypointsDropped, want)
@@ -103,19 +126,19 @@ func TestCleanCounts(t *testing.T) {
 	start := []geoio.Fix{fixAt(87, 34.5, sec(0)), fixAt(86, 34.5, sec(10)), fixAt(86, 34.5001, sec(20))}
 	jump := []geoio.Fix{fixAt(86, 34.6, sec(30)), fixAt(86, 34.6001, sec(40)), fixAt(86, 34.6002, sec(50)),
 		fixAt(86, 34.6003, sec(60)), fixAt(86, 34.6004, sec(70)), fixAt(86, 34.6005, sec(80)), fixAt(86, 34.6006, sec(90))}
-	segs, _, c = clean(&geoio.Track{Segments: [][]geoio.Fix{append(start, jump...)}, HasTime: true}, false, 15)
+	segs, _, c = cleanFixes(&geoio.Track{Segments: segsOf(append(start, jump...)), HasTime: true}, false, 15)
 	if c.Dropped.SpeedOutliers != 1 || len(segs[0]) != 9 || !sameFix(segs[0][0], start[1]) {
 		t.Errorf("start spike and jump: dropped %+v, kept %d fixes starting %+v", c.Dropped, len(segs[0]), segs[0][0])
 	}
 	// Without times nothing is a speed outlier; duplicates still go.
 	nt := []geoio.Fix{fixAt(86, 34.5, time.Time{}), fixAt(86, 34.5, time.Time{}), fixAt(87, 34.5, time.Time{})}
-	segs, _, c = clean(&geoio.Track{Segments: [][]geoio.Fix{nt}}, false, 15)
+	segs, _, c = cleanFixes(&geoio.Track{Segments: segsOf(nt)}, false, 15)
 	if c.SpeedChecked || c.Dropped.Duplicates != 1 || c.Dropped.SpeedOutliers != 0 || len(segs[0]) != 2 {
 		t.Errorf("without times: %+v, kept %d", c, len(segs[0]))
 	}
 	// GCJ-02: converted, counted; outside China untouched.
 	g := []geoio.Fix{fixAt(121.531541859215, 31.17530398364597, time.Time{}), fixAt(2.35, 48.85, time.Time{})}
-	segs, _, c = clean(&geoio.Track{Segments: [][]geoio.Fix{g}}, true, 15)
+	segs, _, c = cleanFixes(&geoio.Track{Segments: segsOf(g)}, true, 15)
 	if c.GCJ02Converted != 1 || math.Abs(segs[0][0].Lon-121.5272106) > 1e-8 || segs[0][1].Lon != 2.35 {
 		t.Errorf("gcj02: converted %d, got %+v", c.GCJ02Converted, segs[0])
 	}
@@ -130,28 +153,28 @@ func TestLocalZ(t *testing.T) {
 		for i := range n {
 			seg = append(seg, fixAt(116.4, 39.9+float64(i)*1e-4, start.Add(time.Duration(i)*time.Minute)))
 		}
-		return &geoio.Track{Segments: [][]geoio.Fix{seg}, HasTime: true, Waypoints: []geoio.Waypoint{{Lon: 116.4, Lat: 39.9, Time: start}}}
+		return &geoio.Track{Segments: segsOf(seg), HasTime: true, Waypoints: []geoio.Waypoint{{Lon: 116.4, Lat: 39.9, Time: start}}}
 	}
 	// A morning walk in Beijing, 09:00-10:00 local, uploaded at 10:30 local
 	// (02:30Z) by an app that wrote "09:00Z".
 	now := time.Date(2024, 6, 1, 2, 30, 0, 0, time.UTC)
 	tr := mk(time.Date(2024, 6, 1, 9, 0, 0, 0, time.UTC), 60)
 	tc := checkLocalZ(tr, sh, now)
-	if !tc.Shifted || tc.OffsetS != 8*3600 || tr.Segments[0][0].Time != time.Date(2024, 6, 1, 1, 0, 0, 0, time.UTC) ||
+	if !tc.Shifted || tc.OffsetS != 8*3600 || tr.Segments[0].At(0).Time != time.Date(2024, 6, 1, 1, 0, 0, 0, time.UTC) ||
 		tr.Waypoints[0].Time != time.Date(2024, 6, 1, 1, 0, 0, 0, time.UTC) {
-		t.Errorf("future track: %+v, first fix %v", tc, tr.Segments[0][0].Time)
+		t.Errorf("future track: %+v, first fix %v", tc, tr.Segments[0].At(0).Time)
 	}
 	// An afternoon patrol 14:00-15:00 local in winter, written "14:00Z"
 	// (22:00 local if read as UTC: night), uploaded a month later.
 	now = time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC)
 	tr = mk(time.Date(2024, 1, 2, 14, 0, 0, 0, time.UTC), 60)
 	tc = checkLocalZ(tr, sh, now)
-	if !tc.Shifted || tr.Segments[0][0].Time != time.Date(2024, 1, 2, 6, 0, 0, 0, time.UTC) {
-		t.Errorf("night track: %+v, first fix %v", tc, tr.Segments[0][0].Time)
+	if !tc.Shifted || tr.Segments[0].At(0).Time != time.Date(2024, 1, 2, 6, 0, 0, 0, time.UTC) {
+		t.Errorf("night track: %+v, first fix %v", tc, tr.Segments[0].At(0).Time)
 	}
 	// Correct UTC times of a daytime patrol: kept.
 	tr = mk(time.Date(2024, 1, 2, 1, 0, 0, 0, time.UTC), 60)
-	if tc = checkLocalZ(tr, sh, now); tc.Shifted || tr.Segments[0][0].Time != time.Date(2024, 1, 2, 1, 0, 0, 0, time.UTC) {
+	if tc = checkLocalZ(tr, sh, now); tc.Shifted || tr.Segments[0].At(0).Time != time.Date(2024, 1, 2, 1, 0, 0, 0, time.UTC) {
 		t.Errorf("plausible track shifted: %+v", tc)
 	}
 	if tc = checkLocalZ(mk(now, 3), time.UTC, now); tc.Shifted || tc.OffsetS != 0 {
@@ -209,15 +232,16 @@ func FuzzClean(f *testing.F) {
 			}
 			seg = append(seg, geoio.Fix{Lon: lon, Lat: lat, Ele: math.NaN(), Time: ts})
 			if raw[16]&4 != 0 {
-				tr.Segments = append(tr.Segments, seg)
+				tr.Segments = append(tr.Segments, geoio.SegmentOf(seg...))
 				seg = nil
 			}
 			raw = raw[17:]
 		}
 		if len(seg) > 0 {
-			tr.Segments = append(tr.Segments, seg)
+			tr.Segments = append(tr.Segments, geoio.SegmentOf(seg...))
 		}
-		segs, _, c := clean(tr, gcj, maxKmh)
+		read := tr.Points()
+		segs, _, c := cleanFixes(tr, gcj, maxKmh)
 		kept := 0
 		for _, s := range segs {
 			kept += len(s)
@@ -234,8 +258,8 @@ func FuzzClean(f *testing.F) {
 				}
 			}
 		}
-		if kept+c.DroppedTotal != tr.Points() {
-			t.Fatalf("kept %d + dropped %d != read %d", kept, c.DroppedTotal, tr.Points())
+		if kept+c.DroppedTotal != read {
+			t.Fatalf("kept %d + dropped %d != read %d", kept, c.DroppedTotal, read)
 		}
 	})
 }
@@ -257,7 +281,7 @@ func TestCleanClockGlitches(t *testing.T) {
 		for i, s := range c.secs {
 			seg = append(seg, fixAt(86, 34.5+float64(i)*1e-5, t0.Add(time.Duration(s)*time.Second)))
 		}
-		segs, _, cl := clean(&geoio.Track{Segments: [][]geoio.Fix{seg}, HasTime: true}, false, 15)
+		segs, _, cl := cleanFixes(&geoio.Track{Segments: segsOf(seg), HasTime: true}, false, 15)
 		if cl.Dropped.TimeBackwards != 1 || len(segs[0]) != len(seg)-1 || slices.ContainsFunc(segs[0], func(f geoio.Fix) bool { return sameFix(f, seg[c.drop]) }) {
 			t.Errorf("%s: dropped %+v, kept %d of %d", name, cl.Dropped, len(segs[0]), len(seg))
 		}
