@@ -8,15 +8,16 @@ package basemap
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql/driver"
 	"encoding/hex"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/encoding/wkb"
 
 	"warden/geodata"
+	"warden/internal/db"
 )
 
 // objects maps the TopoJSON objects the base map uses to the layer kind a
@@ -75,13 +76,9 @@ func Sync(ctx context.Context, pool *pgxpool.Pool) error {
 	if err != nil {
 		return err
 	}
-	kinds, codes, countries, geoms := make([]string, len(rows)), make([]string, len(rows)), make([]string, len(rows)), make([][]byte, len(rows))
+	kinds, codes, countries, geoms := make([]string, len(rows)), make([]string, len(rows)), make([]string, len(rows)), make([]driver.Valuer, len(rows))
 	for i, r := range rows {
-		b, err := wkb.Marshal(r.Geometry)
-		if err != nil {
-			return fmt.Errorf("basemap: %s %s: %w", r.Kind, r.Code, err)
-		}
-		kinds[i], codes[i], countries[i], geoms[i] = r.Kind, r.Code, r.Country, b
+		kinds[i], codes[i], countries[i], geoms[i] = r.Kind, r.Code, r.Country, db.Geom(r.Geometry)
 	}
 	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM basemap_feature; DELETE FROM basemap_source`); err != nil {

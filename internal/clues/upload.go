@@ -3,6 +3,7 @@ package clues
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,8 +14,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/encoding/wkb"
 
+	"warden/internal/db"
 	"warden/internal/export"
 	"warden/internal/geoio"
 	"warden/internal/law"
@@ -263,13 +264,9 @@ func checkGeometries(ctx context.Context, tx pgx.Tx, dets []detection, crs geoio
 	if srid == 0 {
 		srid = 4326
 	}
-	raws := make([][]byte, len(dets))
+	raws := make([]driver.Valuer, len(dets))
 	for i, d := range dets {
-		b, err := wkb.Marshal(d.geom)
-		if err != nil {
-			return nil, fmt.Errorf("clues: encode feature %d: %w", d.index, err)
-		}
-		raws[i] = b
+		raws[i] = db.Geom(d.geom)
 	}
 	rows, err := tx.Query(ctx, `SELECT i - 1, v.valid, v.reason, ST_X(v.location), ST_Y(v.location), ST_AsEWKB(g.geom)
 		FROM unnest($1::bytea[]) WITH ORDINALITY AS u(raw, i),

@@ -6,8 +6,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/encoding/wkb"
 
+	"warden/internal/db"
 	"warden/internal/geoio"
 	"warden/internal/markers"
 	"warden/internal/problem"
@@ -80,12 +80,8 @@ func (s *Store) Zones(ctx context.Context, code string, version int, crs geoio.C
 	out := []Zone{}
 	for rows.Next() {
 		var z Zone
-		var g []byte
-		if err := rows.Scan(&z.ID, &z.Reserve, &z.Version, &z.Kind, &z.Name, &z.NameEN, &z.AreaHa, &z.ApprovedOn, &z.Approval, &g); err != nil {
-			return nil, err
-		}
-		if z.Geom, err = wkb.Unmarshal(g); err != nil {
-			return nil, fmt.Errorf("zone %d: %w", z.ID, err)
+		if err := rows.Scan(&z.ID, &z.Reserve, &z.Version, &z.Kind, &z.Name, &z.NameEN, &z.AreaHa, &z.ApprovedOn, &z.Approval, db.Scan(&z.Geom)); err != nil {
+			return nil, fmt.Errorf("export: read zone of %s: %w", code, err)
 		}
 		out = append(out, z)
 	}

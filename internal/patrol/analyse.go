@@ -9,8 +9,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/encoding/wkb"
 
+	"warden/internal/db"
 	"warden/internal/geoio"
 	"warden/internal/zoning"
 	"warden/internal/zoning/engine"
@@ -308,16 +308,13 @@ func (a *analysis) crossings(ctx context.Context) ([][]float64, error) {
 	}
 	type chunk struct{ seg, first int }
 	var chunks []chunk
-	var ws [][]byte
+	var ws []orb.LineString
 	for si, s := range a.segs {
 		for first := 0; first < s.Len()-1; first += chunkSegs {
 			last := min(first+chunkSegs, s.Len()-1)
-			b, err := wkb.Marshal(orb.LineString(s.XY[first : last+1]))
-			if err != nil {
-				return nil, err
-			}
+			ls := orb.LineString(s.XY[first : last+1])
 			chunks = append(chunks, chunk{si, first})
-			ws = append(ws, b)
+			ws = append(ws, ls)
 		}
 	}
 	out := make([][]float64, len(a.segs))
@@ -334,19 +331,15 @@ func (a *analysis) crossings(ctx context.Context) ([][]float64, error) {
 		)
 		SELECT hit.i - 1, s.path[1] - 1, ST_AsBinary(ST_Intersection(hit.eg, s.geom))
 		FROM hit CROSS JOIN LATERAL ST_DumpSegments(hit.g) s
-		WHERE ST_Intersects(hit.eg, s.geom)`, a.args(ws)...)
+		WHERE ST_Intersects(hit.eg, s.geom)`, a.args(db.Geoms(ws))...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var ci, k int
-		var b []byte
-		if err := rows.Scan(&ci, &k, &b); err != nil {
-			return nil, err
-		}
-		g, err := wkb.Unmarshal(b)
-		if err != nil {
+		var g orb.Geometry
+		if err := rows.Scan(&ci, &k, db.Scan(&g)); err != nil {
 			return nil, fmt.Errorf("boundary crossing: %w", err)
 		}
 		c := chunks[ci]
@@ -443,22 +436,18 @@ func (a *analysis) lengths(ctx context.Context) error {
 		}
 		return nil
 	}
-	var ws [][]byte
+	var ws []orb.LineString
 	var idx []int
 	for i, v := range a.visits {
 		if len(v.line) < 2 {
 			continue
 		}
-		b, err := wkb.Marshal(v.line)
-		if err != nil {
-			return err
-		}
-		ws, idx = append(ws, b), append(idx, i)
+		ws, idx = append(ws, v.line), append(idx, i)
 	}
 	if len(ws) == 0 {
 		return nil
 	}
-	rows, err := a.tx.Query(ctx, `SELECT t.i - 1, ST_Length(ST_GeomFromWKB(t.w, 4326)::geography) FROM unnest($1::bytea[]) WITH ORDINALITY AS t(w, i)`, ws)
+	rows, err := a.tx.Query(ctx, `SELECT t.i - 1, ST_Length(ST_GeomFromWKB(t.w, 4326)::geography) FROM unnest($1::bytea[]) WITH ORDINALITY AS t(w, i)`, db.Geoms(ws))
 	if err != nil {
 		return err
 	}

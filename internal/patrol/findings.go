@@ -2,6 +2,7 @@ package patrol
 
 import (
 	"context"
+	"database/sql/driver"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -9,9 +10,9 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/encoding/wkb"
 	"github.com/paulmach/orb/simplify"
 
+	"warden/internal/db"
 	"warden/internal/geoio"
 	"warden/internal/law"
 	"warden/internal/zoning"
@@ -336,19 +337,15 @@ func insertVisits(ctx context.Context, tx pgx.Tx, trackID int64, a *analysis) ([
 		ec, xc, jit      = make([]bool, n), make([]bool, n), make([]bool, n)
 		durs             = make([]*float64, n)
 		lens, depths     = make([]float64, n), make([]float64, n)
-		geoms            = make([][]byte, n)
+		geoms            = make([]driver.Valuer, n)
 	)
 	for i, v := range a.visits {
 		var g orb.Geometry = v.line
 		if len(v.line) < 2 {
 			g = v.line[0]
 		}
-		b, err := wkb.Marshal(g)
-		if err != nil {
-			return nil, err
-		}
 		ord[i], segs[i], fixes[i], reserves[i], zones[i], kinds[i] = int32(v.Ordinal), int32(v.seg), int32(v.Fixes), v.zone.reserveID, v.zone.id, string(v.ZoneKind)
-		ent[i], ex[i], ec[i], xc[i], jit[i], durs[i], lens[i], depths[i], geoms[i] = v.EnteredAt, v.ExitedAt, v.EnteredByCrossing, v.ExitedByCrossing, v.BoundaryJitter, v.DurationS, v.LengthM, v.MaxDepthM, b
+		ent[i], ex[i], ec[i], xc[i], jit[i], durs[i], lens[i], depths[i], geoms[i] = v.EnteredAt, v.ExitedAt, v.EnteredByCrossing, v.ExitedByCrossing, v.BoundaryJitter, v.DurationS, v.LengthM, v.MaxDepthM, db.Geom(g)
 	}
 	rows, err := tx.Query(ctx, `
 		INSERT INTO zone_visit (track_id, ordinal, segment, reserve_id, zone_id, zone_kind, entered_at, exited_at, entered_by_crossing,
@@ -384,7 +381,7 @@ func insertVisits(ctx context.Context, tx pgx.Tx, trackID int64, a *analysis) ([
 // what breaks it in the finding table.
 func insertFindings(ctx context.Context, tx pgx.Tx, t *Track, a *analysis, pm *Permit, rb ruleBook) ([]Finding, error) {
 	out := []Finding{}
-	add := func(f Finding, g []byte) error {
+	add := func(f Finding, g orb.Geometry) error {
 		var geo string
 		err := tx.QueryRow(ctx, `
 			INSERT INTO finding (kind, reserve_id, zone_kind, geom, activity, articles, basis_zh, basis_en, source,
@@ -393,7 +390,7 @@ func insertFindings(ctx context.Context, tx pgx.Tx, t *Track, a *analysis, pm *P
 			SELECT $1, r.id, $3, ST_GeomFromWKB($4, 4326), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19
 			FROM reserve r WHERE r.code = $2
 			RETURNING id, created_at, ST_AsGeoJSON(geom, 7)`,
-			f.Kind, f.Reserve, string(f.ZoneKind), g, f.Activity, f.Articles, f.BasisZH, f.BasisEN, f.Source,
+			f.Kind, f.Reserve, string(f.ZoneKind), db.Geom(g), f.Activity, f.Articles, f.BasisZH, f.BasisEN, f.Source,
 			f.TrackID, f.VisitID, f.ObservationID, f.Subject, string(f.SubjectKind), f.ObservedAt, f.ObservedUntil,
 			f.LegalBasis, f.Penalty, f.RuleSet).
 			Scan(&f.ID, &f.CreatedAt, &geo)
@@ -435,15 +432,11 @@ func insertFindings(ctx context.Context, tx pgx.Tx, t *Track, a *analysis, pm *P
 			if len(line) < 2 {
 				line = append(line, line[0])
 			}
-			b, err := wkb.Marshal(line)
-			if err != nil {
-				return nil, err
-			}
 			vid := v.ID
 			if err := add(Finding{Kind: kind, Reserve: v.Reserve, ZoneKind: v.ZoneKind, Activity: act, Articles: citeCodes(j.LegalBasis), BasisZH: zh, BasisEN: en,
 				LegalBasis: j.LegalBasis, Penalty: j.Penalty, RuleSet: j.RuleSet,
 				Source: "track", TrackID: t.ID, VisitID: &vid, Subject: t.Subject, SubjectKind: t.SubjectKind,
-				ObservedAt: v.EnteredAt, ObservedUntil: v.ExitedAt}, b); err != nil {
+				ObservedAt: v.EnteredAt, ObservedUntil: v.ExitedAt}, line); err != nil {
 				return nil, err
 			}
 		}
@@ -468,15 +461,11 @@ func insertFindings(ctx context.Context, tx pgx.Tx, t *Track, a *analysis, pm *P
 		}
 		zh = fmt.Sprintf("%s于%s在%s内记录“%s”。%s", orUnknown(t.Subject), fmtTime(o.ObservedAt, rb.loc(o.Reserve)), o.ZoneKind.ZH(), label, zh)
 		en = fmt.Sprintf("%s recorded %q in the %s at %s. %s", orUnknown(t.Subject), label, o.ZoneKind.EN(), fmtTime(o.ObservedAt, rb.loc(o.Reserve)), en)
-		b, err := wkb.Marshal(orb.Point{o.Lon, o.Lat})
-		if err != nil {
-			return nil, err
-		}
 		oid := o.ID
 		if err := add(Finding{Kind: FindingProhibitedActivity, Reserve: o.Reserve, ZoneKind: o.ZoneKind, Activity: o.Activity, Articles: citeCodes(j.LegalBasis),
 			LegalBasis: j.LegalBasis, Penalty: j.Penalty, RuleSet: j.RuleSet,
 			BasisZH: zh, BasisEN: en, Source: "observation", TrackID: t.ID, ObservationID: &oid, Subject: t.Subject, SubjectKind: t.SubjectKind,
-			ObservedAt: o.ObservedAt, ObservedUntil: o.ObservedAt}, b); err != nil {
+			ObservedAt: o.ObservedAt, ObservedUntil: o.ObservedAt}, orb.Point{o.Lon, o.Lat}); err != nil {
 			return nil, err
 		}
 	}

@@ -13,8 +13,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/encoding/wkb"
 
+	"warden/internal/db"
 	"warden/internal/zoning/engine"
 )
 
@@ -112,13 +112,9 @@ func currentZones(ctx context.Context, tx pgx.Tx) ([]engine.Zone, error) {
 	var zones []engine.Zone
 	for rows.Next() {
 		var z engine.Zone
-		var b []byte
-		if err := rows.Scan(&z.ID, &z.ReserveID, &z.Reserve, &z.Kind, &z.Name, &b); err != nil {
-			return nil, err
-		}
-		g, err := wkb.Unmarshal(b)
-		if err != nil {
-			return nil, fmt.Errorf("zone %d: %w", z.ID, err)
+		var g orb.Geometry
+		if err := rows.Scan(&z.ID, &z.ReserveID, &z.Reserve, &z.Kind, &z.Name, db.Scan(&g)); err != nil {
+			return nil, fmt.Errorf("zoning: read zone %d: %w", z.ID, err)
 		}
 		switch t := g.(type) {
 		case orb.MultiPolygon:

@@ -2,6 +2,7 @@ package zoning
 
 import (
 	"context"
+	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,7 +13,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/encoding/wkb"
 
 	"warden/internal/db"
 	"warden/internal/geoio"
@@ -39,7 +39,7 @@ type zoneIn struct {
 	kind  Kind
 	name  string
 	props string
-	wkb   []byte
+	geom  orb.MultiPolygon
 }
 
 // PutZones validates features as the complete zoning of a reserve and stores
@@ -131,9 +131,9 @@ func twoZoneZoning(feats []geoio.Feature) bool {
 	return core
 }
 
-func columns(zones []zoneIn) (w [][]byte, k, n, p []string) {
+func columns(zones []zoneIn) (w []driver.Valuer, k, n, p []string) {
 	for _, z := range zones {
-		w = append(w, z.wkb)
+		w = append(w, db.Geom(z.geom))
 		k = append(k, string(z.kind))
 		n = append(n, z.name)
 		p = append(p, z.props)
@@ -201,11 +201,7 @@ func readZoneFeatures(feats []geoio.Feature, scheme Scheme, crs geoio.CRS) ([]zo
 			add(i, ".geometry", "%s", reason)
 			continue
 		}
-		b, err := wkb.Marshal(mp)
-		if err != nil {
-			return nil, err
-		}
-		z.wkb = b
+		z.geom = mp
 		zones = append(zones, z)
 	}
 	if len(ps) > 0 {
