@@ -274,13 +274,14 @@ func (s *Server) assignClue(c echo.Context) error {
 }
 
 // verifyFields are the verification form's fields besides the photos.
-var verifyFields = map[string]bool{"result": true, "note": true, "approval": true, "track": true, "photo_lon": true, "photo_lat": true, "photo_taken_at": true}
+var verifyFields = map[string]bool{"result": true, "note": true, "approval": true, "track": true, "device": true, "photo_lon": true, "photo_lat": true, "photo_taken_at": true}
 
 // POST /api/v1/clues/{id}/verification, multipart/form-data (result, note,
-// approval, track, up to 5 "photo" parts, photo_lon/photo_lat/photo_taken_at
-// as the first photo's EXIF gives them) or JSON {"result", "note",
-// "approval", "track"}: the verification recorded; illegal_activity opens a
-// case carrying the clue, other results close it. 409 once verified.
+// approval, track or device, up to 5 "photo" parts, and photo_lon/photo_lat/
+// photo_taken_at for a first photo whose EXIF lacks them: the server reads
+// every photo's EXIF itself) or JSON {"result", "note", "approval", "track",
+// "device"}: the verification recorded; illegal_activity opens a case
+// carrying the clue, other results close it. 409 once verified.
 func (s *Server) verifyClue(c echo.Context) error {
 	id, err := pathID(c, "id", "clue")
 	if err != nil {
@@ -293,11 +294,12 @@ func (s *Server) verifyClue(c echo.Context) error {
 			Note     string `json:"note"`
 			Approval string `json:"approval"`
 			Track    *int64 `json:"track"`
+			Device   string `json:"device"`
 		}
 		if err := s.decodeStrict(c, &body); err != nil {
 			return err
 		}
-		in = clues.VerifyInput{Result: body.Result, Note: body.Note, Approval: body.Approval, Track: body.Track}
+		in = clues.VerifyInput{Result: body.Result, Note: body.Note, Approval: body.Approval, Track: body.Track, Device: body.Device}
 	} else if in, err = s.verifyForm(c); err != nil {
 		return err
 	}
@@ -317,7 +319,7 @@ func (s *Server) verifyForm(c echo.Context) (clues.VerifyInput, error) {
 	if err != nil {
 		return clues.VerifyInput{}, err
 	}
-	in := clues.VerifyInput{Result: f.fields["result"], Note: f.fields["note"], Approval: f.fields["approval"]}
+	in := clues.VerifyInput{Result: f.fields["result"], Note: f.fields["note"], Approval: f.fields["approval"], Device: f.fields["device"]}
 	if v := f.fields["track"]; v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {

@@ -233,28 +233,33 @@ type Clue struct {
 	Approval          string          `json:"approval,omitempty"`
 	Note              string          `json:"note,omitempty"`
 	VisitTrack        *int64          `json:"visit_track,omitempty"`
+	VisitDevice       *string         `json:"visit_device,omitempty"`
 	VisitedAt         *time.Time      `json:"visited_at,omitempty"`
 	VerifiedBy        *string         `json:"verified_by,omitempty"`
 	VerifiedAt        *time.Time      `json:"verified_at,omitempty"`
 	Case              *CaseRef        `json:"case"`
 	Photos            []Photo         `json:"photos"`
-	// Visits are the patrol tracks that passed the clue after its later
-	// image (GET of one clue only).
+	// Visits are the patrol tracks and live devices that passed the clue
+	// after its later image (GET of one clue only).
 	Visits     []Visit         `json:"visits,omitempty"`
 	TimeZone   string          `json:"time_zone"`
 	Geometry   json.RawMessage `json:"geometry"`
 	Properties json.RawMessage `json:"properties"`
 }
 
-// Photo is a verification photo with what its EXIF says.
+// Photo is a verification photo with where and when it was taken, as its
+// EXIF says (read by the server) or, lacking that, as the client sent it;
+// TakenAt is in the reserve's time zone with its offset.
 type Photo struct {
-	ID          int64      `json:"id"`
-	FileName    string     `json:"file_name"`
-	ContentType string     `json:"content_type"`
-	TakenAt     *time.Time `json:"taken_at,omitempty"`
-	Lon         *float64   `json:"lon,omitempty"`
-	Lat         *float64   `json:"lat,omitempty"`
-	DistanceM   *float64   `json:"distance_m,omitempty"`
-	AddedBy     string     `json:"added_by"`
-	AddedAt     time.Time  `json:"added_at"`
+	ID           int64      `json:"id"`
+	FileName     string     `json:"file_name"`
+	ContentType  string     `json:"content_type"`
+	TakenAt      *time.Time `json:"taken_at,omitempty"`
+	TakenAtFrom  *string    `json:"taken_at_from,omitempty"`
+	Lon          *float64   `json:"lon,omitempty"`
+	Lat          *float64   `json:"lat,omitempty"`
+	PositionFrom *string    `json:"position_from,omitempty"`
+	DistanceM    *float64   `json:"distance_m,omitempty"`
+	AddedBy      string     `json:"added_by"`
+	AddedAt      time.Time  `json:"added_at"`
 }

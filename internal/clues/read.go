@@ -90,7 +90,7 @@ const clueSelect = `SELECT c.id, c.number, c.batch_id, b.source, c.external_id, 
 	ST_X(c.point), ST_Y(c.point), c.imaged_before, c.imaged_after, r.code, coalesce(r.name_zh, ''), coalesce(r.level, ''), c.inside,
 	c.boundary_distance_m, coalesce(nullif(a.name_zh, ''), a.name_en), g.code, c.priority, c.activity, c.verdict, c.rule_set,
 	c.legal_zone_kind, c.legal_basis, c.penalty, c.status, c.linked_clue_id, lc.id, lc.number, lc.status, c.assignee, c.assigned_at,
-	c.deadline, c.result, c.approval, c.note, c.visit_track_id, c.visited_at, c.verified_by, c.verified_at, vc.id, vc.number, vc.status,
+	c.deadline, c.result, c.approval, c.note, c.visit_track_id, c.visit_device, c.visited_at, c.verified_by, c.verified_at, vc.id, vc.number, vc.status,
 	coalesce(r.time_zone, 'Asia/Shanghai'), ST_AsGeoJSON(c.geom, 7), c.properties,
 	coalesce(c.status IN ('new', 'assigned') AND c.deadline < ($1::timestamptz AT TIME ZONE coalesce(r.time_zone, 'Asia/Shanghai'))::date, false),
 	coalesce((SELECT jsonb_agg(jsonb_build_object('reserve', zr.code, 'zone_kind', z.zone_kind, 'legal_zone_kind', z.legal_zone_kind,
@@ -111,7 +111,7 @@ func scanClue(row pgx.Row) (Clue, error) {
 		&c.Center[0], &c.Center[1], &before, &after, &c.Reserve, &c.ReserveName, &c.ReserveLevel, &c.Inside,
 		&c.BoundaryDistanceM, &c.County, &c.GridCell, &c.Priority, &c.Activity, &c.Verdict, &c.RuleSet,
 		&c.LegalZoneKind, &c.LegalBasis, &c.Penalty, &c.Status, &c.LinkedClue, &lcID, &lcNum, &lcSt, &c.Assignee, &c.AssignedAt,
-		&deadline, &c.Result, &c.Approval, &c.Note, &c.VisitTrack, &c.VisitedAt, &c.VerifiedBy, &c.VerifiedAt, &vcID, &vcNum, &vcSt,
+		&deadline, &c.Result, &c.Approval, &c.Note, &c.VisitTrack, &c.VisitDevice, &c.VisitedAt, &c.VerifiedBy, &c.VerifiedAt, &vcID, &vcNum, &vcSt,
 		&c.TimeZone, &geom, &c.Properties, &c.Overdue, &zones); err != nil {
 		return c, err
 	}
@@ -144,7 +144,12 @@ func (s *Store) Get(ctx context.Context, id int64) (Clue, error) {
 	} else if err != nil {
 		return c, fmt.Errorf("clues: get %d: %w", id, err)
 	}
-	rows, err := s.pool.Query(ctx, `SELECT id, file_name, content_type, taken_at, lon, lat, distance_m, added_by, added_at
+	loc, err := time.LoadLocation(c.TimeZone)
+	if err != nil {
+		return c, fmt.Errorf("clues: get %d: %w", id, err)
+	}
+	c.VisitedAt = inZone(c.VisitedAt, loc)
+	rows, err := s.pool.Query(ctx, `SELECT id, file_name, content_type, taken_at, taken_at_from, lon, lat, position_from, distance_m, added_by, added_at
 		FROM clue_photo WHERE clue_id = $1 ORDER BY id`, id)
 	if err != nil {
 		return c, fmt.Errorf("clues: photos of %d: %w", id, err)
@@ -152,16 +157,32 @@ func (s *Store) Get(ctx context.Context, id int64) (Clue, error) {
 	defer rows.Close()
 	for rows.Next() {
 		var p Photo
-		if err := rows.Scan(&p.ID, &p.FileName, &p.ContentType, &p.TakenAt, &p.Lon, &p.Lat, &p.DistanceM, &p.AddedBy, &p.AddedAt); err != nil {
+		if err := rows.Scan(&p.ID, &p.FileName, &p.ContentType, &p.TakenAt, &p.TakenAtFrom, &p.Lon, &p.Lat, &p.PositionFrom, &p.DistanceM, &p.AddedBy, &p.AddedAt); err != nil {
 			return c, fmt.Errorf("clues: photos of %d: %w", id, err)
 		}
+		p.TakenAt = inZone(p.TakenAt, loc)
 		c.Photos = append(c.Photos, p)
 	}
 	if err := rows.Err(); err != nil {
 		return c, fmt.Errorf("clues: photos of %d: %w", id, err)
 	}
-	c.Visits, err = s.Visits(ctx, id)
-	return c, err
+	if c.Visits, err = s.Visits(ctx, id); err != nil {
+		return c, err
+	}
+	for i := range c.Visits {
+		c.Visits[i].At = inZone(c.Visits[i].At, loc)
+	}
+	return c, nil
+}
+
+// inZone is t in loc, so that it reads as the reserve's local time with
+// its offset.
+func inZone(t *time.Time, loc *time.Location) *time.Time {
+	if t == nil {
+		return nil
+	}
+	l := t.In(loc)
+	return &l
 }
 
 // List reads the clues a filter selects, in ledger order (batch, ordinal).

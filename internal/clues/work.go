@@ -1,11 +1,13 @@
 package clues
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -15,6 +17,7 @@ import (
 	"warden/internal/cases"
 	"warden/internal/db"
 	"warden/internal/law"
+	"warden/internal/photoexif"
 	"warden/internal/problem"
 )
 
@@ -102,16 +105,25 @@ func (s *Store) Assign(ctx context.Context, id int64, in AssignInput, actor stri
 	return s.Get(ctx, id)
 }
 
-// Visit is a patrol track that passed a clue: through a polygon clue, or
-// within Options.VisitDistanceM of a point clue.
+// Visit is a field visit of a clue: a patrol track (Source "track") or a
+// live device's positions (Source "live") that passed through a polygon
+// clue, or within Options.VisitDistanceM of a point clue.
 type Visit struct {
-	Track   int64      `json:"track"`
+	Source  string     `json:"source"`
+	Track   int64      `json:"track,omitempty"`
+	Device  string     `json:"device,omitempty"`
 	Subject string     `json:"subject"`
 	At      *time.Time `json:"at"`
 }
 
-// Visits lists the tracks that passed a clue after its later image, newest
-// first, with the time of the fix nearest to it.
+// LiveGap is the longest time between two consecutive positions of a live
+// device whose straight line still counts as its path past a clue.
+const LiveGap = 10 * time.Minute
+
+// Visits lists the tracks and live devices that passed a clue after its
+// later image, newest first: a track with the time of its fix nearest to
+// the clue, a device once a day (in the reserve's time zone) with the time
+// of its first pass that day.
 func (s *Store) Visits(ctx context.Context, id int64) ([]Visit, error) {
 	return visits(ctx, s.pool, id, s.opts.VisitDistanceM)
 }
@@ -120,29 +132,75 @@ type querier interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 }
 
+// liveVisits are the passes of live devices: an accepted (or late) fix, or
+// the line from the device's fix before it when at most $3 earlier, inside
+// a polygon clue or within $2 of a point clue. Positions are first kept to
+// a box 0.2° around the clue, the farthest a device moves between two fixes
+// LiveGap apart at road speed.
+const liveVisits = `WITH c AS (
+		SELECT c.geom, c.imaged_after, ST_Dimension(c.geom) = 2 AS area, coalesce(r.time_zone, 'Asia/Shanghai') AS tz, ST_Expand(ST_Envelope(c.geom), 0.2) AS box
+		FROM clue c LEFT JOIN reserve r ON r.id = c.reserve_id WHERE c.id = $1),
+	fix AS (
+		SELECT p.device_id, p.fixed_at, ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326) AS pt,
+		       lag(ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326)) OVER w AS prev, lag(p.fixed_at) OVER w AS prev_at
+		FROM live_position p, c
+		WHERE p.status IN ('accepted', 'out_of_order') AND p.fixed_at >= c.imaged_after
+		  AND p.lon BETWEEN ST_XMin(c.box) AND ST_XMax(c.box) AND p.lat BETWEEN ST_YMin(c.box) AND ST_YMax(c.box)
+		WINDOW w AS (PARTITION BY p.device_id ORDER BY p.fixed_at))
+	SELECT d.id, d.subject_kind, min(f.fixed_at)
+	FROM fix f CROSS JOIN c JOIN live_device d ON d.id = f.device_id
+	WHERE ST_DWithin(CASE WHEN f.prev IS NOT NULL AND f.fixed_at - f.prev_at <= $3 THEN ST_MakeLine(f.prev, f.pt) ELSE f.pt END::geography,
+	                 c.geom::geography, CASE WHEN c.area THEN 0 ELSE $2 END)
+	GROUP BY d.id, d.subject_kind, (f.fixed_at AT TIME ZONE c.tz)::date`
+
 func visits(ctx context.Context, q querier, id int64, within float64) ([]Visit, error) {
-	rows, err := q.Query(ctx, `SELECT t.id, t.subject, min(to_timestamp(ST_InterpolatePoint(s.geom, c.point)))
+	out := []Visit{}
+	read := func(source, sql string, args ...any) error {
+		rows, err := q.Query(ctx, sql, args...)
+		if err != nil {
+			return fmt.Errorf("clues: visits of %d: %w", id, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			v := Visit{Source: source}
+			var key any = &v.Track
+			if source == "live" {
+				key = &v.Device
+			}
+			if err := rows.Scan(key, &v.Subject, &v.At); err != nil {
+				return fmt.Errorf("clues: visits of %d: %w", id, err)
+			}
+			out = append(out, v)
+		}
+		return rows.Err()
+	}
+	if err := read("track", `SELECT t.id, t.subject, min(to_timestamp(ST_InterpolatePoint(s.geom, c.point)))
 		FROM clue c JOIN track_segment s ON ST_DWithin(s.geom::geography, c.geom::geography, CASE WHEN ST_Dimension(c.geom) = 2 THEN 0 ELSE $2 END)
 		JOIN track t ON t.id = s.track_id
 		WHERE c.id = $1 AND (t.started_at IS NULL OR t.ended_at >= c.imaged_after)
-		GROUP BY t.id, t.subject ORDER BY 3 DESC NULLS LAST, t.id DESC`, id, within)
-	if err != nil {
-		return nil, fmt.Errorf("clues: visits of %d: %w", id, err)
+		GROUP BY t.id, t.subject`, id, within); err != nil {
+		return nil, err
 	}
-	defer rows.Close()
-	out := []Visit{}
-	for rows.Next() {
-		var v Visit
-		if err := rows.Scan(&v.Track, &v.Subject, &v.At); err != nil {
-			return nil, fmt.Errorf("clues: visits of %d: %w", id, err)
+	if err := read("live", liveVisits, id, within, LiveGap); err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(out, func(a, b Visit) int {
+		switch {
+		case a.At == nil && b.At == nil:
+			return cmp.Compare(b.Track, a.Track)
+		case a.At == nil:
+			return 1
+		case b.At == nil:
+			return -1
 		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+		return b.At.Compare(*a.At)
+	})
+	return out, nil
 }
 
-// PhotoInput is a verification photo with what its EXIF says (read by the
-// client, as the case pages read evidence photos).
+// PhotoInput is a verification photo. Its position and time are read from
+// its EXIF on the server; Lon, Lat and TakenAt (what the client sent) stand
+// only where the EXIF has none.
 type PhotoInput struct {
 	FileName string
 	Data     []byte
@@ -150,13 +208,43 @@ type PhotoInput struct {
 	TakenAt  *time.Time
 }
 
+// photoPlace is where and when a photo was taken, and where each came from
+// ("exif" or "client"; nil for neither).
+type photoPlace struct {
+	lon, lat          *float64
+	takenAt           *time.Time
+	posFrom, timeFrom *string
+}
+
+// placePhoto reads a photo's EXIF; the client's values fill what it lacks. A
+// damaged EXIF block is read as none: the photo is still evidence.
+func placePhoto(p PhotoInput, loc *time.Location) photoPlace {
+	exifFrom, client := "exif", "client"
+	m, _ := photoexif.Read(p.Data)
+	var out photoPlace
+	if m.Lon != nil {
+		out.lon, out.lat, out.posFrom = m.Lon, m.Lat, &exifFrom
+	} else if p.Lon != nil {
+		out.lon, out.lat, out.posFrom = p.Lon, p.Lat, &client
+	}
+	if at := m.TakenAt(loc); at != nil {
+		out.takenAt, out.timeFrom = at, &exifFrom
+	} else if p.TakenAt != nil {
+		out.takenAt, out.timeFrom = p.TakenAt, &client
+	}
+	return out
+}
+
 // VerifyInput is a field verification's outcome.
 type VerifyInput struct {
 	Result   string
 	Note     string
 	Approval string // which approval, for a lawful change
-	Track    *int64 // the visit's track; nil: the latest track that passed
-	Photos   []PhotoInput
+	// Track or Device names the visit (a track, or a live device that passed);
+	// neither: the latest visit.
+	Track  *int64
+	Device string
+	Photos []PhotoInput
 }
 
 // Verify records a clue's field verification: its result, note, visit and
@@ -169,10 +257,15 @@ func (s *Store) Verify(ctx context.Context, id int64, in VerifyInput, actor stri
 	}
 	var caseID *int64
 	err := db.Tx(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, _, err := workable(ctx, tx, id); err != nil {
+		tz, _, err := workable(ctx, tx, id)
+		if err != nil {
 			return err
 		}
-		visit, err := s.visitOf(ctx, tx, id, in.Track)
+		loc, err := time.LoadLocation(tz)
+		if err != nil {
+			return err
+		}
+		visit, err := s.visitOf(ctx, tx, id, in.Track, in.Device)
 		if err != nil {
 			return err
 		}
@@ -180,19 +273,30 @@ func (s *Store) Verify(ctx context.Context, id int64, in VerifyInput, actor stri
 		if Result(in.Result) == IllegalActivity {
 			status = CaseOpened
 		}
-		if _, err := tx.Exec(ctx, `UPDATE clue SET status = $2, result = $3, note = $4, approval = $5, visit_track_id = $6, visited_at = $7,
-				verified_by = $8, verified_at = $9 WHERE id = $1`,
-			id, status, in.Result, in.Note, in.Approval, visitTrack(visit), visitAt(visit), actor, s.opts.Now()); err != nil {
+		var track *int64
+		var device, at any
+		if visit != nil {
+			if visit.Source == "live" {
+				device = visit.Device
+			} else {
+				track = &visit.Track
+			}
+			at = visit.At
+		}
+		if _, err := tx.Exec(ctx, `UPDATE clue SET status = $2, result = $3, note = $4, approval = $5, visit_track_id = $6, visit_device = $7,
+				visited_at = $8, verified_by = $9, verified_at = $10 WHERE id = $1`,
+			id, status, in.Result, in.Note, in.Approval, track, device, at, actor, s.opts.Now()); err != nil {
 			return err
 		}
 		for _, p := range in.Photos {
 			sum := sha256.Sum256(p.Data)
-			if _, err := tx.Exec(ctx, `INSERT INTO clue_photo (clue_id, file_name, content_type, data, sha256, taken_at, lon, lat, distance_m, added_by)
-				SELECT $1, $2, $3, $4, $5, $6, $7::float8, $8::float8,
-				       CASE WHEN $7::float8 IS NOT NULL AND $8::float8 IS NOT NULL
-				            THEN ST_Distance(c.geom::geography, ST_SetSRID(ST_MakePoint($7, $8), 4326)::geography) END, $9
+			pl := placePhoto(p, loc)
+			if _, err := tx.Exec(ctx, `INSERT INTO clue_photo (clue_id, file_name, content_type, data, sha256, taken_at, taken_at_from, lon, lat, position_from, distance_m, added_by)
+				SELECT $1, $2, $3, $4, $5, $6, $7, $8::float8, $9::float8, $10,
+				       CASE WHEN $8::float8 IS NOT NULL AND $9::float8 IS NOT NULL
+				            THEN ST_Distance(c.geom::geography, ST_SetSRID(ST_MakePoint($8, $9), 4326)::geography) END, $11
 				FROM clue c WHERE c.id = $1 ON CONFLICT (clue_id, sha256) DO NOTHING`,
-				id, p.FileName, http.DetectContentType(p.Data), p.Data, sum[:], p.TakenAt, p.Lon, p.Lat, actor); err != nil {
+				id, p.FileName, http.DetectContentType(p.Data), p.Data, sum[:], pl.takenAt, pl.timeFrom, pl.lon, pl.lat, pl.posFrom, actor); err != nil {
 				return err
 			}
 		}
@@ -245,40 +349,31 @@ func checkVerify(in VerifyInput) error {
 	return nil
 }
 
-// visitOf is the visit a verification records: the named track, which must
-// have passed the clue, or else the latest track that did (none: nil).
-func (s *Store) visitOf(ctx context.Context, tx pgx.Tx, id int64, track *int64) (*Visit, error) {
+// visitOf is the visit a verification records: the named track or live
+// device, which must have passed the clue, or else the latest visit (none:
+// nil).
+func (s *Store) visitOf(ctx context.Context, tx pgx.Tx, id int64, track *int64, device string) (*Visit, error) {
 	vs, err := visits(ctx, tx, id, s.opts.VisitDistanceM)
 	if err != nil {
 		return nil, err
 	}
-	if track == nil {
+	if track == nil && device == "" {
 		if len(vs) == 0 {
 			return nil, nil
 		}
 		return &vs[0], nil
 	}
 	for i := range vs {
-		if vs[i].Track == *track {
+		if (track != nil && vs[i].Source == "track" && vs[i].Track == *track) || (device != "" && vs[i].Source == "live" && vs[i].Device == device) {
 			return &vs[i], nil
 		}
 	}
-	return nil, problem.Invalid("invalid-clue", fmt.Sprintf("track %d did not pass clue %d (through it, or within %.0f m of a point clue) after its later image", *track, id, s.opts.VisitDistanceM),
-		problem.At(-1, "track", "the track did not pass the clue"))
-}
-
-func visitTrack(v *Visit) *int64 {
-	if v == nil {
-		return nil
+	what, field := fmt.Sprintf("live device %q", device), "device"
+	if track != nil {
+		what, field = fmt.Sprintf("track %d", *track), "track"
 	}
-	return &v.Track
-}
-
-func visitAt(v *Visit) *time.Time {
-	if v == nil {
-		return nil
-	}
-	return v.At
+	return nil, problem.Invalid("invalid-clue", fmt.Sprintf("%s did not pass clue %d (through it, or within %.0f m of a point clue) after its later image", what, id, s.opts.VisitDistanceM),
+		problem.At(-1, field, "the "+field+" did not pass the clue"))
 }
 
 // openCase opens the case of a confirmed illegal activity: source
