@@ -58,10 +58,13 @@ type Index struct {
 	vertices  int
 }
 
-// treeEdge is an edge of zone z in the edge tree.
+// treeEdge is an edge of zone z in the edge tree; rev says that it runs
+// against the direction that has the zone's interior on its left (see
+// orientations), which the overlap areas need.
 type treeEdge struct {
 	edge
-	z int32
+	z   int32
+	rev bool
 }
 
 // Build prepares zones. It takes ownership of their geometries.
@@ -74,14 +77,15 @@ func Build(zones []Zone) *Index {
 		p := prepare(z.Geom)
 		ix.prep[i] = p
 		ix.vertices += p.vertices()
-		ix.zones[i].Geom = nil // the prepared edges are all that is kept
 		ix.byID[z.ID] = i
 		if len(p.edges) == 0 {
+			ix.zones[i].Geom = nil
 			continue
 		}
 		zoneBoxes, boxed = append(zoneBoxes, box{p.x0, p.y0, p.x1, p.y1}), append(boxed, int32(i))
-		for _, e := range p.edges {
-			all = append(all, treeEdge{e, int32(i)})
+		rev := orientations(z.Geom)
+		for k, e := range p.edges {
+			all = append(all, treeEdge{e, int32(i), rev[k]})
 			edgeBoxes = append(edgeBoxes, e.box())
 		}
 	}
@@ -91,6 +95,9 @@ func Build(zones []Zone) *Index {
 		for k, i := range order {
 			order[k] = boxed[i]
 		}
+	}
+	for i := range ix.zones {
+		ix.zones[i].Geom = nil // the prepared edges are all that is kept
 	}
 	t, order := packTree(edgeBoxes)
 	ix.edgeTree, ix.edges = t, make([]treeEdge, len(all))
@@ -116,10 +123,15 @@ func (ix *Index) Zones() int { return len(ix.zones) }
 
 // Covering calls fn for every zone that covers (lon, lat), in no order.
 func (ix *Index) Covering(lon, lat float64, fn func(z *Zone, pos Position)) {
+	ix.covering(lon, lat, func(i int32, pos Position) { fn(&ix.zones[i], pos) })
+}
+
+// covering is Covering with the zones' positions in the index.
+func (ix *Index) covering(lon, lat float64, fn func(i int32, pos Position)) {
 	if ix.zoneTree == nil {
 		for i, p := range ix.prep {
 			if pos := p.locate(lon, lat); pos != Outside {
-				fn(&ix.zones[i], pos)
+				fn(int32(i), pos)
 			}
 		}
 		return
@@ -128,7 +140,7 @@ func (ix *Index) Covering(lon, lat float64, fn func(z *Zone, pos Position)) {
 	for _, k := range ix.zoneTree.searchPoint(lon, lat, buf[:0]) {
 		i := ix.zoneOrder[k]
 		if pos := ix.prep[i].locate(lon, lat); pos != Outside {
-			fn(&ix.zones[i], pos)
+			fn(i, pos)
 		}
 	}
 }

@@ -86,6 +86,41 @@ func prepare(mp orb.MultiPolygon) *prepared {
 	return p
 }
 
+// orientations says, for every edge prepare keeps of mp and in its order,
+// whether it runs against the direction that has the polygon's interior on
+// its left: an outer ring that runs clockwise in lon/lat, or a hole that
+// runs anticlockwise (the sign of its shoelace sum, which for a valid
+// polygon says the ring's direction).
+func orientations(mp orb.MultiPolygon) []bool {
+	var out []bool
+	for _, poly := range mp {
+		for r, ring := range poly {
+			rev := (shoelace(ring) < 0) == (r == 0)
+			for i := 0; i+1 < len(ring); i++ {
+				if ring[i] != ring[i+1] {
+					out = append(out, rev)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// shoelace is twice the signed planar area of a closed ring in lon/lat,
+// positive when it runs anticlockwise; taken about the first vertex for
+// precision.
+func shoelace(ring orb.Ring) float64 {
+	if len(ring) < 3 {
+		return 0
+	}
+	o := ring[0]
+	s := 0.0
+	for i := 1; i+1 < len(ring); i++ {
+		s += (ring[i][0]-o[0])*(ring[i+1][1]-o[1]) - (ring[i+1][0]-o[0])*(ring[i][1]-o[1])
+	}
+	return s
+}
+
 // band is the band of latitude y. It is monotone in y, so an edge listed in
 // the bands of its lowest and highest latitude, and all between, is found
 // from every latitude it spans.
