@@ -22,7 +22,7 @@ for (const f of await readdir(out)) {
 await mkdir(assets, { recursive: true });
 
 await esbuild.build({
-  entryPoints: [join(src, 'map.js'), join(src, 'markers.js'), join(src, 'screening.js'), join(src, 'tracks.js'), join(src, 'cases.js'), join(src, 'case.js'), join(src, 'rules.js'), join(src, 'clues.js')],
+  entryPoints: [join(src, 'map.js'), join(src, 'markers.js'), join(src, 'screening.js'), join(src, 'tracks.js'), join(src, 'cases.js'), join(src, 'case.js'), join(src, 'rules.js'), join(src, 'clues.js'), join(src, 'live.js'), join(src, 'devices.js')],
   outdir: assets,
   bundle: true,
   format: 'esm',

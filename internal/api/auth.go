@@ -138,6 +138,8 @@ func (s *Server) accessRules() map[string]access {
 		"GET /cases":                     public, // the pages; their data is guarded by the case routes
 		"GET /cases/:id":                 public,
 		"GET /clues":                     public, // the ledger page; its data is guarded by the clue routes
+		"GET /live":                      public, // the live map; its data is guarded by the device and event routes
+		"GET /devices":                   public, // the device page; its data is guarded by the device routes
 		"GET /assets/*":                  public,
 		"GET /config.json":               public,
 		"GET /tiles":                     read("tiles", zoning),
@@ -257,6 +259,7 @@ func (s *Server) accessRules() map[string]access {
 		"PATCH /api/v1/devices/:id":           {perm: auth.WriteDevices, scope: deviceOwner, resource: "device", idParam: "id"},
 		"DELETE /api/v1/devices/:id":          {perm: auth.WriteDevices, scope: deviceOwner, resource: "device", idParam: "id"},
 		"POST /api/v1/devices/:id/tracks":     {perm: auth.WriteDevices, scope: deviceOwner, resource: "track"},
+		"GET /api/v1/devices/:id/trail":       {perm: auth.ReadLive, scope: deviceOwner},
 		"POST /api/v1/positions":              {perm: auth.WriteDevices, scope: scope{kind: handlerScope}, resource: "positions"},
 		"GET /api/v1/events":                  {perm: auth.ReadLive, scope: scope{kind: queryScope, name: "reserve"}},
 		"GET /api/v1/events/stream":           {perm: auth.ReadLive, scope: scope{kind: queryScope, name: "reserve"}},

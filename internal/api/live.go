@@ -30,6 +30,7 @@ func (s *Server) liveRoutes(e *echo.Echo, v1 *echo.Group, write echo.MiddlewareF
 	v1.PATCH("/devices/:id", s.patchDevice, write)
 	v1.DELETE("/devices/:id", s.deleteDevice, write)
 	v1.POST("/devices/:id/tracks", s.deviceDayTrack, write)
+	v1.GET("/devices/:id/trail", s.deviceTrail)
 	v1.POST("/positions", s.postPositions, write)
 	v1.GET("/events", s.listEvents)
 	v1.GET("/events/stream", s.eventStream)
@@ -185,6 +186,32 @@ func (s *Server) deviceDayTrack(c echo.Context) error {
 		return c.JSON(http.StatusCreated, t)
 	}
 	return c.JSON(http.StatusOK, t)
+}
+
+// GET /api/v1/devices/{id}/trail[?hours=6]: where the device has been in the last hours
+// (1 to 48): a GeoJSON Feature whose LineString is its accepted fixes in time order
+// (geometry null with fewer than two) and whose properties carry the device, the hours and
+// the fixes' times, index by index.
+func (s *Server) deviceTrail(c echo.Context) error {
+	hours := 6
+	if v := c.QueryParam("hours"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > live.MaxTrailHours {
+			return problem.BadRequest("invalid-parameter", fmt.Sprintf("hours must be a whole number from 1 to %d", live.MaxTrailHours),
+				problem.Detail{Pointer: "hours", Reason: fmt.Sprintf("1 to %d", live.MaxTrailHours)})
+		}
+		hours = n
+	}
+	tr, err := s.live.Trail(c.Request().Context(), c.Param("id"), hours)
+	if err != nil {
+		return err
+	}
+	var geom any
+	if len(tr.Coordinates) >= 2 {
+		geom = map[string]any{"type": "LineString", "coordinates": tr.Coordinates}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"type": "Feature", "id": tr.Device, "geometry": geom,
+		"properties": map[string]any{"device": tr.Device, "hours": tr.Hours, "points": len(tr.Times), "times": tr.Times}})
 }
 
 // GET or POST /ingest/osmand?id=&lat=&lon=&timestamp=&speed=&bearing=&altitude=&accuracy=&batt=&key=:

@@ -67,6 +67,7 @@ func (w *walkEnv) liveProbes() map[string]func(caller) probe {
 			return probe{method: "DELETE", path: "/api/v1/devices/" + id, reserve: targetReserve}
 		},
 		"POST /api/v1/devices/:id/tracks": in(probe{method: "POST", path: dev + "/tracks?day=2026-01-01"}),
+		"GET /api/v1/devices/:id/trail":   in(probe{method: "GET", path: dev + "/trail?hours=2"}),
 		"POST /api/v1/positions": func(caller) probe {
 			w.liveDevice()
 			w.n++

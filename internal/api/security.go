@@ -141,7 +141,7 @@ const otherCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' 
 // mapPages are the routes that get pageCSP: the pages and their assets (a
 // worker runs under the policy its script came with, and MapLibre's worker
 // fetches the tiles).
-var mapPages = map[string]bool{"/": true, "/markers": true, "/screening": true, "/tracks": true, "/cases": true, "/cases/:id": true, "/rules": true, "/clues": true, "/assets/*": true}
+var mapPages = map[string]bool{"/": true, "/markers": true, "/screening": true, "/tracks": true, "/cases": true, "/cases/:id": true, "/rules": true, "/clues": true, "/live": true, "/devices": true, "/assets/*": true}
 
 // securityHeaders sets the security headers of every answer.
 func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {

@@ -191,6 +191,8 @@ func (s *Server) routes(reg *prometheus.Registry) {
 	e.GET("/cases", s.casesPage)
 	e.GET("/cases/:id", s.casePage)
 	e.GET("/clues", s.cluesPage)
+	e.GET("/live", s.livePage)
+	e.GET("/devices", s.devicesPage)
 	e.GET("/assets/*", s.asset)
 	e.GET("/config.json", s.pageConfig)
 	e.GET("/tiles", s.listTileLayers)

@@ -56,6 +56,16 @@ func (s *Server) casePage(c echo.Context) error { return s.sendFile(c, "case.htm
 // rights. 503 if the pages were not built.
 func (s *Server) cluesPage(c echo.Context) error { return s.sendFile(c, "clues.html") }
 
+// GET /live: the live map (实时监控: devices, trails, zones and the alerts of
+// the event stream). The page is public; the device and event routes behind
+// it need rights. 503 if the pages were not built.
+func (s *Server) livePage(c echo.Context) error { return s.sendFile(c, "live.html") }
+
+// GET /devices: the device registry page (定位设备: register, edit and
+// remove devices). The page is public; the device routes behind it need
+// rights. 503 if the pages were not built.
+func (s *Server) devicesPage(c echo.Context) error { return s.sendFile(c, "devices.html") }
+
 // GET /assets/*: the pages' scripts and styles. The query string is ignored
 // (MapLibre fetches its worker as maplibre-gl-worker.mjs?v=...).
 func (s *Server) asset(c echo.Context) error { return s.sendFile(c, "assets/"+c.Param("*")) }

@@ -202,6 +202,8 @@ export const messages = {
 
   'nav.cases': { zh: '问题清单', en: 'Cases' },
   'nav.clues': { zh: '问题线索', en: 'Clues' },
+  'nav.live': { zh: '实时监控', en: 'Live' },
+  'nav.devices': { zh: '定位设备', en: 'Devices' },
   'app.casesTitle': { zh: 'Warden 问题清单', en: 'Warden cases' },
   'app.caseTitle': { zh: 'Warden 案件', en: 'Warden case' },
   'login.casesTitle': { zh: '登录（查看和办理案件需要账号）', en: 'Sign in (cases need an account)' },

@@ -38,6 +38,9 @@ const typeText = {
   'malformed-json': { zh: '请求内容无法读取。', en: 'The request could not be read.' },
   'unknown-field': { zh: '请求含有未知字段。', en: 'The request has an unknown field.' },
   'invalid-parameter': { zh: '参数有误。', en: 'A parameter is not accepted.' },
+  'invalid-device': { zh: '设备信息有误，请按下列提示修改。', en: 'Some of the device\'s details are not accepted; see below.' },
+  'device-exists': { zh: '该设备标识已登记。', en: 'A device with this ID is already registered.' },
+  'unknown-reserve': { zh: '所选保护区不存在。', en: 'The reserve chosen does not exist.' },
   'not-found': { zh: '找不到该案件或文件。', en: 'The case or file does not exist.' },
   forbidden: { zh: '您的账号无权办理此事项（需要执法人员或管理员角色，且负责该保护区）。', en: 'Your account may not do this (it needs the officer or admin role for this reserve).' },
   unauthorized: { zh: '请先登录。', en: 'Sign in first.' },
@@ -101,6 +104,8 @@ const fieldNames = {
   permit: { zh: '许可证', en: 'permit' },
   coords: { zh: '坐标系', en: 'coordinates' },
   max_speed_kmh: { zh: '最高速度', en: 'highest speed' },
+  reserves: { zh: '保护区', en: 'reserves' },
+  expected_interval_s: { zh: '上报间隔', en: 'reporting interval' },
 };
 
 // reasonKinds read what kind of fault an English reason describes.
