@@ -778,6 +778,7 @@ func (s *Server) audited(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			return err
 		}
+		s.noteWrite(c)
 		return w.send()
 	}
 }

@@ -78,6 +78,9 @@ type Config struct {
 	// at once (0: 2); one more answers 429, so memory stays bounded by
 	// this many uploads whatever the number of clients.
 	MaxTrackDecodes int
+	// Replicas, when set, answer tiles, the OGC API, lists and reports
+	// (replicaRoutes) with read-your-writes.
+	Replicas *db.Replicas
 }
 
 // Server is the HTTP interface.
@@ -164,6 +167,7 @@ func New(cfg Config, pool *pgxpool.Pool, log *slog.Logger) *Server {
 	s.e = e
 	s.routes(reg)
 	s.setupAuth()
+	s.e.Use(s.routeReads) // after authorize: principals are read on the primary
 	return s
 }
 

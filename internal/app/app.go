@@ -78,6 +78,11 @@ type Config struct {
 	// marking, webhooks).
 	Cases  cases.Options
 	Notify cases.NotifyOptions
+	// ReadDatabaseURLs are streaming replicas of DatabaseURL that answer
+	// tiles, the OGC API, lists and reports; ReadMaxLag is how far behind a
+	// replica may be and still answer (0: 10 s).
+	ReadDatabaseURLs []string
+	ReadMaxLag       time.Duration
 	// JobLease is how long a process holds a background job's lease without
 	// renewing it (0: lease.DefaultTTL): how soon another process takes the
 	// job over when its holder dies.
@@ -262,6 +267,11 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		}
 		log.Info("live: subscribed to MQTT", "broker", cfg.LiveMQTT.Broker)
 	}
+	replicas, err := openReplicas(ctx, env, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer replicas.Close()
 	srv := NewHTTPServer(cfg.Addr, api.New(api.Config{
 		AdminToken: token, Version: cfg.Version,
 		MaxBodyBytes: cfg.MaxBodyBytes, MaxGeometryBytes: cfg.MaxGeometryBytes,
@@ -273,6 +283,7 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		Auth:                 cfg.Auth,
 		Engine:               eng,
 		Live:                 lv,
+		Replicas:             replicas,
 		WorkBudget:           2 * cfg.StatementTimeout,
 		PublicURL:            publicURL(cfg.PublicURL, cfg.Addr),
 	}, env.Pool, log).Handler(), cfg.Timeouts)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"warden/internal/auth"
+	"warden/internal/db"
 	"warden/internal/lease"
 	"warden/internal/live"
 )
@@ -47,4 +48,20 @@ func startJobs(ctx context.Context, env *Env, cfg Config, lv *live.Service, log 
 		stop()
 		wg.Wait()
 	}
+}
+
+// openReplicas connects to the read replicas and starts watching their
+// replay positions until ctx ends; nil without any.
+func openReplicas(ctx context.Context, env *Env, cfg Config, log *slog.Logger) (*db.Replicas, error) {
+	if len(cfg.ReadDatabaseURLs) == 0 {
+		return nil, nil
+	}
+	reps, err := db.OpenReplicas(ctx, env.Pool, cfg.ReadDatabaseURLs, db.ReplicaOptions{
+		Options: db.Options{StatementTimeout: cfg.StatementTimeout, MaxConns: cfg.DBMaxConns}, MaxLag: cfg.ReadMaxLag}, log)
+	if err != nil {
+		return nil, err
+	}
+	go reps.Run(ctx)
+	log.Info("reads of tiles, OGC API, lists and reports go to replicas", "replicas", len(cfg.ReadDatabaseURLs))
+	return reps, nil
 }

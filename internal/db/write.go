@@ -103,7 +103,8 @@ func AfterCommit(ctx context.Context, fn func(context.Context) error) error {
 // (BeginWrite) every statement runs in that transaction, and Begin opens a
 // savepoint in it; otherwise statements run on the pool as usual. It has
 // only these methods, so no statement of a store slips past the request's
-// transaction.
+// transaction. Outside a write, a read-only request's statements run on the
+// replica ReadFrom chose for it.
 type Pool struct{ pool *pgxpool.Pool }
 
 // Scoped wraps pool for a store.
@@ -118,7 +119,7 @@ func (p Pool) Exec(ctx context.Context, sql string, args ...any) (pgconn.Command
 		}
 		return tx.Exec(ctx, sql, args...)
 	}
-	return p.pool.Exec(ctx, sql, args...)
+	return p.on(ctx).Exec(ctx, sql, args...)
 }
 
 // Query runs sql in ctx's write transaction, or on the pool.
@@ -130,7 +131,7 @@ func (p Pool) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, err
 		}
 		return tx.Query(ctx, sql, args...)
 	}
-	return p.pool.Query(ctx, sql, args...)
+	return p.on(ctx).Query(ctx, sql, args...)
 }
 
 // QueryRow runs sql in ctx's write transaction, or on the pool.
@@ -142,7 +143,7 @@ func (p Pool) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
 		}
 		return tx.QueryRow(ctx, sql, args...)
 	}
-	return p.pool.QueryRow(ctx, sql, args...)
+	return p.on(ctx).QueryRow(ctx, sql, args...)
 }
 
 // Begin opens a savepoint in ctx's write transaction, or a transaction on
@@ -155,7 +156,7 @@ func (p Pool) Begin(ctx context.Context) (pgx.Tx, error) {
 		}
 		return tx.Begin(ctx)
 	}
-	return p.pool.Begin(ctx)
+	return p.on(ctx).Begin(ctx)
 }
 
 // BeginTx is Begin with options; inside a write transaction the options
@@ -164,7 +165,7 @@ func (p Pool) BeginTx(ctx context.Context, opts pgx.TxOptions) (pgx.Tx, error) {
 	if writeOf(ctx) != nil {
 		return p.Begin(ctx)
 	}
-	return p.pool.BeginTx(ctx, opts)
+	return p.on(ctx).BeginTx(ctx, opts)
 }
 
 type errRow struct{ err error }

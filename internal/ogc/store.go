@@ -11,17 +11,21 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"warden/internal/db"
 	"warden/internal/problem"
 )
 
 // Service answers OGC API - Features requests from PostGIS.
 type Service struct {
-	pool *pgxpool.Pool
+	pool db.Pool
 	reg  *Registry
 }
 
-// New returns a Service serving the collections of reg from pool.
-func New(pool *pgxpool.Pool, reg *Registry) *Service { return &Service{pool: pool, reg: reg} }
+// New returns a Service serving the collections of reg from pool (a
+// request's read replica when it has one).
+func New(pool *pgxpool.Pool, reg *Registry) *Service {
+	return &Service{pool: db.Scoped(pool), reg: reg}
+}
 
 // Registry is the service's collection registry.
 func (s *Service) Registry() *Registry { return s.reg }

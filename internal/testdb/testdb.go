@@ -51,11 +51,21 @@ func run(m *testing.M) int {
 	}
 	defer c.Stop()
 	cluster = c
-	pool, err := db.Open(ctx, c.URL(), db.Options{})
-	if err != nil {
+	if err := prepare(ctx, c.URL()); err != nil {
 		fmt.Fprintln(os.Stderr, "testdb:", err)
 		return 1
 	}
+	return m.Run()
+}
+
+// prepare migrates the database at url (as its owner) and loads the law, as
+// `warden migrate` does, and gives the runtime role its privileges.
+func prepare(ctx context.Context, url string) error {
+	pool, err := db.Open(ctx, url, db.Options{})
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
 	_, err = db.Migrate(ctx, pool)
 	if err == nil {
 		err = law.Sync(ctx, pool) // the law tables, as `warden migrate` loads them
@@ -65,12 +75,7 @@ func run(m *testing.M) int {
 		// privileges are copied with the template.
 		err = db.GrantRuntime(ctx, pool, pgcluster.RuntimeRole)
 	}
-	pool.Close()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "testdb:", err)
-		return 1
-	}
-	return m.Run()
+	return err
 }
 
 // URL creates a fresh migrated database for the test and returns its

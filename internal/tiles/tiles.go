@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"warden/internal/db"
 	"warden/internal/problem"
 )
 
@@ -114,11 +115,11 @@ func ParseTile(z, x, y string) (TileID, error) {
 
 // Store makes tiles from the database.
 type Store struct {
-	pool *pgxpool.Pool
+	pool db.Pool
 }
 
-// NewStore returns a Store on pool.
-func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+// NewStore returns a Store on pool (a request's read replica when it has one).
+func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: db.Scoped(pool)} }
 
 // Tile returns the layer's tile t as MVT bytes, with the rows sc may see
 // (all of them for a public layer); an empty tile is nil.
