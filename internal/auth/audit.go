@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"warden/internal/problem"
+	"warden/internal/db"
 )
 
 // Entry is one row of the audit log.
@@ -91,47 +91,34 @@ type AuditPage struct {
 
 // Audit lists entries matching f, newest first.
 func (s *Store) Audit(ctx context.Context, f AuditFilter) (AuditPage, error) {
-	if f.Limit == 0 {
-		f.Limit = 100
+	if err := db.CheckPage(&f.Limit, f.Offset, 100, 1000); err != nil {
+		return AuditPage{}, err
 	}
-	if f.Limit < 1 || f.Limit > 1000 || f.Offset < 0 {
-		return AuditPage{}, problem.BadRequest("invalid-parameter", "limit must be 1..1000 and offset 0 or more")
-	}
-	var where []string
-	var args []any
-	add := func(cond string, v any) {
-		args = append(args, v)
-		where = append(where, strings.ReplaceAll(cond, "$?", fmt.Sprintf("$%d", len(args))))
-	}
+	var q db.Filter
 	for _, c := range []struct {
 		col, v string
 	}{{"actor", f.Actor}, {"action", f.Action}, {"resource", f.Resource}, {"resource_id", f.ResourceID}, {"reserve", f.Reserve}} {
 		if c.v != "" {
-			add(c.col+" = $?", c.v)
+			q.And(c.col + " = " + q.Bind(c.v))
 		}
 	}
 	if f.Status != 0 {
-		add("status = $?", f.Status)
+		q.And("status = " + q.Bind(f.Status))
 	}
 	if !f.From.IsZero() {
-		add("at >= $?", f.From)
+		q.And("at >= " + q.Bind(f.From))
 	}
 	if !f.To.IsZero() {
-		add("at < $?", f.To)
-	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
+		q.And("at < " + q.Bind(f.To))
 	}
 	p := AuditPage{Limit: f.Limit, Offset: f.Offset, Entries: []Entry{}}
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM audit_log`+cond, args...).Scan(&p.Total); err != nil {
-		return p, err
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM audit_log`+q.Where(), q.Args...).Scan(&p.Total); err != nil {
+		return p, fmt.Errorf("auth: count audit entries: %w", err)
 	}
-	n := len(args)
-	rows, err := s.pool.Query(ctx, fmt.Sprintf(`SELECT id, at, actor, actor_id, via, token_id, address, action, route, resource, resource_id, reserve, status, before, after
-		FROM audit_log%s ORDER BY id DESC LIMIT $%d OFFSET $%d`, cond, n+1, n+2), append(args, f.Limit, f.Offset)...)
+	rows, err := s.pool.Query(ctx, `SELECT id, at, actor, actor_id, via, token_id, address, action, route, resource, resource_id, reserve, status, before, after
+		FROM audit_log`+q.Where()+` ORDER BY id DESC`+q.Page(f.Limit, f.Offset), q.Args...)
 	if err != nil {
-		return p, err
+		return p, fmt.Errorf("auth: list audit entries: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {

@@ -128,10 +128,6 @@ func (s *Store) Visits(ctx context.Context, id int64) ([]Visit, error) {
 	return visits(ctx, s.pool, id, s.opts.VisitDistanceM)
 }
 
-type querier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-}
-
 // liveVisits are the passes of live devices: an accepted (or late) fix, or
 // the line from the device's fix before it when at most $3 earlier, inside
 // a polygon clue or within $2 of a point clue. Positions are first kept to
@@ -153,7 +149,7 @@ const liveVisits = `WITH c AS (
 	                 c.geom::geography, CASE WHEN c.area THEN 0 ELSE $2 END)
 	GROUP BY d.id, d.subject_kind, (f.fixed_at AT TIME ZONE c.tz)::date`
 
-func visits(ctx context.Context, q querier, id int64, within float64) ([]Visit, error) {
+func visits(ctx context.Context, q db.Querier, id int64, within float64) ([]Visit, error) {
 	out := []Visit{}
 	read := func(source, sql string, args ...any) error {
 		rows, err := q.Query(ctx, sql, args...)

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"warden/internal/db"
 )
 
 // TestCasesCollectionScope: the cases collection is for the roles that read
@@ -25,7 +27,7 @@ func TestCasesCollectionScope(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var args sqlArgs
+	var args db.Args
 	if w := where(sc, Query{}, &args); !strings.Contains(w, "(r.code) = ANY($1::text[])") || !slices.Equal(args[0].([]string), []string{"qiangtang"}) {
 		t.Errorf("a limited viewer's condition %q %v", w, args)
 	}

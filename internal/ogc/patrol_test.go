@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"warden/internal/db"
 )
 
 // TestTrackCollectionsScope: the tracks and observations collections are for
@@ -47,7 +49,7 @@ func TestTrackCollectionsScope(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var args sqlArgs
+		var args db.Args
 		return where(c, Query{}, &args), args
 	}
 	if w, args := cond(Viewer{Roles: []string{"officer"}, Name: "o", AllReserves: true}); strings.Contains(w, "ANY") || strings.Contains(w, "t.subject") || len(args) != 0 {

@@ -84,35 +84,27 @@ type Extent struct {
 	Start, End *time.Time
 }
 
-// sqlArgs collects bound values and hands out their $n placeholders.
-type sqlArgs []any
-
-func (a *sqlArgs) bind(v any) string {
-	*a = append(*a, v)
-	return "$" + strconv.Itoa(len(*a))
-}
-
 // geomOut is the SQL expression writing c's geometry as GeoJSON in crs.
-func geomOut(c *Collection, crs CRS, args *sqlArgs) string {
+func geomOut(c *Collection, crs CRS, args *db.Args) string {
 	g := c.Geom
 	if crs.Swapped() {
-		g = `ST_FlipCoordinates(ST_Transform(` + g + `, ` + args.bind(crs.SRID()) + `::int))`
+		g = `ST_FlipCoordinates(ST_Transform(` + g + `, ` + args.Bind(crs.SRID()) + `::int))`
 	}
-	return `ST_AsGeoJSON(` + g + `, ` + args.bind(crs.Decimals()) + `::int, 0)`
+	return `ST_AsGeoJSON(` + g + `, ` + args.Bind(crs.Decimals()) + `::int, 0)`
 }
 
 // where builds the WHERE clause of q for c.
-func where(c *Collection, q Query, args *sqlArgs) string {
+func where(c *Collection, q Query, args *db.Args) string {
 	conds := []string{"true"}
 	if c.Where != "" {
 		conds = append(conds, "("+c.Where+")")
 	}
 	if sc := c.scope; sc != nil {
 		if sc.limited {
-			conds = append(conds, `(`+c.Reserve+`) = ANY(`+args.bind(sc.reserves)+`::text[])`)
+			conds = append(conds, `(`+c.Reserve+`) = ANY(`+args.Bind(sc.reserves)+`::text[])`)
 		}
 		if sc.own {
-			conds = append(conds, `(`+c.Subject+`) = `+args.bind(sc.subject)+`::text`)
+			conds = append(conds, `(`+c.Subject+`) = `+args.Bind(sc.subject)+`::text`)
 		}
 	}
 	if q.BBox != nil {
@@ -120,33 +112,33 @@ func where(c *Collection, q Query, args *sqlArgs) string {
 		if q.BBoxCRS.Swapped() {
 			x0, y0, x1, y1 = y0, x0, y1, x1
 		}
-		env := `ST_MakeEnvelope(` + args.bind(x0) + `::float8, ` + args.bind(y0) + `::float8, ` + args.bind(x1) + `::float8, ` + args.bind(y1) + `::float8, ` + args.bind(q.BBoxCRS.SRID()) + `::int)`
+		env := `ST_MakeEnvelope(` + args.Bind(x0) + `::float8, ` + args.Bind(y0) + `::float8, ` + args.Bind(x1) + `::float8, ` + args.Bind(y1) + `::float8, ` + args.Bind(q.BBoxCRS.SRID()) + `::int)`
 		if q.BBoxCRS.SRID() != 4326 {
 			// Densified first, so that its edges stay where they are meant to
 			// be once transformed to lon/lat.
 			seg := math.Max(math.Max(x1-x0, y1-y0)/64, 1e-6)
-			env = `ST_Transform(ST_Segmentize(` + env + `, ` + args.bind(seg) + `::float8), 4326)`
+			env = `ST_Transform(ST_Segmentize(` + env + `, ` + args.Bind(seg) + `::float8), 4326)`
 		}
 		conds = append(conds, `ST_Intersects(`+c.Geom+`, `+env+`)`)
 	}
 	if q.Time {
 		if q.From != nil {
-			conds = append(conds, `(`+c.Time.End+`) >= `+args.bind(*q.From)+`::timestamptz`)
+			conds = append(conds, `(`+c.Time.End+`) >= `+args.Bind(*q.From)+`::timestamptz`)
 		}
 		if q.To != nil {
-			conds = append(conds, `(`+c.Time.Start+`) <= `+args.bind(*q.To)+`::timestamptz`)
+			conds = append(conds, `(`+c.Time.Start+`) <= `+args.Bind(*q.To)+`::timestamptz`)
 		}
 	}
 	for _, p := range c.Properties {
 		if v, ok := q.Filters[p.Name]; ok {
-			conds = append(conds, `(`+p.Expr+`) = `+args.bind(v))
+			conds = append(conds, `(`+p.Expr+`) = `+args.Bind(v))
 		}
 	}
 	return strings.Join(conds, " AND ")
 }
 
 // selectList is the columns read for each feature: id, geometry, properties.
-func selectList(c *Collection, crs CRS, args *sqlArgs) string {
+func selectList(c *Collection, crs CRS, args *db.Args) string {
 	cols := []string{c.IDExpr, geomOut(c, crs, args)}
 	for _, p := range c.Properties {
 		if p.Expr != "" {
@@ -158,14 +150,14 @@ func selectList(c *Collection, crs CRS, args *sqlArgs) string {
 
 // Items answers one page of c's features matching q, and how many match.
 func (s *Service) Items(ctx context.Context, c *Collection, q Query) (Page, error) {
-	var args sqlArgs
+	var args db.Args
 	w := where(c, q, &args)
 	var page Page
 	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM `+c.From+` WHERE `+w, args...).Scan(&page.NumberMatched); err != nil {
 		return page, err
 	}
 	sql := `SELECT ` + selectList(c, q.CRS, &args) + ` FROM ` + c.From + ` WHERE ` + w +
-		` ORDER BY ` + c.IDExpr + ` LIMIT ` + args.bind(q.Limit) + ` OFFSET ` + args.bind(q.Offset)
+		` ORDER BY ` + c.IDExpr + ` LIMIT ` + args.Bind(q.Limit) + ` OFFSET ` + args.Bind(q.Offset)
 	fs, err := s.features(ctx, c, sql, args)
 	if err != nil {
 		return page, err
@@ -184,9 +176,9 @@ func (s *Service) Item(ctx context.Context, c *Collection, id string, crs CRS) (
 		}
 		key = n
 	}
-	var args sqlArgs
+	var args db.Args
 	sql := `SELECT ` + selectList(c, crs, &args) + ` FROM ` + c.From + ` WHERE ` + where(c, Query{}, &args) +
-		` AND ` + c.IDExpr + ` = ` + args.bind(key)
+		` AND ` + c.IDExpr + ` = ` + args.Bind(key)
 	fs, err := s.features(ctx, c, sql, args)
 	if err != nil {
 		return Feature{}, err
@@ -233,7 +225,7 @@ func (s *Service) features(ctx context.Context, c *Collection, sql string, args 
 
 // Extent answers c's spatial extent in CRS84 and its time span.
 func (s *Service) Extent(ctx context.Context, c *Collection) (Extent, error) {
-	var args sqlArgs
+	var args db.Args
 	start, end := `NULL::timestamptz`, `NULL::timestamptz`
 	if c.Time != nil {
 		start, end = `min(`+c.Time.Start+`)`, `max(`+c.Time.End+`)`

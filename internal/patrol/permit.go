@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"warden/internal/db"
 	"warden/internal/problem"
 	"warden/internal/zoning"
 )
@@ -135,11 +136,7 @@ func (s *Store) Permit(ctx context.Context, id int64) (Permit, error) {
 	return getPermit(ctx, s.pool, id)
 }
 
-type querier interface {
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
-
-func getPermit(ctx context.Context, q querier, id int64) (Permit, error) {
+func getPermit(ctx context.Context, q db.Querier, id int64) (Permit, error) {
 	var p Permit
 	var kinds []string
 	err := q.QueryRow(ctx, `

@@ -590,44 +590,31 @@ const (
 
 // List returns the tracks that match f, most recently recorded first.
 func (s *Store) List(ctx context.Context, f Filter) (Page, error) {
-	if f.Limit == 0 {
-		f.Limit = DefaultLimit
+	if err := db.CheckPage(&f.Limit, f.Offset, DefaultLimit, MaxLimit); err != nil {
+		return Page{}, err
 	}
-	if f.Limit < 0 || f.Limit > MaxLimit || f.Offset < 0 {
-		return Page{}, problem.BadRequest("invalid-parameter", fmt.Sprintf("limit must be 1..%d and offset 0 or more", MaxLimit))
-	}
-	var where []string
-	var args []any
-	add := func(cond string, v any) {
-		args = append(args, v)
-		where = append(where, strings.ReplaceAll(cond, "$?", fmt.Sprintf("$%d", len(args))))
-	}
+	var q db.Filter
 	if f.Reserve != "" {
-		add("t.reserve_id = (SELECT id FROM reserve WHERE code = $?)", f.Reserve)
+		q.And("t.reserve_id = (SELECT id FROM reserve WHERE code = " + q.Bind(f.Reserve) + ")")
 	}
 	if f.Subject != "" {
-		add("t.subject = $?", f.Subject)
+		q.And("t.subject = " + q.Bind(f.Subject))
 	}
 	if !f.From.IsZero() {
-		add("coalesce(t.ended_at, t.created_at) >= $?", f.From)
+		q.And("coalesce(t.ended_at, t.created_at) >= " + q.Bind(f.From))
 	}
 	if !f.To.IsZero() {
-		add("coalesce(t.started_at, t.created_at) < $?", f.To)
-	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
+		q.And("coalesce(t.started_at, t.created_at) < " + q.Bind(f.To))
 	}
 	p := Page{Limit: f.Limit, Offset: f.Offset, Tracks: []Summary{}}
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM track t`+cond, args...).Scan(&p.Total); err != nil {
-		return p, err
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM track t`+q.Where(), q.Args...).Scan(&p.Total); err != nil {
+		return p, fmt.Errorf("patrol: count tracks: %w", err)
 	}
-	n := len(args)
-	rows, err := s.pool.Query(ctx, fmt.Sprintf(`
-		SELECT analysis - 'visits' - 'observations' - 'findings' - 'notes' FROM track t%s
-		ORDER BY coalesce(t.started_at, t.created_at) DESC, t.id DESC LIMIT $%d OFFSET $%d`, cond, n+1, n+2), append(args, f.Limit, f.Offset)...)
+	rows, err := s.pool.Query(ctx, `
+		SELECT analysis - 'visits' - 'observations' - 'findings' - 'notes' FROM track t`+q.Where()+`
+		ORDER BY coalesce(t.started_at, t.created_at) DESC, t.id DESC`+q.Page(f.Limit, f.Offset), q.Args...)
 	if err != nil {
-		return p, err
+		return p, fmt.Errorf("patrol: list tracks: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {

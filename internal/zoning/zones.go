@@ -313,12 +313,7 @@ func checkZones(ctx context.Context, tx pgx.Tx, zones []zoneIn, crs geoio.CRS) e
 	return nil
 }
 
-type querier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
-
-func versionSummary(ctx context.Context, q querier, vid int64) (VersionSummary, error) {
+func versionSummary(ctx context.Context, q db.Querier, vid int64) (VersionSummary, error) {
 	var v VersionSummary
 	if err := q.QueryRow(ctx, `
 		SELECT version, to_char(approved_on, 'YYYY-MM-DD'), approval, note, is_current, created_at
