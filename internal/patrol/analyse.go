@@ -64,8 +64,24 @@ type visit struct {
 	zone zoneInfo
 	seg  int
 	u, v float64 // positions along the segment: fix index plus fraction
-	line orb.LineString
-	fix  []int // indices of the fixes inside
+	// The fixes inside are those from fixLo to fixHi-1; the visit's line
+	// is its entry, the fixes lineLo to lineHi-1 (those strictly between
+	// entry and exit) and its exit. Ranges, not copies: a visit of a
+	// million fixes takes no memory of its own.
+	fixLo, fixHi   int
+	lineLo, lineHi int
+}
+
+// line is the visit's path (see visit), a point's worth for a visit that
+// neither enters nor leaves by crossing and has one fix.
+func (a *analysis) line(v *visit) orb.LineString {
+	inner := a.segs[v.seg].XY[v.lineLo:v.lineHi]
+	l := make(orb.LineString, 0, len(inner)+2)
+	l = append(append(l, orb.Point(v.Entry)), inner...)
+	if v.v > v.u+eps {
+		l = append(l, orb.Point(v.Exit))
+	}
+	return l
 }
 
 // analysis finds a cleaned track's zone visits against the zones in force
@@ -281,23 +297,26 @@ func (a *analysis) describe(i int, v *visit) {
 	}
 	lon, lat := at(s, v.u)
 	v.Entry = [2]float64{lon, lat}
-	v.line = orb.LineString{{lon, lat}}
+	first, inner := true, true
 	for k := int(math.Ceil(v.u - eps)); k <= int(math.Floor(v.v+eps)) && k < s.Len(); k++ {
 		f := float64(k)
 		if (v.EnteredByCrossing && f < v.u+eps) || (v.ExitedByCrossing && f > v.v-eps) {
 			continue
 		}
-		v.fix = append(v.fix, k)
+		if first {
+			v.fixLo, first = k, false
+		}
+		v.fixHi = k + 1
 		if f > v.u+eps && f < v.v-eps {
-			v.line = append(v.line, s.XY[k])
+			if inner {
+				v.lineLo, inner = k, false
+			}
+			v.lineHi = k + 1
 		}
 	}
 	lon, lat = at(s, v.v)
 	v.Exit = [2]float64{lon, lat}
-	if v.v > v.u+eps {
-		v.line = append(v.line, orb.Point{lon, lat})
-	}
-	v.Fixes = len(v.fix)
+	v.Fixes = v.fixHi - v.fixLo
 }
 
 // crossings returns, per segment, the sorted positions (fix index plus
@@ -430,19 +449,18 @@ func (a *analysis) locate(ctx context.Context, xs, ys []float64) ([][]int64, err
 func (a *analysis) lengths(ctx context.Context) error {
 	if a.ix != nil {
 		for _, v := range a.visits {
-			if len(v.line) >= 2 {
-				v.LengthM = engine.Length(v.line)
-			}
+			v.LengthM = a.lineLength(v)
 		}
 		return nil
 	}
 	var ws []orb.LineString
 	var idx []int
 	for i, v := range a.visits {
-		if len(v.line) < 2 {
+		line := a.line(v)
+		if len(line) < 2 {
 			continue
 		}
-		ws, idx = append(ws, v.line), append(idx, i)
+		ws, idx = append(ws, line), append(idx, i)
 	}
 	if len(ws) == 0 {
 		return nil
@@ -461,6 +479,26 @@ func (a *analysis) lengths(ctx context.Context) error {
 		a.visits[idx[i]].LengthM = l
 	}
 	return rows.Err()
+}
+
+// lineLength is the length of the visit's line on the spheroid, measured
+// by pieces so that the line is not copied: entry to the first fix inside,
+// along the fixes, last fix to exit.
+func (a *analysis) lineLength(v *visit) float64 {
+	inner := a.segs[v.seg].XY[v.lineLo:v.lineHi]
+	entry, exit := orb.Point(v.Entry), orb.Point(v.Exit)
+	leaves := v.v > v.u+eps
+	if len(inner) == 0 {
+		if !leaves {
+			return 0
+		}
+		return engine.Length(orb.LineString{entry, exit})
+	}
+	l := engine.Length(orb.LineString{entry, inner[0]}) + engine.Length(orb.LineString(inner))
+	if leaves {
+		l += engine.Length(orb.LineString{inner[len(inner)-1], exit})
+	}
+	return l
 }
 
 // Depth search tolerances: maxDepths stops refining once no stretch between
@@ -511,12 +549,12 @@ func (a *analysis) maxDepths(ctx context.Context) error {
 		if v.EnteredByCrossing {
 			pts = append(pts, depthPoint{lon: v.Entry[0], lat: v.Entry[1], known: true})
 		}
-		for _, k := range v.fix {
+		for k := v.fixLo; k < v.fixHi; k++ {
 			lon, lat := s.XY[k][0], s.XY[k][1]
 			step(lon, lat)
 			pts = append(pts, depthPoint{lon: lon, lat: lat, p: p})
 		}
-		if len(v.fix) == 0 { // a corner cut between two fixes: its midpoint
+		if v.fixHi == v.fixLo { // a corner cut between two fixes: its midpoint
 			lon, lat := at(s, (v.u+v.v)/2)
 			step(lon, lat)
 			pts = append(pts, depthPoint{lon: lon, lat: lat, p: p})

@@ -2,9 +2,10 @@ package patrol
 
 import (
 	"context"
-	"database/sql/driver"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"time"
 
@@ -322,39 +323,20 @@ func insertObservations(ctx context.Context, tx pgx.Tx, trackID int64, wpts []ge
 	return out, rows.Err()
 }
 
-// insertVisits stores the visits and returns them with their ids.
+// insertVisits stores the visits, streamed by COPY (their lines together
+// are as long as the track), and returns them with their ids.
 func insertVisits(ctx context.Context, tx pgx.Tx, trackID int64, a *analysis) ([]Visit, error) {
 	out := make([]Visit, len(a.visits))
 	if len(a.visits) == 0 {
 		return out, nil
 	}
-	n := len(a.visits)
-	var (
-		ord, segs, fixes = make([]int32, n), make([]int32, n), make([]int32, n)
-		reserves, zones  = make([]int64, n), make([]int64, n)
-		kinds            = make([]string, n)
-		ent, ex          = make([]*time.Time, n), make([]*time.Time, n)
-		ec, xc, jit      = make([]bool, n), make([]bool, n), make([]bool, n)
-		durs             = make([]*float64, n)
-		lens, depths     = make([]float64, n), make([]float64, n)
-		geoms            = make([]driver.Valuer, n)
-	)
-	for i, v := range a.visits {
-		var g orb.Geometry = v.line
-		if len(v.line) < 2 {
-			g = v.line[0]
-		}
-		ord[i], segs[i], fixes[i], reserves[i], zones[i], kinds[i] = int32(v.Ordinal), int32(v.seg), int32(v.Fixes), v.zone.reserveID, v.zone.id, string(v.ZoneKind)
-		ent[i], ex[i], ec[i], xc[i], jit[i], durs[i], lens[i], depths[i], geoms[i] = v.EnteredAt, v.ExitedAt, v.EnteredByCrossing, v.ExitedByCrossing, v.BoundaryJitter, v.DurationS, v.LengthM, v.MaxDepthM, db.Geom(g)
+	err := copyIn(ctx, tx, `COPY zone_visit (track_id, ordinal, segment, reserve_id, zone_id, zone_kind, entered_at, exited_at,
+		entered_by_crossing, exited_by_crossing, duration_s, length_m, max_depth_m, fixes, boundary_jitter, geom) FROM STDIN (FORMAT binary)`,
+		func(w io.Writer) error { return a.writeVisits(w, trackID) })
+	if err != nil {
+		return nil, fmt.Errorf("patrol: storing the visits of track %d: %w", trackID, err)
 	}
-	rows, err := tx.Query(ctx, `
-		INSERT INTO zone_visit (track_id, ordinal, segment, reserve_id, zone_id, zone_kind, entered_at, exited_at, entered_by_crossing,
-		                        exited_by_crossing, duration_s, length_m, max_depth_m, fixes, boundary_jitter, geom)
-		SELECT $1, t.o, t.s, t.r, t.z, t.k, t.ea, t.xa, t.ec, t.xc, t.d, t.l, t.m, t.f, t.j, ST_GeomFromWKB(t.g, 4326)
-		FROM unnest($2::int4[], $3::int4[], $4::int8[], $5::int8[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::bool[],
-		            $10::bool[], $11::float8[], $12::float8[], $13::float8[], $14::int4[], $15::bool[], $16::bytea[])
-		     AS t(o, s, r, z, k, ea, xa, ec, xc, d, l, m, f, j, g)
-		RETURNING id, ordinal`, trackID, ord, segs, reserves, zones, kinds, ent, ex, ec, xc, durs, lens, depths, fixes, jit, geoms)
+	rows, err := tx.Query(ctx, `SELECT id, ordinal FROM zone_visit WHERE track_id = $1`, trackID)
 	if err != nil {
 		return nil, err
 	}
@@ -374,6 +356,56 @@ func insertVisits(ctx context.Context, tx pgx.Tx, trackID int64, a *analysis) ([
 		out[i] = v.Visit
 	}
 	return out, nil
+}
+
+// writeVisits writes the visits as the rows of a binary COPY into
+// zone_visit, each with its line (a point for a visit of one position).
+func (a *analysis) writeVisits(w io.Writer, trackID int64) error {
+	if _, err := w.Write(copyHeader); err != nil {
+		return err
+	}
+	var row copyRow
+	var buf [16]byte
+	for _, v := range a.visits {
+		inner := a.segs[v.seg].XY[v.lineLo:v.lineHi]
+		leaves := v.v > v.u+eps
+		n := 1 + len(inner)
+		if leaves {
+			n++
+		}
+		kind := uint32(ewkbLine)
+		if n == 1 {
+			kind = ewkbPoint
+		}
+		row.start(16).int8(trackID).int4(int32(v.Ordinal)).int4(int32(v.seg)).int8(v.zone.reserveID).int8(v.zone.id).text(string(v.ZoneKind)).
+			timestamptz(v.EnteredAt).timestamptz(v.ExitedAt).bool(v.EnteredByCrossing).bool(v.ExitedByCrossing).nullFloat8(v.DurationS).
+			float8(v.LengthM).float8(v.MaxDepthM).int4(int32(v.Fixes)).bool(v.BoundaryJitter).
+			fieldLen(ewkbSize(n, 2)).ewkbHead(kind, n)
+		if _, err := w.Write(row.b); err != nil {
+			return err
+		}
+		put := func(p orb.Point) error {
+			binary.LittleEndian.PutUint64(buf[0:], math.Float64bits(p[0]))
+			binary.LittleEndian.PutUint64(buf[8:], math.Float64bits(p[1]))
+			_, err := w.Write(buf[:])
+			return err
+		}
+		if err := put(orb.Point(v.Entry)); err != nil {
+			return err
+		}
+		for _, p := range inner {
+			if err := put(p); err != nil {
+				return err
+			}
+		}
+		if leaves {
+			if err := put(orb.Point(v.Exit)); err != nil {
+				return err
+			}
+		}
+	}
+	_, err := w.Write(copyTrailer)
+	return err
 }
 
 // insertFindings judges the visits (by the subject's activity and permit)
@@ -428,7 +460,7 @@ func insertFindings(ctx context.Context, tx pgx.Tx, t *Track, a *analysis, pm *P
 			zh = fmt.Sprintf("%s（%s）于%s至%s在%s内，最深进入边界%.0f米。%s%s", who, subjectKindZH[t.SubjectKind], fmtTime(v.EnteredAt, loc), fmtTime(v.ExitedAt, loc), v.ZoneKind.ZH(), v.MaxDepthM, zh, pzh)
 			en = fmt.Sprintf("%s (%s) was inside the %s from %s to %s, up to %.0f m from its boundary. %s %s", who, t.SubjectKind, v.ZoneKind.EN(), fmtTime(v.EnteredAt, loc), fmtTime(v.ExitedAt, loc), v.MaxDepthM, en, pen)
 			// The finding points at the stretch; the track keeps it in full.
-			line := simplify.DouglasPeucker(findingTolerance).LineString(v.line.Clone())
+			line := simplify.DouglasPeucker(findingTolerance).LineString(a.line(v))
 			if len(line) < 2 {
 				line = append(line, line[0])
 			}

@@ -2,10 +2,8 @@ package patrol
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -411,105 +409,6 @@ func (s *Store) save(ctx context.Context, tx pgx.Tx, u *Upload, rules ruleBook) 
 	}
 	_, err = tx.Exec(ctx, `UPDATE track SET reserve_id = $2, length_m = $3, analysis = $4 WHERE id = $1`, t.ID, reserveID, t.Totals.LengthM, body)
 	return t, err
-}
-
-// The stored fixes and the raw file are written with COPY in PostgreSQL's
-// binary format, streamed: a segment's EWKB is made a few thousand fixes at
-// a time as the connection takes it, and the file is read from its
-// temporary copy, so that neither is ever held whole in memory (as a bytea
-// parameter it would be, twice).
-
-// copyHeader starts a binary COPY stream: the signature, no flags, no
-// header extension.
-var copyHeader = []byte("PGCOPY\n\xff\r\n\x00\x00\x00\x00\x00\x00\x00\x00\x00")
-
-// copyTrailer ends a binary COPY stream.
-var copyTrailer = []byte{0xff, 0xff}
-
-// copyFile stores the raw file of track id from f, size bytes.
-func copyFile(ctx context.Context, tx pgx.Tx, id int64, f *os.File, size int64) error {
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return fmt.Errorf("patrol: rereading the upload: %w", err)
-	}
-	row := binary.BigEndian.AppendUint16(nil, 3)
-	row = appendField(row, binary.BigEndian.AppendUint64(nil, uint64(id)))
-	row = appendField(row, binary.BigEndian.AppendUint64(nil, uint64(size)))
-	row = binary.BigEndian.AppendUint32(row, uint32(size))
-	stream := io.MultiReader(bytes.NewReader(copyHeader), bytes.NewReader(row), io.LimitReader(f, size), bytes.NewReader(copyTrailer))
-	if _, err := tx.Conn().PgConn().CopyFrom(ctx, stream, `COPY track_file (track_id, bytes, content) FROM STDIN (FORMAT binary)`); err != nil {
-		return fmt.Errorf("patrol: storing the file of track %d: %w", id, err)
-	}
-	return nil
-}
-
-// appendField appends a binary COPY field: its length, then its bytes.
-func appendField(b, v []byte) []byte {
-	return append(binary.BigEndian.AppendUint32(b, uint32(len(v))), v...)
-}
-
-// EWKB of the stored segments: little-endian, with Z, M and an SRID.
-const (
-	ewkbZ, ewkbM, ewkbSRID = 0x80000000, 0x40000000, 0x20000000
-	ewkbPoint, ewkbLine    = 1, 2
-)
-
-// ewkbSize is the length of a segment of n fixes as EWKB: a POINT ZM for a
-// lone fix, else a LINESTRING ZM.
-func ewkbSize(n int) int {
-	if n == 1 {
-		return 1 + 4 + 4 + 32
-	}
-	return 1 + 4 + 4 + 4 + 32*n
-}
-
-// insertSegments stores the segments of track id, streamed by COPY.
-func insertSegments(ctx context.Context, tx pgx.Tx, id int64, segs []geoio.Segment) error {
-	pr, pw := io.Pipe()
-	go func() { pw.CloseWithError(writeSegments(pw, id, segs)) }()
-	_, err := tx.Conn().PgConn().CopyFrom(ctx, pr, `COPY track_segment (track_id, ordinal, points, geom) FROM STDIN (FORMAT binary)`)
-	pr.CloseWithError(io.ErrClosedPipe) // ends the writer if COPY stopped early
-	if err != nil {
-		return fmt.Errorf("patrol: storing the segments of track %d: %w", id, err)
-	}
-	return nil
-}
-
-// writeSegments writes segs as the rows of a binary COPY into track_segment:
-// each a LINESTRING ZM of Z elevation and M Unix time to the microsecond
-// (NaN where the file had none), a POINT ZM for a lone fix.
-func writeSegments(w io.Writer, id int64, segs []geoio.Segment) error {
-	b := bufio.NewWriterSize(w, 64<<10)
-	b.Write(copyHeader)
-	var buf [8]byte
-	put := func(v uint64) { binary.LittleEndian.PutUint64(buf[:], v); b.Write(buf[:]) }
-	for i := range segs {
-		s := &segs[i]
-		n := s.Len()
-		row := binary.BigEndian.AppendUint16(nil, 4)
-		row = appendField(row, binary.BigEndian.AppendUint64(nil, uint64(id)))
-		row = appendField(row, binary.BigEndian.AppendUint32(nil, uint32(i)))
-		row = appendField(row, binary.BigEndian.AppendUint32(nil, uint32(n)))
-		row = binary.BigEndian.AppendUint32(row, uint32(ewkbSize(n)))
-		kind := uint32(ewkbLine)
-		if n == 1 {
-			kind = ewkbPoint
-		}
-		row = append(row, 1) // little-endian
-		row = binary.LittleEndian.AppendUint32(row, kind|ewkbZ|ewkbM|ewkbSRID)
-		row = binary.LittleEndian.AppendUint32(row, 4326)
-		if n > 1 {
-			row = binary.LittleEndian.AppendUint32(row, uint32(n))
-		}
-		b.Write(row)
-		for k := range n {
-			put(math.Float64bits(s.XY[k][0]))
-			put(math.Float64bits(s.XY[k][1]))
-			put(math.Float64bits(s.Ele[k]))
-			put(math.Float64bits(microM(s.T[k])))
-		}
-	}
-	b.Write(copyTrailer)
-	return b.Flush()
 }
 
 // microM is the M value of a fix's time: Unix seconds, NaN for none (a
