@@ -17,3 +17,15 @@ var FS embed.FS
 //
 //go:embed naturalearth/world_50m.json
 var NaturalEarth []byte
+
+// Admin1 is Natural Earth's 1:10m first-order divisions of China, Spain and
+// Andorra (the countries of the sample reserves), which the 1:50m file lacks,
+// as GeoJSON with each division's Natural Earth name and country; and
+// Admin1Names their names as the base map labels them, in English and Chinese
+// (naturalearth/README.md says where both come from).
+//
+//go:embed naturalearth/admin1_10m.geojson
+var Admin1 []byte
+
+//go:embed naturalearth/admin1_names.csv
+var Admin1Names []byte

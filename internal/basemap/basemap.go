@@ -1,20 +1,24 @@
 // Package basemap keeps the offline base map in PostGIS: Natural Earth's
 // land, ocean, lakes, rivers, country and first-order administrative
-// boundaries (geodata/naturalearth), loaded into basemap_feature so that
-// internal/tiles serves them as the vector tile layer "basemap" under the
-// reserves, with no outside tile server.
+// boundaries (geodata/naturalearth), with label points for countries and
+// named divisions, loaded into basemap_feature so that internal/tiles serves
+// them as the vector tile layer "basemap" under the reserves, with no outside
+// tile server.
 package basemap
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql/driver"
+	"encoding/csv"
 	"encoding/hex"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
 
 	"warden/geodata"
 	"warden/internal/db"
@@ -32,15 +36,33 @@ var objects = map[string]string{
 }
 
 // Row is one feature as stored: its kind, its code (a country's ISO 3166-1
-// alpha-3 code, a state's or province's postal code) and the country a
-// first-order division belongs to.
+// alpha-3 code; a state's or province's postal code in the 1:50m file, its
+// Natural Earth name in the 1:10m one), the country a first-order division
+// belongs to, and the names its label shows (divisions of the 1:10m file
+// listed in geodata/naturalearth/admin1_names.csv; countries are named by
+// the pages from their code).
 type Row struct {
 	Kind, Code, Country string
+	NameEN, NameZH      string
 	Geometry            orb.Geometry
 }
 
-// Rows decodes the shipped Natural Earth topology into the rows to store.
+// Rows decodes the shipped Natural Earth files into the rows to store: the
+// 1:50m topology, and the 1:10m first-order divisions of the countries it
+// has none for.
 func Rows() ([]Row, error) {
+	rows, err := worldRows()
+	if err != nil {
+		return nil, err
+	}
+	divisions, err := admin1Rows(geodata.Admin1, geodata.Admin1Names)
+	if err != nil {
+		return nil, err
+	}
+	return append(rows, divisions...), nil
+}
+
+func worldRows() ([]Row, error) {
 	t, err := DecodeTopoJSON(geodata.NaturalEarth)
 	if err != nil {
 		return nil, fmt.Errorf("basemap: %w", err)
@@ -59,12 +81,45 @@ func Rows() ([]Row, error) {
 	return rows, nil
 }
 
+// admin1Rows reads first-order divisions from a GeoJSON file whose features
+// carry their Natural Earth "name" and "adm0_a3", with the names of their
+// labels from a CSV of country,name,name_en,name_zh.
+func admin1Rows(collection, names []byte) ([]Row, error) {
+	fc, err := geojson.UnmarshalFeatureCollection(collection)
+	if err != nil {
+		return nil, fmt.Errorf("basemap: first-order divisions: %w", err)
+	}
+	r := csv.NewReader(bytes.NewReader(names))
+	r.FieldsPerRecord = 4
+	records, err := r.ReadAll()
+	if err != nil || len(records) == 0 {
+		return nil, fmt.Errorf("basemap: division names: want a header and rows of country,name,name_en,name_zh: %v", err)
+	}
+	label := map[[2]string][2]string{}
+	for _, r := range records[1:] {
+		label[[2]string{r[0], r[1]}] = [2]string{r[2], r[3]}
+	}
+	rows := make([]Row, 0, len(fc.Features))
+	for i, f := range fc.Features {
+		name, country := f.Properties.MustString("name", ""), f.Properties.MustString("adm0_a3", "")
+		if name == "" || country == "" || f.Geometry == nil {
+			return nil, fmt.Errorf("basemap: first-order division %d has no name, country or geometry", i)
+		}
+		n := label[[2]string{country, name}]
+		rows = append(rows, Row{Kind: "admin1", Code: name, Country: country, NameEN: n[0], NameZH: n[1], Geometry: f.Geometry})
+	}
+	return rows, nil
+}
+
 // Sync loads the shipped base map into basemap_feature unless the same file
 // is loaded already (its SHA-256 is kept in basemap_source), replacing what
 // was there, in one transaction. `warden migrate` and `warden serve` run it.
 func Sync(ctx context.Context, pool *pgxpool.Pool) error {
-	sum := sha256.Sum256(geodata.NaturalEarth)
-	digest := hex.EncodeToString(sum[:])
+	h := sha256.New()
+	for _, f := range [][]byte{geodata.NaturalEarth, geodata.Admin1, geodata.Admin1Names} {
+		h.Write(f)
+	}
+	digest := hex.EncodeToString(h.Sum(nil))
 	var have bool
 	if err := pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM basemap_source WHERE sha256 = $1)`, digest).Scan(&have); err != nil {
 		return fmt.Errorf("basemap: sync: %w", err)
@@ -76,18 +131,32 @@ func Sync(ctx context.Context, pool *pgxpool.Pool) error {
 	if err != nil {
 		return err
 	}
-	kinds, codes, countries, geoms := make([]string, len(rows)), make([]string, len(rows)), make([]string, len(rows)), make([]driver.Valuer, len(rows))
+	n := len(rows)
+	kinds, codes, countries, en, zh, geoms := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]driver.Valuer, n)
 	for i, r := range rows {
-		kinds[i], codes[i], countries[i], geoms[i] = r.Kind, r.Code, r.Country, db.Geom(r.Geometry)
+		kinds[i], codes[i], countries[i], en[i], zh[i], geoms[i] = r.Kind, r.Code, r.Country, r.NameEN, r.NameZH, db.Geom(r.Geometry)
 	}
 	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM basemap_feature; DELETE FROM basemap_source`); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `
-			INSERT INTO basemap_feature (kind, code, country, geom)
-			SELECT k, c, g, ST_MakeValid(ST_GeomFromWKB(w, 4326))
-			FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[]) AS u(k, c, g, w)`, kinds, codes, countries, geoms); err != nil {
+			INSERT INTO basemap_feature (kind, code, country, name_en, name_zh, geom)
+			SELECT k, c, g, e, z, ST_MakeValid(ST_GeomFromWKB(w, 4326))
+			FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bytea[]) AS u(k, c, g, e, z, w)`,
+			kinds, codes, countries, en, zh, geoms); err != nil {
+			return err
+		}
+		// A label sits in the largest part of its area (a country's mainland,
+		// not its islands), at the centre of the largest circle inside it
+		// (inside even for a crescent, unlike the centroid); the shipped,
+		// generalised outlines keep this cheap.
+		if _, err := tx.Exec(ctx, `
+			INSERT INTO basemap_feature (kind, code, country, name_en, name_zh, geom)
+			SELECT b.kind || '-label', b.code, b.country, b.name_en, b.name_zh,
+				(SELECT (ST_MaximumInscribedCircle(d.geom)).center FROM ST_Dump(b.geom) d ORDER BY ST_Area(d.geom) DESC LIMIT 1)
+			FROM basemap_feature b
+			WHERE (b.kind = 'country' AND b.code ~ '^[A-Z]{3}$') OR (b.kind = 'admin1' AND b.name_zh <> '')`); err != nil {
 			return err
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO basemap_source (sha256) VALUES ($1)`, digest)

@@ -15,11 +15,12 @@ import (
 
 func TestMain(m *testing.M) { testdb.Main(m) }
 
-// TestSync loads the shipped Natural Earth file: every layer is there, the
-// Qiangtang sample lies on land in China and the Alt Pirineu one in Spain,
-// the Yangtze's source region has rivers, a second Sync loads nothing again,
-// and the base map tile over Qiangtang holds land, country and river
-// features.
+// TestSync loads the shipped Natural Earth files: every layer is there, the
+// Qiangtang sample lies on land in China, in Xizang, and the Alt Pirineu one
+// in Spain, in Lleida; every label point lies in the area it names; a
+// second Sync loads nothing again; and the base map tile over Qiangtang
+// holds land, country and river features and Xizang's label in Chinese and
+// English.
 func TestSync(t *testing.T) {
 	pool := testdb.New(t)
 	ctx := t.Context()
@@ -42,25 +43,39 @@ func TestSync(t *testing.T) {
 	if rows.Err() != nil {
 		t.Fatal(rows.Err())
 	}
-	for k, atLeast := range map[string]int{"ocean": 1, "land": 1000, "lake": 200, "river": 400, "country": 200, "admin1": 100} {
+	for k, atLeast := range map[string]int{"ocean": 1, "land": 1000, "lake": 200, "river": 400, "country": 200, "admin1": 190, "country-label": 200, "admin1-label": 32} {
 		if counts[k] < atLeast {
 			t.Errorf("%d %s features, want at least %d (%v)", counts[k], k, atLeast, counts)
 		}
 	}
+	if counts["admin1-label"] != 32 {
+		t.Errorf("%d division labels, want China's 32", counts["admin1-label"])
+	}
 	for _, c := range []struct {
-		lon, lat float64
-		country  string
-	}{{86, 34.5, "CHN"}, {1.2, 42.5, "ESP"}} {
-		var country string
+		lon, lat        float64
+		country, admin1 string
+	}{{86, 34.5, "CHN", "Xizang"}, {1.2, 42.5, "ESP", "Lérida"}} {
+		var country, admin1 string
 		var land bool
 		if err := pool.QueryRow(ctx, `SELECT
 				(SELECT code FROM basemap_feature WHERE kind = 'country' AND ST_Covers(geom, ST_Point($1, $2, 4326))),
-				EXISTS (SELECT 1 FROM basemap_feature WHERE kind = 'land' AND ST_Covers(geom, ST_Point($1, $2, 4326)))`, c.lon, c.lat).Scan(&country, &land); err != nil {
+				(SELECT code FROM basemap_feature WHERE kind = 'admin1' AND country = $3 AND ST_Covers(geom, ST_Point($1, $2, 4326))),
+				EXISTS (SELECT 1 FROM basemap_feature WHERE kind = 'land' AND ST_Covers(geom, ST_Point($1, $2, 4326)))`,
+			c.lon, c.lat, c.country).Scan(&country, &admin1, &land); err != nil {
 			t.Fatal(err)
 		}
-		if country != c.country || !land {
-			t.Errorf("%v, %v: country %q land %v, want %s on land", c.lon, c.lat, country, land, c.country)
+		if country != c.country || admin1 != c.admin1 || !land {
+			t.Errorf("%v, %v: country %q division %q land %v, want %s, %s on land", c.lon, c.lat, country, admin1, land, c.country, c.admin1)
 		}
+	}
+	var outside []string
+	if err := pool.QueryRow(ctx, `SELECT coalesce(array_agg(l.kind || ' ' || l.code), '{}') FROM basemap_feature l
+		WHERE l.kind LIKE '%-label' AND NOT EXISTS (SELECT 1 FROM basemap_feature a
+			WHERE a.kind || '-label' = l.kind AND a.code = l.code AND a.country = l.country AND ST_Covers(a.geom, l.geom))`).Scan(&outside); err != nil {
+		t.Fatal(err)
+	}
+	if len(outside) > 0 {
+		t.Errorf("labels outside what they name: %v", outside)
 	}
 	var loaded1, loaded2 string
 	_ = pool.QueryRow(ctx, `SELECT loaded_at::text FROM basemap_source`).Scan(&loaded1)
@@ -81,15 +96,17 @@ func TestSync(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, kind := range []string{"land", "country", "river", "lake"} {
+	for _, kind := range []string{"land", "country", "river", "lake", "admin1-label", "西藏自治区", "Xizang"} {
 		if !bytes.Contains(b, []byte(kind)) {
-			t.Errorf("the z4 tile over Qiangtang (%d bytes) has no %s feature", len(b), kind)
+			t.Errorf("the z4 tile over Qiangtang (%d bytes) has no %s", len(b), kind)
 		}
 	}
 }
 
-// TestDecodeShipped: the shipped file decodes into closed rings and lines,
-// with China and Spain among the countries and the states of four countries.
+// TestDecodeShipped: the shipped files decode into closed rings and lines,
+// with China and Spain among the countries, the states of four countries
+// from the 1:50m file and the divisions of China (named in English and
+// Chinese), Spain and Andorra from the 1:10m one.
 func TestDecodeShipped(t *testing.T) {
 	topo, err := basemap.DecodeTopoJSON(geodata.NaturalEarth)
 	if err != nil {
@@ -109,6 +126,23 @@ func TestDecodeShipped(t *testing.T) {
 	}
 	if gu["USA"] != 51 || gu["CAN"] != 13 || gu["AUS"] != 9 || gu["BRA"] != 27 {
 		t.Errorf("first-order divisions by country: %v", gu)
+	}
+	rows, err := basemap.Rows()
+	if err != nil {
+		t.Fatal(err)
+	}
+	divisions := map[string]int{}
+	for _, r := range rows {
+		if r.Kind != "admin1" {
+			continue
+		}
+		divisions[r.Country]++
+		if named := r.NameEN != "" && r.NameZH != ""; named != (r.Country == "CHN") {
+			t.Errorf("division %s of %s named %q, %q: China's divisions, and only they, are named in both languages", r.Code, r.Country, r.NameEN, r.NameZH)
+		}
+	}
+	if divisions["CHN"] != 32 || divisions["ESP"] != 52 || divisions["AND"] != 7 || divisions["USA"] != 51 {
+		t.Errorf("first-order divisions by country: %v", divisions)
 	}
 	for _, f := range topo.Objects["lakes"] {
 		p, ok := f.Geometry.(orb.Polygon)

@@ -88,23 +88,26 @@ func Layers() []Layer {
 	return []Layer{zonesLayer, reservesLayer, markersLayer, tracksLayer, observationsLayer, casesLayer, cluesLayer, basemapLayer}
 }
 
-// The offline base map (internal/basemap): Natural Earth 1:50m, which has
-// no more detail to give past zoom 8 (clients overzoom).
+// The offline base map (internal/basemap): Natural Earth 1:50m, with 1:10m
+// first-order divisions for China, Spain and Andorra, which have no more
+// detail to give past zoom 8 (clients overzoom).
 var basemapLayer = Layer{
 	Name:          "basemap",
-	Description:   "Offline base map from Natural Earth 1:50m (public domain): ocean, land, lakes, rivers, country and first-order administrative boundaries.",
-	DescriptionZH: "离线底图（Natural Earth 1:5000万，公有领域）：海洋、陆地、湖泊、河流、国界和一级行政区界",
+	Description:   "Offline base map from Natural Earth (public domain): ocean, land, lakes, rivers, country and first-order administrative boundaries, and label points for countries and named divisions.",
+	DescriptionZH: "离线底图（Natural Earth，公有领域）：海洋、陆地、湖泊、河流、国界和一级行政区界，以及国家和已命名一级行政区的注记点",
 	MinZoom:       0,
 	MaxZoom:       8,
 	Fields: map[string]string{
-		"kind":    "ocean, land, lake, river, country or admin1",
-		"code":    "A country's ISO 3166-1 alpha-3 code, a first-order division's postal code",
+		"kind":    "ocean, land, lake, river, country, admin1, country-label or admin1-label",
+		"code":    "A country's ISO 3166-1 alpha-3 code, a first-order division's postal code or Natural Earth name",
 		"country": "The country (alpha-3) of a first-order division",
+		"name_en": "A first-order division's name in English (labels)",
+		"name_zh": "A first-order division's name in Chinese (labels)",
 	},
 	CacheControl: "public, max-age=86400",
 	Public:       true,
 	sql: asMVT("basemap", `
-		SELECT b.id, b.kind, b.code, b.country, `+mvtGeom("b.geom")+` AS geom
+		SELECT b.id, b.kind, b.code, b.country, b.name_en, b.name_zh, `+mvtGeom("b.geom")+` AS geom
 		FROM basemap_feature b
 		WHERE b.geom && `+filterBox+`
 		ORDER BY b.id`),

@@ -1,11 +1,20 @@
 // What the map pages share: the base style (with the optional base map) and
 // Warden's tile layers.
 
+import countries from 'i18n-iso-countries';
+import countriesEN from 'i18n-iso-countries/langs/en.json';
+import countriesZH from 'i18n-iso-countries/langs/zh.json';
+
+import { lang } from './i18n.js';
 import { tileLayers } from './layers.js';
 
+countries.registerLocale(countriesEN);
+countries.registerLocale(countriesZH);
+
 // offlineBase draws the tile layer "basemap" (internal/basemap: Natural
-// Earth's ocean, land, lakes, rivers, country and first-order boundaries)
-// as the base map, quietly, under Warden's layers.
+// Earth's ocean, land, lakes, rivers, country and first-order boundaries,
+// and the names of countries and of China's provinces) as the base map,
+// quietly, under Warden's layers.
 const offlineBase = [
   { id: 'basemap-ocean', type: 'fill', filter: ['==', ['get', 'kind'], 'ocean'], paint: { 'fill-color': '#d6e6f0' } },
   { id: 'basemap-land', type: 'fill', filter: ['==', ['get', 'kind'], 'land'], paint: { 'fill-color': '#f3f1ea' } },
@@ -13,7 +22,25 @@ const offlineBase = [
   { id: 'basemap-rivers', type: 'line', filter: ['==', ['get', 'kind'], 'river'], paint: { 'line-color': '#9cc0d8', 'line-width': ['interpolate', ['linear'], ['zoom'], 2, 0.5, 8, 1.5] } },
   { id: 'basemap-admin1', type: 'line', filter: ['==', ['get', 'kind'], 'admin1'], paint: { 'line-color': '#b9aec3', 'line-width': 0.6, 'line-dasharray': [3, 2] } },
   { id: 'basemap-countries', type: 'line', filter: ['==', ['get', 'kind'], 'country'], paint: { 'line-color': '#9d8fa8', 'line-width': ['interpolate', ['linear'], ['zoom'], 2, 0.6, 8, 1.4] } },
+  { id: 'basemap-country-labels', type: 'symbol', minzoom: 2, filter: ['==', ['get', 'kind'], 'country-label'], layout: { 'text-size': 13, 'text-max-width': 8 }, paint: { 'text-color': '#6e6279', 'text-halo-color': '#ffffff', 'text-halo-width': 1.2 } },
+  { id: 'basemap-admin1-labels', type: 'symbol', minzoom: 3.5, filter: ['==', ['get', 'kind'], 'admin1-label'], layout: { 'text-size': 11, 'text-max-width': 6 }, paint: { 'text-color': '#8a7f93', 'text-halo-color': '#ffffff', 'text-halo-width': 1 } },
 ];
+
+// labelText is what the base map's label layers show in the page's language:
+// a country's name from its ISO 3166-1 alpha-3 code (the npm package
+// i18n-iso-countries), a first-order division's name as the server stores it.
+// The style has no glyph server: MapLibre draws the text with the browser's
+// own fonts.
+function labelText(l) {
+  const names = countries.getNames(l, { select: 'alias' });
+  const match = ['match', ['get', 'code']];
+  for (const [alpha2, name] of Object.entries(names)) {
+    const alpha3 = countries.alpha2ToAlpha3(alpha2);
+    if (alpha3) match.push(alpha3, name);
+  }
+  match.push('');
+  return { 'basemap-country-labels': match, 'basemap-admin1-labels': ['get', l === 'zh' ? 'name_zh' : 'name_en'] };
+}
 
 // baseStyle is the map style without Warden's layers: the configured
 // MapLibre style (its URL), or a plain background with the configured raster
@@ -32,7 +59,12 @@ export function baseStyle(basemap, served = []) {
     style.layers.push({ id: 'basemap', type: 'raster', source: 'basemap' });
   } else if (offline) {
     style.sources.basemap = { type: 'vector', url: offline.tilejson, attribution: 'Natural Earth' };
-    style.layers.push(...offlineBase.map((l) => ({ ...l, source: 'basemap', 'source-layer': 'basemap' })));
+    const text = labelText(lang());
+    style.layers.push(...offlineBase.map((l) => {
+      const layer = { ...l, source: 'basemap', 'source-layer': 'basemap' };
+      if (text[l.id]) layer.layout = { ...l.layout, 'text-field': text[l.id] };
+      return layer;
+    }));
   }
   return style;
 }
@@ -41,6 +73,11 @@ export function baseStyle(basemap, served = []) {
 // server lists (the non-public ones only to users who may read them) and
 // this page knows how to draw; layers marked off start hidden.
 export function addTileLayers(map, served) {
+  document.addEventListener('langchange', (e) => {
+    for (const [id, field] of Object.entries(labelText(e.detail))) {
+      if (map.getLayer(id)) map.setLayoutProperty(id, 'text-field', field);
+    }
+  });
   const names = new Set(served.map((l) => l.name));
   const added = [];
   for (const tl of tileLayers) {

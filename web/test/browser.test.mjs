@@ -117,7 +117,7 @@ test('an anonymous visitor opens on a reserve, not on the ocean between Qiangtan
   await markers.close();
 });
 
-test('with no base map configured, the offline Natural Earth base map draws land, rivers, lakes and boundaries, and can be switched off', async () => {
+test('with no base map configured, the offline Natural Earth base map draws land, rivers, lakes, boundaries and names in the page\'s language, and can be switched off', async () => {
   const { page, errors, close } = await open('/#4/34/95');
   await settle(page);
   const drawnIn = (layer) => page.evaluate((l) => window.warden.map.queryRenderedFeatures({ layers: [l] }).length, layer);
@@ -126,7 +126,24 @@ test('with no base map configured, the offline Natural Earth base map draws land
   }
   const countries = await page.evaluate(() => [...new Set(window.warden.map.queryRenderedFeatures({ layers: ['basemap-countries'] }).map((f) => f.properties.code))]);
   assert.ok(countries.includes('CHN') && countries.includes('IND'), `countries ${countries}`);
-  await shot(page, 'map-basemap.png');
+  // labels, drawn with the browser's fonts: China's provinces and the
+  // countries, in the page's language
+  const labels = (l) => page.evaluate((id) => window.warden.map.queryRenderedFeatures({ layers: [id] }).map((f) => f.properties.name_zh || f.properties.code), l);
+  assert.ok((await labels('basemap-admin1-labels')).includes('青海省'), `division labels ${await labels('basemap-admin1-labels')}`);
+  assert.ok((await labels('basemap-country-labels')).includes('CHN'), `country labels ${await labels('basemap-country-labels')}`);
+  const countryName = (code) => page.evaluate((c) => {
+    const m = window.warden.map.getLayoutProperty('basemap-country-labels', 'text-field');
+    const i = m.indexOf(c);
+    return i > 1 ? m[i + 1] : null;
+  }, code);
+  assert.deepEqual([await countryName('CHN'), await countryName('NPL')], ['中国', '尼泊尔']);
+  await shot(page, 'map-basemap-zh.png');
+  await page.click('#lang-switch');
+  assert.deepEqual(await page.evaluate(() => window.warden.map.getLayoutProperty('basemap-admin1-labels', 'text-field')), ['get', 'name_en']);
+  assert.deepEqual([await countryName('CHN'), await countryName('NPL')], ['China', 'Nepal']);
+  await settle(page);
+  await shot(page, 'map-basemap-en.png');
+  await page.click('#lang-switch');
   await page.uncheck('#toggle-basemap');
   assert.equal(await page.evaluate(() => window.warden.map.getLayoutProperty('basemap-land', 'visibility')), 'none');
   assert.deepEqual(errors, []);
