@@ -28,6 +28,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"warden/internal/api"
 	"warden/internal/testdb"
 	"warden/internal/zoning"
@@ -44,6 +46,7 @@ const (
 // two API servers over loopback, one answering from the engine, one from SQL.
 type sideFixture struct {
 	dsn           string
+	pool          *pgxpool.Pool
 	reserves      []benchReserve
 	eng           *zoning.Engine
 	engine, plain *httptest.Server
@@ -64,7 +67,7 @@ func newSideFixture() (f *sideFixture, err error) {
 	pool := testdb.New(binaryTB{})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	f = &sideFixture{dsn: pool.Config().ConnString()}
+	f = &sideFixture{dsn: pool.Config().ConnString(), pool: pool}
 	for _, sp := range []benchSpec{qiangtangSpec, pirineuSpec} {
 		r, err := buildSpecReserve(ctx, pool, sp)
 		if err != nil {

@@ -20,10 +20,11 @@ type Footprint struct {
 	origin vec3 // reference point of the area sums (see overlapAreas)
 }
 
-// fpEdge is an edge of a footprint; ring says it bounds one of its polygons.
+// fpEdge is an edge of a footprint; ring is its position in Footprint.ring
+// when it bounds one of its polygons, else -1.
 type fpEdge struct {
 	edge
-	ring bool
+	ring int32
 }
 
 // NewFootprint prepares a footprint: polys must be valid and not overlap
@@ -32,28 +33,37 @@ type fpEdge struct {
 // tree.
 func NewFootprint(polys orb.MultiPolygon, lines orb.MultiLineString, points []orb.Point) *Footprint {
 	f := &Footprint{lines: lines, points: points, bbox: box{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}}
+	n := len(points)
+	for _, l := range lines {
+		n += len(l)
+	}
 	var all []fpEdge
 	if len(polys) > 0 {
 		f.area = prepare(polys)
+		n += len(f.area.edges)
+		f.ring = make([]edge, 0, len(f.area.edges))
+	}
+	all = make([]fpEdge, 0, n)
+	if len(polys) > 0 {
 		rev := orientations(polys)
 		for k, e := range f.area.edges {
 			if rev[k] {
 				e = edge{e.x2, e.y2, e.x1, e.y1}
 			}
+			all = append(all, fpEdge{e, int32(len(f.ring))})
 			f.ring = append(f.ring, e)
-			all = append(all, fpEdge{e, true})
 		}
 	}
 	for _, l := range lines {
 		for k := 0; k+1 < len(l); k++ {
-			all = append(all, fpEdge{edge{l[k][0], l[k][1], l[k+1][0], l[k+1][1]}, false})
+			all = append(all, fpEdge{edge{l[k][0], l[k][1], l[k+1][0], l[k+1][1]}, -1})
 		}
 		if len(l) == 1 {
-			all = append(all, fpEdge{edge{l[0][0], l[0][1], l[0][0], l[0][1]}, false})
+			all = append(all, fpEdge{edge{l[0][0], l[0][1], l[0][0], l[0][1]}, -1})
 		}
 	}
 	for _, p := range points {
-		all = append(all, fpEdge{edge{p[0], p[1], p[0], p[1]}, false})
+		all = append(all, fpEdge{edge{p[0], p[1], p[0], p[1]}, -1})
 	}
 	boxes := make([]box, len(all))
 	for i := range all {
@@ -190,15 +200,28 @@ type run struct {
 // the edges near the footprint and the cuts.
 func (ix *Index) overlapAreas(f *Footprint, acc []Overlap) {
 	sums := make([]float64, len(ix.zones))
+	near := ix.zoneSide(f, sums)
 	var cuts []float64
 	var runs []run
-	var buf []int32
-	var done []int32
+	var done, zones []int32
+	var c authalicCache
+	valid := false // zones holds the zones of the end of the previous edge
 	for i := range f.ring {
 		e := &f.ring[i]
+		if i > 0 && (e.x1 != f.ring[i-1].x2 || e.y1 != f.ring[i-1].y2) {
+			valid = false // a new ring
+		}
+		if len(near[i]) == 0 && valid {
+			// No zone edge comes near: the whole edge lies in the zones
+			// its start lies in, the previous edge's end.
+			a, b := c.at(e.x1, e.y1), c.at(e.x2, e.y2)
+			for _, z := range zones {
+				sums[z] += triangleArea(f.origin, a, b)
+			}
+			continue
+		}
 		cuts, runs = append(cuts[:0], 0, 1), runs[:0]
-		buf = ix.edgeTree.searchBox(e.box(), buf[:0])
-		for _, k := range buf {
+		for _, k := range near[i] {
 			te := &ix.edges[k]
 			n := len(cuts)
 			cuts = segmentMeets(orb.Point{e.x1, e.y1}, orb.Point{e.x2, e.y2}, &te.edge, 0, cuts)
@@ -210,8 +233,8 @@ func (ix *Index) overlapAreas(f *Footprint, acc []Overlap) {
 				runs = append(runs, run{cuts[n], cuts[n+1], te.z, same})
 			}
 		}
-		pieces(e, cuts, func(u, v float64, a, b vec3) {
-			done = done[:0]
+		pieces(e, cuts, &c, func(u, v float64, a, b vec3) {
+			done, zones = done[:0], zones[:0]
 			for _, r := range runs {
 				if r.lo <= u+1e-12 && v <= r.hi+1e-12 {
 					done = append(done, r.z)
@@ -224,34 +247,54 @@ func (ix *Index) overlapAreas(f *Footprint, acc []Overlap) {
 			ix.covering(mx, my, func(z int32, _ Position) {
 				if !slices.Contains(done, z) {
 					sums[z] += triangleArea(f.origin, a, b)
+					zones = append(zones, z)
 				}
 			})
 		})
+		valid = true
 	}
+	for i, s := range sums {
+		if a := s * authalicR2; a > 0 {
+			acc[i].AreaM2 = a
+			acc[i].Meets = true
+		}
+	}
+}
+
+// zoneSide adds to sums the zones' edges inside f's polygons (the second
+// part of overlapAreas), and returns, for each of f's ring edges, the zone
+// edges whose boxes meet its box: the only ones that can cut it.
+func (ix *Index) zoneSide(f *Footprint, sums []float64) [][]int32 {
+	near := make([][]int32, len(f.ring))
+	var cuts []float64
+	var runs []run
 	var fbuf []int32
+	var c authalicCache
 	for _, k := range ix.edgeTree.searchBox(f.bbox, nil) {
 		te := &ix.edges[k]
 		e := te.edge
 		if te.rev {
 			e = edge{e.x2, e.y2, e.x1, e.y1}
 		}
-		if b := e.box(); b.x0 > f.bbox.x1 || b.x1 < f.bbox.x0 || b.y0 > f.bbox.y1 || b.y1 < f.bbox.y0 {
+		eb := e.box()
+		if eb.x0 > f.bbox.x1 || eb.x1 < f.bbox.x0 || eb.y0 > f.bbox.y1 || eb.y1 < f.bbox.y0 {
 			continue
 		}
 		cuts, runs = append(cuts[:0], 0, 1), runs[:0]
-		fbuf = f.tree.searchBox(e.box(), fbuf[:0])
+		fbuf = f.tree.searchBox(eb, fbuf[:0])
 		for _, j := range fbuf {
 			fe := &f.edges[j]
-			if !fe.ring {
+			if fb := fe.box(); fe.ring < 0 || fb.x0 > eb.x1 || fb.x1 < eb.x0 || fb.y0 > eb.y1 || fb.y1 < eb.y0 {
 				continue
 			}
+			near[fe.ring] = append(near[fe.ring], k)
 			n := len(cuts)
 			cuts = segmentMeets(orb.Point{e.x1, e.y1}, orb.Point{e.x2, e.y2}, &fe.edge, 0, cuts)
 			if len(cuts) == n+2 {
 				runs = append(runs, run{lo: cuts[n], hi: cuts[n+1]})
 			}
 		}
-		pieces(&e, cuts, func(u, v float64, a, b vec3) {
+		pieces(&e, cuts, &c, func(u, v float64, a, b vec3) {
 			for _, r := range runs {
 				if r.lo <= u+1e-12 && v <= r.hi+1e-12 {
 					return // along f's boundary: counted from f's side
@@ -263,12 +306,22 @@ func (ix *Index) overlapAreas(f *Footprint, acc []Overlap) {
 			}
 		})
 	}
-	for i, s := range sums {
-		if a := s * authalicR2; a > 0 {
-			acc[i].AreaM2 = a
-			acc[i].Meets = true
-		}
+	return near
+}
+
+// authalicCache keeps the last point mapped to the authalic sphere: the
+// pieces of a ring meet end to start.
+type authalicCache struct {
+	x, y float64
+	v    vec3
+	ok   bool
+}
+
+func (c *authalicCache) at(x, y float64) vec3 {
+	if !c.ok || x != c.x || y != c.y {
+		c.x, c.y, c.v, c.ok = x, y, authalic(x, y), true
 	}
+	return c.v
 }
 
 // at is the point the fraction t of the way along e (its ends exactly).
@@ -285,7 +338,7 @@ func (e *edge) at(t float64) (x, y float64) {
 // pieces sorts the cuts (fractions along e, 0 and 1 among them) and calls
 // fn for every piece of e between consecutive ones, with the authalic
 // points of its ends.
-func pieces(e *edge, cuts []float64, fn func(u, v float64, a, b vec3)) {
+func pieces(e *edge, cuts []float64, c *authalicCache, fn func(u, v float64, a, b vec3)) {
 	slices.Sort(cuts)
 	cuts = slices.Compact(cuts)
 	lo := 0
@@ -296,12 +349,12 @@ func pieces(e *edge, cuts []float64, fn func(u, v float64, a, b vec3)) {
 		return
 	}
 	u := cuts[lo]
-	a := authalic(e.at(u))
+	a := c.at(e.at(u))
 	for _, v := range cuts[lo+1:] {
 		if v > 1 {
 			break
 		}
-		b := authalic(e.at(v))
+		b := c.at(e.at(v))
 		if v > u {
 			fn(u, v, a, b)
 		}

@@ -133,3 +133,31 @@ func TestFootprintDistanceMatchesExhaustive(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkMeasure: a 10,000-vertex star footprint 5 km across a boundary
+// between two of three nested wavy zones of 17,000 vertices each.
+func BenchmarkMeasure(b *testing.B) {
+	var zones []Zone
+	for i, r := range []float64{1, 0.6, 0.3} {
+		ring := make(orb.Ring, 0, 17_001)
+		for k := range 17_000 {
+			a := 2 * math.Pi * float64(k) / 17_000
+			rr := r * (1 + 0.05*math.Sin(40*a))
+			ring = append(ring, orb.Point{86 + rr*math.Cos(a), 34 + rr*math.Sin(a)})
+		}
+		ring = append(ring, ring[0])
+		zones = append(zones, Zone{ID: int64(i + 1), ReserveID: 1, Kind: "k", Rank: 3 - i, Geom: orb.MultiPolygon{{ring}}})
+	}
+	ix := Build(zones)
+	c := orb.Point{86.6, 34}
+	ring := make(orb.Ring, 0, 10_001)
+	for k := range 10_000 {
+		t := 2 * math.Pi * float64(k) / 10_000
+		ri := 5000 * (1 + 0.15*math.Sin(40*t))
+		ring = append(ring, orb.Point{c[0] + ri*math.Cos(t)/92_000, c[1] + ri*math.Sin(t)/111_000})
+	}
+	poly := orb.MultiPolygon{{append(ring, ring[0])}}
+	for b.Loop() {
+		ix.Measure(NewFootprint(poly, nil, nil), 5000)
+	}
+}

@@ -53,7 +53,8 @@ type Index struct {
 	zoneTree  *packedTree // zone bounding boxes, when there are many zones
 	zoneOrder []int32     // zoneTree position -> zone
 	edgeTree  *packedTree // every boundary edge
-	edges     []treeEdge  // edgeTree's items, in its order
+	edges     []treeEdge  // edgeTree's items, in its order: each zone's together
+	zoneEdges [][2]int32  // zone -> the range of its edges in edges
 	byID      map[int64]int
 	vertices  int
 }
@@ -99,10 +100,21 @@ func Build(zones []Zone) *Index {
 	for i := range ix.zones {
 		ix.zones[i].Geom = nil // the prepared edges are all that is kept
 	}
-	t, order := packTree(edgeBoxes)
+	groups := make([]int32, len(all))
+	for i := range all {
+		groups[i] = all[i].z
+	}
+	t, order := packGroups(edgeBoxes, groups)
 	ix.edgeTree, ix.edges = t, make([]treeEdge, len(all))
+	ix.zoneEdges = make([][2]int32, len(zones))
 	for k, i := range order {
 		ix.edges[k] = all[i]
+		z := all[i].z
+		if r := &ix.zoneEdges[z]; r[1] == 0 {
+			*r = [2]int32{int32(k), int32(k + 1)}
+		} else {
+			r[1] = int32(k + 1)
+		}
 	}
 	return ix
 }
@@ -219,6 +231,11 @@ func (ix *Index) nearest(lon, lat float64, zone int32) (float64, int32) {
 			if h.l == 0 {
 				key = s.edgeKey(&ix.edges[c].edge, best)
 			} else {
+				if zone >= 0 { // only the nodes over the zone's own edges
+					if lo, hi := t.itemRange(int(h.l)-1, c); hi <= int(ix.zoneEdges[zone][0]) || lo >= int(ix.zoneEdges[zone][1]) {
+						continue
+					}
+				}
 				key = s.boxKey(t, int(h.l)-1, c, best)
 			}
 			if key <= best {

@@ -44,6 +44,13 @@ type prepared struct {
 // prepare builds the band index of mp.
 func prepare(mp orb.MultiPolygon) *prepared {
 	p := &prepared{x0: math.Inf(1), y0: math.Inf(1), x1: math.Inf(-1), y1: math.Inf(-1)}
+	n := 0
+	for _, poly := range mp {
+		for _, ring := range poly {
+			n += len(ring)
+		}
+	}
+	p.edges = make([]edge, 0, n)
 	for _, poly := range mp {
 		for _, ring := range poly {
 			for i := 0; i+1 < len(ring); i++ {

@@ -29,7 +29,7 @@ func (ix *Index) footprintDistance(f *Footprint, zi int32, limit float64) float6
 		best = limit
 	}
 	found := best < limit
-	t := ix.edgeTree
+	t, zr := ix.edgeTree, ix.zoneEdges[zi]
 	var heap []pairEntry
 	heap = pushPair(heap, pairEntry{0, int32(t.top()), 0, int32(f.tree.top()), 0, false})
 	for len(heap) > 0 {
@@ -59,6 +59,10 @@ func (ix *Index) footprintDistance(f *Footprint, zi int32, limit float64) float6
 					}
 					ab = ix.edges[c].box()
 				} else {
+					// Only the nodes over the zone's own edges.
+					if ilo, ihi := t.itemRange(int(h.la)-1, c); ihi <= int(zr[0]) || ilo >= int(zr[1]) {
+						continue
+					}
 					ab = *t.node(int(h.la)-1, c)
 				}
 				if key := boxPairBound(ab, bb, best); key <= best {

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"math"
 	"slices"
 )
@@ -36,7 +37,13 @@ const treeFanout = 8
 // packTree sorts the items' boxes into Hilbert order and builds the nodes
 // over them. It returns the tree and the permutation: position k of the tree
 // holds item order[k].
-func packTree(items []box) (*packedTree, []int32) {
+func packTree(items []box) (*packedTree, []int32) { return packGroups(items, nil) }
+
+// packGroups is packTree with the items ordered by group first (group[i] is
+// item i's), then in Hilbert order within each group, so that each group's
+// items take consecutive positions and a search for one group can skip the
+// nodes whose positions lie outside its range (see itemRange).
+func packGroups(items []box, group []int32) (*packedTree, []int32) {
 	t := &packedTree{n: len(items)}
 	order := make([]int32, len(items))
 	if len(items) == 0 {
@@ -46,18 +53,42 @@ func packTree(items []box) (*packedTree, []int32) {
 	for _, b := range items {
 		all = all.union(b)
 	}
-	keys := make([]uint64, len(items))
 	w, h := math.Max(all.x1-all.x0, 1e-12), math.Max(all.y1-all.y0, 1e-12)
 	const side = 1<<16 - 1
-	for i, b := range items {
-		hx := uint32(side * ((b.x0+b.x1)/2 - all.x0) / w)
-		hy := uint32(side * ((b.y0+b.y1)/2 - all.y0) / h)
-		keys[i] = uint64(hilbert(hx, hy))<<32 | uint64(i)
-		order[i] = int32(i)
+	hkey := func(b box) uint32 {
+		return hilbert(uint32(side*((b.x0+b.x1)/2-all.x0)/w), uint32(side*((b.y0+b.y1)/2-all.y0)/h))
 	}
-	slices.Sort(keys)
-	for k, key := range keys {
-		order[k] = int32(key & 0xffffffff)
+	if group == nil {
+		keys := make([]uint64, len(items))
+		for i, b := range items {
+			keys[i] = uint64(hkey(b))<<32 | uint64(i)
+		}
+		slices.Sort(keys)
+		for k, key := range keys {
+			order[k] = int32(key & 0xffffffff)
+		}
+	} else {
+		type key struct {
+			group int32
+			h     uint32
+			i     int32
+		}
+		keys := make([]key, len(items))
+		for i, b := range items {
+			keys[i] = key{group[i], hkey(b), int32(i)}
+		}
+		slices.SortFunc(keys, func(a, b key) int {
+			if a.group != b.group {
+				return cmp.Compare(a.group, b.group)
+			}
+			if a.h != b.h {
+				return cmp.Compare(a.h, b.h)
+			}
+			return cmp.Compare(a.i, b.i)
+		})
+		for k, key := range keys {
+			order[k] = key.i
+		}
 	}
 	// Level 0: the parents of the items.
 	level := make([]box, 0, (len(items)+treeFanout-1)/treeFanout)
@@ -104,6 +135,15 @@ func (t *packedTree) children(l, k int) (lo, hi int) {
 	}
 	lo = k * treeFanout
 	return lo, min(lo+treeFanout, count)
+}
+
+// itemRange is the range of item positions under node k of level l.
+func (t *packedTree) itemRange(l, k int) (lo, hi int) {
+	span := treeFanout
+	for range l {
+		span *= treeFanout
+	}
+	return k * span, min(t.n, (k+1)*span)
 }
 
 // node is the box of node k of level l.
