@@ -449,49 +449,12 @@ func TestPutZonesShapefile(t *testing.T) {
 	e.putZip("nowhere", "", own).problem(404, "nowhere")
 }
 
-// shapefileCorpus lists the corpus's shapefiles (.shp, zipped in the test with
-// their sidecar files) and zips, relative to the corpus.
-func shapefileCorpus(t *testing.T) (string, []string) {
-	t.Helper()
-	root := testcorpus.Dir(t)
-	var rels []string
-	for _, g := range []string{"shp/*/*.shp", "shp/*/*/*.shp", "shp/*/*.zip", "shp/*/*/*.zip", "protected_areas/*/*.shp", "protected_areas/*/*.zip"} {
-		m, err := filepath.Glob(filepath.Join(root, g))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, p := range m {
-			rel, _ := filepath.Rel(root, p)
-			rels = append(rels, rel)
-		}
-	}
-	if len(rels) < 40 {
-		t.Fatalf("only %d shapefiles and zips under %s", len(rels), root)
-	}
-	return root, rels
-}
-
-// corpusZip is the upload for a corpus file: a zip as it is, a .shp zipped
-// with the files that share its name.
-func corpusZip(t *testing.T, path string) []byte {
-	t.Helper()
-	if strings.HasSuffix(path, ".zip") {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
-	}
-	stem := strings.TrimSuffix(filepath.Base(path), ".shp")
-	return zipDir(t, filepath.Dir(path), stem+".")
-}
-
 // TestZoneShapefileCorpus uploads every shapefile and zip of the corpus: each
 // is stored or refused with a problem that says why; none is a 500.
 func TestZoneShapefileCorpus(t *testing.T) {
 	e := newEnv(t, true)
 	e.newReserve("corpus", "three_zone")
-	root, rels := shapefileCorpus(t)
+	rels := testcorpus.Shapefiles(t)
 	expect := map[string]string{
 		"shp/shpjs/badzip.zip":                    "not a readable zip archive",
 		"shp/shpjs/noshp.zip":                     "holds no .shp file",
@@ -507,7 +470,7 @@ func TestZoneShapefileCorpus(t *testing.T) {
 	}
 	counts := map[int]int{}
 	for _, rel := range rels {
-		r := e.putZip("corpus", "", corpusZip(t, filepath.Join(root, rel)))
+		r := e.putZip("corpus", "", testcorpus.ShapefileUpload(t, rel))
 		counts[r.Status]++
 		detail, _ := r.JSON["detail"].(string)
 		t.Logf("%s: %d %s", rel, r.Status, detail)

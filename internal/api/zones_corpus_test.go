@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 
@@ -38,22 +37,14 @@ var zoneCorpusGlobs = []string{
 
 func zoneCorpusFiles(t *testing.T) (root string, rels []string) {
 	t.Helper()
-	root = testcorpus.Dir(t)
 	for _, g := range zoneCorpusGlobs {
-		m, err := filepath.Glob(filepath.Join(root, g))
-		if err != nil {
-			t.Fatal(err)
-		}
+		m := testcorpus.Glob(t, g)
 		if len(m) == 0 {
-			t.Fatalf("no corpus files match %s under %s", g, root)
+			t.Fatalf("no corpus files match %s", g)
 		}
-		sort.Strings(m)
-		for _, p := range m {
-			rel, _ := filepath.Rel(root, p)
-			rels = append(rels, rel)
-		}
+		rels = append(rels, m...)
 	}
-	return root, rels
+	return testcorpus.Dir(t), rels
 }
 
 // forSubtest is e for a subtest: its failures stop the subtest, not the parent.

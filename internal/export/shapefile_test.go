@@ -4,8 +4,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -13,57 +11,12 @@ import (
 	"warden/internal/testcorpus"
 )
 
-// corpusZips returns every shapefile of the corpus as an upload: zips as they
-// are, bare .shp files zipped with their sidecar files.
-func corpusZips(tb testing.TB) map[string][]byte {
-	tb.Helper()
-	root := testcorpus.Dir(tb)
-	out := map[string][]byte{}
-	for _, g := range []string{"shp/*/*.shp", "shp/*/*/*.shp", "shp/*/*.zip", "shp/*/*/*.zip", "protected_areas/*/*.shp", "protected_areas/*/*.zip"} {
-		m, err := filepath.Glob(filepath.Join(root, g))
-		if err != nil {
-			tb.Fatal(err)
-		}
-		for _, p := range m {
-			rel, _ := filepath.Rel(root, p)
-			if strings.HasSuffix(p, ".zip") {
-				b, err := os.ReadFile(p)
-				if err != nil {
-					tb.Fatal(err)
-				}
-				out[rel] = b
-				continue
-			}
-			var buf bytes.Buffer
-			zw := zip.NewWriter(&buf)
-			sides, _ := filepath.Glob(strings.TrimSuffix(p, ".shp") + ".*")
-			for _, s := range sides {
-				b, err := os.ReadFile(s)
-				if err != nil {
-					tb.Fatal(err)
-				}
-				w, _ := zw.Create(filepath.Base(s))
-				if _, err := w.Write(b); err != nil {
-					tb.Fatal(err)
-				}
-			}
-			if err := zw.Close(); err != nil {
-				tb.Fatal(err)
-			}
-			out[rel] = buf.Bytes()
-		}
-	}
-	if len(out) < 40 {
-		tb.Fatalf("only %d shapefiles in the corpus under %s", len(out), root)
-	}
-	return out
-}
-
 // TestReadZonesShapefileCorpus reads every shapefile of the corpus: each is
 // read (GDAL converted it) or refused with a problem saying why.
 func TestReadZonesShapefileCorpus(t *testing.T) {
 	converted := 0
-	for rel, b := range corpusZips(t) {
+	for _, rel := range testcorpus.Shapefiles(t) {
+		b := testcorpus.ShapefileUpload(t, rel)
 		shp, err := ReadZonesShapefile(context.Background(), b, ShapefileOptions{})
 		if err == nil {
 			converted++
@@ -90,8 +43,8 @@ func TestReadZonesShapefileCorpus(t *testing.T) {
 // FuzzReadZonesShapefile feeds arbitrary zips (seeded with the corpus) to the
 // reader: it must answer features or a problem, never panic or fail otherwise.
 func FuzzReadZonesShapefile(f *testing.F) {
-	for _, b := range corpusZips(f) {
-		if len(b) < 64<<10 {
+	for _, rel := range testcorpus.Shapefiles(f) {
+		if b := testcorpus.ShapefileUpload(f, rel); len(b) < 64<<10 {
 			f.Add(b)
 		}
 	}

@@ -38,7 +38,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"math"
 	"math/rand/v2"
@@ -55,9 +54,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
-	"warden/geodata"
+	"warden/internal/benchzones"
 	"warden/internal/db"
 	"warden/internal/geoio"
 	"warden/internal/patrol"
@@ -66,64 +63,9 @@ import (
 )
 
 const (
-	benchPoints   = 100_000
-	benchSegmentM = 350 // ST_Segmentize length, as zoning's benchmarks
-	benchMinVerts = 50_000
-	benchToken    = "bench-token"
+	benchPoints = 100_000
+	benchToken  = "bench-token"
 )
-
-// denseQiangtang stores the densified Qiangtang zones as reserve
-// bench-qiangtang and returns its vertex count.
-func denseQiangtang(ctx context.Context, pool *pgxpool.Pool) (int, error) {
-	raw, err := fs.ReadFile(geodata.FS, "qiangtang/zones.geojson")
-	if err != nil {
-		return 0, err
-	}
-	var src struct {
-		Features []struct {
-			Properties json.RawMessage `json:"properties"`
-			Geometry   json.RawMessage `json:"geometry"`
-		} `json:"features"`
-	}
-	if err := json.Unmarshal(raw, &src); err != nil {
-		return 0, err
-	}
-	var doc bytes.Buffer
-	doc.WriteString(`{"type":"FeatureCollection","features":[`)
-	for i, f := range src.Features {
-		var dense string
-		if err := pool.QueryRow(ctx, `SELECT ST_AsGeoJSON(ST_Segmentize(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326)::geography, $2)::geometry, 15)`,
-			string(f.Geometry), float64(benchSegmentM)).Scan(&dense); err != nil {
-			return 0, err
-		}
-		if i > 0 {
-			doc.WriteByte(',')
-		}
-		fmt.Fprintf(&doc, `{"type":"Feature","properties":%s,"geometry":%s}`, f.Properties, dense)
-	}
-	doc.WriteString(`]}`)
-	feats, err := geoio.DecodeGeoJSON(doc.Bytes(), geoio.GeoJSONOptions{})
-	if err != nil {
-		return 0, err
-	}
-	zs := zoning.NewStore(pool)
-	if _, err := zs.CreateReserve(ctx, zoning.ReserveInput{Code: "bench-qiangtang", NameEN: "Qiangtang (benchmark, densified)", Level: "national",
-		ZoningScheme: zoning.ThreeZone, Illustrative: true}); err != nil {
-		return 0, err
-	}
-	v, err := zs.PutZones(ctx, "bench-qiangtang", feats, zoning.VersionInput{})
-	if err != nil {
-		return 0, err
-	}
-	n := 0
-	for _, z := range v.Zones {
-		n += z.Vertices
-	}
-	if n < benchMinVerts {
-		return n, fmt.Errorf("the benchmark reserve has %d vertices, fewer than %d", n, benchMinVerts)
-	}
-	return n, nil
-}
 
 // patrolFile writes the benchmark track (see the top of this file) from b,
 // the boundary point nearest to c, the core point. The name element holds a
@@ -334,7 +276,8 @@ func BenchmarkUploadTrack100k(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Cleanup(pool.Close)
-	verts, err := denseQiangtang(ctx, pool)
+	r, err := benchzones.Build(ctx, pool, benchzones.Qiangtang)
+	verts := r.Vertices
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -398,7 +341,7 @@ func BenchmarkSaveTrack100kEngineVsSQL(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Cleanup(pool.Close)
-	if _, err := denseQiangtang(ctx, pool); err != nil {
+	if _, err := benchzones.Build(ctx, pool, benchzones.Qiangtang); err != nil {
 		b.Fatal(err)
 	}
 	var bl, bt, cl, ct float64

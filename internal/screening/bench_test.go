@@ -13,11 +13,8 @@ package screening_test
 // core zone's ring, so it lies across the core/buffer boundary.
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io/fs"
 	"math"
 	"sync"
 	"testing"
@@ -28,7 +25,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
 
-	"warden/geodata"
+	"warden/internal/benchzones"
 	"warden/internal/db"
 	"warden/internal/geoio"
 	"warden/internal/screening"
@@ -38,8 +35,6 @@ import (
 
 const (
 	benchCode      = "bench-qiangtang"
-	benchSegmentM  = 350
-	benchMinVerts  = 50_000
 	benchFootVerts = 10_000
 )
 
@@ -47,53 +42,11 @@ const (
 // bench-qiangtang and returns their vertex count and the first vertex of the
 // core zone's exterior ring.
 func buildBenchReserve(ctx context.Context, pool *pgxpool.Pool) (int, orb.Point, error) {
-	raw, err := fs.ReadFile(geodata.FS, "qiangtang/zones.geojson")
+	r, err := benchzones.Build(ctx, pool, benchzones.Qiangtang)
 	if err != nil {
 		return 0, orb.Point{}, err
 	}
-	var src struct {
-		Features []struct {
-			Properties json.RawMessage `json:"properties"`
-			Geometry   json.RawMessage `json:"geometry"`
-		} `json:"features"`
-	}
-	if err := json.Unmarshal(raw, &src); err != nil {
-		return 0, orb.Point{}, err
-	}
-	var doc bytes.Buffer
-	doc.WriteString(`{"type":"FeatureCollection","features":[`)
-	for i, f := range src.Features {
-		var dense string
-		if err := pool.QueryRow(ctx, `SELECT ST_AsGeoJSON(ST_Segmentize(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326)::geography, $2)::geometry, 15)`,
-			string(f.Geometry), float64(benchSegmentM)).Scan(&dense); err != nil {
-			return 0, orb.Point{}, err
-		}
-		if i > 0 {
-			doc.WriteByte(',')
-		}
-		fmt.Fprintf(&doc, `{"type":"Feature","properties":%s,"geometry":%s}`, f.Properties, dense)
-	}
-	doc.WriteString(`]}`)
-	feats, err := geoio.DecodeGeoJSON(doc.Bytes(), geoio.GeoJSONOptions{})
-	if err != nil {
-		return 0, orb.Point{}, err
-	}
-	zs := zoning.NewStore(pool)
-	if _, err := zs.CreateReserve(ctx, zoning.ReserveInput{Code: benchCode, NameZH: "羌塘（基准测试，加密）", NameEN: "Qiangtang (benchmark, densified)",
-		Level: "national", ZoningScheme: zoning.ThreeZone, Illustrative: true}); err != nil {
-		return 0, orb.Point{}, err
-	}
-	v, err := zs.PutZones(ctx, benchCode, feats, zoning.VersionInput{Note: "benchmark zoning (generated)"})
-	if err != nil {
-		return 0, orb.Point{}, err
-	}
-	n := 0
-	for _, z := range v.Zones {
-		n += z.Vertices
-	}
-	if n < benchMinVerts {
-		return n, orb.Point{}, fmt.Errorf("the benchmark reserve has %d vertices, fewer than %d", n, benchMinVerts)
-	}
+	n := r.Vertices
 	var c orb.Point
 	err = pool.QueryRow(ctx, `SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointN(ST_ExteriorRing(ST_GeometryN(geom, 1)), 1) AS p FROM zone WHERE kind = 'core') s`).Scan(&c[0], &c[1])
 	return n, c, err
@@ -152,28 +105,11 @@ var (
 	fixtureErr  error
 )
 
-// binaryTB lets the benchmarks share one database for the whole test binary
-// (as in internal/zoning/bench_test.go): its Cleanup does nothing (the
-// database goes with the cluster testdb.Main stops) and Fatal panics, which
-// newFixture recovers into an error.
-type binaryTB struct{ testing.TB }
-
-type fixtureFailure struct{ msg string }
-
-func (binaryTB) Helper()           {}
-func (binaryTB) Cleanup(func())    {}
-func (binaryTB) Fatal(args ...any) { panic(fixtureFailure{fmt.Sprint(args...)}) }
-func (binaryTB) Fatalf(format string, args ...any) {
-	panic(fixtureFailure{fmt.Sprintf(format, args...)})
-}
-
 func newFixture() (f *benchFixture, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("benchmark database: %v", r)
-		}
-	}()
-	pool := testdb.New(binaryTB{})
+	pool, err := benchzones.Pool()
+	if err != nil {
+		return nil, err
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	n, c, err := buildBenchReserve(ctx, pool)

@@ -16,12 +16,9 @@ package tiles_test
 // percentile are over every fetch.
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -33,71 +30,14 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 
-	"warden/geodata"
 	"warden/internal/api"
-	"warden/internal/geoio"
+	"warden/internal/benchzones"
 	"warden/internal/testdb"
-	"warden/internal/zoning"
 )
 
 const (
-	benchSegmentM = 350
-	benchMinVerts = 50_000
-	benchSamples  = 16 // boundary points: at most 17 tiles per zoom with the centre
+	benchSamples = 16 // boundary points: at most 17 tiles per zoom with the centre
 )
-
-// densifiedQiangtang stores the benchmark reserve and returns its vertex count.
-func densifiedQiangtang(ctx context.Context, pool *pgxpool.Pool) (int, error) {
-	raw, err := fs.ReadFile(geodata.FS, "qiangtang/zones.geojson")
-	if err != nil {
-		return 0, err
-	}
-	var src struct {
-		Features []struct {
-			Properties json.RawMessage `json:"properties"`
-			Geometry   json.RawMessage `json:"geometry"`
-		} `json:"features"`
-	}
-	if err := json.Unmarshal(raw, &src); err != nil {
-		return 0, err
-	}
-	var doc bytes.Buffer
-	doc.WriteString(`{"type":"FeatureCollection","features":[`)
-	for i, f := range src.Features {
-		var dense string
-		if err := pool.QueryRow(ctx, `
-			SELECT ST_AsGeoJSON(ST_Segmentize(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326)::geography, $2)::geometry, 15)`,
-			string(f.Geometry), float64(benchSegmentM)).Scan(&dense); err != nil {
-			return 0, err
-		}
-		if i > 0 {
-			doc.WriteByte(',')
-		}
-		fmt.Fprintf(&doc, `{"type":"Feature","properties":%s,"geometry":%s}`, f.Properties, dense)
-	}
-	doc.WriteString(`]}`)
-	feats, err := geoio.DecodeGeoJSON(doc.Bytes(), geoio.GeoJSONOptions{})
-	if err != nil {
-		return 0, err
-	}
-	zs := zoning.NewStore(pool)
-	if _, err := zs.CreateReserve(ctx, zoning.ReserveInput{Code: "bench-qiangtang", NameZH: "羌塘（基准测试，加密）",
-		Level: "national", ZoningScheme: zoning.ThreeZone, Illustrative: true}); err != nil {
-		return 0, err
-	}
-	v, err := zs.PutZones(ctx, "bench-qiangtang", feats, zoning.VersionInput{Note: "benchmark zoning (generated)"})
-	if err != nil {
-		return 0, err
-	}
-	n := 0
-	for _, z := range v.Zones {
-		n += z.Vertices
-	}
-	if n < benchMinVerts {
-		return n, fmt.Errorf("the benchmark reserve has %d vertices, want at least %d", n, benchMinVerts)
-	}
-	return n, nil
-}
 
 // boundaryPoints returns benchSamples vertices spread along the zones' rings,
 // and the zones' centroid (at low zoom, the tile holding most of the reserve).
@@ -134,7 +74,8 @@ func BenchmarkReserveTiles(b *testing.B) { benchTiles(b, "reserves") }
 func benchTiles(b *testing.B, layer string) {
 	ctx := context.Background()
 	pool := testdb.New(b)
-	verts, err := densifiedQiangtang(ctx, pool)
+	r, err := benchzones.Build(ctx, pool, benchzones.Qiangtang)
+	verts := r.Vertices
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -34,12 +34,10 @@ package zoning_test
 // the correctness test builds its own in a fresh database.
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"math"
 	"math/rand/v2"
@@ -52,129 +50,18 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paulmach/orb"
 
-	"warden/geodata"
 	"warden/internal/api"
-	"warden/internal/geoio"
+	"warden/internal/benchzones"
 	"warden/internal/testdb"
 	"warden/internal/zoning"
 )
 
 const (
-	benchCode      = "bench-qiangtang"
-	benchSegmentM  = 350    // ST_Segmentize length, metres (see the comment above)
-	benchMinVerts  = 50_000 // the product requirement
 	benchPoints    = 100_000
 	benchSeed1     = 20240709 // PCG seeds of the point set
 	benchSeed2     = 1993
 	benchDistBatch = 10_000 // points in the batch-with-distances benchmark
 )
-
-// benchReserve is the generated reserve, as stored.
-type benchReserve struct {
-	code     string
-	vertices int        // ST_NPoints summed over the stored zones
-	bbox     [4]float64 // minLon, minLat, maxLon, maxLat of the zones
-	build    time.Duration
-}
-
-// benchSpec says how a benchmark reserve is generated: which sample zoning
-// is densified, to what segment length, and how many vertices it must reach.
-type benchSpec struct {
-	code, source   string
-	nameZH, nameEN string
-	scheme         zoning.Scheme
-	segmentM       float64
-	minVerts       int
-}
-
-// The benchmark reserves: the Qiangtang sample zones (a 12,700 km outline,
-// see the comment at the top of this file), and the Alt Pirineu sample zones,
-// the more complex outline (ragged OSM boundary with enclaves, a core in 6
-// parts: 9,631 vertices on 1,166 km), densified the same way to 90,000+
-// vertices. Both derive from geodata/ (see geodata/README.md for sources and
-// licences: CC-BY-4.0 and ODbL-1.0).
-var (
-	qiangtangSpec = benchSpec{code: benchCode, source: "qiangtang/zones.geojson", nameZH: "羌塘（基准测试，加密）", nameEN: "Qiangtang (benchmark, densified)",
-		scheme: zoning.ThreeZone, segmentM: benchSegmentM, minVerts: benchMinVerts}
-	pirineuSpec = benchSpec{code: "bench-alt-pirineu", source: "alt-pirineu/zones.geojson", nameZH: "阿尔特比利牛斯（基准测试，加密）", nameEN: "Alt Pirineu (benchmark, densified)",
-		scheme: zoning.TwoZone, segmentM: 12, minVerts: 90_000}
-)
-
-// buildBenchReserve generates the Qiangtang benchmark reserve into the
-// database of pool (see the comment at the top of this file).
-func buildBenchReserve(ctx context.Context, pool *pgxpool.Pool) (benchReserve, error) {
-	return buildSpecReserve(ctx, pool, qiangtangSpec)
-}
-
-// buildSpecReserve generates the benchmark reserve sp describes.
-func buildSpecReserve(ctx context.Context, pool *pgxpool.Pool, sp benchSpec) (benchReserve, error) {
-	start := time.Now()
-	raw, err := fs.ReadFile(geodata.FS, sp.source)
-	if err != nil {
-		return benchReserve{}, err
-	}
-	var src struct {
-		Features []struct {
-			Properties json.RawMessage `json:"properties"`
-			Geometry   json.RawMessage `json:"geometry"`
-		} `json:"features"`
-	}
-	if err := json.Unmarshal(raw, &src); err != nil {
-		return benchReserve{}, fmt.Errorf("%s: %w", sp.source, err)
-	}
-	var doc bytes.Buffer
-	doc.WriteString(`{"type":"FeatureCollection","features":[`)
-	for i, f := range src.Features {
-		var dense string
-		if err := pool.QueryRow(ctx, `
-			SELECT ST_AsGeoJSON(ST_Segmentize(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326)::geography, $2)::geometry, 15)`,
-			string(f.Geometry), sp.segmentM).Scan(&dense); err != nil {
-			return benchReserve{}, fmt.Errorf("densify zone %d: %w", i, err)
-		}
-		if i > 0 {
-			doc.WriteByte(',')
-		}
-		fmt.Fprintf(&doc, `{"type":"Feature","properties":%s,"geometry":%s}`, f.Properties, dense)
-	}
-	doc.WriteString(`]}`)
-	feats, err := geoio.DecodeGeoJSON(doc.Bytes(), geoio.GeoJSONOptions{})
-	if err != nil {
-		return benchReserve{}, fmt.Errorf("densified zones: %w", err)
-	}
-	zs := zoning.NewStore(pool)
-	if _, err := zs.CreateReserve(ctx, zoning.ReserveInput{
-		Code:         sp.code,
-		NameZH:       sp.nameZH,
-		NameEN:       sp.nameEN,
-		Level:        "national",
-		ZoningScheme: sp.scheme,
-		Illustrative: true,
-		Note:         fmt.Sprintf("the %s sample zones densified to %v m segments, for benchmarks", sp.source, sp.segmentM),
-	}); err != nil {
-		return benchReserve{}, err
-	}
-	v, err := zs.PutZones(ctx, sp.code, feats, zoning.VersionInput{Note: "benchmark zoning (generated)"})
-	if err != nil {
-		return benchReserve{}, fmt.Errorf("put densified zones: %w", err)
-	}
-	r := benchReserve{code: sp.code}
-	for _, z := range v.Zones {
-		r.vertices += z.Vertices
-	}
-	if r.vertices < sp.minVerts {
-		return r, fmt.Errorf("the benchmark reserve %s has %d vertices, fewer than the %d required: lower its segment length", sp.code, r.vertices, sp.minVerts)
-	}
-	res, err := zs.Reserve(ctx, sp.code)
-	if err != nil {
-		return r, err
-	}
-	if len(res.BBox) != 4 {
-		return r, fmt.Errorf("reserve %s has no bbox", sp.code)
-	}
-	copy(r.bbox[:], res.BBox)
-	r.build = time.Since(start)
-	return r, nil
-}
 
 // randomPoints returns n deterministic uniform points in bbox.
 func randomPoints(bbox [4]float64, n int) []orb.Point {
@@ -194,7 +81,7 @@ func randomPoints(bbox [4]float64, n int) []orb.Point {
 type benchFixture struct {
 	pool    *pgxpool.Pool
 	store   *zoning.Store
-	reserve benchReserve
+	reserve benchzones.Reserve
 	points  []orb.Point
 }
 
@@ -204,44 +91,19 @@ var (
 	fixtureErr  error
 )
 
-// binaryTB stands in for a testing.TB that lasts as long as the test binary:
-// testdb gives a database to a test and drops it at the test's end, but the
-// benchmarks share one database, which must outlive each of them. Its Cleanup
-// is a no-op (the database goes with the cluster that testdb.Main stops after
-// the last benchmark), and Fatal panics with fixtureFailure, which
-// newBenchFixture recovers and returns as an error. Any other method of the
-// nil embedded TB would panic too, and is reported the same way.
-type binaryTB struct{ testing.TB }
-
-type fixtureFailure struct{ msg string }
-
-func (binaryTB) Helper()             {}
-func (binaryTB) Cleanup(func())      {}
-func (binaryTB) Logf(string, ...any) {}
-func (binaryTB) Fatal(args ...any)   { panic(fixtureFailure{fmt.Sprint(args...)}) }
-func (binaryTB) Fatalf(format string, args ...any) {
-	panic(fixtureFailure{fmt.Sprintf(format, args...)})
-}
-
 func newBenchFixture() (f *benchFixture, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			if ff, ok := r.(fixtureFailure); ok {
-				err = fmt.Errorf("benchmark database: %s", ff.msg)
-				return
-			}
-			err = fmt.Errorf("benchmark database: %v", r)
-		}
-	}()
-	pool := testdb.New(binaryTB{})
+	pool, err := benchzones.Pool()
+	if err != nil {
+		return nil, err
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	r, err := buildBenchReserve(ctx, pool)
+	r, err := benchzones.Build(ctx, pool, benchzones.Qiangtang)
 	if err != nil {
 		pool.Close()
 		return nil, err
 	}
-	return &benchFixture{pool: pool, store: zoning.NewStore(pool), reserve: r, points: randomPoints(r.bbox, benchPoints)}, nil
+	return &benchFixture{pool: pool, store: zoning.NewStore(pool), reserve: r, points: randomPoints(r.BBox, benchPoints)}, nil
 }
 
 func benchEnv(b *testing.B) *benchFixture {
@@ -249,8 +111,8 @@ func benchEnv(b *testing.B) *benchFixture {
 	fixtureOnce.Do(func() {
 		fixture, fixtureErr = newBenchFixture()
 		if fixtureErr == nil {
-			b.Logf("benchmark reserve %s: %d vertices in 3 zones (Qiangtang sample zones at %d m segments), built in %v; %d points in bbox %v",
-				fixture.reserve.code, fixture.reserve.vertices, benchSegmentM, fixture.reserve.build.Round(time.Millisecond), len(fixture.points), fixture.reserve.bbox)
+			b.Logf("benchmark reserve %s: %d vertices in 3 zones (Qiangtang sample zones at %v m segments), built in %v; %d points in bbox %v",
+				fixture.reserve.Code, fixture.reserve.Vertices, benchzones.Qiangtang.SegmentM, fixture.reserve.Build.Round(time.Millisecond), len(fixture.points), fixture.reserve.BBox)
 		}
 	})
 	if fixtureErr != nil {
@@ -293,7 +155,7 @@ func BenchmarkLocateBatch100k(b *testing.B) {
 		}
 	}
 	reportBatch(b, len(f.points))
-	b.ReportMetric(float64(f.reserve.vertices), "zone-vertices")
+	b.ReportMetric(float64(f.reserve.Vertices), "zone-vertices")
 	b.ReportMetric(100*float64(countInside(warm))/float64(len(warm)), "inside-%")
 }
 
@@ -433,12 +295,12 @@ func BenchmarkLocateBatch10kWithDistance(b *testing.B) {
 func TestLocateMatchesPostGIS(t *testing.T) {
 	ctx := t.Context()
 	pool := testdb.New(t)
-	r, err := buildBenchReserve(ctx, pool)
+	r, err := benchzones.Build(ctx, pool, benchzones.Qiangtang)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("reserve %s: %d vertices, built in %v", r.code, r.vertices, r.build.Round(time.Millisecond))
-	pts := randomPoints(r.bbox, benchPoints)[:2000]
+	t.Logf("reserve %s: %d vertices, built in %v", r.Code, r.Vertices, r.Build.Round(time.Millisecond))
+	pts := randomPoints(r.BBox, benchPoints)[:2000]
 	zs := zoning.NewStore(pool)
 
 	got, err := zs.Locate(ctx, pts, false)

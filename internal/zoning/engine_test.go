@@ -20,6 +20,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
 
+	"warden/internal/benchzones"
 	"warden/internal/geoio"
 	"warden/internal/markers"
 	"warden/internal/sample"
@@ -52,7 +53,7 @@ func newEngineFixture(t *testing.T) *engineFixture {
 	if _, err := sample.LoadIfEmpty(ctx, zs, markers.NewStore(pool)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := buildBenchReserve(ctx, pool); err != nil {
+	if _, err := benchzones.Build(ctx, pool, benchzones.Qiangtang); err != nil {
 		t.Fatal(err)
 	}
 	loadCorpusReserves(t, zs)

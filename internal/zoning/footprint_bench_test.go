@@ -55,7 +55,7 @@ func BenchmarkFootprintSideBySide(b *testing.B) {
 		var c orb.Point
 		if err := f.pool.QueryRow(ctx, `SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointN(ST_ExteriorRing(ST_GeometryN(z.geom, 1)), 1) AS p
 			FROM zone z JOIN reserve r ON r.id = z.reserve_id JOIN zoning_version v ON v.id = z.version_id AND v.is_current
-			WHERE r.code = $1 AND z.kind IN ('core', 'core_protection') ORDER BY z.id LIMIT 1) s`, r.code).Scan(&c[0], &c[1]); err != nil {
+			WHERE r.code = $1 AND z.kind IN ('core', 'core_protection') ORDER BY z.id LIMIT 1) s`, r.Code).Scan(&c[0], &c[1]); err != nil {
 			b.Fatal(err)
 		}
 		star := starFootprint(c, 5000, footprintVertices)
@@ -64,7 +64,7 @@ func BenchmarkFootprintSideBySide(b *testing.B) {
 			b.Fatal(err)
 		}
 		fp := zoning.Footprint{Polys: w, Whole: w, Simple: w, Tau: 5}
-		b.Run(r.code+"/screen-footprint-10k", func(b *testing.B) {
+		b.Run(r.Code+"/screen-footprint-10k", func(b *testing.B) {
 			var eng, sqlAreas, sqlAll time.Duration
 			for b.Loop() {
 				t0 := time.Now()
@@ -91,7 +91,7 @@ func BenchmarkFootprintSideBySide(b *testing.B) {
 			b.ReportMetric(a, "sql-areas-ms")
 			b.ReportMetric(s, "sql-distances-ms")
 			b.Logf("%s (%d vertices): screening a %d-vertex footprint: engine with distances %.1f ms; obvious SQL areas only %.1f ms (%.1fx), with distances %.1f ms (%.1fx); target 14 ms",
-				r.code, r.vertices, footprintVertices, e, a, a/e, s, s/e)
+				r.Code, r.Vertices, footprintVertices, e, a, a/e, s, s/e)
 		})
 	}
 }

@@ -31,7 +31,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"warden/internal/api"
-	"warden/internal/testdb"
+	"warden/internal/benchzones"
 	"warden/internal/zoning"
 )
 
@@ -47,7 +47,7 @@ const (
 type sideFixture struct {
 	dsn           string
 	pool          *pgxpool.Pool
-	reserves      []benchReserve
+	reserves      []benchzones.Reserve
 	eng           *zoning.Engine
 	engine, plain *httptest.Server
 }
@@ -59,17 +59,15 @@ var (
 )
 
 func newSideFixture() (f *sideFixture, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("side-by-side database: %v", r)
-		}
-	}()
-	pool := testdb.New(binaryTB{})
+	pool, err := benchzones.Pool()
+	if err != nil {
+		return nil, err
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	f = &sideFixture{dsn: pool.Config().ConnString(), pool: pool}
-	for _, sp := range []benchSpec{qiangtangSpec, pirineuSpec} {
-		r, err := buildSpecReserve(ctx, pool, sp)
+	for _, sp := range []benchzones.Spec{benchzones.Qiangtang, benchzones.AltPirineu} {
+		r, err := benchzones.Build(ctx, pool, sp)
 		if err != nil {
 			return nil, err
 		}
@@ -128,7 +126,7 @@ func BenchmarkSideBySide(b *testing.B) {
 	}
 	b.Cleanup(serve.stop)
 	for _, r := range f.reserves {
-		pts := randomPoints(r.bbox, benchPoints)
+		pts := randomPoints(r.BBox, benchPoints)
 		pos := make([][2]float64, len(pts))
 		for i, p := range pts {
 			pos[i] = [2]float64{p[0], p[1]}
@@ -137,7 +135,7 @@ func BenchmarkSideBySide(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		b.Run(r.code+"/batch-locate-100k", func(b *testing.B) {
+		b.Run(r.Code+"/batch-locate-100k", func(b *testing.B) {
 			c := client()
 			for _, url := range []string{serve.url, f.plain.URL} { // warm up
 				if err := postBatch(c, url, body); err != nil {
@@ -162,9 +160,9 @@ func BenchmarkSideBySide(b *testing.B) {
 			b.ReportMetric(ss/es, "x-postgis")
 			b.ReportMetric(tile38BatchSeconds/es, "x-tile38")
 			b.Logf("%s (%d vertices): batch locate of %d points over HTTP: warden serve (own process) %.3f s, PostGIS %.3f s (%.1fx), Tile38 %.2f s (%.1fx; target 10x, 0.16 s)",
-				r.code, r.vertices, len(pts), es, ss, ss/es, tile38BatchSeconds, tile38BatchSeconds/es)
+				r.Code, r.Vertices, len(pts), es, ss, ss/es, tile38BatchSeconds, tile38BatchSeconds/es)
 		})
-		b.Run(r.code+"/single-locate-8-clients", func(b *testing.B) {
+		b.Run(r.Code+"/single-locate-8-clients", func(b *testing.B) {
 			var er, sr float64
 			for b.Loop() {
 				e, err := rawRate(serve.addr, pts, singleRequests)
@@ -183,7 +181,7 @@ func BenchmarkSideBySide(b *testing.B) {
 			b.ReportMetric(er/sr, "x-postgis")
 			b.ReportMetric(er/tile38SinglePerSec, "x-tile38")
 			b.Logf("%s: GET /api/v1/locate with distance, %d connections: warden serve (own process) %.0f/s, PostGIS path %.0f/s (%.1fx), Tile38 %d/s (%.2fx; target 35,000/s)",
-				r.code, singleClients, er, sr, er/sr, tile38SinglePerSec, er/tile38SinglePerSec)
+				r.Code, singleClients, er, sr, er/sr, tile38SinglePerSec, er/tile38SinglePerSec)
 		})
 	}
 }
@@ -194,8 +192,8 @@ func BenchmarkEngineIndex(b *testing.B) {
 	f := sideEnv(b)
 	ix := f.eng.Index(context.Background())
 	for _, r := range f.reserves {
-		pts := randomPoints(r.bbox, benchPoints)
-		b.Run(r.code+"/locate", func(b *testing.B) {
+		pts := randomPoints(r.BBox, benchPoints)
+		b.Run(r.Code+"/locate", func(b *testing.B) {
 			i := 0
 			for b.Loop() {
 				p := pts[i%len(pts)]
@@ -203,7 +201,7 @@ func BenchmarkEngineIndex(b *testing.B) {
 				i++
 			}
 		})
-		b.Run(r.code+"/nearest", func(b *testing.B) {
+		b.Run(r.Code+"/nearest", func(b *testing.B) {
 			i := 0
 			for b.Loop() {
 				p := pts[i%len(pts)]
