@@ -171,3 +171,7 @@ func (p Pool) BeginTx(ctx context.Context, opts pgx.TxOptions) (pgx.Tx, error) {
 type errRow struct{ err error }
 
 func (r errRow) Scan(...any) error { return r.err }
+
+// InWrite reports whether ctx carries a request's transaction (BeginWrite),
+// in which the stores' statements run.
+func InWrite(ctx context.Context) bool { return writeOf(ctx) != nil }

@@ -52,8 +52,8 @@ type Event struct {
 	activity string
 }
 
-// insertEvent stores an event, and for an entry the law forbids its
-// finding (which the finding table's intake turns into a case).
+// insertEvent stores an event. The finding of an entry the law forbids is
+// filed apart (insertFinding), after the event is out.
 func insertEvent(ctx context.Context, tx pgx.Tx, e *Event) error {
 	err := tx.QueryRow(ctx, `
 		INSERT INTO live_event (device_id, kind, alert, reserves, reserve, zone_id, zone_kind, subject, subject_kind, at, lon, lat, depth_m, text_zh, text_en)
@@ -64,19 +64,30 @@ func insertEvent(ctx context.Context, tx pgx.Tx, e *Event) error {
 	if err != nil {
 		return fmt.Errorf("live: event %s of %s: %w", e.Kind, e.Device, err)
 	}
+	return nil
+}
+
+// insertFinding stores the finding of an event that carries a judgment (an
+// entry the law forbids), which the finding table's intake turns into a
+// case. An event has at most one finding: filing it again does nothing.
+func insertFinding(ctx context.Context, tx pgx.Tx, e *Event) error {
 	j := e.judgment
 	if j == nil {
 		return nil
 	}
 	var fid int64
-	err = tx.QueryRow(ctx, `
+	err := tx.QueryRow(ctx, `
 		INSERT INTO finding (kind, reserve_id, zone_kind, geom, activity, articles, basis_zh, basis_en, source, live_event_id,
 		                     subject, subject_kind, observed_at, observed_until, legal_basis, penalty, rule_set)
 		SELECT 'prohibited_entry', r.id, $2, ST_SetSRID(ST_MakePoint($3, $4), 4326), $5, $6, $7, $8, 'live', $9, $10, $11, $12, $12, $13, $14, $15
 		FROM reserve r WHERE r.code = $1
+		ON CONFLICT (live_event_id) WHERE live_event_id IS NOT NULL DO NOTHING
 		RETURNING id`,
 		e.Reserve, e.ZoneKind, *e.Lon, *e.Lat, e.activity, citeCodes(j.LegalBasis), e.TextZH, e.TextEN, e.ID,
 		e.Subject, string(e.SubjectKind), e.At, j.LegalBasis, j.Penalty, j.RuleSet).Scan(&fid)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("live: finding of event %d: %w", e.ID, err)
 	}

@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 	"fmt"
+	"math"
 	"time"
 
 	"warden/internal/law"
@@ -40,9 +41,6 @@ func (s *Service) geofence(ix *engine.Index, st *deviceState, prev *Fix, f Fix) 
 	if len(cover) == 0 && len(st.zones) == 0 {
 		return nil
 	}
-	// The distance to the nearest boundary is how deep inside (or how far
-	// outside) the fix is.
-	dist, _ := ix.Nearest(f.Lon, f.Lat)
 	for id, z := range cover {
 		if st.zones[id] == nil {
 			st.zones[id] = &zoneState{zone: *z}
@@ -52,6 +50,14 @@ func (s *Service) geofence(ix *engine.Index, st *deviceState, prev *Fix, f Fix) 
 	var out []Event
 	for id, zs := range st.zones {
 		in := cover[id] != nil
+		// How deep inside (or how far outside) the fix is: the distance to
+		// this zone's own boundary, not to whichever boundary is nearest
+		// (a fix deep in a zone may lie close to another zone's edge).
+		dist := ix.DistanceToBoundary(id, f.Lon, f.Lat)
+		if math.IsNaN(dist) { // the zone is gone from the zoning
+			delete(st.zones, id)
+			continue
+		}
 		switch {
 		case in == zs.inside:
 			zs.pending = false
@@ -248,4 +254,62 @@ func (rr reserveRules) judge(reserve string, kind zoning.Kind, activity string, 
 	t := at.In(rr.loc(reserve))
 	on := law.Date{Time: time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)}
 	return rr.book.Judge(law.Act{Family: rr.families[reserve], On: on, ZoneKind: kind, Activity: activity, Subject: who})
+}
+
+// savedZone is a zone state as live_device.zone_state keeps it, written
+// with each group of fixes, so that a restarted process goes on with the
+// debounce where it stood.
+type savedZone struct {
+	Zone      int64      `json:"zone"`
+	Inside    bool       `json:"inside"`
+	Pending   bool       `json:"pending,omitempty"`
+	Since     *time.Time `json:"since,omitempty"`
+	At        [2]float64 `json:"at"`
+	Depth     float64    `json:"depth"`
+	EnteredAt *time.Time `json:"entered_at,omitempty"`
+	Dwelled   bool       `json:"dwelled,omitempty"`
+}
+
+// saved is the device's zone states to keep.
+func (st *deviceState) saved() []savedZone {
+	out := make([]savedZone, 0, len(st.zones))
+	for id, zs := range st.zones {
+		sz := savedZone{Zone: id, Inside: zs.inside, Pending: zs.pending, At: zs.at, Depth: zs.depth, Dwelled: zs.dwelled}
+		if zs.pending {
+			sz.Since = &zs.since
+		}
+		if !zs.enteredAt.IsZero() {
+			sz.EnteredAt = &zs.enteredAt
+		}
+		out = append(out, sz)
+	}
+	return out
+}
+
+// restore reads the zone states kept for a device whose last fix was at
+// (lon, lat) at time at. States of zones no longer in the index are
+// dropped. A device kept without states (stored before they were) counts
+// as inside the zones of its last fix, so that a restart raises no second
+// entry.
+func (st *deviceState) restore(ix *engine.Index, saved []savedZone, at time.Time, lon, lat float64) {
+	if saved == nil {
+		ix.Covering(lon, lat, func(z *engine.Zone, _ engine.Position) {
+			st.zones[z.ID] = &zoneState{zone: *z, inside: true, enteredAt: at, dwelled: true}
+		})
+		return
+	}
+	for _, sz := range saved {
+		z := ix.Zone(sz.Zone)
+		if z == nil {
+			continue
+		}
+		zs := &zoneState{zone: *z, inside: sz.Inside, pending: sz.Pending, at: sz.At, depth: sz.Depth, dwelled: sz.Dwelled}
+		if sz.Since != nil {
+			zs.since = *sz.Since
+		}
+		if sz.EnteredAt != nil {
+			zs.enteredAt = *sz.EnteredAt
+		}
+		st.zones[sz.Zone] = zs
+	}
 }

@@ -13,7 +13,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"warden/internal/db"
 	"warden/internal/problem"
 	"warden/internal/zoning/engine"
 )
@@ -76,13 +75,14 @@ func (s *Service) state(ctx context.Context, id string) (*deviceState, error) {
 		return st, nil
 	}
 	st = &deviceState{zones: map[int64]*zoneState{}}
-	row := s.pool.QueryRow(ctx, `SELECT `+deviceColumns+`, token_hash FROM live_device WHERE id = $1`, id)
+	row := s.pool.QueryRow(ctx, `SELECT `+deviceColumns+`, token_hash, zone_state FROM live_device WHERE id = $1`, id)
 	var at, rec *time.Time
 	var lon, lat *float64
 	var batt *float32
+	var saved []savedZone
 	d := &st.dev
 	err := row.Scan(&d.ID, &d.Kind, &d.Name, &d.Subject, &d.SubjectKind, &d.Reserves, &d.ExpectedIntervalS, &d.CreatedAt, &d.UpdatedAt,
-		&at, &lon, &lat, &rec, &batt, &st.hash)
+		&at, &lon, &lat, &rec, &batt, &st.hash, &saved)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, &problem.Error{Status: http.StatusNotFound, Type: "unknown-device", Title: "Unknown device",
 			Detail: fmt.Sprintf("device %q is not registered: register it (POST /api/v1/devices) and use its token", id)}
@@ -93,12 +93,8 @@ func (s *Service) state(ctx context.Context, id string) (*deviceState, error) {
 	if at != nil && lon != nil && lat != nil {
 		st.last = &Fix{Device: id, Time: *at, Lon: *lon, Lat: *lat}
 		st.lowBattery = batt != nil && float64(*batt) < s.opts.LowBattery
-		// Zones the device was last seen in count as entered, so that a
-		// restart raises no second entry.
 		if ix := s.index(ctx); ix != nil {
-			ix.Covering(*lon, *lat, func(z *engine.Zone, _ engine.Position) {
-				st.zones[z.ID] = &zoneState{zone: *z, inside: true, enteredAt: *at, dwelled: true}
-			})
+			st.restore(ix, saved, *at, *lon, *lat)
 		}
 	}
 	s.mu.Lock()
@@ -196,14 +192,18 @@ func (s *Service) ingest(ctx context.Context, in Ingest) ([]Result, error) {
 	for i := range events {
 		events[i].ReceivedAt = received
 	}
-	if err := s.store(ctx, in, statuses, states, events, received); err != nil {
+	w := &write{in: in, statuses: statuses, states: states, events: events, received: received}
+	if in.Token != nil {
+		w.tokenHash = hashToken(*in.Token)
+	}
+	if err := s.store(ctx, w); err != nil {
 		for _, id := range ids {
 			s.forget(id)
 		}
 		return nil, err
 	}
 	s.metrics.fixes.Add(float64(len(in.Fixes)))
-	return results, db.AfterCommit(ctx, func(context.Context) error { s.publish(events); return nil })
+	return results, nil
 }
 
 // classify says whether a fix is used, and why not.
@@ -263,59 +263,6 @@ func (s *Service) safety(st *deviceState, f Fix, status string) []Event {
 		}
 	}
 	return out
-}
-
-// store writes the fixes, the devices' last positions and the events with
-// their findings in one transaction.
-func (s *Service) store(ctx context.Context, in Ingest, statuses []string, states map[string]*deviceState, events []Event, received time.Time) error {
-	if err := s.partition(ctx, received); err != nil {
-		return err
-	}
-	var tokenHash []byte
-	if in.Token != nil {
-		tokenHash = hashToken(*in.Token)
-	}
-	return db.Tx(ctx, s.pool, func(tx pgx.Tx) error {
-		rows := make([][]any, len(in.Fixes))
-		for i, f := range in.Fixes {
-			rows[i] = []any{f.Device, received, f.Time, f.Lon, f.Lat, f.Altitude, f.Speed, f.Bearing, f.Accuracy, f.Battery, f.SOS, statuses[i], in.Protocol}
-		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"live_position"},
-			[]string{"device_id", "received_at", "fixed_at", "lon", "lat", "altitude", "speed", "bearing", "accuracy", "battery", "sos", "status", "protocol"},
-			pgx.CopyFromRows(rows)); err != nil {
-			return fmt.Errorf("live: store fixes: %w", err)
-		}
-		for id, st := range states {
-			var batt *float64
-			for i := len(in.Fixes) - 1; i >= 0; i-- {
-				if f := in.Fixes[i]; f.Device == id && f.Battery != nil && statuses[i] != Future {
-					batt = f.Battery
-					break
-				}
-			}
-			var at *time.Time
-			var lon, lat *float64
-			if l := st.last; l != nil {
-				at, lon, lat = &l.Time, &l.Lon, &l.Lat
-			}
-			// The device must still be there with the token the fixes came
-			// with (another process may have re-keyed or removed it).
-			tag, err := tx.Exec(ctx, `UPDATE live_device SET last_fix_at = $2, last_lon = $3, last_lat = $4, last_received_at = $5,
-				battery = coalesce($6, battery) WHERE id = $1 AND ($7::bytea IS NULL OR token_hash = $7)`, id, at, lon, lat, received, batt, tokenHash)
-			if err != nil {
-				return fmt.Errorf("live: device %s: %w", id, err)
-			}
-			if tag.RowsAffected() == 0 {
-				return errStale
-			}
-		}
-		for i := range events {
-			if err := insertEvent(ctx, tx, &events[i]); err != nil {
-				return err
-			}
-		}
-		return s.enqueue(ctx, tx, events)
-	})
 }
 
 // partition makes sure the day of received has its partition.

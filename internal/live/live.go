@@ -128,11 +128,13 @@ type Service struct {
 	hub     *Hub
 	metrics *Metrics
 
-	mu      sync.Mutex
-	devices map[string]*deviceState
-	days    map[string]bool // partitions known to exist
-	rules   reserveRules
-	wake    chan struct{} // new webhook deliveries
+	mu       sync.Mutex
+	devices  map[string]*deviceState
+	days     map[string]bool // partitions known to exist
+	rules    reserveRules
+	wake     chan struct{} // new webhook deliveries
+	group    group         // writes waiting for their group transaction
+	findings findingQueue  // alerts whose findings are still to be filed
 }
 
 // New returns the service. engine answers where fixes are; without it
@@ -161,6 +163,9 @@ func (s *Service) Run(ctx context.Context) error {
 	for {
 		if err := s.checkSilent(ctx); err != nil && ctx.Err() == nil {
 			s.log.Warn("live: silence check", "err", err)
+		}
+		if err := s.fileMissingFindings(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("live: findings of alerts", "err", err)
 		}
 		if time.Since(lastRetain) > time.Hour {
 			if err := s.Retain(ctx); err != nil && ctx.Err() == nil {
