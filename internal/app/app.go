@@ -255,10 +255,14 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	eng, err := zoning.StartEngine(ctx, env.Pool, log)
+	// the engine stops, and is waited for, before the pool closes
+	ectx, stopEngine := context.WithCancel(ctx)
+	defer stopEngine()
+	eng, err := zoning.StartEngine(ectx, env.Pool, log)
 	if err != nil {
 		return err
 	}
+	defer func() { stopEngine(); eng.Wait() }()
 	log.Info("zone engine ready", "epoch", eng.Epoch())
 	lv := live.New(env.Pool, eng, cfg.Live, log)
 	if cfg.LiveMQTT.Broker != "" {

@@ -37,6 +37,7 @@ type Engine struct {
 	changed chan struct{} // closed and replaced whenever cur or listening changes
 	wake    chan struct{} // asks the builder for a rebuild
 	buildMu sync.Mutex    // one build at a time
+	running sync.WaitGroup
 }
 
 // snapshot is an index and the epoch it was read at.
@@ -49,15 +50,17 @@ type snapshot struct {
 // staleWait is how long a caller waits for a rebuild before answering from SQL.
 const staleWait = 2 * time.Second
 
-// StartEngine builds the index and keeps it in step until ctx ends.
+// StartEngine builds the index and keeps it in step until ctx ends (Wait
+// waits for that end).
 func StartEngine(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) (*Engine, error) {
 	e := &Engine{pool: pool, log: log, changed: make(chan struct{}), wake: make(chan struct{}, 1)}
 	if err := e.Reload(ctx); err != nil {
 		return nil, err
 	}
 	ready := make(chan struct{})
-	go e.listen(ctx, ready)
-	go e.rebuilder(ctx)
+	e.running.Add(2)
+	go func() { defer e.running.Done(); e.listen(ctx, ready) }()
+	go func() { defer e.running.Done(); e.rebuilder(ctx) }()
 	select {
 	case <-ready:
 	case <-ctx.Done():
@@ -66,6 +69,11 @@ func StartEngine(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) (*En
 	}
 	return e, nil
 }
+
+// Wait returns once the engine has stopped after its context ended: its
+// notification connection closed and no rebuild running, so the pool may
+// be closed after it.
+func (e *Engine) Wait() { e.running.Wait() }
 
 // Reload reads the current zones and the epoch in one snapshot of the
 // database and swaps the new index in.
