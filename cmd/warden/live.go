@@ -93,7 +93,8 @@ func (d *deviceDeleteCmd) Run(rc *runContext) error {
 }
 
 type benchCmd struct {
-	Live benchLiveCmd `cmd:"" help:"Simulate devices reporting at 1 Hz to a running warden serve; print fixes/s, fix→SSE latency and the service's memory."`
+	Live     benchLiveCmd     `cmd:"" help:"Simulate devices reporting at 1 Hz to a running warden serve; print fixes/s, fix→SSE latency and the service's memory."`
+	Province benchProvinceCmd `cmd:"" help:"Generate a province's patrol day and upload a sample of it through the API; print tracks and points a second, database growth per million points and the time of a whole day."`
 }
 
 type benchLiveCmd struct {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"time"
 
 	"warden/internal/app"
@@ -17,4 +18,22 @@ type scaleFlags struct {
 func (f scaleFlags) apply(cfg *app.Config) {
 	cfg.JobLease = f.JobLease
 	cfg.ReadDatabaseURLs, cfg.ReadMaxLag = f.ReadDatabaseURL, f.ReadMaxLag
+}
+
+type benchProvinceCmd struct {
+	URL       []string `default:"http://127.0.0.1:8080" help:"The running warden serve processes (comma-separated), on one database; uploads are spread over them. Serve them with WARDEN_WRITE_RATE=0."`
+	Token     string   `env:"WARDEN_TOKEN" help:"Admin token (default: DATA_DIR/admin-token)."`
+	Tracks    int      `default:"200" help:"Tracks in the measured sample of the day."`
+	Workers   int      `default:"4" help:"Uploads at once, over all processes."`
+	DayTracks int      `default:"100000" help:"Tracks of the day the measured rate is extrapolated to."`
+	Seed      uint64   `default:"1" help:"Seed of the generated day."`
+}
+
+func (b *benchProvinceCmd) Run(rc *runContext) error {
+	token, err := app.TokenFrom(b.Token, rc.cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	o := app.BenchProvinceOptions{URLs: b.URL, Token: token, Tracks: b.Tracks, Workers: b.Workers, DayTracks: b.DayTracks, Seed: b.Seed}
+	return rc.withEnv(func(env *app.Env) error { return app.BenchProvince(rc.ctx, env, o, os.Stdout) })
 }
