@@ -29,3 +29,10 @@ var Admin1 []byte
 
 //go:embed naturalearth/admin1_names.csv
 var Admin1Names []byte
+
+// Places is GeoNames' populated places that have a Chinese name, as CSV of
+// country (ISO 3166-1 alpha-2), name_en, name_zh, lon, lat and population
+// (places/README.md says where it comes from; CC BY 4.0).
+//
+//go:embed places/places.csv
+var Places []byte

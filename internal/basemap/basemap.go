@@ -1,7 +1,7 @@
 // Package basemap keeps the offline base map in PostGIS: Natural Earth's
 // land, ocean, lakes, rivers, country and first-order administrative
 // boundaries (geodata/naturalearth), with label points for countries and
-// named divisions, loaded into basemap_feature so that internal/tiles serves
+// named divisions, and GeoNames' places (geodata/places), loaded into basemap_feature so that internal/tiles serves
 // them as the vector tile layer "basemap" under the reserves, with no outside
 // tile server.
 package basemap
@@ -14,6 +14,7 @@ import (
 	"encoding/csv"
 	"encoding/hex"
 	"fmt"
+	"strconv"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -37,19 +38,21 @@ var objects = map[string]string{
 
 // Row is one feature as stored: its kind, its code (a country's ISO 3166-1
 // alpha-3 code; a state's or province's postal code in the 1:50m file, its
-// Natural Earth name in the 1:10m one), the country a first-order division
-// belongs to, and the names its label shows (divisions of the 1:10m file
-// listed in geodata/naturalearth/admin1_names.csv; countries are named by
-// the pages from their code).
+// Natural Earth name in the 1:10m one; a place's English name), the country
+// a first-order division (alpha-3) or a place (alpha-2) belongs to, the
+// names its label shows (divisions of the 1:10m file listed in
+// geodata/naturalearth/admin1_names.csv, and places; countries are named by
+// the pages from their code), and a place's population.
 type Row struct {
 	Kind, Code, Country string
 	NameEN, NameZH      string
+	Population          int64
 	Geometry            orb.Geometry
 }
 
-// Rows decodes the shipped Natural Earth files into the rows to store: the
-// 1:50m topology, and the 1:10m first-order divisions of the countries it
-// has none for.
+// Rows decodes the shipped files into the rows to store: the Natural Earth
+// 1:50m topology, the 1:10m first-order divisions of the countries it has
+// none for, and the GeoNames places.
 func Rows() ([]Row, error) {
 	rows, err := worldRows()
 	if err != nil {
@@ -59,7 +62,11 @@ func Rows() ([]Row, error) {
 	if err != nil {
 		return nil, err
 	}
-	return append(rows, divisions...), nil
+	places, err := placeRows(geodata.Places)
+	if err != nil {
+		return nil, err
+	}
+	return append(append(rows, divisions...), places...), nil
 }
 
 func worldRows() ([]Row, error) {
@@ -111,12 +118,34 @@ func admin1Rows(collection, names []byte) ([]Row, error) {
 	return rows, nil
 }
 
+// placeRows reads places from a CSV of country,name_en,name_zh,lon,lat,
+// population (a header, then one place a row).
+func placeRows(places []byte) ([]Row, error) {
+	r := csv.NewReader(bytes.NewReader(places))
+	r.FieldsPerRecord = 6
+	records, err := r.ReadAll()
+	if err != nil || len(records) == 0 {
+		return nil, fmt.Errorf("basemap: places: want a header and rows of country,name_en,name_zh,lon,lat,population: %v", err)
+	}
+	rows := make([]Row, 0, len(records)-1)
+	for i, rec := range records[1:] {
+		lon, err1 := strconv.ParseFloat(rec[3], 64)
+		lat, err2 := strconv.ParseFloat(rec[4], 64)
+		pop, err3 := strconv.ParseInt(rec[5], 10, 64)
+		if err1 != nil || err2 != nil || err3 != nil || lon < -180 || lon > 180 || lat < -90 || lat > 90 || rec[1] == "" || rec[2] == "" {
+			return nil, fmt.Errorf("basemap: places: row %d (%v) is not a named place with lon, lat and population", i+2, rec)
+		}
+		rows = append(rows, Row{Kind: "place", Code: rec[1], Country: rec[0], NameEN: rec[1], NameZH: rec[2], Population: pop, Geometry: orb.Point{lon, lat}})
+	}
+	return rows, nil
+}
+
 // Sync loads the shipped base map into basemap_feature unless the same file
 // is loaded already (its SHA-256 is kept in basemap_source), replacing what
 // was there, in one transaction. `warden migrate` and `warden serve` run it.
 func Sync(ctx context.Context, pool *pgxpool.Pool) error {
 	h := sha256.New()
-	for _, f := range [][]byte{geodata.NaturalEarth, geodata.Admin1, geodata.Admin1Names} {
+	for _, f := range [][]byte{geodata.NaturalEarth, geodata.Admin1, geodata.Admin1Names, geodata.Places} {
 		h.Write(f)
 	}
 	digest := hex.EncodeToString(h.Sum(nil))
@@ -132,19 +161,20 @@ func Sync(ctx context.Context, pool *pgxpool.Pool) error {
 		return err
 	}
 	n := len(rows)
-	kinds, codes, countries, en, zh, geoms := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]driver.Valuer, n)
+	kinds, codes, countries, en, zh := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	pops, geoms := make([]int64, n), make([]driver.Valuer, n)
 	for i, r := range rows {
-		kinds[i], codes[i], countries[i], en[i], zh[i], geoms[i] = r.Kind, r.Code, r.Country, r.NameEN, r.NameZH, db.Geom(r.Geometry)
+		kinds[i], codes[i], countries[i], en[i], zh[i], pops[i], geoms[i] = r.Kind, r.Code, r.Country, r.NameEN, r.NameZH, r.Population, db.Geom(r.Geometry)
 	}
 	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM basemap_feature; DELETE FROM basemap_source`); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `
-			INSERT INTO basemap_feature (kind, code, country, name_en, name_zh, geom)
-			SELECT k, c, g, e, z, ST_MakeValid(ST_GeomFromWKB(w, 4326))
-			FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bytea[]) AS u(k, c, g, e, z, w)`,
-			kinds, codes, countries, en, zh, geoms); err != nil {
+			INSERT INTO basemap_feature (kind, code, country, name_en, name_zh, population, geom)
+			SELECT k, c, g, e, z, p, ST_MakeValid(ST_GeomFromWKB(w, 4326))
+			FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bytea[]) AS u(k, c, g, e, z, p, w)`,
+			kinds, codes, countries, en, zh, pops, geoms); err != nil {
 			return err
 		}
 		// A label sits in the largest part of its area (a country's mainland,

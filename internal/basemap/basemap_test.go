@@ -43,7 +43,7 @@ func TestSync(t *testing.T) {
 	if rows.Err() != nil {
 		t.Fatal(rows.Err())
 	}
-	for k, atLeast := range map[string]int{"ocean": 1, "land": 1000, "lake": 200, "river": 400, "country": 200, "admin1": 190, "country-label": 200, "admin1-label": 32} {
+	for k, atLeast := range map[string]int{"ocean": 1, "land": 1000, "lake": 200, "river": 400, "country": 200, "admin1": 190, "country-label": 200, "admin1-label": 32, "place": 8000} {
 		if counts[k] < atLeast {
 			t.Errorf("%d %s features, want at least %d (%v)", counts[k], k, atLeast, counts)
 		}
@@ -101,6 +101,23 @@ func TestSync(t *testing.T) {
 			t.Errorf("the z4 tile over Qiangtang (%d bytes) has no %s", len(b), kind)
 		}
 	}
+	// Places: Lhasa (about 120,000 people) from zoom 6, Ankang (870,000)
+	// from zoom 4, Chengdu (over a million) even in the world tile.
+	for _, c := range []struct {
+		lon, lat float64
+		z        int
+		name     string
+		shown    bool
+	}{{91.1, 29.65, 6, "拉萨", true}, {91.1, 29.65, 5, "拉萨", false}, {109.02, 32.68, 4, "安康", true}, {109.02, 32.68, 3, "安康", false}, {104.07, 30.67, 0, "成都", true}, {2.16, 41.39, 4, "Barcelona", true}} {
+		tile := maptile.At(orb.Point{c.lon, c.lat}, maptile.Zoom(c.z))
+		b, err := tiles.NewStore(pool).Tile(ctx, l, tiles.TileID{Z: c.z, X: int(tile.X), Y: int(tile.Y)}, tiles.Scope{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(b, []byte(c.name)) != c.shown {
+			t.Errorf("z%d tile at %v, %v: %s shown %v, want %v", c.z, c.lon, c.lat, c.name, !c.shown, c.shown)
+		}
+	}
 }
 
 // TestDecodeShipped: the shipped files decode into closed rings and lines,
@@ -143,6 +160,18 @@ func TestDecodeShipped(t *testing.T) {
 	}
 	if divisions["CHN"] != 32 || divisions["ESP"] != 52 || divisions["AND"] != 7 || divisions["USA"] != 51 {
 		t.Errorf("first-order divisions by country: %v", divisions)
+	}
+	places := map[string]basemap.Row{}
+	for _, r := range rows {
+		if r.Kind == "place" {
+			places[r.Country+" "+r.NameEN] = r
+		}
+	}
+	if p := places["CN Lhasa"]; p.NameZH != "拉萨" || p.Population < 100000 || p.Geometry.(orb.Point).Lat() < 29 {
+		t.Errorf("Lhasa: %+v", p)
+	}
+	if p := places["ES Barcelona"]; p.NameZH != "巴塞罗那" || p.Population < 1000000 {
+		t.Errorf("Barcelona: %+v", p)
 	}
 	for _, f := range topo.Objects["lakes"] {
 		p, ok := f.Geometry.(orb.Polygon)

@@ -93,23 +93,25 @@ func Layers() []Layer {
 // detail to give past zoom 8 (clients overzoom).
 var basemapLayer = Layer{
 	Name:          "basemap",
-	Description:   "Offline base map from Natural Earth (public domain): ocean, land, lakes, rivers, country and first-order administrative boundaries, and label points for countries and named divisions.",
-	DescriptionZH: "离线底图（Natural Earth，公有领域）：海洋、陆地、湖泊、河流、国界和一级行政区界，以及国家和已命名一级行政区的注记点",
+	Description:   "Offline base map from Natural Earth (public domain): ocean, land, lakes, rivers, country and first-order administrative boundaries, label points for countries and named divisions; and places from GeoNames (CC BY 4.0).",
+	DescriptionZH: "离线底图（Natural Earth，公有领域）：海洋、陆地、湖泊、河流、国界和一级行政区界，国家和已命名一级行政区的注记点；以及 GeoNames 居民地（CC BY 4.0）",
 	MinZoom:       0,
 	MaxZoom:       8,
 	Fields: map[string]string{
-		"kind":    "ocean, land, lake, river, country, admin1, country-label or admin1-label",
-		"code":    "A country's ISO 3166-1 alpha-3 code, a first-order division's postal code or Natural Earth name",
-		"country": "The country (alpha-3) of a first-order division",
-		"name_en": "A first-order division's name in English (labels)",
-		"name_zh": "A first-order division's name in Chinese (labels)",
+		"kind":       "ocean, land, lake, river, country, admin1, country-label, admin1-label or place",
+		"code":       "A country's ISO 3166-1 alpha-3 code, a first-order division's postal code or Natural Earth name, a place's English name",
+		"country":    "The country of a first-order division (ISO 3166-1 alpha-3) or of a place (alpha-2)",
+		"name_en":    "A first-order division's or place's name in English (labels)",
+		"name_zh":    "A first-order division's or place's name in Chinese (labels)",
+		"population": "A place's population (places of under 1,000,000 people from zoom 4, under 200,000 from zoom 6)",
 	},
 	CacheControl: "public, max-age=86400",
 	Public:       true,
 	sql: asMVT("basemap", `
-		SELECT b.id, b.kind, b.code, b.country, b.name_en, b.name_zh, `+mvtGeom("b.geom")+` AS geom
+		SELECT b.id, b.kind, b.code, b.country, b.name_en, b.name_zh, b.population, `+mvtGeom("b.geom")+` AS geom
 		FROM basemap_feature b
 		WHERE b.geom && `+filterBox+`
+			AND (b.kind <> 'place' OR b.population >= CASE WHEN $1 < 4 THEN 1000000 WHEN $1 < 6 THEN 200000 ELSE 0 END)
 		ORDER BY b.id`),
 	boundsSQL: `
 		SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)

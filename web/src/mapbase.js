@@ -13,8 +13,8 @@ countries.registerLocale(countriesZH);
 
 // offlineBase draws the tile layer "basemap" (internal/basemap: Natural
 // Earth's ocean, land, lakes, rivers, country and first-order boundaries,
-// and the names of countries and of China's provinces) as the base map,
-// quietly, under Warden's layers.
+// the names of countries and of China's provinces, and GeoNames' places,
+// the larger first) as the base map, quietly, under Warden's layers.
 const offlineBase = [
   { id: 'basemap-ocean', type: 'fill', filter: ['==', ['get', 'kind'], 'ocean'], paint: { 'fill-color': '#d6e6f0' } },
   { id: 'basemap-land', type: 'fill', filter: ['==', ['get', 'kind'], 'land'], paint: { 'fill-color': '#f3f1ea' } },
@@ -22,13 +22,16 @@ const offlineBase = [
   { id: 'basemap-rivers', type: 'line', filter: ['==', ['get', 'kind'], 'river'], paint: { 'line-color': '#9cc0d8', 'line-width': ['interpolate', ['linear'], ['zoom'], 2, 0.5, 8, 1.5] } },
   { id: 'basemap-admin1', type: 'line', filter: ['==', ['get', 'kind'], 'admin1'], paint: { 'line-color': '#b9aec3', 'line-width': 0.6, 'line-dasharray': [3, 2] } },
   { id: 'basemap-countries', type: 'line', filter: ['==', ['get', 'kind'], 'country'], paint: { 'line-color': '#9d8fa8', 'line-width': ['interpolate', ['linear'], ['zoom'], 2, 0.6, 8, 1.4] } },
+  { id: 'basemap-place-dots', type: 'circle', filter: ['==', ['get', 'kind'], 'place'], paint: { 'circle-radius': ['step', ['get', 'population'], 1.8, 1000000, 2.6], 'circle-color': '#5b5b5b' } },
+  { id: 'basemap-places', type: 'symbol', filter: ['==', ['get', 'kind'], 'place'], layout: { 'symbol-sort-key': ['-', ['get', 'population']], 'text-size': ['step', ['get', 'population'], 10, 1000000, 12], 'text-anchor': 'top', 'text-offset': [0, 0.3], 'text-max-width': 8 }, paint: { 'text-color': '#4a4a4a', 'text-halo-color': '#ffffff', 'text-halo-width': 1.2 } },
   { id: 'basemap-country-labels', type: 'symbol', minzoom: 2, filter: ['==', ['get', 'kind'], 'country-label'], layout: { 'text-size': 13, 'text-max-width': 8 }, paint: { 'text-color': '#6e6279', 'text-halo-color': '#ffffff', 'text-halo-width': 1.2 } },
   { id: 'basemap-admin1-labels', type: 'symbol', minzoom: 3.5, filter: ['==', ['get', 'kind'], 'admin1-label'], layout: { 'text-size': 11, 'text-max-width': 6 }, paint: { 'text-color': '#8a7f93', 'text-halo-color': '#ffffff', 'text-halo-width': 1 } },
 ];
 
 // labelText is what the base map's label layers show in the page's language:
 // a country's name from its ISO 3166-1 alpha-3 code (the npm package
-// i18n-iso-countries), a first-order division's name as the server stores it.
+// i18n-iso-countries), a first-order division's or a place's name as the
+// server stores it.
 // The style has no glyph server: MapLibre draws the text with the browser's
 // own fonts.
 function labelText(l) {
@@ -39,7 +42,8 @@ function labelText(l) {
     if (alpha3) match.push(alpha3, name);
   }
   match.push('');
-  return { 'basemap-country-labels': match, 'basemap-admin1-labels': ['get', l === 'zh' ? 'name_zh' : 'name_en'] };
+  const own = ['get', l === 'zh' ? 'name_zh' : 'name_en'];
+  return { 'basemap-country-labels': match, 'basemap-admin1-labels': own, 'basemap-places': own };
 }
 
 // baseStyle is the map style without Warden's layers: the configured
@@ -58,7 +62,7 @@ export function baseStyle(basemap, served = []) {
     style.sources.basemap = { type: 'raster', tiles: [basemap.url], tileSize: 256, attribution: basemap.attribution || '' };
     style.layers.push({ id: 'basemap', type: 'raster', source: 'basemap' });
   } else if (offline) {
-    style.sources.basemap = { type: 'vector', url: offline.tilejson, attribution: 'Natural Earth' };
+    style.sources.basemap = { type: 'vector', url: offline.tilejson, attribution: 'Natural Earth · GeoNames (CC BY 4.0)' };
     const text = labelText(lang());
     style.layers.push(...offlineBase.map((l) => {
       const layer = { ...l, source: 'basemap', 'source-layer': 'basemap' };

@@ -131,6 +131,7 @@ test('with no base map configured, the offline Natural Earth base map draws land
   const labels = (l) => page.evaluate((id) => window.warden.map.queryRenderedFeatures({ layers: [id] }).map((f) => f.properties.name_zh || f.properties.code), l);
   assert.ok((await labels('basemap-admin1-labels')).includes('青海省'), `division labels ${await labels('basemap-admin1-labels')}`);
   assert.ok((await labels('basemap-country-labels')).includes('CHN'), `country labels ${await labels('basemap-country-labels')}`);
+  assert.ok((await labels('basemap-places')).includes('成都'), `places ${await labels('basemap-places')}`);
   const countryName = (code) => page.evaluate((c) => {
     const m = window.warden.map.getLayoutProperty('basemap-country-labels', 'text-field');
     const i = m.indexOf(c);
@@ -139,7 +140,9 @@ test('with no base map configured, the offline Natural Earth base map draws land
   assert.deepEqual([await countryName('CHN'), await countryName('NPL')], ['中国', '尼泊尔']);
   await shot(page, 'map-basemap-zh.png');
   await page.click('#lang-switch');
-  assert.deepEqual(await page.evaluate(() => window.warden.map.getLayoutProperty('basemap-admin1-labels', 'text-field')), ['get', 'name_en']);
+  for (const id of ['basemap-admin1-labels', 'basemap-places']) {
+    assert.deepEqual(await page.evaluate((l) => window.warden.map.getLayoutProperty(l, 'text-field'), id), ['get', 'name_en']);
+  }
   assert.deepEqual([await countryName('CHN'), await countryName('NPL')], ['China', 'Nepal']);
   await settle(page);
   await shot(page, 'map-basemap-en.png');
