@@ -293,7 +293,7 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}, env.Pool, log).Handler(), cfg.Timeouts)
 	// overdue cases, webhooks, live checks and sweeps, one process at a time,
 	// until Serve returns, which waits for them before the pool closes
-	defer startJobs(ctx, env, cfg, lv, log)()
+	defer startJobs(ctx, env, cfg, eng, lv, log)()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err

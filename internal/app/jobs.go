@@ -10,14 +10,16 @@ import (
 	"warden/internal/db"
 	"warden/internal/lease"
 	"warden/internal/live"
+	"warden/internal/patrol"
+	"warden/internal/zoning"
 )
 
 // startJobs starts the background jobs, each run by one process of all those
 // serving the database (lease.Runner): the case job (overdue marking and its
-// webhooks), live positions' checks, deliveries and retention, and the sweep
-// of spent rate-limit rows. The returned function stops them and waits, so
-// that the pool outlives them.
-func startJobs(ctx context.Context, env *Env, cfg Config, lv *live.Service, log *slog.Logger) func() {
+// webhooks), live positions' checks, deliveries and retention, the live
+// devices' days becoming tracks, and the sweep of spent rate-limit rows. The
+// returned function stops them and waits, so that the pool outlives them.
+func startJobs(ctx context.Context, env *Env, cfg Config, eng *zoning.Engine, lv *live.Service, log *slog.Logger) func() {
 	r := lease.NewRunner(env.Pool, cfg.JobLease, log)
 	jobCtx, stop := context.WithCancel(ctx)
 	var wg sync.WaitGroup
@@ -30,6 +32,9 @@ func startJobs(ctx context.Context, env *Env, cfg Config, lv *live.Service, log 
 	}
 	run("cases", func(ctx context.Context) error { return env.Cases.Run(ctx, cfg.Notify, log) })
 	run("live", lv.Run)
+	tracks := patrol.NewStore(env.Pool, cfg.Patrol)
+	tracks.UseEngine(eng)
+	run("live_days", func(ctx context.Context) error { return runDayTracks(ctx, lv, tracks, log) })
 	run("rate_limits", func(ctx context.Context) error {
 		t := time.NewTicker(time.Minute)
 		defer t.Stop()

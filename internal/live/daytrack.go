@@ -78,3 +78,77 @@ func xmlText(s string) string {
 	_ = xml.EscapeText(&b, []byte(s))
 	return b.String()
 }
+
+// DeviceDay is one device's local day (YYYY-MM-DD in its first reserve's
+// time zone).
+type DeviceDay struct {
+	Device string
+	Day    string
+}
+
+// EndedDays are the local days still to become tracks: of the last back
+// days that ended at least grace before now (so that fixes buffered on a
+// phone without coverage have arrived), those on which a device may have
+// reported (it has reported since the day began) and that are not yet in
+// live_day_track.
+func (s *Service) EndedDays(ctx context.Context, now time.Time, grace time.Duration, back int) ([]DeviceDay, error) {
+	if err := s.refreshRules(ctx); err != nil {
+		return nil, err
+	}
+	since := now.AddDate(0, 0, -back-2)
+	done := map[DeviceDay]bool{}
+	rows, err := s.pool.Query(ctx, `SELECT device_id, to_char(day, 'YYYY-MM-DD') FROM live_day_track WHERE day >= $1::date`, since.UTC().Format(time.DateOnly))
+	if err != nil {
+		return nil, fmt.Errorf("live: days made: %w", err)
+	}
+	for rows.Next() {
+		var dd DeviceDay
+		if err := rows.Scan(&dd.Device, &dd.Day); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("live: days made: %w", err)
+		}
+		done[dd] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("live: days made: %w", err)
+	}
+	rows, err = s.pool.Query(ctx, `SELECT id, reserves, last_received_at FROM live_device WHERE last_received_at >= $1 ORDER BY id`, since)
+	if err != nil {
+		return nil, fmt.Errorf("live: devices that reported: %w", err)
+	}
+	defer rows.Close()
+	var out []DeviceDay
+	for rows.Next() {
+		var id string
+		var reserves []string
+		var last time.Time
+		if err := rows.Scan(&id, &reserves, &last); err != nil {
+			return nil, fmt.Errorf("live: devices that reported: %w", err)
+		}
+		loc := china
+		if len(reserves) > 0 {
+			loc = s.rules.loc(reserves[0])
+		}
+		t := now.Add(-grace).In(loc)
+		today := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
+		for k := 1; k <= back; k++ {
+			start := today.AddDate(0, 0, -k)
+			dd := DeviceDay{Device: id, Day: start.Format(time.DateOnly)}
+			if done[dd] || last.Before(start) {
+				continue
+			}
+			out = append(out, dd)
+		}
+	}
+	return out, rows.Err()
+}
+
+// MarkDay records that a device's day was assembled, into track (nil: the
+// day had too few fixes for one).
+func (s *Service) MarkDay(ctx context.Context, dd DeviceDay, track *int64) error {
+	if _, err := s.pool.Exec(ctx, `INSERT INTO live_day_track (device_id, day, track_id) VALUES ($1, $2::date, $3)
+		ON CONFLICT (device_id, day) DO UPDATE SET track_id = excluded.track_id, made_at = now()`, dd.Device, dd.Day, track); err != nil {
+		return fmt.Errorf("live: day %s of %s: %w", dd.Day, dd.Device, err)
+	}
+	return nil
+}
