@@ -134,7 +134,7 @@ func New(cfg Config, pool *pgxpool.Pool, log *slog.Logger) *Server {
 	}
 	s.tiles, s.site = tiles.NewStore(pool), web.New(cfg.Web)
 	s.law = law.NewStore(pool)
-	s.screenings = screening.NewStore(pool, screening.Options{MaxVertices: cfg.MaxFootprintVertices, Law: s.law})
+	s.screenings = screening.NewStore(pool, screening.Options{MaxVertices: cfg.MaxFootprintVertices, Law: s.law, Location: s.caseZone()})
 	s.tracks = patrol.NewStore(pool, cfg.Patrol)
 	if cfg.Engine != nil {
 		s.tracks.UseEngine(cfg.Engine)

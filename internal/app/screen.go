@@ -43,7 +43,7 @@ func Screen(ctx context.Context, env *Env, file string, o ScreenOptions) (screen
 			return screening.Screening{}, err
 		}
 	}
-	store := screening.NewStore(env.Pool, screening.Options{MaxVertices: o.MaxVertices})
+	store := screening.NewStore(env.Pool, screening.Options{MaxVertices: o.MaxVertices, Location: env.CaseZone})
 	req, err := screening.DecodeFile(file, data, screening.FileOptions{CRS: crs, Shape: o.Shape, MaxVertices: store.MaxVertices()})
 	if err != nil {
 		return screening.Screening{}, err

@@ -37,15 +37,6 @@ var reportTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 		}
 		return cite(m, codes, zh)
 	},
-	// local writes a time in China Standard Time with its offset, as the
-	// reserves' people read it (a screening may touch several reserves).
-	"local": func(t time.Time) string {
-		loc, err := time.LoadLocation("Asia/Shanghai")
-		if err != nil {
-			loc = time.FixedZone("CST", 8*3600)
-		}
-		return t.In(loc).Format("2006-01-02 15:04:05 -07:00")
-	},
 	"bbox": func(b []float64) string {
 		if len(b) != 4 {
 			return ""
@@ -69,10 +60,13 @@ func (s *Store) Report(ctx context.Context, id int64) ([]byte, error) {
 		return nil, err
 	}
 	var buf bytes.Buffer
+	// Created is written in the service's time zone with its offset, as the
+	// reserves' people read it (a screening may touch several reserves).
 	if err := reportTmpl.Execute(&buf, struct {
-		S   Screening
-		Map template.HTML
-	}{sc, m}); err != nil {
+		S       Screening
+		Map     template.HTML
+		Created string
+	}{sc, m, sc.CreatedAt.In(s.loc).Format("2006-01-02 15:04:05 -07:00")}); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil

@@ -85,6 +85,9 @@ type Options struct {
 	MaxVertices int
 	// Law is the law store judgments are made under (nil: one of its own).
 	Law *law.Store
+	// Location is the time zone the printable report writes times in (nil:
+	// zoning.DefaultTimeZone): the service's case time zone setting.
+	Location *time.Location
 }
 
 // Store runs, stores and reads screenings.
@@ -92,6 +95,7 @@ type Store struct {
 	pool        db.Pool
 	maxVertices int
 	law         *law.Store
+	loc         *time.Location
 }
 
 // NewStore returns a Store on pool.
@@ -102,7 +106,10 @@ func NewStore(pool *pgxpool.Pool, opts Options) *Store {
 	if opts.Law == nil {
 		opts.Law = law.NewStore(pool)
 	}
-	return &Store{pool: db.Scoped(pool), maxVertices: opts.MaxVertices, law: opts.Law}
+	if opts.Location == nil {
+		opts.Location = zoning.DefaultLocation()
+	}
+	return &Store{pool: db.Scoped(pool), maxVertices: opts.MaxVertices, law: opts.Law, loc: opts.Location}
 }
 
 // MaxVertices is the largest footprint accepted, in vertices.

@@ -48,6 +48,15 @@ type ReserveInput struct {
 // DefaultTimeZone is a reserve's time zone unless it says otherwise.
 const DefaultTimeZone = "Asia/Shanghai"
 
+// DefaultLocation is DefaultTimeZone loaded (UTC+8 without a name should
+// the system lack the time zone database).
+func DefaultLocation() *time.Location {
+	if loc, err := time.LoadLocation(DefaultTimeZone); err == nil {
+		return loc
+	}
+	return time.FixedZone("CST", 8*3600)
+}
+
 // Reserve is a reserve as the API shows it.
 type Reserve struct {
 	Code         string    `json:"code"`
