@@ -141,6 +141,9 @@ func New(cfg Config, pool *pgxpool.Pool, log *slog.Logger) *Server {
 	}
 	s.cases = cases.NewStore(pool, cfg.Cases)
 	s.clues = clues.NewStore(pool, s.cases, clues.Options{Now: cfg.Cases.Now})
+	if cfg.Engine != nil {
+		s.clues.UseEngine(cfg.Engine)
+	}
 	if s.live = cfg.Live; s.live == nil {
 		s.live = live.New(pool, cfg.Engine, live.Options{}, log)
 	}

@@ -20,6 +20,7 @@ import (
 	"warden/internal/cases"
 	"warden/internal/db"
 	"warden/internal/law"
+	"warden/internal/zoning"
 )
 
 // ChangeType is what changed on the ground, as change detection classifies it.
@@ -143,7 +144,12 @@ type Store struct {
 	opts  Options
 	law   *law.Store
 	cases *cases.Store
+	eng   *zoning.Engine
 }
+
+// UseEngine makes clue location measure clues with the zone engine when
+// their change date's zonings are the current ones.
+func (s *Store) UseEngine(e *zoning.Engine) { s.eng = e }
 
 // NewStore returns a Store on pool; cases opened from clues get their
 // photos through cs.

@@ -3,6 +3,7 @@ package clues_test
 import (
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"math"
 	"testing"
 
@@ -36,7 +37,13 @@ func newFixture(t *testing.T) *fixture {
 	if _, err := sample.LoadIfEmpty(t.Context(), zoning.NewStore(pool), markers.NewStore(pool), cs.LoadSample); err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{t: t, pool: pool, cs: cs, st: clues.NewStore(pool, cs, clues.Options{})}
+	eng, err := zoning.StartEngine(t.Context(), pool, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := clues.NewStore(pool, cs, clues.Options{})
+	st.UseEngine(eng)
+	return &fixture{t: t, pool: pool, cs: cs, st: st}
 }
 
 func (f *fixture) scalar(sql string, args ...any) any {

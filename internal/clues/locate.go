@@ -20,10 +20,7 @@ type locator struct {
 	families map[int64]string
 	nearM    float64
 	dedupM   float64
-	// past says some reserve's zoning on the change date is not its
-	// current one, so pieces are cut from the version in force then
-	// (zone_piece_on) rather than read from the indexed current pieces.
-	past bool
+	eng      *zoning.Engine
 }
 
 func (s *Store) locator(ctx context.Context, tx pgx.Tx, on law.Date) (*locator, error) {
@@ -31,10 +28,7 @@ func (s *Store) locator(ctx context.Context, tx pgx.Tx, on law.Date) (*locator, 
 	if err != nil {
 		return nil, fmt.Errorf("clues: law: %w", err)
 	}
-	lc := &locator{book: book, on: on, families: map[int64]string{}, nearM: s.opts.NearM, dedupM: 50}
-	if err := tx.QueryRow(ctx, `SELECT zoning_past($1, NULL)`, on.Time).Scan(&lc.past); err != nil {
-		return nil, fmt.Errorf("clues: zoning on %s: %w", on, err)
-	}
+	lc := &locator{book: book, on: on, families: map[int64]string{}, nearM: s.opts.NearM, dedupM: 50, eng: s.eng}
 	rows, err := tx.Query(ctx, `SELECT id, coalesce(rule_family, '') FROM reserve`)
 	if err != nil {
 		return nil, fmt.Errorf("clues: rule families: %w", err)
@@ -130,29 +124,33 @@ func ptr[T any](v T) *T { return &v }
 // 0 for a point), and stores them with the zone kind the law in force that
 // day judges them as.
 func (lc *locator) zones(ctx context.Context, tx pgx.Tx, id int64) ([]share, error) {
-	pieces := `zone_piece`
-	if lc.past {
-		pieces = `zone_piece_on($2, NULL)`
+	var g []byte
+	var dim int
+	if err := tx.QueryRow(ctx, `SELECT ST_AsBinary(ST_Multi(geom)), ST_Dimension(geom) FROM clue WHERE id = $1`, id).Scan(&g, &dim); err != nil {
+		return nil, err
 	}
-	rows, err := tx.Query(ctx, `SELECT zp.reserve_id, zp.kind, sum(ST_Area(ST_Intersection(zp.geom, c.geom)::geography)) / 10000
-		FROM clue c JOIN `+pieces+` zp ON ST_Intersects(zp.geom, c.geom)
-		WHERE c.id = $1 AND $2::date IS NOT NULL GROUP BY 1, 2`, id, lc.on.Time)
+	f := zoning.Footprint{Whole: g, Simple: g}
+	switch dim {
+	case 2:
+		f.Polys = g
+	case 1:
+		f.Lines = g
+	default:
+		f.Points = g
+	}
+	ms, err := lc.eng.MeasureFootprint(ctx, tx, f, 0, lc.on.Time)
 	if err != nil {
 		return nil, err
 	}
 	var out []share
-	for rows.Next() {
-		var sh share
-		if err := rows.Scan(&sh.reserve, &sh.kind, &sh.areaHa); err != nil {
-			rows.Close()
-			return nil, err
+	for k, o := range ms {
+		if o.Meets {
+			out = append(out, share{reserve: k.Reserve, kind: k.Kind, areaHa: o.AreaM2 / 1e4})
 		}
-		out = append(out, sh)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
+	sort.Slice(out, func(i, j int) bool {
+		return out[i].reserve < out[j].reserve || (out[i].reserve == out[j].reserve && out[i].kind < out[j].kind)
+	})
 	for i := range out {
 		out[i].legal = out[i].kind
 		if rs, err := lc.book.InForce(lc.families[out[i].reserve], lc.on); err == nil {
