@@ -83,6 +83,10 @@ type Config struct {
 	// replica may be and still answer (0: 10 s).
 	ReadDatabaseURLs []string
 	ReadMaxLag       time.Duration
+	// AuditRetentionMonths, when positive, detaches the audit log's month
+	// partitions older than that many whole months (kept as tables for
+	// archiving); 0 keeps every month in the log.
+	AuditRetentionMonths int
 	// JobLease is how long a process holds a background job's lease without
 	// renewing it (0: lease.DefaultTTL): how soon another process takes the
 	// job over when its holder dies.

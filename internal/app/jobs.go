@@ -49,9 +49,40 @@ func startJobs(ctx context.Context, env *Env, cfg Config, eng *zoning.Engine, lv
 			}
 		}
 	})
+	run("partitions", func(ctx context.Context) error { return keepPartitions(ctx, env, cfg.AuditRetentionMonths, log) })
 	return func() {
 		stop()
 		wg.Wait()
+	}
+}
+
+// keepPartitions makes the audit log's month partitions three months ahead
+// and, with a retention, detaches the months before it, every six hours.
+func keepPartitions(ctx context.Context, env *Env, retentionMonths int, log *slog.Logger) error {
+	t := time.NewTicker(6 * time.Hour)
+	defer t.Stop()
+	for {
+		now := time.Now().UTC()
+		month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
+		for i := range 4 {
+			if _, err := env.Pool.Exec(ctx, `SELECT audit_log_partition($1::date)`, month.AddDate(0, i, 0).Format(time.DateOnly)); err != nil && ctx.Err() == nil {
+				log.Warn("audit log: month partition not made", "err", err)
+			}
+		}
+		if retentionMonths > 0 {
+			var n int
+			cut := month.AddDate(0, -retentionMonths, 0).Format(time.DateOnly)
+			if err := env.Pool.QueryRow(ctx, `SELECT audit_log_detach($1::date)`, cut).Scan(&n); err != nil && ctx.Err() == nil {
+				log.Warn("audit log: old months not detached", "err", err)
+			} else if n > 0 {
+				log.Info("audit log: detached old months for archiving", "months", n, "before", cut)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
 	}
 }
 
