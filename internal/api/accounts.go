@@ -279,14 +279,10 @@ func (s *Server) listAudit(c echo.Context) error {
 	q := c.QueryParams()
 	f := auth.AuditFilter{Actor: q.Get("actor"), Action: q.Get("action"), Resource: q.Get("resource"),
 		ResourceID: q.Get("resource_id"), Reserve: q.Get("reserve")}
-	var err error
-	if f.From, err = timeParam("from", q.Get("from"), false); err != nil {
+	if err := listParams(q, &f.From, &f.To, &f.Limit, &f.Offset); err != nil {
 		return err
 	}
-	if f.To, err = timeParam("to", q.Get("to"), true); err != nil {
-		return err
-	}
-	if err := wholeNumbers(q, map[string]*int{"status": &f.Status, "limit": &f.Limit, "offset": &f.Offset}); err != nil {
+	if err := wholeNumbers(q, map[string]*int{"status": &f.Status}); err != nil {
 		return err
 	}
 	p, err := s.auth.Audit(c.Request().Context(), f)

@@ -142,14 +142,7 @@ func (s *Server) listCases(c echo.Context) error {
 		}
 		f.Overdue = &b
 	}
-	var err error
-	if f.From, err = timeParam("from", q.Get("from"), false); err != nil {
-		return err
-	}
-	if f.To, err = timeParam("to", q.Get("to"), true); err != nil {
-		return err
-	}
-	if err := wholeNumbers(q, map[string]*int{"limit": &f.Limit, "offset": &f.Offset}); err != nil {
+	if err := listParams(q, &f.From, &f.To, &f.Limit, &f.Offset); err != nil {
 		return err
 	}
 	switch q.Get("format") {
@@ -700,13 +693,9 @@ func (s *Server) listNotifications(c echo.Context) error {
 	if st != "" && st != "pending" && st != "delivered" && st != "failed" {
 		return problem.BadRequest("invalid-parameter", fmt.Sprintf("status=%q must be pending, delivered or failed", st))
 	}
-	limit := 0
-	if v := c.QueryParam("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return problem.BadRequest("invalid-parameter", fmt.Sprintf("limit=%q must be a whole number from 1", v))
-		}
-		limit = n
+	limit, err := intParam(c.QueryParams(), "limit", 0, 1, 0)
+	if err != nil {
+		return err
 	}
 	ns, err := s.cases.Notifications(c.Request().Context(), st, limit)
 	if err != nil {

@@ -193,14 +193,9 @@ func (s *Server) deviceDayTrack(c echo.Context) error {
 // (geometry null with fewer than two) and whose properties carry the device, the hours and
 // the fixes' times, index by index.
 func (s *Server) deviceTrail(c echo.Context) error {
-	hours := 6
-	if v := c.QueryParam("hours"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > live.MaxTrailHours {
-			return problem.BadRequest("invalid-parameter", fmt.Sprintf("hours must be a whole number from 1 to %d", live.MaxTrailHours),
-				problem.Detail{Pointer: "hours", Reason: fmt.Sprintf("1 to %d", live.MaxTrailHours)})
-		}
-		hours = n
+	hours, err := intParam(c.QueryParams(), "hours", 6, 1, live.MaxTrailHours)
+	if err != nil {
+		return err
 	}
 	tr, err := s.live.Trail(c.Request().Context(), c.Param("id"), hours)
 	if err != nil {
@@ -301,14 +296,9 @@ func eventFilter(c echo.Context) (live.EventFilter, error) {
 	if r := q.Get("reserve"); r != "" {
 		f.Reserves = []string{r}
 	}
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 1000 {
-			return f, problem.BadRequest("invalid-parameter", "limit must be 1 to 1000", problem.Detail{Pointer: "limit", Reason: "1 to 1000"})
-		}
-		f.Limit = n
-	}
-	return f, nil
+	var err error
+	f.Limit, err = intParam(q, "limit", 0, 1, 1000)
+	return f, err
 }
 
 // GET /api/v1/events[?reserve=&device=&alerts=true&open=true&limit=]: stored events and

@@ -185,14 +185,7 @@ func trackInput(f map[string]string, name string) (patrol.Input, error) {
 func (s *Server) listTracks(c echo.Context) error {
 	q := c.QueryParams()
 	f := patrol.Filter{Reserve: q.Get("reserve"), Subject: q.Get("subject")}
-	var err error
-	if f.From, err = timeParam("from", q.Get("from"), false); err != nil {
-		return err
-	}
-	if f.To, err = timeParam("to", q.Get("to"), true); err != nil {
-		return err
-	}
-	if err := wholeNumbers(q, map[string]*int{"limit": &f.Limit, "offset": &f.Offset}); err != nil {
+	if err := listParams(q, &f.From, &f.To, &f.Limit, &f.Offset); err != nil {
 		return err
 	}
 	p, err := s.tracks.List(c.Request().Context(), f)

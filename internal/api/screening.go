@@ -216,14 +216,7 @@ func (s *Server) listScreenings(c echo.Context) error {
 		}
 		f.Status = st
 	}
-	var err error
-	if f.From, err = timeParam("from", q.Get("from"), false); err != nil {
-		return err
-	}
-	if f.To, err = timeParam("to", q.Get("to"), true); err != nil {
-		return err
-	}
-	if err := wholeNumbers(q, map[string]*int{"limit": &f.Limit, "offset": &f.Offset}); err != nil {
+	if err := listParams(q, &f.From, &f.To, &f.Limit, &f.Offset); err != nil {
 		return err
 	}
 	p, err := s.screenings.List(c.Request().Context(), f)
@@ -231,6 +224,39 @@ func (s *Server) listScreenings(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, p)
+}
+
+// listParams reads the query parameters every list shares: from and to (a
+// date or an RFC 3339 time; to includes its whole day) and limit and offset
+// (whole numbers; the store bounds them), into the filter's fields.
+func listParams(q url.Values, from, to *time.Time, limit, offset *int) error {
+	var err error
+	if *from, err = timeParam("from", q.Get("from"), false); err != nil {
+		return err
+	}
+	if *to, err = timeParam("to", q.Get("to"), true); err != nil {
+		return err
+	}
+	return wholeNumbers(q, map[string]*int{"limit": limit, "offset": offset})
+}
+
+// intParam reads the query parameter name as a whole number from lo to hi
+// (hi 0: no upper bound), def when it is absent; anything else is a 400
+// invalid-parameter naming the parameter and the range.
+func intParam(q url.Values, name string, def, lo, hi int) (int, error) {
+	v := q.Get(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err == nil && n >= lo && (hi == 0 || n <= hi) {
+		return n, nil
+	}
+	want := fmt.Sprintf("a whole number from %d", lo)
+	if hi != 0 {
+		want += fmt.Sprintf(" to %d", hi)
+	}
+	return 0, problem.BadRequest("invalid-parameter", fmt.Sprintf("%s=%q must be %s", name, v, want), problem.Detail{Pointer: name, Reason: want})
 }
 
 // wholeNumbers reads the query parameters named in dsts (limit, offset and

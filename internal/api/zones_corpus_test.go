@@ -635,5 +635,5 @@ func TestPutZonesVersions(t *testing.T) {
 		t.Fatalf("versions: %.800s", vs.Raw)
 	}
 	e.do("GET", "/api/v1/reserves/history/zones?version=3", nil, false).problem(404, "zoning version")
-	e.do("GET", "/api/v1/reserves/history/zones?version=0", nil, false).problem(400, "positive whole number")
+	e.do("GET", "/api/v1/reserves/history/zones?version=0", nil, false).problem(400, "version")
 }

@@ -3,12 +3,10 @@ package api
 import (
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
 	"warden/internal/geoio"
-	"warden/internal/problem"
 	"warden/internal/zoning"
 )
 
@@ -56,13 +54,9 @@ func (s *Server) listVersions(c echo.Context) error {
 // GET /api/v1/reserves/{code}/zones[?version=N]: a GeoJSON FeatureCollection
 // of the current (or Nth) version's zones.
 func (s *Server) getZones(c echo.Context) error {
-	version := 0
-	if v := c.QueryParam("version"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return problem.BadRequest("invalid-parameter", fmt.Sprintf("version %q must be a positive whole number", v))
-		}
-		version = n
+	version, err := intParam(c.QueryParams(), "version", 0, 1, 0)
+	if err != nil {
+		return err
 	}
 	fc, err := s.zones.Zones(c.Request().Context(), c.Param("code"), version)
 	if err != nil {
