@@ -18,7 +18,7 @@ import (
 )
 
 // TestDayTracks: a visitor's phone walks into a core protection zone and
-// out again; once the local day has ended, the day-track job makes its
+// out again late at night; once the local day has ended, the day-track job makes its
 // fixes into a track, once, whose zone visits are those of the same fixes
 // uploaded as a GPX file written another way.
 func TestDayTracks(t *testing.T) {
@@ -45,9 +45,10 @@ func TestDayTracks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The walk is on 2026-06-01 from 10:00 in the reserve's time (+08:00);
-	// the job runs the next day at 03:00, past the grace.
-	t0 := time.Date(2026, 6, 1, 2, 0, 0, 0, time.UTC)
+	// The walk is on 2026-06-01 from 23:00 in the reserve's time (+08:00),
+	// at night: a night patrol's fixes are UTC all the same; the job runs
+	// the next day at 03:00, past the grace.
+	t0 := time.Date(2026, 6, 1, 15, 0, 0, 0, time.UTC)
 	now := time.Date(2026, 6, 1, 19, 0, 0, 0, time.UTC)
 	lv := live.New(pool, eng, live.Options{Now: func() time.Time { return now }}, log)
 	id, kind := "visitor-1", "visitor"
@@ -96,7 +97,8 @@ func TestDayTracks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	up, err := tracks.Read(patrol.Input{FileName: "walk.gpx", Subject: "游客甲", SubjectKind: patrol.Visitor, Timezone: "Asia/Shanghai"}, bytes.NewReader([]byte(gpx.String())))
+	// The file's times carry their offset (+08:00), so it needs no time zone.
+	up, err := tracks.Read(patrol.Input{FileName: "walk.gpx", Subject: "游客甲", SubjectKind: patrol.Visitor}, bytes.NewReader([]byte(gpx.String())))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,8 +106,8 @@ func TestDayTracks(t *testing.T) {
 	if err != nil || !created {
 		t.Fatalf("upload: created %v, %v", created, err)
 	}
-	if got, want := visits(day.Visits), visits(uploaded.Visits); got != want || !strings.Contains(got, "core_protection") {
-		t.Errorf("the day's track has visits\n%s\nthe uploaded file\n%s", got, want)
+	if got, want := visits(day.Visits), visits(uploaded.Visits); got != want || !strings.Contains(got, "core_protection 2026-06-01T15:00:45Z") {
+		t.Errorf("the day's track has visits\n%s\nthe uploaded file\n%s\nwant the core entered at 2026-06-01T15:00:45Z, as the fixes were", got, want)
 	}
 }
 

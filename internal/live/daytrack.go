@@ -66,7 +66,7 @@ func (s *Service) DayFile(ctx context.Context, id string, day string) (patrol.In
 		return patrol.Input{}, nil, problem.Invalid("no-fixes", fmt.Sprintf("device %s has %d usable fixes on %s (%s): a track needs two", id, n, day, loc))
 	}
 	b.WriteString("</trkseg></trk></gpx>\n")
-	in := patrol.Input{FileName: fmt.Sprintf("live-%s-%s.gpx", id, day), Subject: d.Subject, SubjectKind: d.SubjectKind, Timezone: loc.String()}
+	in := patrol.Input{FileName: fmt.Sprintf("live-%s-%s.gpx", id, day), Subject: d.Subject, SubjectKind: d.SubjectKind, Timezone: loc.String(), TrueUTC: true}
 	if loc == china {
 		in.Timezone = "Asia/Shanghai"
 	}

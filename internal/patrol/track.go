@@ -39,6 +39,10 @@ type Input struct {
 	// Timezone is an IANA zone: times written without a zone are read in it,
 	// and times marked Z are checked for being local times (see TimeCheck).
 	Timezone string
+	// TrueUTC says times marked Z are known to be UTC (a live device's fixes,
+	// dated by the server's protocol readers): they are not checked for being
+	// local times, which a night patrol's would seem.
+	TrueUTC bool
 	// Coords is "wgs84" (or empty) or "gcj02" (converted to WGS 84).
 	Coords string
 	// MaxSpeedKmh overrides the subject kind's outlier speed (0: keep it).
@@ -318,7 +322,9 @@ func (s *Store) save(ctx context.Context, tx pgx.Tx, u *Upload, rules ruleBook) 
 	}
 	if in.Timezone != "" {
 		t.Timezone = in.Timezone
-		t.TimeCheck = checkLocalZ(tr, u.loc, s.opts.Now())
+		if !in.TrueUTC {
+			t.TimeCheck = checkLocalZ(tr, u.loc, s.opts.Now())
+		}
 	}
 	maxKmh := s.opts.MaxSpeedsKmh[in.SubjectKind]
 	if in.MaxSpeedKmh > 0 {
