@@ -154,6 +154,24 @@ func TestLiveTraccarToStream(t *testing.T) {
 		t.Errorf("after Last-Event-ID %s the stream replayed %v, want what followed, with the exit %s", core[0].ID, replayed, core[1].ID)
 	}
 
+	// The alert's finding is filed just after the event is out: the day's
+	// track is made once it is there, so that its finding joins that case
+	// rather than racing it.
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		r := e.do("GET", "/api/v1/events?alerts=true&device=357299070000001", nil, true).expect(200)
+		filed := false
+		for _, ev := range r.get("events").([]any) {
+			ev := ev.(map[string]any)
+			filed = filed || (fmt.Sprint(ev["id"]) == core[0].ID && ev["finding"] != nil)
+		}
+		if filed {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the entry alert %s has no finding after 20 s: %s", core[0].ID, r.Raw)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	day := t0.In(time.FixedZone("CST", 8*3600)).Format(time.DateOnly)
 	tr := e.do("POST", "/api/v1/devices/357299070000001/tracks?day="+day, nil, true).expect(201)
 	var visit map[string]any
