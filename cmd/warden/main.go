@@ -42,7 +42,7 @@ type cli struct {
 	Import  importCmd  `cmd:"" help:"Import zones, markers or a reserve folder from files."`
 	Screen  screenCmd  `cmd:"" help:"Screen a project footprint against the zones and print the verdict table."`
 	Upload  uploadCmd  `cmd:"" help:"Upload GPS track files to a running service and print their zone visits and findings."`
-	Report  reportCmd  `cmd:"" help:"Print a case report: daily (per unit, for the 12:00 deadline), weekly, overdue or units."`
+	Report  reportCmd  `cmd:"" help:"Print a case report: daily (per unit, for the 12:00 deadline, with the clues overdue for verification), weekly, overdue or units."`
 	User    userCmd    `cmd:"" help:"Create, change and list users (in the database directly: this is how the first users are made)."`
 	Token   tokenCmd   `cmd:"" help:"Create, revoke and list API tokens (in the database directly)."`
 	Device  deviceCmd  `cmd:"" help:"Register, list, re-key and remove live-position devices (in the database directly)."`

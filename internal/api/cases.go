@@ -632,15 +632,11 @@ func (s *Server) dailyReport(c echo.Context) error {
 	if date == "" {
 		date = time.Now().In(s.caseZone()).AddDate(0, 0, -1).Format(time.DateOnly)
 	}
-	d, err := s.cases.DailyReport(c.Request().Context(), date, c.QueryParam("reserve"))
+	d, err := s.clues.DailyReport(c.Request().Context(), date, c.QueryParam("reserve"))
 	if err != nil {
 		return err
 	}
-	oc, err := s.clues.Overdue(c.Request().Context(), date, c.QueryParam("reserve"))
-	if err != nil {
-		return err
-	}
-	return report(c, "daily-"+date, dailyWithClues{d, oc}, append(d.Tables(), overdueCluesTable(oc)))
+	return report(c, "daily-"+date, d, d.Tables())
 }
 
 // caseZone is the one case time zone setting (WARDEN_CASE_TIMEZONE, default

@@ -13,7 +13,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"warden/internal/cases"
 	"warden/internal/clues"
 	"warden/internal/problem"
 )
@@ -359,26 +358,4 @@ func floatField(fields map[string]string, name string) (*float64, error) {
 		return nil, problem.BadRequest("invalid-parameter", fmt.Sprintf("%s %q must be a number", name, v))
 	}
 	return &x, nil
-}
-
-// dailyWithClues is the daily report with the Green Shield clues overdue
-// for verification.
-type dailyWithClues struct {
-	cases.Daily
-	OverdueClues []clues.OverdueClue `json:"overdue_clues"`
-}
-
-func overdueCluesTable(oc []clues.OverdueClue) cases.Table {
-	t := cases.Table{Name: "overdue_clues", Header: []string{"clue", "number", "reserve", "grid_cell", "change_type", "assignee", "deadline", "days_overdue"}}
-	str := func(p *string) string {
-		if p == nil {
-			return ""
-		}
-		return *p
-	}
-	for _, o := range oc {
-		t.Rows = append(t.Rows, []string{strconv.FormatInt(o.ID, 10), o.Number, str(o.Reserve), str(o.GridCell), o.ChangeType, str(o.Assignee),
-			o.Deadline.String(), strconv.Itoa(o.DaysOverdue)})
-	}
-	return t
 }

@@ -8,10 +8,12 @@ import (
 	"time"
 
 	"warden/internal/cases"
+	"warden/internal/clues"
 )
 
 // Report writes a case report from the database: daily (on date, default
-// yesterday in the case time zone, env.CaseZone), weekly (an ISO week,
+// yesterday in the case time zone, env.CaseZone; with the Green Shield clues
+// overdue for verification), weekly (an ISO week,
 // default last week there), overdue or units, as csv, xlsx or json.
 func Report(ctx context.Context, env *Env, kind, date, week, reserve, format string, w io.Writer) error {
 	loc := env.CaseZone
@@ -22,7 +24,7 @@ func Report(ctx context.Context, env *Env, kind, date, week, reserve, format str
 		if date == "" {
 			date = time.Now().In(loc).AddDate(0, 0, -1).Format(time.DateOnly)
 		}
-		d, err := env.Cases.DailyReport(ctx, date, reserve)
+		d, err := clues.NewStore(env.Pool, env.Cases, clues.Options{}).DailyReport(ctx, date, reserve)
 		if err != nil {
 			return err
 		}

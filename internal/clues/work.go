@@ -451,3 +451,41 @@ func (s *Store) Overdue(ctx context.Context, day, reserve string) ([]OverdueClue
 	}
 	return out, rows.Err()
 }
+
+// Daily is the daily case report with the Green Shield clues overdue for
+// verification at the end of its day.
+type Daily struct {
+	cases.Daily
+	OverdueClues []OverdueClue `json:"overdue_clues"`
+}
+
+// DailyReport is the cases' daily report of day (YYYY-MM-DD) with the clues
+// overdue for verification then; reserve narrows both to one.
+func (s *Store) DailyReport(ctx context.Context, day, reserve string) (Daily, error) {
+	d, err := s.cases.DailyReport(ctx, day, reserve)
+	if err != nil {
+		return Daily{}, err
+	}
+	oc, err := s.Overdue(ctx, day, reserve)
+	if err != nil {
+		return Daily{}, err
+	}
+	return Daily{Daily: d, OverdueClues: oc}, nil
+}
+
+// Tables are the report's tables for CSV and XLSX: the cases' tables, then
+// overdue_clues.
+func (d Daily) Tables() []cases.Table {
+	t := cases.Table{Name: "overdue_clues", Header: []string{"clue", "number", "reserve", "grid_cell", "change_type", "assignee", "deadline", "days_overdue"}}
+	str := func(p *string) string {
+		if p == nil {
+			return ""
+		}
+		return *p
+	}
+	for _, o := range d.OverdueClues {
+		t.Rows = append(t.Rows, []string{strconv.FormatInt(o.ID, 10), o.Number, str(o.Reserve), str(o.GridCell), o.ChangeType, str(o.Assignee),
+			o.Deadline.String(), strconv.Itoa(o.DaysOverdue)})
+	}
+	return append(d.Daily.Tables(), t)
+}

@@ -25,7 +25,8 @@ import (
 // TestCluesPage runs web/test/clues.test.mjs in real headless Chromium: the
 // clue ledger page (问题线索台账) of a small batch over the Qiangtang sample,
 // signed in as an officer, in Chinese and in English, one clue assigned to
-// them as their task list.
+// them as their task list; then the other assigned through the page's form,
+// and the first verified with a photo with GPS EXIF, opening its case.
 func TestCluesPage(t *testing.T) {
 	webDir := filepath.Join(repoRoot(t), "web")
 	node, err := exec.LookPath("node")
@@ -67,7 +68,8 @@ func TestCluesPage(t *testing.T) {
 	cmd := exec.CommandContext(ctx2, node, "--test", "--test-reporter=spec", "test/clues.test.mjs")
 	cmd.Dir = webDir
 	cmd.Env = append(os.Environ(), "WARDEN_URL="+srv.URL, "WARDEN_ARTIFACTS="+filepath.Join(webDir, "test-artifacts"), "NO_COLOR=1",
-		"WARDEN_USER="+officer, "WARDEN_PASSWORD="+password)
+		"WARDEN_USER="+officer, "WARDEN_PASSWORD="+password,
+		"WARDEN_PHOTO="+filepath.Join(repoRoot(t), "internal", "photoexif", "testdata", "clue-photo.jpg"))
 	out, err := cmd.CombinedOutput()
 	t.Logf("node --test test/clues.test.mjs:\n%s", out)
 	if err != nil {

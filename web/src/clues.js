@@ -1,14 +1,20 @@
 // The clue ledger page (/clues, 问题线索台账): the Green Shield clues of GET
 // /api/v1/clues for the signed-in user, filtered by reserve, status and
-// verifier (a verifier's task list with "mine"), on a map and in a table,
-// downloadable as the ledger workbook (GET /api/v1/clues.xlsx, the same
-// filters). Wholly Chinese or wholly English.
+// verifier (a verifier's task list with "mine", also as /clues?mine=1), on a
+// map and in a table, downloadable as the ledger workbook (GET
+// /api/v1/clues.xlsx, the same filters). A clue picked from the table is
+// worked below it: assigned to a verifier with a deadline (POST
+// /api/v1/clues/{id}/assignment), and verified with its result, note, visit
+// and photos (POST /api/v1/clues/{id}/verification; the server reads the
+// photos' EXIF), which closes it or opens its case. Wholly Chinese or
+// wholly English.
 
 import * as maplibregl from './maplibre-gl.mjs';
 import './casei18n.js';
 import './clues.css';
 import { account } from './account.js';
-import { fmtNumber, problemView } from './casecommon.js';
+import { fmtLocal, fmtNumber, problemView } from './casecommon.js';
+import { fieldLabels } from './problems.js';
 import { el, getJSON, reserveName, showError } from './common.js';
 import { lang, messages, setupLangSwitch, t } from './i18n.js';
 import { addTileLayers, baseStyle } from './mapbase.js';
@@ -48,7 +54,48 @@ Object.assign(messages, {
   'change.tourism_facility': { zh: '旅游设施', en: 'Tourism facility' },
   'change.deforestation': { zh: '毁林', en: 'Deforestation' },
   'change.other': { zh: '其他', en: 'Other' },
+  'clues.action': { zh: '办理', en: 'Action' },
+  'clues.work': { zh: '办理', en: 'Work' },
+  'work.title': { zh: '线索办理', en: 'Working clue' },
+  'work.assign': { zh: '分派核查', en: 'Assign for verification' },
+  'work.assigneeDefault': { zh: '留空：所在网格的网格员', en: 'blank: the grid cell\'s staff' },
+  'work.assignSubmit': { zh: '分派', en: 'Assign' },
+  'work.verify': { zh: '现场核查', en: 'Field verification' },
+  'work.result': { zh: '核查结果', en: 'Result' },
+  'work.approval': { zh: '批准文件', en: 'Approval' },
+  'work.visit': { zh: '现场到访', en: 'Visit' },
+  'work.visitLatest': { zh: '最近一次到访', en: 'The latest visit' },
+  'work.noVisit': { zh: '暂无轨迹或实时定位经过', en: 'No track or live device has passed' },
+  'work.visitTrack': { zh: '巡护轨迹 {id}（{subject}，{at}）', en: 'Patrol track {id} ({subject}, {at})' },
+  'work.visitLive': { zh: '实时定位 {id}（{subject}，{at}）', en: 'Live device {id} ({subject}, {at})' },
+  'work.note': { zh: '核查说明', en: 'Note' },
+  'work.photos': { zh: '现场照片', en: 'Photos' },
+  'work.verifySubmit': { zh: '提交核查结果', en: 'Record the verification' },
+  'work.finished': { zh: '该线索已核查或已关联，不能再分派或核查。', en: 'This clue is verified or linked: it can no longer be assigned or verified.' },
+  'work.reserve': { zh: '保护区', en: 'Reserve' },
+  'work.zones': { zh: '功能区（按现行法律）', en: 'Zones (as the law judges them)' },
+  'work.area': { zh: '面积', en: 'Area' },
+  'work.hectares': { zh: '{n} 公顷', en: '{n} ha' },
+  'work.images': { zh: '影像时相', en: 'Images' },
+  'work.grid': { zh: '网格', en: 'Grid cell' },
+  'work.status': { zh: '状态', en: 'Status' },
+  'work.resultDone': { zh: '核查结果：', en: 'Result: ' },
+  'work.verifiedBy': { zh: '（{who}，{at}）', en: ' ({who}, {at})' },
+  'work.case': { zh: '已立案：', en: 'Case opened: ' },
+  'work.photo': { zh: '{name}：拍摄于 {at}，位置 {lon}, {lat}，距线索 {d} 米（{from}）', en: '{name}: taken {at} at {lon}, {lat}, {d} m from the clue ({from})' },
+  'work.photoNoPlace': { zh: '{name}：照片未记录位置', en: '{name}: the photo records no position' },
+  'work.fromExif': { zh: '读自照片 EXIF', en: 'read from the photo\'s EXIF' },
+  'work.fromClient': { zh: '由客户端提供', en: 'sent by the client' },
+  'result.illegal_activity': { zh: '违法违规人类活动', en: 'Illegal human activity' },
+  'result.lawful': { zh: '合法（已批准）', en: 'Lawful (approved)' },
+  'result.pre_existing': { zh: '保护区设立前已存在', en: 'Existed before the reserve' },
+  'result.natural_change': { zh: '自然变化', en: 'Natural change' },
+  'result.false_detection': { zh: '误判', en: 'False detection' },
 });
+
+fieldLabels({ deadline: { zh: '核查期限', en: 'deadline' } });
+
+const results = ['illegal_activity', 'lawful', 'pre_existing', 'natural_change', 'false_detection'];
 
 const statuses = ['new', 'assigned', 'case_opened', 'closed', 'linked'];
 const statusColours = { new: '#c0392b', assigned: '#e67e22', case_opened: '#8e44ad', closed: '#1b7f3b', linked: '#9e9e9e' };
@@ -72,6 +119,7 @@ async function main() {
   };
   fill();
   f.assignee.value = q.get('assignee') || '';
+  f.mine.checked = q.get('mine') === '1';
 
   const map = new maplibregl.Map({ container: 'clue-map', style: baseStyle(config.basemap, served.layers), center: [86, 34.5], zoom: 4, attributionControl: { compact: false } });
   map.addControl(new maplibregl.NavigationControl(), 'top-right');
@@ -101,15 +149,23 @@ async function main() {
       el('td', {}, el('span', { class: 'status-badge', style: `background:${statusColours[c.status]}` }, t('clueStatus.' + c.status))),
       el('td', {}, c.assignee || '—'),
       el('td', { class: c.overdue ? 'overdue' : '' }, c.deadline ? c.deadline + (c.overdue ? ' ' + t('clues.overdue') : '') : '—'),
-      el('td', {}, c.case ? el('a', { href: `/cases/${c.case.id}` }, c.case.number) : '—'))));
+      el('td', {}, c.case ? el('a', { href: `/cases/${c.case.id}` }, c.case.number) : '—'),
+      el('td', {}, el('button', { type: 'button', class: 'work', onclick: () => work.open(c.id).catch(showError) }, t('clues.work'))))));
+    for (const tr of body.rows) tr.classList.toggle('selected', tr.dataset.id === String(work.id));
   };
   const params = () => {
     const p = new URLSearchParams();
     if (f.reserve.value) p.set('reserve', f.reserve.value);
     if (f.status.value) p.set('status', f.status.value);
-    const who = f.mine.checked && session?.me?.user?.name ? session.me.user.name : f.assignee.value.trim();
+    const mine = f.mine.checked && session?.me?.user?.name;
+    const who = mine ? session.me.user.name : f.assignee.value.trim();
     if (who) p.set('assignee', who);
-    history.replaceState(null, '', p.size ? `/clues?${p}${lang() === 'en' ? '&lang=en' : ''}` : location.pathname + (lang() === 'en' ? '?lang=en' : ''));
+    const shown = new URLSearchParams(p);
+    if (mine) {
+      shown.delete('assignee');
+      shown.set('mine', '1');
+    }
+    history.replaceState(null, '', shown.size ? `/clues?${shown}${lang() === 'en' ? '&lang=en' : ''}` : location.pathname + (lang() === 'en' ? '?lang=en' : ''));
     workbook.href = `/api/v1/clues.xlsx?${p}`;
     return p;
   };
@@ -141,6 +197,7 @@ async function main() {
     }
     document.body.dataset.loaded = 'true';
   };
+  const work = workPanel(map, () => session, () => load());
   session = await account(() => load().catch(showError));
   for (const k of ['reserve', 'status', 'assignee', 'mine']) f[k].addEventListener('change', () => load().catch(showError));
   document.getElementById('filters').addEventListener('submit', (e) => {
@@ -150,9 +207,124 @@ async function main() {
   document.addEventListener('langchange', () => {
     fill();
     render();
+    work.render();
   });
   await load();
   document.body.dataset.ready = 'true';
+}
+
+// send posts to the API with the session's CSRF token; a refusal is shown
+// in the work panel in the page's language and answers null.
+async function send(session, url, init) {
+  const problem = document.getElementById('work-problem');
+  problem.replaceChildren();
+  const res = await fetch(url, { method: 'POST', ...init, headers: { Accept: 'application/json', 'X-CSRF-Token': session.csrf, ...(init.headers || {}) } });
+  const doc = await res.json().catch(() => ({}));
+  if (!res.ok) {
+    problem.replaceChildren(problemView(res.status, doc));
+    return null;
+  }
+  return doc;
+}
+
+// visitText names a visit: a patrol track or a live device, who, and when
+// in the reserve's local time.
+function visitText(v, tz) {
+  const vars = { id: v.source === 'live' ? v.device : v.track, subject: v.subject, at: fmtLocal(v.at, tz) };
+  return t(v.source === 'live' ? 'work.visitLive' : 'work.visitTrack', vars);
+}
+
+// photoText says where and when a verification photo was taken, and where
+// that came from.
+function photoText(p, tz) {
+  if (p.lon == null) return t('work.photoNoPlace', { name: p.file_name });
+  return t('work.photo', { name: p.file_name, at: fmtLocal(p.taken_at, tz), lon: p.lon.toFixed(5), lat: p.lat.toFixed(5), d: fmtNumber(p.distance_m, 0),
+    from: t(p.position_from === 'exif' ? 'work.fromExif' : 'work.fromClient') });
+}
+
+// workPanel is the panel under the table where the picked clue is assigned
+// and verified; reload refreshes the list after a change.
+function workPanel(map, session, reload) {
+  const panel = document.getElementById('clue-work');
+  const result = document.getElementById('verify-result');
+  const approval = document.getElementById('verify-approval-label');
+  const visit = document.getElementById('verify-visit');
+  const w = { id: null, clue: null };
+  const row = (key, value) => [el('dt', {}, t(key)), el('dd', {}, value)];
+  w.render = () => {
+    const c = w.clue;
+    if (!c) return;
+    panel.hidden = false;
+    document.getElementById('work-number').textContent = c.number;
+    const images = `${c.imaged_before ?? '—'} → ${c.imaged_after}`;
+    document.getElementById('work-summary').replaceChildren(
+      ...row('clues.change', t('change.' + c.change_type)), ...row('work.zones', zoneText(c)),
+      ...row('work.area', t('work.hectares', { n: fmtNumber(c.area_ha, 2) })), ...row('work.images', images),
+      ...row('work.grid', c.grid_cell || '—'),
+      ...row('work.status', el('span', { id: 'work-status', dataset: { status: c.status } }, t('clueStatus.' + c.status))),
+      ...row('clues.assignee', c.assignee ? `${c.assignee}${c.deadline ? ` · ${t('clues.deadline')} ${c.deadline}` : ''}` : '—'));
+    const open = c.status === 'new' || c.status === 'assigned';
+    for (const id of ['assign-form', 'verify-form']) document.getElementById(id).hidden = !open;
+    const keep = result.value;
+    result.replaceChildren(...results.map((r) => el('option', { value: r }, t('result.' + r))));
+    result.value = keep || results[0];
+    approval.hidden = result.value !== 'lawful';
+    visit.replaceChildren(...(c.visits?.length
+      ? [el('option', { value: '' }, t('work.visitLatest')), ...c.visits.map((v) => el('option', { value: v.source === 'live' ? `device:${v.device}` : `track:${v.track}` }, visitText(v, c.time_zone)))]
+      : [el('option', { value: '' }, t('work.noVisit'))]));
+    const outcome = [];
+    if (!open) outcome.push(el('p', {}, t('work.finished')));
+    if (c.result) {
+      outcome.push(el('p', { id: 'work-result', dataset: { result: c.result } }, t('work.resultDone'), t('result.' + c.result),
+        c.verified_by ? t('work.verifiedBy', { who: c.verified_by, at: fmtLocal(c.verified_at, c.time_zone) }) : ''));
+    }
+    if (c.case) outcome.push(el('p', {}, t('work.case'), el('a', { id: 'work-case', href: `/cases/${c.case.id}` }, c.case.number)));
+    if (c.photos.length) outcome.push(el('ul', { id: 'work-photos' }, c.photos.map((p) => el('li', {}, photoText(p, c.time_zone)))));
+    document.getElementById('work-outcome').replaceChildren(...outcome);
+  };
+  w.open = async (id) => {
+    w.id = id;
+    w.clue = await getJSON(`/api/v1/clues/${id}`);
+    document.getElementById('work-problem').replaceChildren();
+    for (const tr of document.querySelectorAll('#clues-table tbody tr')) tr.classList.toggle('selected', tr.dataset.id === String(id));
+    w.render();
+    map.easeTo({ center: w.clue.center, zoom: Math.max(map.getZoom(), 13), duration: 0 });
+    panel.scrollIntoView({ block: 'nearest' });
+  };
+  const after = async (doc) => {
+    if (!doc) return;
+    w.clue = await getJSON(`/api/v1/clues/${w.id}`);
+    w.render();
+    await reload();
+  };
+  result.addEventListener('change', () => {
+    approval.hidden = result.value !== 'lawful';
+  });
+  document.getElementById('assign-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const body = {};
+    const who = document.getElementById('assign-assignee').value.trim();
+    const deadline = document.getElementById('assign-deadline').value;
+    if (who) body.assignee = who;
+    if (deadline) body.deadline = deadline;
+    send(session(), `/api/v1/clues/${w.id}/assignment`, { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }).then(after).catch(showError);
+  });
+  document.getElementById('verify-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const fd = new FormData();
+    fd.set('result', result.value);
+    fd.set('note', document.getElementById('verify-note').value.trim());
+    if (result.value === 'lawful') fd.set('approval', document.getElementById('verify-approval').value.trim());
+    const [kind, ref] = visit.value.split(/:(.*)/s);
+    if (kind === 'track') fd.set('track', ref);
+    if (kind === 'device') fd.set('device', ref);
+    for (const file of document.getElementById('verify-photos').files) fd.append('photo', file, file.name);
+    send(session(), `/api/v1/clues/${w.id}/verification`, { body: fd }).then(async (doc) => {
+      if (doc) document.getElementById('verify-form').reset();
+      await after(doc);
+    }).catch(showError);
+  });
+  return w;
 }
 
 main().catch(showError);

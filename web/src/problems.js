@@ -11,6 +11,8 @@ import { lang, t } from './i18n.js';
 // typeText is what each problem type means, in both languages.
 const typeText = {
   'invalid-case': { zh: '填写的内容有误，请按下列提示修改。', en: 'Some of what was entered is not accepted; see below.' },
+  'invalid-clue': { zh: '填写的内容有误，请按下列提示修改。', en: 'Some of what was entered is not accepted; see below.' },
+  'clue-finished': { zh: '该线索已核查或已关联其他线索、案件，不能再办理。', en: 'The clue is verified already, or linked to another clue or a case: it cannot be worked again.' },
   'invalid-geometry': { zh: '项目范围不是有效的几何图形（如自相交），请修改后再筛查。', en: 'The footprint is not a valid geometry (e.g. it intersects itself): fix it and screen again.' },
   'empty-footprint': { zh: '文件中没有可用的项目范围。', en: 'The file holds no usable footprint.' },
   'invalid-geojson': { zh: 'GeoJSON 文件有误。', en: 'The GeoJSON is not valid.' },
@@ -106,13 +108,27 @@ const fieldNames = {
   max_speed_kmh: { zh: '最高速度', en: 'highest speed' },
   reserves: { zh: '保护区', en: 'reserves' },
   expected_interval_s: { zh: '上报间隔', en: 'reporting interval' },
+  assignee: { zh: '核查人', en: 'verifier' },
+  result: { zh: '核查结果', en: 'result' },
+  approval: { zh: '批准文件', en: 'approval' },
+  track: { zh: '巡护轨迹', en: 'track' },
+  device: { zh: '实时定位设备', en: 'live device' },
+  photo: { zh: '现场照片', en: 'photo' },
 };
+
+// fieldLabels names fields as this page's forms label them, where a name
+// means something else on the case pages (a clue's deadline is for its
+// verification, a case's for its rectification).
+export function fieldLabels(names) {
+  Object.assign(fieldNames, names);
+}
 
 // reasonKinds read what kind of fault an English reason describes.
 const reasonKinds = [
   [/is required|must name|must list|missing/i, { zh: '必须填写', en: 'is required' }],
   [/must be a date/i, { zh: '须为日期（年-月-日）', en: 'must be a date (YYYY-MM-DD)' }],
   [/more than 0/i, { zh: '须大于 0 元', en: 'must be more than 0 yuan' }],
+  [/is before today/i, { zh: '不能早于今天', en: 'is before today' }],
   [/is before/i, { zh: '不能早于起算日期', en: 'is before the start date' }],
   [/applies only/i, { zh: '不适用于这类措施', en: 'does not apply to this kind of measure' }],
   [/not an enterprise/i, { zh: '违法主体不是企业：红黄牌只适用于企业，请先把违法主体类型设为企业', en: 'the party is not an enterprise: cards are for enterprises; set the party kind to enterprise first' }],
