@@ -1096,8 +1096,14 @@ func TestLawChangeAtDecision(t *testing.T) {
 			t.Fatalf("%s under 2017: %+v %v", activity, j, err)
 		}
 		fid := f.patrolFinding(subject, corePoint, at, activity)
-		if _, err := f.pool.Exec(ctx, `UPDATE finding SET zone_kind = $2, subject_kind = $3, legal_basis = $4, penalty = $5 WHERE id = $1`,
-			fid, string(zone), kind, j.LegalBasis, j.Penalty); err != nil {
+		// the resident's finding names its rule set; the visitor's does not,
+		// and the case's act day finds it
+		var rs *string
+		if kind == "original_resident" {
+			rs = &j.RuleSet
+		}
+		if _, err := f.pool.Exec(ctx, `UPDATE finding SET zone_kind = $2, subject_kind = $3, legal_basis = $4, penalty = $5, rule_set = $6 WHERE id = $1`,
+			fid, string(zone), kind, j.LegalBasis, j.Penalty, rs); err != nil {
 			t.Fatal(err)
 		}
 		c := f.caseOf(fid)
@@ -1110,12 +1116,12 @@ func TestLawChangeAtDecision(t *testing.T) {
 		return c
 	}
 	res := open("herder-1", "original_resident", zoning.Experimental, "grazing", "2025-06-01")
-	if lc := res.LawChange; lc == nil || lc.Applies != "new" || lc.NewRuleSet != "cn-nrr-2026" || !strings.Contains(lc.ReasonZH, "不再违法") ||
+	if lc := res.LawChange; lc == nil || lc.Applies != "new" || lc.OldRuleSet != "cn-nrr-2017" || lc.NewRuleSet != "cn-nrr-2026" || !strings.Contains(lc.ReasonZH, "不再违法") ||
 		lc.Basis.Instrument != "apl-2021" || lc.Basis.Article != 37 || !strings.Contains(lc.Basis.TextZH, "新的规定处罚较轻或者不认为是违法的") {
 		t.Errorf("resident grazing: %+v", lc)
 	}
 	vis := open("visitor-9", "visitor", zoning.Core, "entry", "2025-09-01")
-	if lc := vis.LawChange; lc == nil || lc.Applies != "old" || lc.NewPenalty == nil || lc.NewPenalty.Max != 100000 || !strings.Contains(lc.ReasonEN, "not lighter") {
+	if lc := vis.LawChange; lc == nil || lc.Applies != "old" || lc.OldRuleSet != "cn-nrr-2017" || lc.NewPenalty == nil || lc.NewPenalty.Max != 100000 || !strings.Contains(lc.ReasonEN, "not lighter") {
 		t.Errorf("visitor entry: %+v", lc)
 	}
 	// The comparison is made on the day the penalty is decided: decided

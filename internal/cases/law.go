@@ -102,17 +102,23 @@ func (s *Store) lawChange(ctx context.Context, c Case) (*LawChange, error) {
 	if in == nil || in.ReplacedBy == "" || in.InForce(today) {
 		return nil, nil
 	}
-	var fam, subject string
-	if err := s.pool.QueryRow(ctx, `SELECT coalesce(r.rule_family, ''), coalesce((SELECT f.subject_kind FROM case_evidence e JOIN finding f ON f.id = e.finding_id
-		WHERE e.case_id = c.id ORDER BY e.id LIMIT 1), '') FROM violation_case c JOIN reserve r ON r.id = c.reserve_id WHERE c.id = $1`, c.ID).Scan(&fam, &subject); err != nil {
+	var fam, subject, oldSet string
+	if err := s.pool.QueryRow(ctx, `SELECT coalesce(r.rule_family, ''), coalesce(f.subject_kind, ''), coalesce(f.rule_set, '')
+		FROM violation_case c JOIN reserve r ON r.id = c.reserve_id
+		LEFT JOIN LATERAL (SELECT f.subject_kind, f.rule_set FROM case_evidence e JOIN finding f ON f.id = e.finding_id
+		                   WHERE e.case_id = c.id ORDER BY e.id LIMIT 1) f ON true
+		WHERE c.id = $1`, c.ID).Scan(&fam, &subject, &oldSet); err != nil {
 		return nil, fmt.Errorf("cases: law of %d: %w", c.ID, err)
+	}
+	if oldSet == "" {
+		oldSet = actRuleSet(book, fam, c)
 	}
 	j, err := book.Judge(law.Act{Family: fam, On: today, ZoneKind: zoning.Kind(*c.ZoneKind), Activity: c.Activity, Subject: lawSubject(subject)})
 	if err != nil {
 		return nil, nil // no rule set of the family today: nothing to compare
 	}
 	apl := book.Instruments["apl-2021"]
-	lc := &LawChange{Applies: "old", NewRuleSet: j.RuleSet, NewVerdict: j.Verdict, NewPenalty: j.Penalty, JudgedOnNew: today}
+	lc := &LawChange{Applies: "old", OldRuleSet: oldSet, NewRuleSet: j.RuleSet, NewVerdict: j.Verdict, NewPenalty: j.Penalty, JudgedOnNew: today}
 	if apl != nil {
 		zh, en := law.CiteText(apl, law.Cite{Article: 37})
 		lc.Basis = law.Basis{Instrument: apl.Code, Article: 37, CiteZH: zh, CiteEN: en, TextZH: law.Quote(apl, law.Cite{Article: 37}), InForceFrom: apl.InForceFrom}
@@ -131,6 +137,21 @@ func (s *Store) lawChange(ctx context.Context, c Case) (*LawChange, error) {
 		lc.ReasonEN = fmt.Sprintf("The rules in force on the day of decision (%s) are not lighter, so the rules in force when the act was done apply (%s; %s).", today, old.CiteEN, lc.Basis.CiteEN)
 	}
 	return lc, nil
+}
+
+// actRuleSet is the rule set of the family in force on the day of a case's
+// act (its observed time in the case's time zone), for a case opened from
+// no finding; "" when none was.
+func actRuleSet(book *law.Book, fam string, c Case) string {
+	at := c.ObservedAt
+	if loc, err := time.LoadLocation(c.Timezone); err == nil {
+		at = at.In(loc)
+	}
+	rs, err := book.InForce(fam, law.Date{Time: time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		return ""
+	}
+	return rs.Code
 }
 
 // decisionDay is the day a case is decided, for Administrative Penalty Law
