@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -25,6 +26,7 @@ import (
 	"warden/internal/screening"
 	"warden/internal/testdb"
 	"warden/internal/zoning"
+	"warden/migrations"
 )
 
 func TestMain(m *testing.M) { testdb.Main(m) }
@@ -770,6 +772,7 @@ func TestMarkerCheckOpensCase(t *testing.T) {
 		!strings.Contains(string(c.Penalty), `"max_yuan": 20000`) || fmt.Sprint(c.Articles) != "[nrr-2026/17/2 nrr-2026/39/1]" {
 		t.Fatalf("marker case since 2026-03-15: %+v %s %s", c, c.LegalBasis, c.Penalty)
 	}
+	checkMarkerEnglish(t, c.LegalBasis)
 	// Art. 39 allows at most 20,000 yuan, and no other regulation's higher amount.
 	for _, in := range []cases.MeasureInput{
 		{Kind: "administrative_penalty", DecidedOn: "2026-12-01", Amount: ptr(30000.0)},
@@ -804,6 +807,73 @@ func TestMarkerCheckOpensCase(t *testing.T) {
 		return
 	}
 	t.Fatalf("no case for QT-006: %+v", p.Cases)
+}
+
+// checkMarkerEnglish holds a marker case's basis under the 2026 Regulations
+// to Art. 17 ¶2 with its shipped unofficial English and the note saying so.
+func checkMarkerEnglish(t *testing.T, raw json.RawMessage) {
+	t.Helper()
+	var bs []law.Basis
+	if err := json.Unmarshal(raw, &bs); err != nil {
+		t.Fatal(err)
+	}
+	want := law.QuoteEN("nrr-2026", law.Cite{Article: 17, Paragraph: 2})
+	if len(bs) != 1 || bs[0].Article != 17 || want == "" || bs[0].TextEN != want || bs[0].TextENNote != law.TranslationNoteEN || bs[0].TextZH == "" {
+		t.Fatalf("marker basis %s, want Art. 17 ¶2 with text_en %q", raw, want)
+	}
+}
+
+// TestMarkerBasisEnglishMigration: a marker case stored before its basis
+// carried English (as 00017 finds them) gains it from 00017, the rest of
+// the basis unchanged; one under the 2017 Regulations is left alone.
+func TestMarkerBasisEnglishMigration(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	ms := markers.NewStore(f.pool)
+	for code, day := range map[string]string{"QT-005": "2026-04-01", "QT-006": "2026-03-10"} {
+		id := f.scalar(`SELECT id FROM marker WHERE code = $1`, code).(int64)
+		st := "damaged"
+		if _, err := ms.Update(ctx, id, markers.Patch{Status: &st, LastInspectedOn: &day}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	owner := testdb.Owner(t, f.pool)
+	if _, err := owner.Exec(ctx, `UPDATE violation_case SET legal_basis = (SELECT jsonb_agg(e - 'text_en' - 'text_en_note') FROM jsonb_array_elements(legal_basis) e)
+		WHERE activity = 'marker_damage'`); err != nil {
+		t.Fatal(err)
+	}
+	before := map[string]string{}
+	rows, err := f.pool.Query(ctx, `SELECT m.code, c.legal_basis::text FROM violation_case c JOIN marker m ON m.id = c.marker_id WHERE c.activity = 'marker_damage'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var code, basis string
+		if err := rows.Scan(&code, &basis); err != nil {
+			t.Fatal(err)
+		}
+		before[code] = basis
+	}
+	if err := rows.Err(); err != nil || len(before) != 2 {
+		t.Fatalf("marker cases: %v %v", before, err)
+	}
+	b, err := fs.ReadFile(migrations.FS, "00017_marker_basis_english.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	up, _, _ := strings.Cut(string(b), "-- +goose Down")
+	if _, err := owner.Exec(ctx, up); err != nil {
+		t.Fatal(err)
+	}
+	var raw json.RawMessage
+	if err := f.pool.QueryRow(ctx, `SELECT c.legal_basis FROM violation_case c JOIN marker m ON m.id = c.marker_id WHERE m.code = 'QT-005'`).Scan(&raw); err != nil {
+		t.Fatal(err)
+	}
+	checkMarkerEnglish(t, raw)
+	var old string
+	if err := f.pool.QueryRow(ctx, `SELECT c.legal_basis::text FROM violation_case c JOIN marker m ON m.id = c.marker_id WHERE m.code = 'QT-006'`).Scan(&old); err != nil || old != before["QT-006"] {
+		t.Errorf("the 2017 marker case's basis changed: %s, was %s (%v)", old, before["QT-006"], err)
+	}
 }
 
 // TestReports: the daily report per unit (cases touched, overdue, the unit's
