@@ -172,6 +172,14 @@ func (lc *locator) zones(ctx context.Context, tx pgx.Tx, id int64) ([]share, err
 	return out, nil
 }
 
+// nearestSQL finds the reserve and distance of the zone nearest to clue $1
+// within $2 metres, in the zoning in force on $3 (any version, so the
+// zone table, not the current pieces); the geodesic ST_DWithin is served by
+// the zone_geog index (migration 00018).
+const nearestSQL = `SELECT z.reserve_id, ST_Distance(z.geom::geography, c.geom::geography)
+	FROM clue c JOIN zone z ON ST_DWithin(z.geom::geography, c.geom::geography, $2)
+	WHERE c.id = $1 AND z.version_id = zoning_version_on(z.reserve_id, $3) ORDER BY 2, 1 LIMIT 1`
+
 // place picks the clue's reserve (where most of it lies; for a clue in none,
 // the nearest within NearM, with the distance to its boundary), its
 // strictest legal zone, the verdict of the rule set in force for the
@@ -181,9 +189,7 @@ func (lc *locator) place(ctx context.Context, tx pgx.Tx, id int64, ct ChangeType
 	if len(shares) == 0 {
 		var res int64
 		var dist float64
-		err := tx.QueryRow(ctx, `SELECT z.reserve_id, ST_Distance(z.geom::geography, c.geom::geography)
-			FROM clue c JOIN zone z ON ST_DWithin(z.geom::geography, c.geom::geography, $2)
-			WHERE c.id = $1 AND z.version_id = zoning_version_on(z.reserve_id, $3) ORDER BY 2, 1 LIMIT 1`, id, lc.nearM, lc.on.Time).Scan(&res, &dist)
+		err := tx.QueryRow(ctx, nearestSQL, id, lc.nearM, lc.on.Time).Scan(&res, &dist)
 		if err == pgx.ErrNoRows {
 			p.priority = "low"
 			return p, nil

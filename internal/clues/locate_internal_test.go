@@ -1,0 +1,51 @@
+package clues
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"warden/internal/markers"
+	"warden/internal/sample"
+	"warden/internal/testdb"
+	"warden/internal/zoning"
+)
+
+// TestNearestZoneIndexed reads the plan of the past-zoning lookup that
+// places a clue outside every zone: with scans of the whole table ruled
+// out, it must be able to walk the zone_geog index (migration 00018) rather
+// than measure every zone of every version.
+func TestNearestZoneIndexed(t *testing.T) {
+	pool := testdb.New(t)
+	ctx := t.Context()
+	zs := zoning.NewStore(pool)
+	if _, err := sample.LoadIfEmpty(ctx, zs, markers.NewStore(pool), sample.LaterVersions(zs)); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, `SET LOCAL enable_seqscan = off`); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := tx.Query(ctx, `EXPLAIN `+nearestSQL, int64(1), 5000.0, time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var plan strings.Builder
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			t.Fatal(err)
+		}
+		plan.WriteString(line + "\n")
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(plan.String(), "zone_geog") {
+		t.Errorf("the nearest-zone lookup does not use zone_geog:\n%s", plan.String())
+	}
+}
