@@ -2,11 +2,14 @@ package zoning_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
+	"warden/internal/problem"
 	"warden/internal/testdb"
 	"warden/internal/zoning"
 )
@@ -47,5 +50,23 @@ func TestEngineStopsBeforeThePool(t *testing.T) {
 			t.Fatal("the engine's notification session outlived Wait")
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestStoreErrorsSayWhere: an error from the database reaches the caller
+// (and the log of a 500) naming the store and the operation, with the cause
+// still reachable by errors.Is.
+func TestStoreErrorsSayWhere(t *testing.T) {
+	zs := zoning.NewStore(testdb.New(t))
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	_, err := zs.Reserve(ctx, "qiangtang")
+	if err == nil || !strings.HasPrefix(err.Error(), "zoning: reserve qiangtang: ") || !errors.Is(err, context.Canceled) {
+		t.Errorf("Reserve on a cancelled context: %v, want it wrapped as zoning: reserve qiangtang: …", err)
+	}
+	if _, err := zs.Reserve(t.Context(), "nowhere"); err == nil || err.Error() == "" {
+		t.Fatal("an unknown reserve: no error")
+	} else if p, ok := problem.As(err); !ok || p.Status != 404 {
+		t.Errorf("an unknown reserve: %v, want the 404 problem unchanged", err)
 	}
 }

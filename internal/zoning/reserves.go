@@ -45,6 +45,19 @@ type ReserveInput struct {
 	TimeZone string `json:"time_zone,omitempty"`
 }
 
+// wrap says where an error of the store arose: "zoning: " and the
+// operation. Problems (4xx) pass unchanged, since their detail already
+// says what and where.
+func wrap(err *error, format string, args ...any) {
+	if *err == nil {
+		return
+	}
+	if _, ok := problem.As(*err); ok {
+		return
+	}
+	*err = fmt.Errorf("zoning: %s: %w", fmt.Sprintf(format, args...), *err)
+}
+
 // DefaultTimeZone is a reserve's time zone unless it says otherwise.
 const DefaultTimeZone = "Asia/Shanghai"
 
@@ -136,7 +149,8 @@ func (in *ReserveInput) validate() error {
 }
 
 // CreateReserve stores a new reserve; a taken code is a conflict.
-func (s *Store) CreateReserve(ctx context.Context, in ReserveInput) (Reserve, error) {
+func (s *Store) CreateReserve(ctx context.Context, in ReserveInput) (_ Reserve, err error) {
+	defer wrap(&err, "create reserve %s", in.Code)
 	if err := in.validate(); err != nil {
 		return Reserve{}, err
 	}
@@ -144,7 +158,7 @@ func (s *Store) CreateReserve(ctx context.Context, in ReserveInput) (Reserve, er
 	if in.Established != "" {
 		est = &in.Established
 	}
-	_, err := s.pool.Exec(ctx, `
+	_, err = s.pool.Exec(ctx, `
 		INSERT INTO reserve (code, name_zh, name_en, level, authority, established, zoning_scheme, illustrative, note, time_zone)
 		VALUES ($1, $2, $3, $4, $5, $6::date, $7, $8, $9, $10)`,
 		in.Code, in.NameZH, in.NameEN, in.Level, in.Authority, est, string(in.ZoningScheme), in.Illustrative, in.Note, in.TimeZone)
@@ -168,7 +182,8 @@ func scanReserve(row pgx.Row, r *Reserve) (int64, error) {
 }
 
 // Reserves lists all reserves by code.
-func (s *Store) Reserves(ctx context.Context) ([]Reserve, error) {
+func (s *Store) Reserves(ctx context.Context) (_ []Reserve, err error) {
+	defer wrap(&err, "list reserves")
 	rows, err := s.pool.Query(ctx, `SELECT `+reserveCols+` FROM reserve r ORDER BY r.code`)
 	if err != nil {
 		return nil, err
@@ -201,7 +216,8 @@ func reserveID(ctx context.Context, q pgx.Tx, code string, lock bool) (int64, Sc
 }
 
 // Reserve returns one reserve with its current zoning.
-func (s *Store) Reserve(ctx context.Context, code string) (Reserve, error) {
+func (s *Store) Reserve(ctx context.Context, code string) (_ Reserve, err error) {
+	defer wrap(&err, "reserve %s", code)
 	var r Reserve
 	id, err := scanReserve(s.pool.QueryRow(ctx, `SELECT `+reserveCols+` FROM reserve r WHERE r.code = $1`, code), &r)
 	if errors.Is(err, pgx.ErrNoRows) {

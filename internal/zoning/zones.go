@@ -44,7 +44,8 @@ type zoneIn struct {
 
 // PutZones validates features as the complete zoning of a reserve and stores
 // them as its new current version. Nothing is stored if any feature is refused.
-func (s *Store) PutZones(ctx context.Context, code string, feats []geoio.Feature, in VersionInput) (VersionSummary, error) {
+func (s *Store) PutZones(ctx context.Context, code string, feats []geoio.Feature, in VersionInput) (_ VersionSummary, err error) {
+	defer wrap(&err, "put zones of %s", code)
 	if in.CRS == 0 {
 		in.CRS = geoio.WGS84
 	}
@@ -59,7 +60,7 @@ func (s *Store) PutZones(ctx context.Context, code string, feats []geoio.Feature
 		}
 	}
 	var out VersionSummary
-	err := db.Tx(ctx, s.pool, func(tx pgx.Tx) error {
+	err = db.Tx(ctx, s.pool, func(tx pgx.Tx) error {
 		rid, scheme, err := reserveID(ctx, tx, code, true)
 		if err != nil {
 			return err
@@ -342,7 +343,8 @@ func versionSummary(ctx context.Context, q db.Querier, vid int64) (VersionSummar
 }
 
 // Versions lists a reserve's zoning versions, newest first.
-func (s *Store) Versions(ctx context.Context, code string) ([]VersionSummary, error) {
+func (s *Store) Versions(ctx context.Context, code string) (_ []VersionSummary, err error) {
+	defer wrap(&err, "versions of %s", code)
 	var rid int64
 	if err := s.pool.QueryRow(ctx, `SELECT id FROM reserve WHERE code = $1`, code).Scan(&rid); errors.Is(err, pgx.ErrNoRows) {
 		return nil, problem.NotFound("reserve", code)
@@ -397,11 +399,12 @@ type ZoneCollection struct {
 }
 
 // Zones returns a reserve's zones: the current version when version is 0.
-func (s *Store) Zones(ctx context.Context, code string, version int) (ZoneCollection, error) {
+func (s *Store) Zones(ctx context.Context, code string, version int) (_ ZoneCollection, err error) {
+	defer wrap(&err, "zones of %s", code)
 	var vid int64
 	var ver int
 	var cur bool
-	err := s.pool.QueryRow(ctx, `
+	err = s.pool.QueryRow(ctx, `
 		SELECT v.id, v.version, v.is_current FROM zoning_version v JOIN reserve r ON r.id = v.reserve_id
 		WHERE r.code = $1 AND (($2 = 0 AND v.is_current) OR v.version = $2)`, code, version).Scan(&vid, &ver, &cur)
 	if errors.Is(err, pgx.ErrNoRows) {
