@@ -60,6 +60,7 @@ type serveCmd struct {
 	MaxGeometryBytes     int64  `name:"max-geometry-bytes" env:"WARDEN_MAX_GEOMETRY_BYTES" default:"67108864" help:"Largest body carrying geometry (zones, markers, batch locate)."`
 	MaxFootprintVertices int    `name:"max-footprint-vertices" env:"WARDEN_MAX_FOOTPRINT_VERTICES" default:"200000" help:"Most vertices a screening footprint may have."`
 	MaxTrackDecodes      int    `name:"max-track-decodes" env:"WARDEN_MAX_TRACK_DECODES" default:"2" help:"Most track uploads decoded at once; one more answers 429."`
+	MaxHeavy             int    `name:"max-heavy" env:"WARDEN_MAX_HEAVY" help:"Most heavy requests (uploads, batch locate, screenings, reports, exports) running at once; one more answers 503. Default: half of --db-max-conns."`
 	WebDir               string `name:"web-dir" env:"WARDEN_WEB_DIR" help:"Serve the web pages from this directory (e.g. web/dist) instead of the ones built in: for working on the pages."`
 	BasemapURL           string `name:"basemap-url" env:"WARDEN_BASEMAP_URL" help:"Base map under the map's layers: an XYZ raster tile URL with {z}/{x}/{y}, or a MapLibre style URL. Empty: none (works offline)."`
 	BasemapAttribution   string `name:"basemap-attribution" env:"WARDEN_BASEMAP_ATTRIBUTION" help:"Attribution shown with the base map."`

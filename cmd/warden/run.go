@@ -46,7 +46,7 @@ func (s *serveCmd) Run(rc *runContext) error {
 	cfg.PublicURL = s.PublicURL
 	cfg.MaxBodyBytes, cfg.MaxGeometryBytes = s.MaxBodyBytes, s.MaxGeometryBytes
 	cfg.MaxFootprintVertices = s.MaxFootprintVertices
-	cfg.MaxTrackDecodes = s.MaxTrackDecodes
+	cfg.MaxTrackDecodes, cfg.MaxHeavy = s.MaxTrackDecodes, s.MaxHeavy
 	cfg.Web = web.Config{Dir: s.WebDir, BasemapURL: s.BasemapURL, BasemapAttribution: s.BasemapAttribution}
 	speeds, err := patrol.ParseMaxSpeeds(s.TrackMaxSpeeds)
 	if err != nil {

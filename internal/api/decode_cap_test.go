@@ -1,9 +1,9 @@
 package api_test
 
 import (
+	"bytes"
 	"io"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
@@ -14,7 +14,7 @@ import (
 // streaming in, another upload is refused at once with 429 and Retry-After,
 // not queued in memory; once the slow upload is done, uploads go through.
 func TestTrackDecodeCap(t *testing.T) {
-	w := newBareEnv(t, api.Config{MaxTrackDecodes: 1})
+	w := newBareEnv(t, api.Config{MaxTrackDecodes: 1, MaxHeavy: 4})
 	w.do("POST", "/api/v1/reserves", map[string]any{"code": targetReserve, "name_zh": targetReserve, "level": "county", "zoning_scheme": "three_zone"}, true).expect(201)
 	w.do("PUT", "/api/v1/reserves/"+targetReserve+"/zones", threeZones(100), true).expect(201)
 
@@ -45,22 +45,20 @@ func TestTrackDecodeCap(t *testing.T) {
 	if _, err := pw.Write(slow.body[:head]); err != nil {
 		t.Fatal(err)
 	}
+	// Wait on the server's side, not a timer: the slow upload has taken
+	// the only decode slot when the service's gauge says so.
+	deadline := time.Now().Add(time.Minute)
+	for !bytes.Contains(w.do("GET", "/metrics", nil, true).expect(200).Raw, []byte("warden_track_decodes_running 1")) {
+		if time.Now().After(deadline) {
+			t.Fatal("the slow upload never took the decode slot")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	admin := caller{token: adminToken}
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		r := w.send("POST", "/api/v1/tracks", w.trackForm("ranger"), admin)
-		if r.Status == http.StatusTooManyRequests && strings.Contains(string(r.Raw), "decoded at once") {
-			if r.Header.Get("Retry-After") == "" {
-				t.Error("429 without Retry-After")
-			}
-			break
-		}
-		// until the slow upload has reached its file part, uploads go
-		// through (or meet the write rate limit): try again a little later
-		if (r.Status != http.StatusCreated && r.Status != http.StatusTooManyRequests) || time.Now().After(deadline) {
-			t.Fatalf("while a slow upload holds the only decode slot: status %d, want 429; %.300s", r.Status, r.Raw)
-		}
-		time.Sleep(100 * time.Millisecond)
+	r := w.send("POST", "/api/v1/tracks", w.trackForm("ranger"), admin)
+	r.problem(http.StatusTooManyRequests, "decoded at once")
+	if r.Header.Get("Retry-After") == "" {
+		t.Error("429 without Retry-After")
 	}
 	if _, err := pw.Write(slow.body[head:]); err != nil {
 		t.Fatal(err)

@@ -78,6 +78,11 @@ type Config struct {
 	// at once (0: 2); one more answers 429, so memory stays bounded by
 	// this many uploads whatever the number of clients.
 	MaxTrackDecodes int
+	// MaxHeavy is how many heavy requests (heavyRoutes: uploads, batches,
+	// reports, exports) run at once (0: half the pool's connections, at
+	// least one); one more answers 503 busy, so that long work cannot hold
+	// every connection and starve short requests.
+	MaxHeavy int
 	// Replicas, when set, answer tiles, the OGC API, lists and reports
 	// (replicaRoutes) with read-your-writes.
 	Replicas *db.Replicas
@@ -100,6 +105,8 @@ type Server struct {
 	tracks *patrol.Store
 	// decodes holds a slot per track upload being decoded (MaxTrackDecodes).
 	decodes chan struct{}
+	// heavy holds a slot per heavy request running (MaxHeavy).
+	heavy chan struct{}
 	// cases keeps violation cases, areas, grid cells and reports.
 	cases *cases.Store
 	// law keeps the instruments and rule sets judgments are made under.
@@ -127,8 +134,11 @@ func New(cfg Config, pool *pgxpool.Pool, log *slog.Logger) *Server {
 	if cfg.MaxTrackDecodes <= 0 {
 		cfg.MaxTrackDecodes = 2
 	}
+	if cfg.MaxHeavy <= 0 {
+		cfg.MaxHeavy = defaultMaxHeavy(pool)
+	}
 	s := &Server{cfg: cfg, pool: pool, zones: zoning.NewStore(pool), markers: markers.NewStore(pool), log: log,
-		decodes: make(chan struct{}, cfg.MaxTrackDecodes)}
+		decodes: make(chan struct{}, cfg.MaxTrackDecodes), heavy: make(chan struct{}, cfg.MaxHeavy)}
 	if cfg.Engine != nil {
 		s.zones.UseEngine(cfg.Engine)
 	}
@@ -166,11 +176,13 @@ func New(cfg Config, pool *pgxpool.Pool, log *slog.Logger) *Server {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.live.Metrics().Register(reg)
+	s.registerSlots(reg)
 	e.Use(metrics(reg))
 	s.e = e
 	s.routes(reg)
 	s.setupAuth()
-	s.e.Use(s.routeReads) // after authorize: principals are read on the primary
+	s.e.Use(s.heavyBudget) // after authorize: a refused request takes no slot
+	s.e.Use(s.routeReads)  // after authorize: principals are read on the primary
 	return s
 }
 

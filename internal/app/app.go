@@ -69,6 +69,9 @@ type Config struct {
 	MaxFootprintVertices int
 	// MaxTrackDecodes caps the track uploads decoded at once (0: 2).
 	MaxTrackDecodes int
+	// MaxHeavy caps the heavy requests (uploads, batches, reports, exports)
+	// running at once (0: half of the pool).
+	MaxHeavy int
 	// Web configures the browser pages: a directory to serve them from in
 	// development, the optional base map.
 	Web web.Config
@@ -285,6 +288,7 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		MaxBodyBytes: cfg.MaxBodyBytes, MaxGeometryBytes: cfg.MaxGeometryBytes,
 		MaxFootprintVertices: cfg.MaxFootprintVertices,
 		MaxTrackDecodes:      cfg.MaxTrackDecodes,
+		MaxHeavy:             cfg.MaxHeavy,
 		Web:                  cfg.Web,
 		Patrol:               cfg.Patrol,
 		Cases:                cfg.Cases,

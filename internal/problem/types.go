@@ -121,6 +121,7 @@ var Types = map[string]Names{
 	"not-ready":            {"服务尚未就绪", "Service not ready"},
 	"timeout":              {"查询超时", "Query timed out"},
 	"database-unavailable": {"数据库暂时无法访问", "Database unavailable"},
+	"busy":                 {"服务繁忙，请稍后再试", "Service busy"},
 	"web-not-built":        {"网页尚未构建", "Pages not built"},
 	"internal":             {"服务器内部错误", "Internal server error"},
 }
