@@ -34,8 +34,10 @@ type gjObject struct {
 
 // gjCoords is a coordinates array: a list of positions (fixes, with the
 // indexes of those that were not numbers in bad), or a list of such lists.
+// The fixes are kept as the segment they become, so that a long line is
+// neither held as structs nor copied.
 type gjCoords struct {
-	fixes []Fix
+	fixes Segment
 	bad   []int // indexes (among all positions of this list) of unreadable ones
 	kids  []*gjCoords
 	line  int
@@ -258,7 +260,7 @@ func (s *jsonStream) coords(depth int) (list *gjCoords, fix Fix, isPos, ok bool,
 				case !pos:
 					list.kids = append(list.kids, kid)
 				case good:
-					list.fixes = append(list.fixes, f)
+					list.fixes.Append(f)
 					n++
 				default:
 					list.bad = append(list.bad, n)
@@ -331,8 +333,8 @@ func (s *jsonStream) geometry(g *gjObject, props map[string]any, times []any) er
 		}
 	case "MultiPoint":
 		if g.coords != nil {
-			for _, f := range g.coords.fixes {
-				if err := s.waypoint(f, props); err != nil {
+			for i := range g.coords.fixes.Len() {
+				if err := s.waypoint(g.coords.fixes.At(i), props); err != nil {
 					return err
 				}
 			}
@@ -363,7 +365,9 @@ func (s *jsonStream) segment(c *gjCoords, times []any, line int) error {
 	if len(c.kids) > 0 {
 		return s.invalidAt(c.line, "a LineString's coordinates must be an array of positions")
 	}
-	total := len(c.fixes) + len(c.bad)
+	seg := c.fixes
+	c.fixes = Segment{}
+	total := seg.Len() + len(c.bad)
 	if times != nil && len(times) != total {
 		b.note("a line at line %d has %d positions and %d times: its times are ignored", line, total, len(times))
 		times = nil
@@ -374,17 +378,14 @@ func (s *jsonStream) segment(c *gjCoords, times []any, line int) error {
 			bi++ // an unreadable position (counted already) and its time
 			continue
 		}
-		f := c.fixes[fi]
-		fi++
 		if times != nil {
-			f.Time = s.jsonTime(times[i], line)
+			if t := s.jsonTime(times[i], line); !t.IsZero() {
+				seg.T[fi] = t.UnixMicro()
+			}
 		}
-		if err := b.add(f); err != nil {
-			return err
-		}
+		fi++
 	}
-	b.endSegment()
-	return nil
+	return b.addSegment(seg)
 }
 
 // jsonTime reads a time from a times array: a string, or a Unix time in

@@ -377,6 +377,20 @@ func (b *trackBuilder) add(f Fix) error {
 	return nil
 }
 
+// addSegment adds a whole segment, read apart from the open one (which it
+// closes), within the point limit.
+func (b *trackBuilder) addSegment(s Segment) error {
+	b.endSegment()
+	b.n += s.Len()
+	if b.n > b.opts.MaxPoints {
+		return problem.TooLarge(fmt.Sprintf("the file has more than %d points, the limit", b.opts.MaxPoints))
+	}
+	if s.Len() > 0 {
+		b.t.Segments = append(b.t.Segments, s)
+	}
+	return nil
+}
+
 // endSegment closes the open segment; an empty one is dropped.
 func (b *trackBuilder) endSegment() {
 	if b.seg.Len() > 0 {
