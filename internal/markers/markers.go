@@ -172,7 +172,8 @@ const insertSQL = `
 
 // Create stores markers in one reserve, all or none. A code already used in
 // the reserve is a conflict.
-func (s *Store) Create(ctx context.Context, reserve string, ins []Input) ([]Marker, error) {
+func (s *Store) Create(ctx context.Context, reserve string, ins []Input) (_ []Marker, err error) {
+	defer wrap(&err, "create markers of %s", reserve)
 	var ps []problem.Detail
 	for i := range ins {
 		ps = append(ps, ins[i].validate(i)...)
@@ -181,7 +182,7 @@ func (s *Store) Create(ctx context.Context, reserve string, ins []Input) ([]Mark
 		return nil, problem.Invalid("invalid-marker", ps[0].Reason, ps...)
 	}
 	var ids []int64
-	err := db.Tx(ctx, s.pool, func(tx pgx.Tx) error {
+	err = db.Tx(ctx, s.pool, func(tx pgx.Tx) error {
 		var rid int64
 		if err := tx.QueryRow(ctx, `SELECT id FROM reserve WHERE code = $1`, reserve).Scan(&rid); errors.Is(err, pgx.ErrNoRows) {
 			return problem.NotFound("reserve", reserve)
@@ -259,7 +260,8 @@ type Filter struct {
 }
 
 // List returns a reserve's markers by code.
-func (s *Store) List(ctx context.Context, reserve string, f Filter) ([]Marker, error) {
+func (s *Store) List(ctx context.Context, reserve string, f Filter) (_ []Marker, err error) {
+	defer wrap(&err, "list markers of %s", reserve)
 	var exists bool
 	if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM reserve WHERE code = $1)`, reserve).Scan(&exists); err != nil {
 		return nil, err
@@ -281,7 +283,8 @@ func (s *Store) List(ctx context.Context, reserve string, f Filter) ([]Marker, e
 }
 
 // Get returns one marker.
-func (s *Store) Get(ctx context.Context, id int64) (Marker, error) {
+func (s *Store) Get(ctx context.Context, id int64) (_ Marker, err error) {
+	defer wrap(&err, "marker %d", id)
 	ms, err := s.list(ctx, `m.id = $1`, id)
 	if err != nil {
 		return Marker{}, err
@@ -293,7 +296,8 @@ func (s *Store) Get(ctx context.Context, id int64) (Marker, error) {
 }
 
 // Update applies a patch and returns the marker as stored.
-func (s *Store) Update(ctx context.Context, id int64, p Patch) (Marker, error) {
+func (s *Store) Update(ctx context.Context, id int64, p Patch) (_ Marker, err error) {
+	defer wrap(&err, "update marker %d", id)
 	var ps []problem.Detail
 	bad := func(ptr, format string, args ...any) {
 		ps = append(ps, problem.At(-1, ptr, fmt.Sprintf(format, args...)))
@@ -368,4 +372,17 @@ func opt(f func(string, string) *problem.Detail, field string, v *string) *probl
 		return nil
 	}
 	return f(field, *v)
+}
+
+// wrap says where an error of the store arose: "markers: " and the
+// operation. Problems (4xx) pass unchanged, since their detail already
+// says what and where.
+func wrap(err *error, format string, args ...any) {
+	if *err == nil {
+		return
+	}
+	if _, ok := problem.As(*err); ok {
+		return
+	}
+	*err = fmt.Errorf("markers: %s: %w", fmt.Sprintf(format, args...), *err)
 }
