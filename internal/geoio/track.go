@@ -27,8 +27,12 @@ type Track struct {
 	Encoding  string // character encoding declared or detected, e.g. "UTF-8", "ISO-8859-1"
 	Segments  []Segment
 	Waypoints []Waypoint
-	HasTime   bool     // at least one fix has a time
-	Notes     []string // things a user should know (points skipped, times ignored...)
+	HasTime   bool // at least one fix has a time
+	// Zoned says some fix's time carried its own UTC offset ("+08:00") or
+	// none, and was then read in TrackOptions.Location: such times are not
+	// local times marked as UTC ('Z'), whatever the hour they give.
+	Zoned bool
+	Notes []string // things a user should know (points skipped, times ignored...)
 }
 
 // Fix is one recorded position.
@@ -372,6 +376,9 @@ func (b *trackBuilder) count() error {
 func (b *trackBuilder) add(f Fix) error {
 	if err := b.count(); err != nil {
 		return err
+	}
+	if !f.Time.IsZero() && f.Time.Location() != time.UTC {
+		b.t.Zoned = true
 	}
 	b.seg.Append(f)
 	return nil

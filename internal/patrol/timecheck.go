@@ -32,7 +32,9 @@ const (
 
 // checkLocalZ decides whether t's times are local times in loc written as
 // UTC, and if so shifts every fix and waypoint time into UTC. Evidence, in
-// order: the track ends in the future (after now) but would not when shifted
+// order (for times all marked as UTC; one with an offset of its own, or with
+// none, says the file knows its zone): the track ends in the future (after
+// now) but would not when shifted
 // (an upload soon after the patrol); or, as written, at least half the fixes
 // fall at night (the sun more than 6° below the horizon at the fix) while
 // shifted at most a tenth do. Without evidence the times are kept.
@@ -48,6 +50,10 @@ func checkLocalZ(t *geoio.Track, loc *time.Location, now time.Time) *TimeCheck {
 	}
 	if lo > hi {
 		tc.Reason = "the track has no times to check"
+		return tc
+	}
+	if t.Zoned {
+		tc.Reason = "the times carry their UTC offset, or none and were read in " + loc.String() + ": kept as written"
 		return tc
 	}
 	first, last := geoio.MicroTime(lo), geoio.MicroTime(hi)

@@ -3,8 +3,10 @@ package patrol
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -179,6 +181,25 @@ func TestLocalZ(t *testing.T) {
 	}
 	if tc = checkLocalZ(mk(now, 3), time.UTC, now); tc.Shifted || tc.OffsetS != 0 {
 		t.Errorf("UTC hint: %+v", tc)
+	}
+	// A night patrol 22:00-23:00 local written with its offset ("+08:00"),
+	// and the same written without a zone and read in Asia/Shanghai: times
+	// that know their zone are kept, however dark the hour.
+	for _, stamp := range []string{"2024-01-02T22:%02d:00+08:00", "2024-01-02 22:%02d:00"} {
+		var gpx strings.Builder
+		gpx.WriteString(`<gpx version="1.1" creator="test"><trk><trkseg>`)
+		for i := range 60 {
+			fmt.Fprintf(&gpx, `<trkpt lat="%.4f" lon="116.4"><time>`+stamp+`</time></trkpt>`, 39.9+float64(i)*1e-4, i)
+		}
+		gpx.WriteString(`</trkseg></trk></gpx>`)
+		tr, err := geoio.ReadTrack("night.gpx", strings.NewReader(gpx.String()), geoio.TrackOptions{Location: sh})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := time.Date(2024, 1, 2, 14, 0, 0, 0, time.UTC)
+		if tc = checkLocalZ(tr, sh, now); tc.Shifted || !tr.Segments[0].At(0).Time.Equal(want) {
+			t.Errorf("%s: %+v, first fix %v, want %v", stamp, tc, tr.Segments[0].At(0).Time, want)
+		}
 	}
 }
 
