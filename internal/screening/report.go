@@ -104,13 +104,64 @@ func judgedDay(sc Screening) *time.Time {
 // simplifier, see prepare.go), so the SVG stays small however detailed the
 // zones are.
 func (s *Store) drawMap(ctx context.Context, sc Screening) (template.HTML, error) {
+	f, ok := frameOf(sc)
+	if !ok {
+		return "", nil
+	}
+	var svg strings.Builder
+	fmt.Fprintf(&svg, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %.0f %.0f" width="100%%" role="img" aria-label="map of the footprint and zones">`, mapWidth, f.height)
+	fmt.Fprintf(&svg, `<rect width="%.0f" height="%.0f" fill="#f7f7f2"/>`, mapWidth, f.height)
+	zones, present, err := s.zonesIn(ctx, f, judgedDay(sc))
+	if err != nil {
+		return "", err
+	}
+	// Least strict first, so stricter zones are drawn on top.
+	for _, k := range []zoning.Kind{zoning.Peripheral, zoning.GeneralControl, zoning.Experimental, zoning.Buffer, zoning.CoreProtection, zoning.Core} {
+		for _, z := range zones {
+			if z.kind == k {
+				fmt.Fprintf(&svg, `<path d="%s" fill="%s" fill-opacity="0.55" fill-rule="evenodd" stroke="#555" stroke-width="0.6"/>`, pathData(z.g, f.project), kindFill[k])
+			}
+		}
+	}
+	var raw []byte
+	if err := s.pool.QueryRow(ctx, `SELECT ST_AsBinary(footprint) FROM screening WHERE id = $1`, sc.ID).Scan(&raw); err != nil {
+		return "", err
+	}
+	fpg, err := wkb.Unmarshal(raw)
+	if err != nil {
+		return "", err
+	}
+	fpg = SimplifyBounded(fpg, f.tol)
+	drawFootprint(&svg, fpg, f.project)
+	drawFurniture(&svg, f, present)
+	svg.WriteString(`</svg>`)
+	return template.HTML(svg.String()), nil
+}
+
+// mPerDeg is the length of a degree of latitude, in metres, near enough
+// for drawing.
+const mPerDeg = 111_320.0
+
+// mapFrame is the extent of the map in degrees and how it is drawn: kx
+// shrinks longitude at the map's latitude, scale is pixels per degree of
+// latitude, tol half a pixel in degrees.
+type mapFrame struct {
+	minx, miny, maxx, maxy float64
+	kx, w, scale, height   float64
+	tol                    float64
+}
+
+// frameOf is the map's extent: the footprint's bounding box with a margin
+// that reaches the nearest zone when the footprint touches none, widened on
+// its narrow side to keep the aspect ratio within bounds. False without a
+// bounding box.
+func frameOf(sc Screening) (mapFrame, bool) {
 	b := sc.Footprint.BBox
 	if len(b) != 4 {
-		return "", nil
+		return mapFrame{}, false
 	}
 	lat0 := (b[1] + b[3]) / 2
 	kx := math.Max(math.Cos(lat0*math.Pi/180), 0.05)
-	const mPerDeg = 111_320.0
 	diag := math.Hypot((b[2]-b[0])*kx, b[3]-b[1]) * mPerDeg
 	margin := math.Max(diag*0.3, 300)
 	if sc.Verdict == Outside {
@@ -136,87 +187,72 @@ func (s *Store) drawMap(ctx context.Context, sc Screening) (template.HTML, error
 	miny, maxy = math.Max(miny, -90), math.Min(maxy, 90)
 	w, h = (maxx-minx)*kx, maxy-miny
 	scale := mapWidth / w
-	height := math.Round(h * scale)
-	tol := 0.5 / scale // half a pixel, in degrees of latitude
-	project := func(p orb.Point) (float64, float64) {
-		return math.Round((p[0]-minx)*kx*scale*10) / 10, math.Round((maxy-p[1])*scale*10) / 10
-	}
+	return mapFrame{minx: minx, miny: miny, maxx: maxx, maxy: maxy, kx: kx, w: w, scale: scale,
+		height: math.Round(h * scale), tol: 0.5 / scale}, true
+}
 
-	var svg strings.Builder
-	fmt.Fprintf(&svg, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %.0f %.0f" width="100%%" role="img" aria-label="map of the footprint and zones">`, mapWidth, height)
-	fmt.Fprintf(&svg, `<rect width="%.0f" height="%.0f" fill="#f7f7f2"/>`, mapWidth, height)
+// project is p in the map's pixels, to a tenth.
+func (f mapFrame) project(p orb.Point) (float64, float64) {
+	return math.Round((p[0]-f.minx)*f.kx*f.scale*10) / 10, math.Round((f.maxy-p[1])*f.scale*10) / 10
+}
+
+// drawnZone is a zone clipped to the map and simplified.
+type drawnZone struct {
+	kind zoning.Kind
+	g    orb.Geometry
+}
+
+// zonesIn reads the zones in force on day clipped to the map's extent and
+// simplified to half a pixel, and which kinds are present.
+func (s *Store) zonesIn(ctx context.Context, f mapFrame, day *time.Time) ([]drawnZone, map[zoning.Kind]bool, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT z.kind, ST_AsBinary(g.geom)
 		FROM zone z JOIN reserve r ON r.id = z.reserve_id AND z.version_id = zoning_version_on(r.id, $5::date)
 		CROSS JOIN LATERAL (SELECT ST_ClipByBox2D(z.geom, ST_MakeEnvelope($1, $2, $3, $4, 4326)) AS geom) g
-		WHERE z.geom && ST_MakeEnvelope($1, $2, $3, $4, 4326) AND NOT ST_IsEmpty(g.geom)`, minx, miny, maxx, maxy, judgedDay(sc))
+		WHERE z.geom && ST_MakeEnvelope($1, $2, $3, $4, 4326) AND NOT ST_IsEmpty(g.geom)`, f.minx, f.miny, f.maxx, f.maxy, day)
 	if err != nil {
-		return "", err
+		return nil, nil, err
 	}
-	type drawn struct {
-		kind zoning.Kind
-		g    orb.Geometry
-	}
-	var zones []drawn
+	defer rows.Close()
+	var zones []drawnZone
 	present := map[zoning.Kind]bool{}
 	for rows.Next() {
 		var k zoning.Kind
 		var raw []byte
 		if err := rows.Scan(&k, &raw); err != nil {
-			rows.Close()
-			return "", err
+			return nil, nil, err
 		}
 		g, err := wkb.Unmarshal(raw)
 		if err != nil {
-			rows.Close()
-			return "", err
+			return nil, nil, err
 		}
-		zones = append(zones, drawn{k, SimplifyBounded(g, tol)})
+		zones = append(zones, drawnZone{k, SimplifyBounded(g, f.tol)})
 		present[k] = true
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return "", err
-	}
-	// Least strict first, so stricter zones are drawn on top.
-	for _, k := range []zoning.Kind{zoning.Peripheral, zoning.GeneralControl, zoning.Experimental, zoning.Buffer, zoning.CoreProtection, zoning.Core} {
-		for _, z := range zones {
-			if z.kind == k {
-				fmt.Fprintf(&svg, `<path d="%s" fill="%s" fill-opacity="0.55" fill-rule="evenodd" stroke="#555" stroke-width="0.6"/>`, pathData(z.g, project), kindFill[k])
-			}
-		}
-	}
-	var raw []byte
-	if err := s.pool.QueryRow(ctx, `SELECT ST_AsBinary(footprint) FROM screening WHERE id = $1`, sc.ID).Scan(&raw); err != nil {
-		return "", err
-	}
-	fpg, err := wkb.Unmarshal(raw)
-	if err != nil {
-		return "", err
-	}
-	fpg = SimplifyBounded(fpg, tol)
-	drawFootprint(&svg, fpg, project)
-	// Legend, scale bar, north.
+	return zones, present, rows.Err()
+}
+
+// drawFurniture draws the legend of the kinds present, the scale bar and
+// the north arrow.
+func drawFurniture(svg *strings.Builder, f mapFrame, present map[zoning.Kind]bool) {
 	y := 14.0
 	legend := func(fill, label string) {
-		fmt.Fprintf(&svg, `<rect x="10" y="%.0f" width="14" height="10" fill="%s" fill-opacity="0.7" stroke="#555" stroke-width="0.6"/><text x="30" y="%.0f" font-size="11">%s</text>`, y-9, fill, y, template.HTMLEscapeString(label))
+		fmt.Fprintf(svg, `<rect x="10" y="%.0f" width="14" height="10" fill="%s" fill-opacity="0.7" stroke="#555" stroke-width="0.6"/><text x="30" y="%.0f" font-size="11">%s</text>`, y-9, fill, y, template.HTMLEscapeString(label))
 		y += 16
 	}
-	fmt.Fprintf(&svg, `<rect x="4" y="2" width="190" height="%d" fill="#fff" fill-opacity="0.8"/>`, 16*(len(present)+1)+6)
+	fmt.Fprintf(svg, `<rect x="4" y="2" width="190" height="%d" fill="#fff" fill-opacity="0.8"/>`, 16*(len(present)+1)+6)
 	for _, k := range allKinds {
 		if present[k] {
 			legend(kindFill[k], k.ZH()+" "+k.EN())
 		}
 	}
-	fmt.Fprintf(&svg, `<rect x="10" y="%.0f" width="14" height="10" fill="#1f5fbf" fill-opacity="0.35" stroke="#1f5fbf" stroke-width="2"/><text x="30" y="%.0f" font-size="11">项目用地 footprint</text>`, y-9, y)
-	metres := w * mPerDeg
+	fmt.Fprintf(svg, `<rect x="10" y="%.0f" width="14" height="10" fill="#1f5fbf" fill-opacity="0.35" stroke="#1f5fbf" stroke-width="2"/><text x="30" y="%.0f" font-size="11">项目用地 footprint</text>`, y-9, y)
+	metres := f.w * mPerDeg
 	bar := niceLength(metres / 5)
 	px := bar / metres * mapWidth
-	fmt.Fprintf(&svg, `<g transform="translate(%.0f %.0f)"><rect x="-6" y="-16" width="%.1f" height="24" fill="#fff" fill-opacity="0.8"/><path d="M0 0h%.1f" stroke="#000" stroke-width="3"/><text x="0" y="-5" font-size="11">%s</text></g>`,
-		mapWidth-px-16, height-10, px+12, px, barLabel(bar))
-	fmt.Fprintf(&svg, `<text x="%.0f" y="20" font-size="14" font-weight="bold" text-anchor="middle">N ↑</text>`, mapWidth-20)
-	svg.WriteString(`</svg>`)
-	return template.HTML(svg.String()), nil
+	fmt.Fprintf(svg, `<g transform="translate(%.0f %.0f)"><rect x="-6" y="-16" width="%.1f" height="24" fill="#fff" fill-opacity="0.8"/><path d="M0 0h%.1f" stroke="#000" stroke-width="3"/><text x="0" y="-5" font-size="11">%s</text></g>`,
+		mapWidth-px-16, f.height-10, px+12, px, barLabel(bar))
+	fmt.Fprintf(svg, `<text x="%.0f" y="20" font-size="14" font-weight="bold" text-anchor="middle">N ↑</text>`, mapWidth-20)
 }
 
 func barLabel(m float64) string {
