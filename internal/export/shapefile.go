@@ -92,33 +92,11 @@ func ReadShapefile(ctx context.Context, data []byte, opts ShapefileOptions) (Sha
 	if opts.CRS == 0 {
 		opts.CRS = geoio.WGS84
 	}
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		return out, problem.BadRequest("invalid-zip", "the body is not a readable zip archive ("+err.Error()+"): send the shapefile's .shp, .shx, .dbf, .prj and .cpg zipped together")
-	}
-	if len(zr.File) > MaxZipEntries {
-		return out, problem.TooLarge(fmt.Sprintf("the zip has %d entries, more than the %d allowed: send one shapefile", len(zr.File), MaxZipEntries))
-	}
-	for _, f := range zr.File {
-		if geoio.UnsafeZipName(f.Name) {
-			return out, problem.Invalid("unsafe-archive", fmt.Sprintf("the zip's entry %q leaves the archive (an absolute path or one with ..): zip the shapefile's files without directories above them and send it again", f.Name))
-		}
-	}
-	parts, stem, err := pickShapefile(zr)
+	stem, files, err := unzipShapefile(data)
 	if err != nil {
 		return out, err
 	}
 	out.Layer = path.Base(stem)
-	files := map[string][]byte{}
-	var total int64
-	for ext, f := range parts {
-		b, err := readEntry(f, MaxShapefileBytes-total)
-		if err != nil {
-			return out, err
-		}
-		total += int64(len(b))
-		files[ext] = b
-	}
 	if err := checkSHP(out.Layer, files[".shp"]); err != nil {
 		return out, err
 	}
@@ -135,49 +113,9 @@ func ReadShapefile(ctx context.Context, data []byte, opts ShapefileOptions) (Sha
 	if out.Encoding, err = dbfEncoding(out.Layer, cpg, hasCPG, files[".dbf"]); err != nil {
 		return out, err
 	}
-
-	dir, err := os.MkdirTemp("", "warden-shp-")
+	gj, err := toGeoJSON(ctx, out.Layer, out.Encoding, files)
 	if err != nil {
 		return out, err
-	}
-	defer os.RemoveAll(dir)
-	for ext, b := range files {
-		if err := os.WriteFile(filepath.Join(dir, shapefileLayerFile+ext), b, 0o600); err != nil {
-			return out, err
-		}
-	}
-	// -dim XY drops heights and measures; SHAPE_RESTORE_SHX rebuilds a
-	// missing .shx; RFC7946=NO keeps the coordinates in the source CRS and
-	// makes GDAL write the CRS it identified from the .prj as "crs".
-	args := []string{"--config", "SHAPE_RESTORE_SHX", "YES", "-f", "GeoJSON", "-dim", "XY",
-		"-lco", "RFC7946=NO", "-lco", "WRITE_NAME=NO"}
-	if out.Encoding != "" {
-		args = append(args, "-oo", "ENCODING="+out.Encoding)
-	}
-	warnings, err := ogr2ogr(ctx, dir, append(args, "out.geojson", shapefileLayerFile+".shp")...)
-	if msgs, ok := gdalMessages(err); ok {
-		return out, problem.Invalid("invalid-shapefile", fmt.Sprintf("GDAL could not read the shapefile %s: %s", out.Layer, strings.Join(msgs, "; ")))
-	} else if err != nil {
-		return out, err
-	}
-	for _, w := range warnings {
-		if strings.Contains(w, "couldn't be converted") || strings.Contains(w, "could not be converted") {
-			return out, problem.Invalid("invalid-shapefile", fmt.Sprintf("the shapefile %s's attributes are not valid %s text (%s): add a .cpg file naming their encoding, e.g. GBK or UTF-8", out.Layer, encodingName(out.Encoding), w))
-		}
-	}
-	fi, err := os.Stat(filepath.Join(dir, "out.geojson"))
-	if err != nil {
-		return out, err
-	}
-	if fi.Size() > MaxConvertedBytes {
-		return out, problem.TooLarge(fmt.Sprintf("the shapefile %s is too large: as GeoJSON it exceeds %d MiB", out.Layer, MaxConvertedBytes>>20))
-	}
-	gj, err := os.ReadFile(filepath.Join(dir, "out.geojson"))
-	if err != nil {
-		return out, err
-	}
-	if !utf8.Valid(gj) {
-		return out, problem.Invalid("invalid-shapefile", fmt.Sprintf("the shapefile %s's attributes are not valid %s text: say their encoding in the .cpg file (GBK for most Chinese deliverables, or UTF-8)", out.Layer, encodingName(out.Encoding)))
 	}
 	out.CRS = opts.CRS
 	if hasPRJ {
@@ -200,6 +138,90 @@ func ReadShapefile(ctx context.Context, data []byte, opts ShapefileOptions) (Sha
 	}
 	out.Features = feats
 	return out, nil
+}
+
+// unzipShapefile reads the one shapefile of a zip archive: its path without
+// extension and its files by extension, refusing archives with too many
+// entries, entries that leave the archive, or more than MaxShapefileBytes.
+func unzipShapefile(data []byte) (string, map[string][]byte, error) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return "", nil, problem.BadRequest("invalid-zip", "the body is not a readable zip archive ("+err.Error()+"): send the shapefile's .shp, .shx, .dbf, .prj and .cpg zipped together")
+	}
+	if len(zr.File) > MaxZipEntries {
+		return "", nil, problem.TooLarge(fmt.Sprintf("the zip has %d entries, more than the %d allowed: send one shapefile", len(zr.File), MaxZipEntries))
+	}
+	for _, f := range zr.File {
+		if geoio.UnsafeZipName(f.Name) {
+			return "", nil, problem.Invalid("unsafe-archive", fmt.Sprintf("the zip's entry %q leaves the archive (an absolute path or one with ..): zip the shapefile's files without directories above them and send it again", f.Name))
+		}
+	}
+	parts, stem, err := pickShapefile(zr)
+	if err != nil {
+		return "", nil, err
+	}
+	files := map[string][]byte{}
+	var total int64
+	for ext, f := range parts {
+		b, err := readEntry(f, MaxShapefileBytes-total)
+		if err != nil {
+			return "", nil, err
+		}
+		total += int64(len(b))
+		files[ext] = b
+	}
+	return stem, files, nil
+}
+
+// toGeoJSON converts the shapefile's files with ogr2ogr, its attributes
+// read in encoding enc (empty: GDAL's choice), into GeoJSON in the source
+// CRS, refusing attributes that are not text of that encoding and output
+// over MaxConvertedBytes.
+func toGeoJSON(ctx context.Context, layer, enc string, files map[string][]byte) ([]byte, error) {
+	dir, err := os.MkdirTemp("", "warden-shp-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	for ext, b := range files {
+		if err := os.WriteFile(filepath.Join(dir, shapefileLayerFile+ext), b, 0o600); err != nil {
+			return nil, err
+		}
+	}
+	// -dim XY drops heights and measures; SHAPE_RESTORE_SHX rebuilds a
+	// missing .shx; RFC7946=NO keeps the coordinates in the source CRS and
+	// makes GDAL write the CRS it identified from the .prj as "crs".
+	args := []string{"--config", "SHAPE_RESTORE_SHX", "YES", "-f", "GeoJSON", "-dim", "XY",
+		"-lco", "RFC7946=NO", "-lco", "WRITE_NAME=NO"}
+	if enc != "" {
+		args = append(args, "-oo", "ENCODING="+enc)
+	}
+	warnings, err := ogr2ogr(ctx, dir, append(args, "out.geojson", shapefileLayerFile+".shp")...)
+	if msgs, ok := gdalMessages(err); ok {
+		return nil, problem.Invalid("invalid-shapefile", fmt.Sprintf("GDAL could not read the shapefile %s: %s", layer, strings.Join(msgs, "; ")))
+	} else if err != nil {
+		return nil, err
+	}
+	for _, w := range warnings {
+		if strings.Contains(w, "couldn't be converted") || strings.Contains(w, "could not be converted") {
+			return nil, problem.Invalid("invalid-shapefile", fmt.Sprintf("the shapefile %s's attributes are not valid %s text (%s): add a .cpg file naming their encoding, e.g. GBK or UTF-8", layer, encodingName(enc), w))
+		}
+	}
+	fi, err := os.Stat(filepath.Join(dir, "out.geojson"))
+	if err != nil {
+		return nil, err
+	}
+	if fi.Size() > MaxConvertedBytes {
+		return nil, problem.TooLarge(fmt.Sprintf("the shapefile %s is too large: as GeoJSON it exceeds %d MiB", layer, MaxConvertedBytes>>20))
+	}
+	gj, err := os.ReadFile(filepath.Join(dir, "out.geojson"))
+	if err != nil {
+		return nil, err
+	}
+	if !utf8.Valid(gj) {
+		return nil, problem.Invalid("invalid-shapefile", fmt.Sprintf("the shapefile %s's attributes are not valid %s text: say their encoding in the .cpg file (GBK for most Chinese deliverables, or UTF-8)", layer, encodingName(enc)))
+	}
+	return gj, nil
 }
 
 // pickShapefile finds the one shapefile in the zip and its parts by

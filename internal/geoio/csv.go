@@ -201,12 +201,59 @@ func parseDegrees(s string) (float64, bool) {
 // semicolon, bar). Movebank files (location-long, location-lat) have UTC
 // timestamps, and rows they mark as outliers are skipped.
 func readTrackCSV(b *trackBuilder, br *bufio.Reader) error {
+	cr, err := openTrackCSV(b, br)
+	if err != nil {
+		return err
+	}
+	header, err := cr.Read()
+	if err == io.EOF {
+		return problem.Invalid("no-track-points", "no track points: the CSV file is empty")
+	}
+	if err != nil {
+		return csvError(err)
+	}
+	header = append([]string(nil), header...)
+	c, err := trackColumnsOf(header, b.opts.Location)
+	if err != nil {
+		return err
+	}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return csvError(err)
+		}
+		line, _ := cr.FieldPos(0)
+		if err := c.row(b, rec, line); err != nil {
+			return err
+		}
+	}
+	if c.empty > 0 {
+		b.note("%s without coordinates skipped (first at line %d)", plural(c.empty, "row"), c.emptyLine)
+	}
+	if c.outliers > 0 {
+		b.note("%s marked as outliers (visible=false or manually-marked-outlier) skipped (first at line %d)", plural(c.outliers, "row"), c.outLine)
+	}
+	if c.groups > 1 {
+		b.note("the file holds %d runs of column %q (tracks, individuals or tags): each is a segment", c.groups, strings.TrimSpace(header[c.groupI]))
+	}
+	if c.movebank && c.timeI >= 0 && b.opts.Location != time.UTC {
+		b.note("Movebank timestamps are UTC by definition and were read as such")
+	}
+	return nil
+}
+
+// openTrackCSV decodes the file's text and reads it as CSV with the
+// delimiter its first line uses (comma by default).
+func openTrackCSV(b *trackBuilder, br *bufio.Reader) (*csv.Reader, error) {
 	r, enc := textReader(br)
 	b.t.Encoding = enc
 	tr := bufio.NewReaderSize(r, 64<<10)
 	head, err := peek(tr)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	first, _, _ := strings.Cut(string(head), "\n")
 	delim := sniffDelimiter(first)
@@ -219,111 +266,95 @@ func readTrackCSV(b *trackBuilder, br *bufio.Reader) error {
 	cr.LazyQuotes = true
 	cr.ReuseRecord = true
 	cr.TrimLeadingSpace = true
-	header, err := cr.Read()
-	if err == io.EOF {
-		return problem.Invalid("no-track-points", "no track points: the CSV file is empty")
+	return cr, nil
+}
+
+// trackColumns are where a CSV track's values are, how its times are read,
+// and what its rows skipped so far.
+type trackColumns struct {
+	cols                                   [numColumns]int
+	lonI, latI, timeI, dateI, eleI, groupI int
+	movebank                               bool
+	loc                                    *time.Location
+	group                                  string
+	groups                                 int
+	empty, outliers                        int
+	emptyLine, outLine                     int
+}
+
+// trackColumnsOf finds the columns in the header; times without a zone are
+// in loc, but Movebank's are UTC.
+func trackColumnsOf(header []string, loc *time.Location) (*trackColumns, error) {
+	c := &trackColumns{cols: columnRoles(header), loc: loc}
+	c.lonI, c.latI = c.cols[colLon], c.cols[colLat]
+	if c.lonI < 0 || c.latI < 0 {
+		c.lonI, c.latI = c.cols[colX], c.cols[colY]
 	}
-	if err != nil {
-		return csvError(err)
+	if c.lonI < 0 || c.latI < 0 {
+		return nil, noCoordinateColumns(header, "lon, lng, longitude, location-long, 经度 or x", "lat, latitude, location-lat, 纬度 or y")
 	}
-	header = append([]string(nil), header...)
-	cols := columnRoles(header)
-	lonI, latI := cols[colLon], cols[colLat]
-	if lonI < 0 || latI < 0 {
-		lonI, latI = cols[colX], cols[colY]
+	c.movebank = normalizeHeader(header[c.lonI]) == "locationlong"
+	if c.movebank {
+		c.loc = time.UTC
 	}
-	if lonI < 0 || latI < 0 {
-		return noCoordinateColumns(header, "lon, lng, longitude, location-long, 经度 or x", "lat, latitude, location-lat, 纬度 or y")
+	c.timeI, c.dateI, c.eleI, c.groupI = c.cols[colTime], c.cols[colDate], c.cols[colEle], c.cols[colGroup]
+	if c.timeI < 0 && c.dateI >= 0 {
+		c.timeI, c.dateI = c.dateI, -1 // a lone "date" column may hold date and time
 	}
-	movebank := normalizeHeader(header[lonI]) == "locationlong"
-	loc := b.opts.Location
-	if movebank {
-		loc = time.UTC
+	return c, nil
+}
+
+// row adds the fix of one row at line, or counts why it is skipped.
+func (c *trackColumns) row(b *trackBuilder, rec []string, line int) error {
+	get := func(i int) string {
+		if i < 0 || i >= len(rec) {
+			return ""
+		}
+		return strings.TrimSpace(rec[i])
 	}
-	timeI, dateI, eleI, groupI := cols[colTime], cols[colDate], cols[colEle], cols[colGroup]
-	if timeI < 0 && dateI >= 0 {
-		timeI, dateI = dateI, -1 // a lone "date" column may hold date and time
+	if strings.EqualFold(get(c.cols[colVisible]), "false") || strings.EqualFold(get(c.cols[colOutlier]), "true") {
+		if c.outliers == 0 {
+			c.outLine = line
+		}
+		c.outliers++
+		return nil
 	}
-	var (
-		group              string
-		groups             int
-		empty, outliers    int
-		emptyLine, outLine int
-	)
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return csvError(err)
-		}
-		line, _ := cr.FieldPos(0)
-		get := func(i int) string {
-			if i < 0 || i >= len(rec) {
-				return ""
-			}
-			return strings.TrimSpace(rec[i])
-		}
-		if strings.EqualFold(get(cols[colVisible]), "false") || strings.EqualFold(get(cols[colOutlier]), "true") {
-			if outliers == 0 {
-				outLine = line
-			}
-			outliers++
-			continue
-		}
-		if groupI >= 0 {
-			if g := get(groupI); groups == 0 || g != group {
-				b.endSegment()
-				group = g
-				groups++
-			}
-		}
-		lonS, latS := get(lonI), get(latI)
-		if lonS == "" && latS == "" {
-			if empty == 0 {
-				emptyLine = line
-			}
-			empty++
-			continue
-		}
-		lon, okLon := parseDegrees(lonS)
-		lat, okLat := parseDegrees(latS)
-		if !okLon || !okLat {
-			b.badCoord.add(line, lonS+","+latS)
-			continue
-		}
-		f := Fix{Lon: lon, Lat: lat, Ele: math.NaN()}
-		if eleI >= 0 {
-			f.Ele = b.ele(get(eleI), line)
-		}
-		if ts := get(timeI); ts != "" {
-			if dateI >= 0 && !strings.ContainsAny(ts, "-/") {
-				ts = get(dateI) + " " + ts
-			}
-			t, ok := csvTime(ts, loc)
-			if !ok {
-				b.badTime.add(line, ts)
-			}
-			f.Time = t
-		}
-		if err := b.add(f); err != nil {
-			return err
+	if c.groupI >= 0 {
+		if g := get(c.groupI); c.groups == 0 || g != c.group {
+			b.endSegment()
+			c.group = g
+			c.groups++
 		}
 	}
-	if empty > 0 {
-		b.note("%s without coordinates skipped (first at line %d)", plural(empty, "row"), emptyLine)
+	lonS, latS := get(c.lonI), get(c.latI)
+	if lonS == "" && latS == "" {
+		if c.empty == 0 {
+			c.emptyLine = line
+		}
+		c.empty++
+		return nil
 	}
-	if outliers > 0 {
-		b.note("%s marked as outliers (visible=false or manually-marked-outlier) skipped (first at line %d)", plural(outliers, "row"), outLine)
+	lon, okLon := parseDegrees(lonS)
+	lat, okLat := parseDegrees(latS)
+	if !okLon || !okLat {
+		b.badCoord.add(line, lonS+","+latS)
+		return nil
 	}
-	if groups > 1 {
-		b.note("the file holds %d runs of column %q (tracks, individuals or tags): each is a segment", groups, strings.TrimSpace(header[groupI]))
+	f := Fix{Lon: lon, Lat: lat, Ele: math.NaN()}
+	if c.eleI >= 0 {
+		f.Ele = b.ele(get(c.eleI), line)
 	}
-	if movebank && timeI >= 0 && b.opts.Location != time.UTC {
-		b.note("Movebank timestamps are UTC by definition and were read as such")
+	if ts := get(c.timeI); ts != "" {
+		if c.dateI >= 0 && !strings.ContainsAny(ts, "-/") {
+			ts = get(c.dateI) + " " + ts
+		}
+		t, ok := csvTime(ts, c.loc)
+		if !ok {
+			b.badTime.add(line, ts)
+		}
+		f.Time = t
 	}
-	return nil
+	return b.add(f)
 }
 
 // csvTime reads a CSV time: a Unix time when the text is a plain number,

@@ -102,13 +102,69 @@ func readFootprintCSV(text string, crs CRS, shape string) ([]Feature, error) {
 		return nil, err
 	}
 	t := &tableReader{crs: crs}
-	type vertex struct {
-		p     orb.Point
-		point string
-		line  int
+	parts := readParts(t, data, ax, point, group)
+	if len(t.problems) > 0 {
+		return nil, invalidFootprint("invalid-coordinate-table", t.problems)
 	}
-	var order []string
-	groups := map[string][]vertex{}
+	if len(parts.order) == 0 {
+		return nil, problem.Invalid("empty-footprint", "the coordinate table has no coordinate rows",
+			problem.Detail{Reason: "the coordinate table has no coordinate rows"})
+	}
+	// Put every point in x=easting/longitude, y=northing/latitude order.
+	ord := ax.resolve(crs, func(yield func(orb.Point, int) bool) {
+		for _, g := range parts.order {
+			for _, v := range parts.groups[g] {
+				if !yield(v.p, v.line) {
+					return
+				}
+			}
+		}
+	})
+	if ord.problem != nil {
+		return nil, invalidFootprint("invalid-coordinate-table", []problem.Detail{*ord.problem})
+	}
+	rowsRead := 0
+	for _, g := range parts.order {
+		for i := range parts.groups[g] {
+			parts.groups[g][i].p = ord.apply(parts.groups[g][i].p)
+		}
+		rowsRead += len(parts.groups[g])
+	}
+	props := map[string]any{"points": rowsRead, "axis_order": ord.note}
+	var g orb.Geometry
+	switch shape {
+	case "points":
+		return parts.points(ord.note), nil
+	case "line":
+		g = parts.lines(t)
+	default:
+		g = parts.polygons(t)
+	}
+	if len(t.problems) > 0 {
+		return nil, invalidFootprint("invalid-coordinate-table", t.problems)
+	}
+	return []Feature{{Geometry: g, Properties: props}}, nil
+}
+
+// tableVertex is a coordinate row of a footprint table: its point (axes
+// not yet resolved), point name and line.
+type tableVertex struct {
+	p     orb.Point
+	point string
+	line  int
+}
+
+// tableParts are a footprint table's rows by part, in the order the parts
+// first appear.
+type tableParts struct {
+	order  []string
+	groups map[string][]tableVertex
+}
+
+// readParts reads the coordinate rows, skipping blank ones, into parts by
+// the group column (-1: one part); faults go to t.
+func readParts(t *tableReader, data []tableRow, ax axes, point, group int) tableParts {
+	parts := tableParts{groups: map[string][]tableVertex{}}
 	for _, r := range data {
 		get := func(i int) string {
 			if i < 0 || i >= len(r.fields) {
@@ -126,82 +182,61 @@ func readFootprintCSV(text string, crs CRS, shape string) ([]Feature, error) {
 			continue
 		}
 		g := get(group)
-		if _, ok := groups[g]; !ok {
-			order = append(order, g)
+		if _, ok := parts.groups[g]; !ok {
+			parts.order = append(parts.order, g)
 		}
-		groups[g] = append(groups[g], vertex{orb.Point{va, vb}, get(point), r.line})
+		parts.groups[g] = append(parts.groups[g], tableVertex{orb.Point{va, vb}, get(point), r.line})
 	}
-	if len(t.problems) > 0 {
-		return nil, invalidFootprint("invalid-coordinate-table", t.problems)
-	}
-	if len(order) == 0 {
-		return nil, problem.Invalid("empty-footprint", "the coordinate table has no coordinate rows",
-			problem.Detail{Reason: "the coordinate table has no coordinate rows"})
-	}
-	// Put every point in x=easting/longitude, y=northing/latitude order.
-	ord := ax.resolve(crs, func(yield func(orb.Point, int) bool) {
-		for _, g := range order {
-			for _, v := range groups[g] {
-				if !yield(v.p, v.line) {
-					return
-				}
+	return parts
+}
+
+// points is every row as a Point feature with its name and part.
+func (parts tableParts) points(note string) []Feature {
+	var feats []Feature
+	for _, g := range parts.order {
+		for _, v := range parts.groups[g] {
+			p := map[string]any{"axis_order": note}
+			if v.point != "" {
+				p["point"] = v.point
 			}
-		}
-	})
-	if ord.problem != nil {
-		return nil, invalidFootprint("invalid-coordinate-table", []problem.Detail{*ord.problem})
-	}
-	for _, g := range order {
-		for i := range groups[g] {
-			groups[g][i].p = ord.apply(groups[g][i].p)
-		}
-	}
-	rowsRead := 0
-	for _, g := range order {
-		rowsRead += len(groups[g])
-	}
-	props := map[string]any{"points": rowsRead, "axis_order": ord.note}
-	switch shape {
-	case "points":
-		var feats []Feature
-		for _, g := range order {
-			for _, v := range groups[g] {
-				p := map[string]any{"axis_order": ord.note}
-				if v.point != "" {
-					p["point"] = v.point
-				}
-				if g != "" {
-					p["part"] = g
-				}
-				feats = append(feats, Feature{Index: len(feats), Geometry: v.p, Properties: p})
+			if g != "" {
+				p["part"] = g
 			}
+			feats = append(feats, Feature{Index: len(feats), Geometry: v.p, Properties: p})
 		}
-		return feats, nil
-	case "line":
-		var ml orb.MultiLineString
-		for _, g := range order {
-			vs := groups[g]
-			if len(vs) < 2 {
-				t.fail(vs[0].line, fmt.Sprintf("%sa line needs at least 2 points, got %d", partLabel(g), len(vs)))
-				continue
-			}
-			l := make(orb.LineString, len(vs))
-			for i, v := range vs {
-				l[i] = v.p
-			}
-			ml = append(ml, l)
-		}
-		if len(t.problems) > 0 {
-			return nil, invalidFootprint("invalid-coordinate-table", t.problems)
-		}
-		if len(ml) == 1 {
-			return []Feature{{Geometry: ml[0], Properties: props}}, nil
-		}
-		return []Feature{{Geometry: ml, Properties: props}}, nil
 	}
+	return feats
+}
+
+// lines is each part as a line: a LineString for one part, else a
+// MultiLineString; a part of one point is a fault in t.
+func (parts tableParts) lines(t *tableReader) orb.Geometry {
+	var ml orb.MultiLineString
+	for _, g := range parts.order {
+		vs := parts.groups[g]
+		if len(vs) < 2 {
+			t.fail(vs[0].line, fmt.Sprintf("%sa line needs at least 2 points, got %d", partLabel(g), len(vs)))
+			continue
+		}
+		l := make(orb.LineString, len(vs))
+		for i, v := range vs {
+			l[i] = v.p
+		}
+		ml = append(ml, l)
+	}
+	if len(ml) == 1 {
+		return ml[0]
+	}
+	return ml
+}
+
+// polygons is each part as a polygon's ring, closed if it is not: a
+// Polygon for one part, else a MultiPolygon; a part of fewer than 3
+// different points is a fault in t.
+func (parts tableParts) polygons(t *tableReader) orb.Geometry {
 	var mp orb.MultiPolygon
-	for _, g := range order {
-		vs := groups[g]
+	for _, g := range parts.order {
+		vs := parts.groups[g]
 		pts := make([]orb.Point, len(vs))
 		for i, v := range vs {
 			pts[i] = v.p
@@ -215,13 +250,10 @@ func readFootprintCSV(text string, crs CRS, shape string) ([]Feature, error) {
 		}
 		mp = append(mp, orb.Polygon{append(pts, pts[0])})
 	}
-	if len(t.problems) > 0 {
-		return nil, invalidFootprint("invalid-coordinate-table", t.problems)
-	}
 	if len(mp) == 1 {
-		return []Feature{{Geometry: mp[0], Properties: props}}, nil
+		return mp[0]
 	}
-	return []Feature{{Geometry: mp, Properties: props}}, nil
+	return mp
 }
 
 func partLabel(g string) string {

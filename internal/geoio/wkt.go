@@ -149,8 +149,34 @@ func (p *wktParser) geometry(depth int) (orb.Geometry, *wktError) {
 	}
 	p.space()
 	start := p.i
-	typ := p.word()
-	dims := 0 // coordinates per position: 0 when not said (2, 3 or 4 accepted)
+	typ, dims, err := p.tag(start)
+	if err != nil {
+		return nil, err
+	}
+	save := p.i
+	if p.word() == "EMPTY" {
+		p.problem(start, fmt.Sprintf("%s EMPTY: a footprint needs coordinates", typ))
+		return nil, nil
+	}
+	p.i = save
+	if err := p.expect('('); err != nil {
+		return nil, err
+	}
+	g, err := p.body(typ, start, dims, depth)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.expect(')'); err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+// tag reads a geometry's type and its dimensions (coordinates per position:
+// 0 when not said, and then 2, 3 or 4 are accepted), as a suffix (POINTZ)
+// or a word of its own (POINT Z).
+func (p *wktParser) tag(start int) (typ string, dims int, err *wktError) {
+	typ = p.word()
 	for _, suffix := range []string{"ZM", "Z", "M"} {
 		if t, ok := strings.CutSuffix(typ, suffix); ok && isWKTType(t) {
 			typ, dims = t, 2+len(suffix)
@@ -159,9 +185,9 @@ func (p *wktParser) geometry(depth int) (orb.Geometry, *wktError) {
 	}
 	if !isWKTType(typ) {
 		if typ == "" {
-			return nil, &wktError{start, "expected a WKT geometry type (POINT, LINESTRING, POLYGON, MULTIPOINT, MULTILINESTRING, MULTIPOLYGON, GEOMETRYCOLLECTION)"}
+			return "", 0, &wktError{start, "expected a WKT geometry type (POINT, LINESTRING, POLYGON, MULTIPOINT, MULTILINESTRING, MULTIPOLYGON, GEOMETRYCOLLECTION)"}
 		}
-		return nil, &wktError{start, fmt.Sprintf("%s is not a geometry type Warden reads (POINT, LINESTRING, POLYGON, their MULTI forms, GEOMETRYCOLLECTION)", typ)}
+		return "", 0, &wktError{start, fmt.Sprintf("%s is not a geometry type Warden reads (POINT, LINESTRING, POLYGON, their MULTI forms, GEOMETRYCOLLECTION)", typ)}
 	}
 	p.space()
 	if dims == 0 {
@@ -176,31 +202,23 @@ func (p *wktParser) geometry(depth int) (orb.Geometry, *wktError) {
 		}
 		p.space()
 	}
-	save := p.i
-	if p.word() == "EMPTY" {
-		p.problem(start, fmt.Sprintf("%s EMPTY: a footprint needs coordinates", typ))
-		return nil, nil
-	}
-	p.i = save
-	if err := p.expect('('); err != nil {
-		return nil, err
-	}
-	var g orb.Geometry
-	var err *wktError
+	return typ, dims, nil
+}
+
+// body reads what is between a geometry's parentheses.
+func (p *wktParser) body(typ string, start, dims, depth int) (orb.Geometry, *wktError) {
 	switch typ {
 	case "POINT":
-		var pt orb.Point
-		pt, err = p.position(dims)
-		g = pt
+		return p.position(dims)
 	case "LINESTRING":
-		g, err = p.lineBody(start, dims)
+		return p.lineBody(start, dims)
 	case "POLYGON":
-		g, err = p.polygonBody(dims)
+		return p.polygonBody(dims)
 	case "MULTIPOINT":
-		g, err = p.multiPointBody(dims)
+		return p.multiPointBody(dims)
 	case "MULTILINESTRING":
 		ml := orb.MultiLineString{}
-		err = p.list(func() *wktError {
+		err := p.list(func() *wktError {
 			at := p.i
 			if err := p.expect('('); err != nil {
 				return err
@@ -212,10 +230,10 @@ func (p *wktParser) geometry(depth int) (orb.Geometry, *wktError) {
 			ml = append(ml, l)
 			return p.expect(')')
 		})
-		g = ml
+		return ml, err
 	case "MULTIPOLYGON":
 		mp := orb.MultiPolygon{}
-		err = p.list(func() *wktError {
+		err := p.list(func() *wktError {
 			if err := p.expect('('); err != nil {
 				return err
 			}
@@ -226,25 +244,17 @@ func (p *wktParser) geometry(depth int) (orb.Geometry, *wktError) {
 			mp = append(mp, poly)
 			return p.expect(')')
 		})
-		g = mp
-	case "GEOMETRYCOLLECTION":
-		c := orb.Collection{}
-		err = p.list(func() *wktError {
-			m, err := p.geometry(depth + 1)
-			if m != nil {
-				c = append(c, m)
-			}
-			return err
-		})
-		g = c
+		return mp, err
 	}
-	if err != nil {
-		return nil, err
-	}
-	if err := p.expect(')'); err != nil {
-		return nil, err
-	}
-	return g, nil
+	c := orb.Collection{}
+	err := p.list(func() *wktError {
+		m, err := p.geometry(depth + 1)
+		if m != nil {
+			c = append(c, m)
+		}
+		return err
+	})
+	return c, err
 }
 
 func isWKTType(t string) bool {
