@@ -9,6 +9,7 @@ import (
 	"warden/internal/app"
 	"warden/internal/cases"
 	"warden/internal/geoio"
+	"warden/internal/notify"
 	"warden/internal/patrol"
 	"warden/internal/screening"
 	"warden/internal/web"
@@ -57,7 +58,7 @@ func (s *serveCmd) Run(rc *runContext) error {
 		return err
 	}
 	cfg.Cases = cases.Options{MaxFileBytes: s.MaxEvidenceBytes, DefaultTimezone: s.CaseTimezone}
-	cfg.Notify = cases.NotifyOptions{Webhooks: s.Webhooks, Secret: s.WebhookSecret, Every: s.CaseJobEvery}
+	cfg.Notify = notify.Options{Webhooks: s.Webhooks, Secret: s.WebhookSecret, Every: s.CaseJobEvery}
 	if cfg.Live, err = s.liveFlags.options(cfg.Patrol); err != nil {
 		return err
 	}

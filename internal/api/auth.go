@@ -21,6 +21,7 @@ import (
 	"warden/internal/auth"
 	"warden/internal/cases"
 	"warden/internal/db"
+	"warden/internal/grid"
 	"warden/internal/patrol"
 	"warden/internal/problem"
 )
@@ -389,12 +390,12 @@ func (s *Server) cellOwner(c echo.Context) (owner, error) {
 	return owner{reserve: cl.Reserve}, err
 }
 
-func (s *Server) cellBefore(c echo.Context) (cases.Cell, error) {
+func (s *Server) cellBefore(c echo.Context) (grid.Cell, error) {
 	id, err := pathID(c, "id", "grid cell")
 	if err != nil {
-		return cases.Cell{}, err
+		return grid.Cell{}, err
 	}
-	return s.cases.Cell(c.Request().Context(), id)
+	return s.grid.Cell(c.Request().Context(), id)
 }
 
 func (s *Server) tokenOwner(c echo.Context) (owner, error) {

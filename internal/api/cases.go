@@ -16,7 +16,9 @@ import (
 
 	"warden/internal/cases"
 	"warden/internal/geoio"
+	"warden/internal/grid"
 	"warden/internal/problem"
+	"warden/internal/reports"
 	"warden/internal/zoning"
 )
 
@@ -178,7 +180,7 @@ func (s *Server) problemList(c echo.Context, f cases.Filter) error {
 		}
 	}
 	var buf bytes.Buffer
-	if err := cases.WriteProblemList(&buf, all); err != nil {
+	if err := reports.WriteProblemList(&buf, all); err != nil {
 		return err
 	}
 	name := "problem-list-" + time.Now().In(s.caseZone()).Format(time.DateOnly) + ".xlsx"
@@ -438,11 +440,11 @@ func (s *Server) creditCards(c echo.Context) error {
 
 // GET /api/v1/admin-areas: the administrative areas as a FeatureCollection.
 func (s *Server) listAreas(c echo.Context) error {
-	as, err := s.cases.Areas(c.Request().Context())
+	as, err := s.grid.Areas(c.Request().Context())
 	if err != nil {
 		return err
 	}
-	return geoJSON(c, http.StatusOK, cases.AreaCollection(as))
+	return geoJSON(c, http.StatusOK, grid.AreaCollection(as))
 }
 
 // POST /api/v1/admin-areas (add or update by code) and PUT /api/v1/admin-areas (the complete
@@ -462,7 +464,7 @@ func (s *Server) importAreas(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	n, rr, err := s.cases.ImportAreas(c.Request().Context(), body, crs, c.Request().Method == http.MethodPut, who)
+	n, rr, err := s.grid.ImportAreas(c.Request().Context(), body, crs, c.Request().Method == http.MethodPut, who)
 	if err != nil {
 		return err
 	}
@@ -484,11 +486,11 @@ func (s *Server) unitReport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var in cases.UnitReportInput
+	var in reports.UnitReportInput
 	if err := s.decodeStrict(c, &in); err != nil {
 		return err
 	}
-	r, err := s.cases.SubmitUnitReport(c.Request().Context(), c.Param("code"), in, who)
+	r, err := s.reports.SubmitUnitReport(c.Request().Context(), c.Param("code"), in, who)
 	if err != nil {
 		return err
 	}
@@ -497,11 +499,11 @@ func (s *Server) unitReport(c echo.Context) error {
 
 // GET /api/v1/reserves/{code}/grid-cells: the reserve's grid cells as a FeatureCollection.
 func (s *Server) listCells(c echo.Context) error {
-	cs, err := s.cases.Cells(c.Request().Context(), c.Param("code"))
+	cs, err := s.grid.Cells(c.Request().Context(), c.Param("code"))
 	if err != nil {
 		return err
 	}
-	return geoJSON(c, http.StatusOK, cases.CellCollection(cs))
+	return geoJSON(c, http.StatusOK, grid.CellCollection(cs))
 }
 
 // PUT /api/v1/reserves/{code}/grid-cells[?crs=], body a FeatureCollection with properties code,
@@ -520,11 +522,11 @@ func (s *Server) putCells(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	cs, err := s.cases.ImportCells(c.Request().Context(), c.Param("code"), body, crs, who)
+	cs, err := s.grid.ImportCells(c.Request().Context(), c.Param("code"), body, crs, who)
 	if err != nil {
 		return err
 	}
-	return geoJSON(c, http.StatusOK, cases.CellCollection(cs))
+	return geoJSON(c, http.StatusOK, grid.CellCollection(cs))
 }
 
 // POST /api/v1/reserves/{code}/grid-cells/generate?size_m=: cut the reserve into square cells
@@ -539,11 +541,11 @@ func (s *Server) generateCells(c echo.Context) error {
 	if err != nil {
 		return problem.BadRequest("invalid-parameter", fmt.Sprintf("size_m=%q must be the cell side in metres", v))
 	}
-	cs, err := s.cases.GenerateGrid(c.Request().Context(), c.Param("code"), size, who)
+	cs, err := s.grid.GenerateGrid(c.Request().Context(), c.Param("code"), size, who)
 	if err != nil {
 		return err
 	}
-	return geoJSON(c, http.StatusOK, cases.CellCollection(cs))
+	return geoJSON(c, http.StatusOK, grid.CellCollection(cs))
 }
 
 // GET /api/v1/grid-cells/{id}: one grid cell as a Feature.
@@ -552,11 +554,11 @@ func (s *Server) getCell(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	g, err := s.cases.Cell(c.Request().Context(), id)
+	g, err := s.grid.Cell(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
-	return geoJSON(c, http.StatusOK, cases.CellCollection([]cases.Cell{g}).Features[0])
+	return geoJSON(c, http.StatusOK, grid.CellCollection([]grid.Cell{g}).Features[0])
 }
 
 // PATCH /api/v1/grid-cells/{id}, body {"name", "duties", "staff", "tasks", "assessment"}: 200
@@ -566,15 +568,15 @@ func (s *Server) patchCell(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var p cases.CellPatch
+	var p grid.CellPatch
 	if err := s.decodeStrict(c, &p); err != nil {
 		return err
 	}
-	g, err := s.cases.UpdateCell(c.Request().Context(), id, p)
+	g, err := s.grid.UpdateCell(c.Request().Context(), id, p)
 	if err != nil {
 		return err
 	}
-	return geoJSON(c, http.StatusOK, cases.CellCollection([]cases.Cell{g}).Features[0])
+	return geoJSON(c, http.StatusOK, grid.CellCollection([]grid.Cell{g}).Features[0])
 }
 
 // GET /api/v1/grid-cells/coverage?reserve=&from=&to=: patrol coverage per cell (km, hours,
@@ -595,7 +597,7 @@ func (s *Server) coverage(c echo.Context) error {
 	if from.IsZero() || to.IsZero() {
 		return problem.BadRequest("invalid-parameter", "from and to are required (YYYY-MM-DD or RFC 3339)")
 	}
-	cv, err := s.cases.Coverage(c.Request().Context(), q.Get("reserve"), from, to)
+	cv, err := s.grid.Coverage(c.Request().Context(), q.Get("reserve"), from, to)
 	if err != nil {
 		return err
 	}
@@ -603,7 +605,7 @@ func (s *Server) coverage(c echo.Context) error {
 }
 
 // report writes a report as JSON, or with format=csv / format=xlsx as a download.
-func report(c echo.Context, name string, v any, tables []cases.Table) error {
+func report(c echo.Context, name string, v any, tables []reports.Table) error {
 	switch f := c.QueryParam("format"); f {
 	case "", "json":
 		return c.JSON(http.StatusOK, v)
@@ -611,10 +613,10 @@ func report(c echo.Context, name string, v any, tables []cases.Table) error {
 		c.Response().Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 		c.Response().Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name + ".csv"}))
 		c.Response().WriteHeader(http.StatusOK)
-		return cases.WriteCSV(c.Response(), tables)
+		return reports.WriteCSV(c.Response(), tables)
 	case "xlsx":
 		var buf bytes.Buffer
-		if err := cases.WriteXLSX(&buf, tables); err != nil {
+		if err := reports.WriteXLSX(&buf, tables); err != nil {
 			return err
 		}
 		c.Response().Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name + ".xlsx"}))
@@ -632,11 +634,15 @@ func (s *Server) dailyReport(c echo.Context) error {
 	if date == "" {
 		date = time.Now().In(s.caseZone()).AddDate(0, 0, -1).Format(time.DateOnly)
 	}
-	d, err := s.clues.DailyReport(c.Request().Context(), date, c.QueryParam("reserve"))
+	d, err := s.reports.DailyReport(c.Request().Context(), date, c.QueryParam("reserve"))
 	if err != nil {
 		return err
 	}
-	return report(c, "daily-"+date, d, d.Tables())
+	dc, err := s.clues.WithOverdue(c.Request().Context(), d, date, c.QueryParam("reserve"))
+	if err != nil {
+		return err
+	}
+	return report(c, "daily-"+date, dc, dc.Tables())
 }
 
 // caseZone is the one case time zone setting (WARDEN_CASE_TIMEZONE, default
@@ -656,7 +662,7 @@ func (s *Server) weeklyReport(c echo.Context) error {
 		y, w := time.Now().In(s.caseZone()).AddDate(0, 0, -7).ISOWeek()
 		week = fmt.Sprintf("%d-W%02d", y, w)
 	}
-	w, err := s.cases.WeeklyReport(c.Request().Context(), week, c.QueryParam("reserve"))
+	w, err := s.reports.WeeklyReport(c.Request().Context(), week, c.QueryParam("reserve"))
 	if err != nil {
 		return err
 	}
@@ -666,20 +672,20 @@ func (s *Server) weeklyReport(c echo.Context) error {
 // GET /api/v1/reports/overdue[?reserve=&format=]: the cases past their deadline now, with the
 // proposed next step.
 func (s *Server) overdueReport(c echo.Context) error {
-	os, err := s.cases.Overdue(c.Request().Context(), c.QueryParam("reserve"))
+	os, err := s.reports.Overdue(c.Request().Context(), c.QueryParam("reserve"))
 	if err != nil {
 		return err
 	}
-	return report(c, "overdue", map[string]any{"cases": os}, cases.OverdueTables(os))
+	return report(c, "overdue", map[string]any{"cases": os}, reports.OverdueTables(os))
 }
 
 // GET /api/v1/reports/units[?reserve=&format=]: per-unit statistics of all cases.
 func (s *Server) unitStats(c echo.Context) error {
-	st, err := s.cases.UnitStatistics(c.Request().Context(), c.QueryParam("reserve"))
+	st, err := s.reports.UnitStatistics(c.Request().Context(), c.QueryParam("reserve"))
 	if err != nil {
 		return err
 	}
-	return report(c, "units", map[string]any{"units": st}, cases.StatsTables(st))
+	return report(c, "units", map[string]any{"units": st}, reports.StatsTables(st))
 }
 
 // GET /api/v1/notifications[?status=pending|delivered|failed&limit=]: the webhook delivery
@@ -693,7 +699,7 @@ func (s *Server) listNotifications(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ns, err := s.cases.Notifications(c.Request().Context(), st, limit)
+	ns, err := s.notify.Notifications(c.Request().Context(), st, limit)
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"warden/internal/cases"
+	"warden/internal/grid"
 )
 
 // withCaseSample gives the env the illustrative units of the Qiangtang
@@ -25,7 +25,7 @@ func withCaseSample(t *testing.T, e *env) {
 	for i, v := range r.get("bbox").([]any) {
 		bb[i] = v.(float64)
 	}
-	fc := cases.IllustrativeAreas("qiangtang", bb)
+	fc := grid.IllustrativeAreas("qiangtang", bb)
 	e.do("PUT", "/api/v1/admin-areas", fc, false).problem(401, "Bearer")
 	if got := e.do("PUT", "/api/v1/admin-areas", fc, true).expect(200); got.get("stored") != 7.0 {
 		t.Fatalf("areas: %s", got.Raw)

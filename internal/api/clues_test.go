@@ -27,7 +27,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"warden/internal/api"
-	"warden/internal/cases"
+	"warden/internal/grid"
 	"warden/internal/markers"
 	"warden/internal/sample"
 	"warden/internal/testdb"
@@ -170,7 +170,7 @@ func newClueEnv(t *testing.T) (*env, *pgxpool.Pool) {
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
 	e := &env{t: t, srv: srv, zs: zoning.NewStore(pool), ms: markers.NewStore(pool)}
-	if _, err := sample.LoadIfEmpty(t.Context(), e.zs, e.ms, cases.NewStore(pool, cases.Options{}).LoadSample); err != nil {
+	if _, err := sample.LoadIfEmpty(t.Context(), e.zs, e.ms, grid.NewStore(pool).LoadSample); err != nil {
 		t.Fatal(err)
 	}
 	return e, pool

@@ -13,8 +13,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"warden/internal/api"
-	"warden/internal/cases"
 	"warden/internal/db"
+	"warden/internal/grid"
 	"warden/internal/markers"
 	"warden/internal/sample"
 	"warden/internal/testdb"
@@ -35,7 +35,7 @@ func TestReadReplicaRouting(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer primary.Close()
-	if _, err := sample.LoadIfEmpty(ctx, zoning.NewStore(primary), markers.NewStore(primary), cases.NewStore(primary, cases.Options{}).LoadSample); err != nil {
+	if _, err := sample.LoadIfEmpty(ctx, zoning.NewStore(primary), markers.NewStore(primary), grid.NewStore(primary).LoadSample); err != nil {
 		t.Fatal(err)
 	}
 	const maxLag = 2 * time.Second

@@ -26,11 +26,14 @@ import (
 	"warden/internal/cases"
 	"warden/internal/clues"
 	"warden/internal/db"
+	"warden/internal/grid"
 	"warden/internal/law"
 	"warden/internal/live"
 	"warden/internal/markers"
+	"warden/internal/notify"
 	"warden/internal/patrol"
 	"warden/internal/problem"
+	"warden/internal/reports"
 	"warden/internal/screening"
 	"warden/internal/tiles"
 	"warden/internal/web"
@@ -107,8 +110,14 @@ type Server struct {
 	decodes chan struct{}
 	// heavy holds a slot per heavy request running (MaxHeavy).
 	heavy chan struct{}
-	// cases keeps violation cases, areas, grid cells and reports.
+	// cases keeps violation cases, their history, evidence and measures.
 	cases *cases.Store
+	// grid keeps administrative areas and grid cells, with coverage.
+	grid *grid.Store
+	// reports sums cases up and keeps the units' daily reports.
+	reports *reports.Store
+	// notify keeps webhooks and their notifications.
+	notify *notify.Store
 	// law keeps the instruments and rule sets judgments are made under.
 	law *law.Store
 	// clues keeps Green Shield clue batches and clues.
@@ -150,6 +159,9 @@ func New(cfg Config, pool *pgxpool.Pool, log *slog.Logger) *Server {
 		s.tracks.UseEngine(cfg.Engine)
 	}
 	s.cases = cases.NewStore(pool, cfg.Cases)
+	s.grid = grid.NewStore(pool)
+	s.reports = reports.NewStore(pool, reports.Options{DefaultTimezone: cfg.Cases.DefaultTimezone, Now: cfg.Cases.Now})
+	s.notify = notify.NewStore(pool, cfg.Cases.Now)
 	s.clues = clues.NewStore(pool, s.cases, clues.Options{Now: cfg.Cases.Now})
 	if cfg.Engine != nil {
 		s.clues.UseEngine(cfg.Engine)

@@ -23,11 +23,14 @@ import (
 	"warden/internal/basemap"
 	"warden/internal/cases"
 	"warden/internal/db"
+	"warden/internal/grid"
 	"warden/internal/law"
 	"warden/internal/live"
 	"warden/internal/markers"
+	"warden/internal/notify"
 	"warden/internal/patrol"
 	"warden/internal/pgcluster"
+	"warden/internal/reports"
 	"warden/internal/sample"
 	"warden/internal/web"
 	"warden/internal/zoning"
@@ -80,7 +83,7 @@ type Config struct {
 	// Cases tunes violation cases; Notify the background job (overdue
 	// marking, webhooks).
 	Cases  cases.Options
-	Notify cases.NotifyOptions
+	Notify notify.Options
 	// ReadDatabaseURLs are streaming replicas of DatabaseURL that answer
 	// tiles, the OGC API, lists and reports; ReadMaxLag is how far behind a
 	// replica may be and still answer (0: 10 s).
@@ -111,6 +114,9 @@ type Env struct {
 	Zones   *zoning.Store
 	Markers *markers.Store
 	Cases   *cases.Store
+	Grid    *grid.Store
+	Reports *reports.Store
+	Notify  *notify.Store
 	// CaseZone is the one time zone setting (WARDEN_CASE_TIMEZONE): cases in
 	// no administrative area and reserve, and the default days of reports.
 	CaseZone *time.Location
@@ -173,6 +179,9 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Env, error) {
 	env.Zones = zoning.NewStore(pool)
 	env.Markers = markers.NewStore(pool)
 	env.Cases = cases.NewStore(pool, cfg.Cases)
+	env.Grid = grid.NewStore(pool)
+	env.Reports = reports.NewStore(pool, reports.Options{DefaultTimezone: cfg.Cases.DefaultTimezone, Now: cfg.Cases.Now})
+	env.Notify = notify.NewStore(pool, cfg.Cases.Now)
 	return env, nil
 }
 
@@ -247,7 +256,7 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		return err
 	}
 	if cfg.Sample {
-		loaded, err := sample.LoadIfEmpty(ctx, env.Zones, env.Markers, env.Cases.LoadSample)
+		loaded, err := sample.LoadIfEmpty(ctx, env.Zones, env.Markers, env.Grid.LoadSample)
 		if err != nil {
 			return err
 		}

@@ -59,12 +59,12 @@ func ImportMarkers(ctx context.Context, env *Env, reserve, file string) ([]marke
 // ImportReserve loads a reserve folder laid out like geodata/ (reserve.json,
 // zones.geojson, markers.geojson).
 func ImportReserve(ctx context.Context, env *Env, dir string) error {
-	return sample.Load(ctx, env.Zones, env.Markers, os.DirFS(filepath.Dir(dir)), filepath.Base(dir), env.Cases.LoadSample)
+	return sample.Load(ctx, env.Zones, env.Markers, os.DirFS(filepath.Dir(dir)), filepath.Base(dir), env.Grid.LoadSample)
 }
 
 // LoadSamples loads the embedded sample reserves if the database has none.
 func LoadSamples(ctx context.Context, env *Env) ([]string, error) {
-	return sample.LoadIfEmpty(ctx, env.Zones, env.Markers, env.Cases.LoadSample)
+	return sample.LoadIfEmpty(ctx, env.Zones, env.Markers, env.Grid.LoadSample)
 }
 
 // PrintProblem writes an error for a person at a terminal, with each problem

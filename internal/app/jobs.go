@@ -30,7 +30,7 @@ func startJobs(ctx context.Context, env *Env, cfg Config, eng *zoning.Engine, lv
 			r.Run(jobCtx, name, job)
 		}()
 	}
-	run("cases", func(ctx context.Context) error { return env.Cases.Run(ctx, cfg.Notify, log) })
+	run("cases", func(ctx context.Context) error { return env.Notify.Run(ctx, cfg.Notify, log, env.Cases.Sweep) })
 	run("live", lv.Run)
 	tracks := patrol.NewStore(env.Pool, cfg.Patrol)
 	tracks.UseEngine(eng)

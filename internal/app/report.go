@@ -7,8 +7,8 @@ import (
 	"io"
 	"time"
 
-	"warden/internal/cases"
 	"warden/internal/clues"
+	"warden/internal/reports"
 )
 
 // Report writes a case report from the database: daily (on date, default
@@ -18,13 +18,17 @@ import (
 func Report(ctx context.Context, env *Env, kind, date, week, reserve, format string, w io.Writer) error {
 	loc := env.CaseZone
 	var v any
-	var tables []cases.Table
+	var tables []reports.Table
 	switch kind {
 	case "daily":
 		if date == "" {
 			date = time.Now().In(loc).AddDate(0, 0, -1).Format(time.DateOnly)
 		}
-		d, err := clues.NewStore(env.Pool, env.Cases, clues.Options{}).DailyReport(ctx, date, reserve)
+		r, err := env.Reports.DailyReport(ctx, date, reserve)
+		if err != nil {
+			return err
+		}
+		d, err := clues.NewStore(env.Pool, env.Cases, clues.Options{}).WithOverdue(ctx, r, date, reserve)
 		if err != nil {
 			return err
 		}
@@ -34,23 +38,23 @@ func Report(ctx context.Context, env *Env, kind, date, week, reserve, format str
 			y, wk := time.Now().In(loc).AddDate(0, 0, -7).ISOWeek()
 			week = fmt.Sprintf("%d-W%02d", y, wk)
 		}
-		r, err := env.Cases.WeeklyReport(ctx, week, reserve)
+		r, err := env.Reports.WeeklyReport(ctx, week, reserve)
 		if err != nil {
 			return err
 		}
 		v, tables = r, r.Tables()
 	case "overdue":
-		os, err := env.Cases.Overdue(ctx, reserve)
+		os, err := env.Reports.Overdue(ctx, reserve)
 		if err != nil {
 			return err
 		}
-		v, tables = map[string]any{"cases": os}, cases.OverdueTables(os)
+		v, tables = map[string]any{"cases": os}, reports.OverdueTables(os)
 	case "units":
-		st, err := env.Cases.UnitStatistics(ctx, reserve)
+		st, err := env.Reports.UnitStatistics(ctx, reserve)
 		if err != nil {
 			return err
 		}
-		v, tables = map[string]any{"units": st}, cases.StatsTables(st)
+		v, tables = map[string]any{"units": st}, reports.StatsTables(st)
 	default:
 		return fmt.Errorf("unknown report %q: daily, weekly, overdue or units", kind)
 	}
@@ -60,7 +64,7 @@ func Report(ctx context.Context, env *Env, kind, date, week, reserve, format str
 		enc.SetIndent("", "  ")
 		return enc.Encode(v)
 	case "xlsx":
-		return cases.WriteXLSX(w, tables)
+		return reports.WriteXLSX(w, tables)
 	}
-	return cases.WriteCSV(w, tables)
+	return reports.WriteCSV(w, tables)
 }

@@ -10,7 +10,9 @@ import (
 	"warden/internal/app"
 	"warden/internal/cases"
 	"warden/internal/clues"
+	"warden/internal/grid"
 	"warden/internal/markers"
+	"warden/internal/reports"
 	"warden/internal/sample"
 	"warden/internal/testdb"
 	"warden/internal/zoning"
@@ -23,7 +25,7 @@ func TestDailyReportOverdueClues(t *testing.T) {
 	pool := testdb.New(t)
 	ctx := t.Context()
 	cs := cases.NewStore(pool, cases.Options{})
-	if _, err := sample.LoadIfEmpty(ctx, zoning.NewStore(pool), markers.NewStore(pool), cs.LoadSample); err != nil {
+	if _, err := sample.LoadIfEmpty(ctx, zoning.NewStore(pool), markers.NewStore(pool), grid.NewStore(pool).LoadSample); err != nil {
 		t.Fatal(err)
 	}
 	st := clues.NewStore(pool, cs, clues.Options{Now: func() time.Time { return time.Date(2026, 5, 2, 4, 0, 0, 0, time.UTC) }})
@@ -47,7 +49,7 @@ func TestDailyReportOverdueClues(t *testing.T) {
 	if _, err := st.Verify(ctx, list[1].ID, clues.VerifyInput{Result: "natural_change"}, "扎西"); err != nil {
 		t.Fatal(err)
 	}
-	env := &app.Env{Pool: pool, Cases: cs, CaseZone: time.UTC}
+	env := &app.Env{Pool: pool, Cases: cs, Reports: reports.NewStore(pool, reports.Options{}), CaseZone: time.UTC}
 	var out bytes.Buffer
 	if err := app.Report(ctx, env, "daily", "2026-05-12", "", "", "json", &out); err != nil {
 		t.Fatal(err)

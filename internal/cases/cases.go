@@ -8,10 +8,10 @@
 // database triggers (migrations/00004_cases.sql) for every finding a
 // screening or a patrol track records and for every damaged or missing
 // marker, or through the API for outside sources (inspection hand-overs,
-// ministry patrols, public letters and visits). The package also keeps the
-// administrative areas cases are routed to, the grid cells of grid
-// supervision with their patrol coverage, the daily and weekly reports, and
-// the webhook notifications.
+// ministry patrols, public letters and visits). A case carries its history,
+// evidence, enforcement measures and dossier. The places cases are routed to
+// are internal/grid's; the reports on them internal/reports'; the webhooks
+// that tell of them internal/notify's.
 package cases
 
 import (
@@ -71,8 +71,8 @@ func (s Status) Allowed() []Status {
 // CanMove reports whether the workflow lets a case go from s to t.
 func (s Status) CanMove(t Status) bool { return slices.Contains(transitions[s], t) }
 
-// open are the statuses of a case still being worked.
-func (s Status) open() bool { return s != Dismissed && s != Closed }
+// Open reports whether a case in status s is still being worked.
+func (s Status) Open() bool { return s != Dismissed && s != Closed }
 
 // ParseStatus reads a status code.
 func ParseStatus(s string) (Status, bool) {
@@ -112,7 +112,7 @@ type Options struct {
 // DefaultMaxFileBytes is the default cap on uploaded evidence files.
 const DefaultMaxFileBytes = 20 << 20
 
-// Store keeps cases, areas, grid cells and reports in PostGIS.
+// Store keeps cases, their history, evidence and measures in PostGIS.
 type Store struct {
 	pool db.Pool
 	opts Options

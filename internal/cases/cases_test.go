@@ -5,24 +5,19 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
-	"io"
 	"io/fs"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"warden/internal/cases"
+	"warden/internal/cases/casetest"
 	"warden/internal/geoio"
 	"warden/internal/law"
 	"warden/internal/markers"
 	"warden/internal/problem"
-	"warden/internal/sample"
 	"warden/internal/screening"
 	"warden/internal/testdb"
 	"warden/internal/zoning"
@@ -31,71 +26,10 @@ import (
 
 func TestMain(m *testing.M) { testdb.Main(m) }
 
-// clock is the store's time: the real time (the database stamps events
-// with its own) moved by an offset the tests set.
-type clock struct {
-	mu     sync.Mutex
-	offset time.Duration
-}
+// fixture adds to casetest's the screenings and findings that open cases.
+type fixture struct{ *casetest.Fixture }
 
-func (c *clock) now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return time.Now().Add(c.offset) }
-func (c *clock) set(t time.Time) { c.mu.Lock(); c.offset = time.Until(t); c.mu.Unlock() }
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	c.offset += d
-	c.mu.Unlock()
-}
-
-var beijing, _ = time.LoadLocation("Asia/Shanghai")
-
-// day is the date n days from today in Beijing, YYYY-MM-DD.
-func day(n int) string { return time.Now().In(beijing).AddDate(0, 0, n).Format(time.DateOnly) }
-
-// at is a time on the day n days from today, Beijing time.
-func at(n, hour, minute int) time.Time {
-	d := time.Now().In(beijing).AddDate(0, 0, n)
-	return time.Date(d.Year(), d.Month(), d.Day(), hour, minute, 0, 0, beijing)
-}
-
-// thisYear is the current year in Beijing.
-func thisYear() int { return time.Now().In(beijing).Year() }
-
-type fixture struct {
-	t    *testing.T
-	pool *pgxpool.Pool
-	cs   *cases.Store
-	clk  *clock
-}
-
-// newFixture is a fresh database with the samples, their illustrative
-// units and grids, and a store on a settable clock.
-func newFixture(t *testing.T) *fixture {
-	t.Helper()
-	pool := testdb.New(t)
-	clk := &clock{}
-	cs := cases.NewStore(pool, cases.Options{Now: clk.now, MaxFileBytes: 1 << 20})
-	if _, err := sample.LoadIfEmpty(t.Context(), zoning.NewStore(pool), markers.NewStore(pool), cs.LoadSample); err != nil {
-		t.Fatal(err)
-	}
-	return &fixture{t: t, pool: pool, cs: cs, clk: clk}
-}
-
-func (f *fixture) scalar(sql string, args ...any) any {
-	f.t.Helper()
-	var v any
-	if err := f.pool.QueryRow(f.t.Context(), sql, args...).Scan(&v); err != nil {
-		f.t.Fatalf("%s: %v", sql, err)
-	}
-	return v
-}
-
-func (f *fixture) count(sql string, args ...any) int {
-	f.t.Helper()
-	return int(f.scalar(sql, args...).(int64))
-}
-
-// corePoint is a point well inside the Qiangtang sample's core zone.
-var corePoint = [2]float64{86, 34.8}
+func newFixture(t *testing.T) *fixture { return &fixture{casetest.New(t)} }
 
 func square(c [2]float64, h float64) map[string]any {
 	dy := h / 111_320
@@ -105,19 +39,19 @@ func square(c [2]float64, h float64) map[string]any {
 }
 
 func (f *fixture) screen(c [2]float64, developer string) screening.Screening {
-	f.t.Helper()
+	f.T.Helper()
 	doc, _ := json.Marshal(square(c, 300))
 	feats, err := geoio.DecodeGeoJSON(doc, geoio.GeoJSONOptions{})
 	if err != nil {
-		f.t.Fatal(err)
+		f.T.Fatal(err)
 	}
-	sc, err := screening.NewStore(f.pool, screening.Options{}).Screen(f.t.Context(), screening.Request{Features: feats, Format: "geojson",
+	sc, err := screening.NewStore(f.Pool, screening.Options{}).Screen(f.T.Context(), screening.Request{Features: feats, Format: "geojson",
 		Activity: "quarrying", Project: screening.Project{Name: "采石场", Developer: developer, Status: screening.UnderConstruction}})
 	if err != nil {
-		f.t.Fatal(err)
+		f.T.Fatal(err)
 	}
 	if len(sc.Findings) != 1 {
-		f.t.Fatalf("screening: %d findings, want 1", len(sc.Findings))
+		f.T.Fatalf("screening: %d findings, want 1", len(sc.Findings))
 	}
 	return sc
 }
@@ -126,25 +60,25 @@ func (f *fixture) screen(c [2]float64, developer string) screening.Screening {
 // patrol track would raise for it, as internal/patrol does (source
 // observation), without going through internal/patrol.
 func (f *fixture) patrolFinding(subject string, p [2]float64, at time.Time, activity string) int64 {
-	f.t.Helper()
+	f.T.Helper()
 	return f.observationFinding(subject, "visitor", p, at, activity, zoning.Core, nil)
 }
 
 // observationFinding is patrolFinding by a track of the subject kind, in a
 // given zone kind, worded and judged as j says when j is not nil.
 func (f *fixture) observationFinding(subject, kind string, p [2]float64, at time.Time, activity string, zone zoning.Kind, j *law.Judgment) int64 {
-	f.t.Helper()
-	ctx := f.t.Context()
+	f.T.Helper()
+	ctx := f.T.Context()
 	sum := make([]byte, 32)
 	rand.Read(sum)
 	var tid, oid, fid int64
-	if err := f.pool.QueryRow(ctx, `INSERT INTO track (sha256, reserve_id, subject, subject_kind, format, started_at, ended_at, points, length_m)
+	if err := f.Pool.QueryRow(ctx, `INSERT INTO track (sha256, reserve_id, subject, subject_kind, format, started_at, ended_at, points, length_m)
 		SELECT $1, id, $2, $4, 'gpx', $3, $3, 1, 0 FROM reserve WHERE code = 'qiangtang' RETURNING id`, sum, subject, at, kind).Scan(&tid); err != nil {
-		f.t.Fatal(err)
+		f.T.Fatal(err)
 	}
-	if err := f.pool.QueryRow(ctx, `INSERT INTO observation (track_id, ordinal, geom, observed_at, category, activity)
+	if err := f.Pool.QueryRow(ctx, `INSERT INTO observation (track_id, ordinal, geom, observed_at, category, activity)
 		VALUES ($1, 0, ST_SetSRID(ST_MakePoint($2, $3), 4326), $4, $5, $5) RETURNING id`, tid, p[0], p[1], at, activity).Scan(&oid); err != nil {
-		f.t.Fatal(err)
+		f.T.Fatal(err)
 	}
 	arts, zh, en, basis, penalty, ruleSet := []string{"NRR-26"}, "依据《自然保护区条例》第二十六条", "Art. 26", []law.Basis{}, (*law.Penalty)(nil), (*string)(nil)
 	if j != nil {
@@ -153,110 +87,26 @@ func (f *fixture) observationFinding(subject, kind string, p [2]float64, at time
 			arts = append(arts, fmt.Sprintf("%s/%d", x.Instrument, x.Article))
 		}
 	}
-	if err := f.pool.QueryRow(ctx, `INSERT INTO finding (kind, reserve_id, zone_kind, geom, activity, articles, basis_zh, basis_en, source,
+	if err := f.Pool.QueryRow(ctx, `INSERT INTO finding (kind, reserve_id, zone_kind, geom, activity, articles, basis_zh, basis_en, source,
 			track_id, observation_id, subject, subject_kind, observed_at, observed_until, legal_basis, penalty, rule_set)
 		SELECT 'prohibited_activity', r.id, $8, ST_SetSRID(ST_MakePoint($2, $3), 4326), $4, $9, $10, $11,
 		       'observation', $1, $5, $6, $15, $7, $7, $12, $13, $14
 		FROM reserve r WHERE r.code = 'qiangtang' RETURNING id`, tid, p[0], p[1], activity, oid, subject, at,
 		string(zone), arts, zh, en, basis, penalty, ruleSet, kind).Scan(&fid); err != nil {
-		f.t.Fatal(err)
+		f.T.Fatal(err)
 	}
 	return fid
 }
 
 // caseOf is the case a finding became evidence on.
 func (f *fixture) caseOf(finding int64) cases.Case {
-	f.t.Helper()
-	id := f.scalar(`SELECT case_id FROM case_evidence WHERE finding_id = $1`, finding).(int64)
-	c, err := f.cs.Get(f.t.Context(), id)
+	f.T.Helper()
+	id := f.Scalar(`SELECT case_id FROM case_evidence WHERE finding_id = $1`, finding).(int64)
+	c, err := f.Cases.Get(f.T.Context(), id)
 	if err != nil {
-		f.t.Fatal(err)
+		f.T.Fatal(err)
 	}
 	return c
-}
-
-// expectProblem fails unless err is a problem with the status whose detail
-// (or a problem reason) mentions every fragment.
-func expectProblem(t *testing.T, err error, status int, fragments ...string) *problem.Error {
-	t.Helper()
-	p, ok := problem.As(err)
-	if !ok {
-		t.Fatalf("error %v, want a %d problem", err, status)
-	}
-	if p.Status != status {
-		t.Fatalf("status %d (%s), want %d", p.Status, p.Detail, status)
-	}
-	text := p.Detail
-	for _, d := range p.Problems {
-		text += "\n" + d.Reason
-	}
-	for _, fr := range fragments {
-		if !strings.Contains(text, fr) {
-			t.Fatalf("problem does not mention %q: %s", fr, text)
-		}
-	}
-	return p
-}
-
-// TestSampleAreasAndGrid checks the illustrative units and the generated
-// grid of the samples: seven county strips west to east over Qiangtang, two
-// over Alt Pirineu, and cells that tile each reserve's zones exactly.
-func TestSampleAreasAndGrid(t *testing.T) {
-	f := newFixture(t)
-	as, err := f.cs.Areas(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(as) != 9 {
-		t.Fatalf("%d areas, want 9", len(as))
-	}
-	west := f.scalar(`SELECT code FROM admin_area ORDER BY ST_XMin(geom) LIMIT 1`).(string)
-	east := f.scalar(`SELECT code FROM admin_area WHERE timezone = 'Asia/Shanghai' ORDER BY ST_XMax(geom) DESC LIMIT 1`).(string)
-	if west != "es-25-pallars-sobira" || east != "540624" {
-		t.Errorf("westmost %s, eastmost Chinese %s; want es-25-pallars-sobira and 540624 (安多县)", west, east)
-	}
-	for _, a := range as {
-		if !a.Illustrative || a.Level != "county" || a.UnitName == "" {
-			t.Errorf("area %+v", a)
-		}
-	}
-	for _, r := range []string{"qiangtang", "alt-pirineu"} {
-		cells, err := f.cs.Cells(t.Context(), r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(cells) < 20 {
-			t.Fatalf("%s: %d cells", r, len(cells))
-		}
-		diff := f.scalar(`SELECT abs(1 - (SELECT sum(g.area_ha) FROM grid_cell g JOIN reserve r ON r.id = g.reserve_id WHERE r.code = $1)
-			/ (SELECT sum(z.area_ha) FROM zone z JOIN zoning_version v ON v.id = z.version_id AND v.is_current JOIN reserve r ON r.id = z.reserve_id WHERE r.code = $1))`, r).(float64)
-		if diff > 1e-6 {
-			t.Errorf("%s: the cells' area differs from the zones' by %.6f%%", r, diff*100)
-		}
-		if overlap := f.scalar(`SELECT coalesce(max(ST_Area(ST_Intersection(a.geom, b.geom)::geography)), 0) FROM grid_cell a JOIN grid_cell b
-			ON a.reserve_id = b.reserve_id AND a.id < b.id AND ST_Intersects(a.geom, b.geom) JOIN reserve r ON r.id = a.reserve_id WHERE r.code = $1`, r).(float64); overlap > 1 {
-			t.Errorf("%s: cells overlap by %.1f m²", r, overlap)
-		}
-		t.Logf("%s: %d cells, first %s %.0f ha", r, len(cells), cells[0].Code, cells[0].AreaHa)
-	}
-	// re-generating keeps a cell's staff
-	cells, _ := f.cs.Cells(t.Context(), "alt-pirineu")
-	staff := []cases.Staff{{Name: "王护林", Unit: "保护区管理局", Phone: "+86 891 1234567", Role: "网格长"}}
-	if _, err := f.cs.UpdateCell(t.Context(), cells[0].ID, cases.CellPatch{Staff: &staff}); err != nil {
-		t.Fatal(err)
-	}
-	again, err := f.cs.GenerateGrid(t.Context(), "alt-pirineu", 5000, "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(again) != len(cells) || again[0].Code != cells[0].Code || len(again[0].Staff) != 1 || again[0].Staff[0].Phone != "+86 891 1234567" {
-		t.Errorf("regenerated: %d cells, first %+v", len(again), again[0])
-	}
-	bad := []cases.Staff{{Name: "", Phone: "call me"}}
-	_, err = f.cs.UpdateCell(t.Context(), cells[0].ID, cases.CellPatch{Staff: &bad})
-	expectProblem(t, err, 422, "staff[0].name is required", "not a telephone number")
-	_, err = f.cs.GenerateGrid(t.Context(), "qiangtang", 600, "test")
-	expectProblem(t, err, 422, "cells")
 }
 
 // TestScreeningFindingOpensCase: an under-construction quarry screened in the
@@ -264,9 +114,9 @@ func TestSampleAreasAndGrid(t *testing.T) {
 // the same quarry screened again the same day is evidence on it.
 func TestScreeningFindingOpensCase(t *testing.T) {
 	f := newFixture(t)
-	sc := f.screen(corePoint, "某矿业公司")
+	sc := f.screen(casetest.CorePoint, "某矿业公司")
 	c := f.caseOf(sc.Findings[0].ID)
-	if c.Number != fmt.Sprintf("qiangtang-%d-0001", thisYear()) || c.Source != "screening" || c.Status != cases.Reported || c.Kind != "unapproved_construction" ||
+	if c.Number != fmt.Sprintf("qiangtang-%d-0001", casetest.ThisYear()) || c.Source != "screening" || c.Status != cases.Reported || c.Kind != "unapproved_construction" ||
 		c.Activity != "quarrying" || *c.ZoneKind != "core" || c.Party.Name != "某矿业公司" || c.Party.Kind != "enterprise" {
 		t.Fatalf("case: %+v", c)
 	}
@@ -274,20 +124,20 @@ func TestScreeningFindingOpensCase(t *testing.T) {
 	if c.Area == nil || c.Area.Code != "542526" || c.Area.UnitName != "改则县人民政府" {
 		t.Errorf("area %+v, want 542526 改则县", c.Area)
 	}
-	wantCell := f.scalar(`SELECT g.code FROM grid_cell g JOIN reserve r ON r.id = g.reserve_id WHERE r.code = 'qiangtang'
-		AND ST_Intersects(g.geom, ST_SetSRID(ST_MakePoint($1, $2), 4326))`, corePoint[0], corePoint[1]).(string)
+	wantCell := f.Scalar(`SELECT g.code FROM grid_cell g JOIN reserve r ON r.id = g.reserve_id WHERE r.code = 'qiangtang'
+		AND ST_Intersects(g.geom, ST_SetSRID(ST_MakePoint($1, $2), 4326))`, casetest.CorePoint[0], casetest.CorePoint[1]).(string)
 	if c.Cell == nil || c.Cell.Code != wantCell {
 		t.Errorf("cell %+v, want %s", c.Cell, wantCell)
 	}
 	if len(c.Events) != 1 || c.Events[0].Kind != "created" || c.Events[0].Actor != "system" || len(c.Evidence) != 1 || *c.Evidence[0].ScreeningID != sc.ID {
 		t.Errorf("events %+v evidence %+v", c.Events, c.Evidence)
 	}
-	again := f.screen(corePoint, "某矿业公司")
+	again := f.screen(casetest.CorePoint, "某矿业公司")
 	c2 := f.caseOf(again.Findings[0].ID)
 	if c2.ID != c.ID || len(c2.Evidence) != 2 || c2.Version != 2 || c2.Events[1].Kind != "evidence" {
 		t.Errorf("second screening: case %d (want %d), %d evidence, version %d", c2.ID, c.ID, len(c2.Evidence), c2.Version)
 	}
-	if n := f.count(`SELECT count(*) FROM violation_case`); n != 1 {
+	if n := f.Count(`SELECT count(*) FROM violation_case`); n != 1 {
 		t.Errorf("%d cases, want 1", n)
 	}
 }
@@ -299,8 +149,8 @@ func TestScreeningFindingOpensCase(t *testing.T) {
 func TestDeduplication(t *testing.T) {
 	f := newFixture(t)
 	day := time.Date(2025, 6, 1, 1, 0, 0, 0, time.UTC) // 09:00 Beijing
-	far := func(km float64) [2]float64 { return [2]float64{corePoint[0] + km/92.0, corePoint[1]} }
-	first := f.caseOf(f.patrolFinding("张三", corePoint, day, "logging"))
+	far := func(km float64) [2]float64 { return [2]float64{casetest.CorePoint[0] + km/92.0, casetest.CorePoint[1]} }
+	first := f.caseOf(f.patrolFinding("张三", casetest.CorePoint, day, "logging"))
 	for _, c := range []struct {
 		name    string
 		subject string
@@ -311,12 +161,12 @@ func TestDeduplication(t *testing.T) {
 	}{
 		{"same subject, zone and day, 5 km away", "张三", day.Add(10 * time.Hour), far(5), "logging", true},      // 19:00 Beijing
 		{"same subject, next local day, 5 km away", "张三", day.Add(16 * time.Hour), far(5.2), "logging", false}, // 01:00 next day
-		{"another subject at the same spot, same day", "李四", day.Add(time.Hour), corePoint, "logging", false},
-		{"another subject within 50 m, 20 days on", "李四", day.AddDate(0, 0, 20), [2]float64{corePoint[0] + 0.0003, corePoint[1]}, "logging", false},
-		{"same subject within 50 m, 20 days on", "张三", day.AddDate(0, 0, 20), [2]float64{corePoint[0] + 0.0003, corePoint[1]}, "logging", true},
-		{"same subject within 50 m but 31 days after the last", "张三", day.AddDate(0, 0, 52), corePoint, "logging", false},
-		{"same place and day, another activity", "张三", day.Add(time.Hour), corePoint, "hunting", false},
-		{"60 m west, same day, another subject", "赵六", day.Add(2 * time.Hour), [2]float64{corePoint[0] - 60.0/92000, corePoint[1]}, "logging", false},
+		{"another subject at the same spot, same day", "李四", day.Add(time.Hour), casetest.CorePoint, "logging", false},
+		{"another subject within 50 m, 20 days on", "李四", day.AddDate(0, 0, 20), [2]float64{casetest.CorePoint[0] + 0.0003, casetest.CorePoint[1]}, "logging", false},
+		{"same subject within 50 m, 20 days on", "张三", day.AddDate(0, 0, 20), [2]float64{casetest.CorePoint[0] + 0.0003, casetest.CorePoint[1]}, "logging", true},
+		{"same subject within 50 m but 31 days after the last", "张三", day.AddDate(0, 0, 52), casetest.CorePoint, "logging", false},
+		{"same place and day, another activity", "张三", day.Add(time.Hour), casetest.CorePoint, "hunting", false},
+		{"60 m west, same day, another subject", "赵六", day.Add(2 * time.Hour), [2]float64{casetest.CorePoint[0] - 60.0/92000, casetest.CorePoint[1]}, "logging", false},
 	} {
 		got := f.caseOf(f.patrolFinding(c.subject, c.p, c.at, c.act))
 		if (got.ID == first.ID) != c.same {
@@ -325,7 +175,7 @@ func TestDeduplication(t *testing.T) {
 	}
 	// a ranger's observation is about the act seen, not the ranger: a second
 	// ranger reporting the same logging site joins the first one's case
-	site := [2]float64{corePoint[0], corePoint[1] + 0.1}
+	site := [2]float64{casetest.CorePoint[0], casetest.CorePoint[1] + 0.1}
 	seenBy := func(who, kind string, at time.Time) cases.Case {
 		return f.caseOf(f.observationFinding(who, kind, site, at, "logging", zoning.Core, nil))
 	}
@@ -337,14 +187,14 @@ func TestDeduplication(t *testing.T) {
 		t.Errorf("a visitor's own finding at the site joined the rangers' case %d", got.ID)
 	}
 	// a closed or dismissed case takes no more evidence
-	if _, err := f.pool.Exec(t.Context(), `UPDATE violation_case SET status = 'dismissed' WHERE id = $1`, first.ID); err != nil {
+	if _, err := f.Pool.Exec(t.Context(), `UPDATE violation_case SET status = 'dismissed' WHERE id = $1`, first.ID); err != nil {
 		t.Fatal(err)
 	}
-	if got := f.caseOf(f.patrolFinding("张三", corePoint, day.Add(3*time.Hour), "logging")); got.ID == first.ID {
+	if got := f.caseOf(f.patrolFinding("张三", casetest.CorePoint, day.Add(3*time.Hour), "logging")); got.ID == first.ID {
 		t.Error("a dismissed case took new evidence")
 	}
 	// the same subject again that day joins the case opened after the dismissal
-	next := f.caseOf(f.patrolFinding("张三", corePoint, day, "logging"))
+	next := f.caseOf(f.patrolFinding("张三", casetest.CorePoint, day, "logging"))
 	if next.ID == first.ID || len(next.Evidence) != 2 {
 		t.Errorf("after the dismissal: case %d with %d evidence", next.ID, len(next.Evidence))
 	}
@@ -363,7 +213,7 @@ func TestNumberingConcurrent(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			loc, _ := json.Marshal(map[string]any{"type": "Point", "coordinates": []float64{84 + float64(i)*0.1, 34.5}})
-			c, err := f.cs.Create(context.Background(), cases.CreateInput{Source: "public_report", Location: loc, Activity: "hunting", Title: fmt.Sprint("来信 ", i)}, "test")
+			c, err := f.Cases.Create(context.Background(), cases.CreateInput{Source: "public_report", Location: loc, Activity: "hunting", Title: fmt.Sprint("来信 ", i)}, "test")
 			nums[i], errs[i] = c.Number, err
 		}()
 	}
@@ -376,18 +226,18 @@ func TestNumberingConcurrent(t *testing.T) {
 		seen[nums[i]] = true
 	}
 	for i := 1; i <= n; i++ {
-		if !seen[fmt.Sprintf("qiangtang-%d-%04d", thisYear(), i)] {
-			t.Errorf("number qiangtang-%d-%04d missing from %v", thisYear(), i, nums)
+		if !seen[fmt.Sprintf("qiangtang-%d-%04d", casetest.ThisYear(), i)] {
+			t.Errorf("number qiangtang-%d-%04d missing from %v", casetest.ThisYear(), i, nums)
 		}
 	}
 	// a new year starts again at 1, in the case's time zone: 31 December 17:00 UTC is next year in Beijing
-	f.clk.set(time.Date(thisYear(), 12, 31, 17, 0, 0, 0, time.UTC))
+	f.Clock.Set(time.Date(casetest.ThisYear(), 12, 31, 17, 0, 0, 0, time.UTC))
 	loc, _ := json.Marshal(map[string]any{"type": "Point", "coordinates": []float64{86, 34.5}})
-	c, err := f.cs.Create(t.Context(), cases.CreateInput{Source: "central_inspection", SourceRef: "督察组交办第3批", Location: loc, Activity: "mining"}, "test")
+	c, err := f.Cases.Create(t.Context(), cases.CreateInput{Source: "central_inspection", SourceRef: "督察组交办第3批", Location: loc, Activity: "mining"}, "test")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := fmt.Sprintf("qiangtang-%d-0001", thisYear()+1); c.Number != want {
+	if want := fmt.Sprintf("qiangtang-%d-0001", casetest.ThisYear()+1); c.Number != want {
 		t.Errorf("number %s, want %s", c.Number, want)
 	}
 	if c.BasisZH == "" || len(c.Articles) == 0 || !strings.Contains(c.BasisZH, "第二十六条") {
@@ -414,37 +264,12 @@ func TestCreateRefusals(t *testing.T) {
 		{cases.CreateInput{Source: "public_report", Location: pt, Activity: "hunting", Party: &cases.Party{Name: "x", Kind: "company"}}, 422, []string{"party.kind"}},
 		{cases.CreateInput{Source: "public_report", Location: pt, Activity: "hunting", Reserve: "nowhere"}, 422, []string{"does not exist"}},
 	} {
-		_, err := f.cs.Create(t.Context(), c.in, "test")
-		expectProblem(t, err, c.status, c.fragments...)
+		_, err := f.Cases.Create(t.Context(), c.in, "test")
+		casetest.ExpectProblem(t, err, c.status, c.fragments...)
 	}
-	if n := f.count(`SELECT count(*) FROM violation_case`); n != 0 {
+	if n := f.Count(`SELECT count(*) FROM violation_case`); n != 0 {
 		t.Errorf("%d cases stored", n)
 	}
-}
-
-// move is a transition that must succeed.
-func (f *fixture) move(c cases.Case, in cases.TransitionInput) cases.Case {
-	f.t.Helper()
-	in.Version = c.Version
-	out, err := f.cs.Transition(f.t.Context(), c.ID, in, "officer")
-	if err != nil {
-		f.t.Fatalf("%s → %s: %v", c.Status, in.To, err)
-	}
-	if out.Status != in.To || out.Version != c.Version+1 {
-		f.t.Fatalf("%s → %s: now %s version %d", c.Status, in.To, out.Status, out.Version)
-	}
-	return out
-}
-
-func (f *fixture) newCase(p [2]float64) cases.Case {
-	f.t.Helper()
-	loc, _ := json.Marshal(map[string]any{"type": "Point", "coordinates": p})
-	c, err := f.cs.Create(f.t.Context(), cases.CreateInput{Source: "ministry_patrol", Location: loc, Activity: "mining", Title: "非法采矿",
-		Party: &cases.Party{Name: "某矿业有限公司", Kind: "enterprise", ID: "91540000MA6T000000"}}, "officer")
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	return c
 }
 
 var (
@@ -460,14 +285,14 @@ var (
 func TestTransitionRules(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()
-	c := f.newCase(corePoint)
+	c := f.NewCase(casetest.CorePoint)
 	refuse := func(c cases.Case, in cases.TransitionInput, status int, fragments ...string) *problem.Error {
 		t.Helper()
 		if in.Version == 0 {
 			in.Version = c.Version
 		}
-		_, err := f.cs.Transition(ctx, c.ID, in, "officer")
-		return expectProblem(t, err, status, fragments...)
+		_, err := f.Cases.Transition(ctx, c.ID, in, "officer")
+		return casetest.ExpectProblem(t, err, status, fragments...)
 	}
 	// not allowed from reported
 	for _, to := range []cases.Status{cases.Transferred, cases.Rectifying, cases.Interviewed, cases.SpecialInspection, cases.Rectified, cases.Closed} {
@@ -482,49 +307,49 @@ func TestTransitionRules(t *testing.T) {
 	refuse(c, cases.TransitionInput{To: cases.Verified, Version: c.Version + 5}, 409, "is at version 1, not 6")
 	refuse(c, cases.TransitionInput{To: cases.Dismissed}, 422, "reason is required")
 
-	c = f.move(c, cases.TransitionInput{To: cases.Verified, Comment: "现场核实属实"})
+	c = f.Move(c, cases.TransitionInput{To: cases.Verified, Comment: "现场核实属实"})
 	refuse(c, cases.TransitionInput{To: cases.Transferred, Unit: "542526"}, 422, "deadline is required")
-	refuse(c, cases.TransitionInput{To: cases.Transferred, Unit: "999999", Deadline: day(30)}, 422, "not an administrative area")
+	refuse(c, cases.TransitionInput{To: cases.Transferred, Unit: "999999", Deadline: casetest.Day(30)}, 422, "not an administrative area")
 	refuse(c, cases.TransitionInput{To: cases.Transferred, Deadline: "31/07/2025"}, 422, "must be a date")
 	// step 1: the unit defaults to the county the case lies in
-	c = f.move(c, cases.TransitionInput{To: cases.Transferred, Deadline: day(30), Measures: "停止开采，拆除设备，恢复植被"})
-	if c.Unit == nil || c.Unit.Code != "542526" || *c.Deadline != day(30) || c.Measures != "停止开采，拆除设备，恢复植被" {
+	c = f.Move(c, cases.TransitionInput{To: cases.Transferred, Deadline: casetest.Day(30), Measures: "停止开采，拆除设备，恢复植被"})
+	if c.Unit == nil || c.Unit.Code != "542526" || *c.Deadline != casetest.Day(30) || c.Measures != "停止开采，拆除设备，恢复植被" {
 		t.Fatalf("transferred: unit %+v deadline %v", c.Unit, c.Deadline)
 	}
 	refuse(c, cases.TransitionInput{To: cases.Closed}, 409, "allowed: rectifying")
 	refuse(c, cases.TransitionInput{To: cases.Rectifying, Inspection: &cases.Inspection{Date: "2025-07-01"}}, 422, "inspection.inspectors", "inspection.progress")
-	c = f.move(c, cases.TransitionInput{To: cases.Rectifying, Inspection: inspection})
+	c = f.Move(c, cases.TransitionInput{To: cases.Rectifying, Inspection: inspection})
 	// step 3 needs overdue or stalled
 	refuse(c, cases.TransitionInput{To: cases.Interviewed, Interview: interview}, 409, "neither overdue nor stalled")
-	c, err := f.cs.RecordInspection(ctx, c.ID, c.Version, cases.Inspection{Date: "2025-07-20", Inspectors: []string{"联合检查组"}, Progress: "进展缓慢", Assessment: "slow"}, "officer")
+	c, err := f.Cases.RecordInspection(ctx, c.ID, c.Version, cases.Inspection{Date: "2025-07-20", Inspectors: []string{"联合检查组"}, Progress: "进展缓慢", Assessment: "slow"}, "officer")
 	if err != nil {
 		t.Fatal(err)
 	}
 	refuse(c, cases.TransitionInput{To: cases.Interviewed}, 422, "interview is required")
 	refuse(c, cases.TransitionInput{To: cases.Interviewed, Interview: &cases.Interview{Date: "2025-08-05", Record: "x"}}, 422, "who was interviewed")
-	c = f.move(c, cases.TransitionInput{To: cases.Interviewed, Interview: interview, Deadline: day(60)})
-	if *c.Deadline != day(60) {
+	c = f.Move(c, cases.TransitionInput{To: cases.Interviewed, Interview: interview, Deadline: casetest.Day(60)})
+	if *c.Deadline != casetest.Day(60) {
 		t.Errorf("deadline after the interview: %v", *c.Deadline)
 	}
 	// step 4
 	refuse(c, cases.TransitionInput{To: cases.SpecialInspection, Special: &cases.Special{Date: "2025-09-10", Inspectors: []string{"x"}, Findings: "y"}}, 422, "at least one measure")
 	refuse(c, cases.TransitionInput{To: cases.SpecialInspection, Special: &cases.Special{Date: "2025-09-10", Inspectors: []string{"x"}, Findings: "y",
 		Accountability: []cases.Accountability{{Kind: "sacking", Target: "z"}}}}, 422, "notified_criticism")
-	c = f.move(c, cases.TransitionInput{To: cases.SpecialInspection, Special: special})
+	c = f.Move(c, cases.TransitionInput{To: cases.SpecialInspection, Special: special})
 	if len(c.MeasuresTaken) != 2 || c.MeasuresTaken[1].Kind != "discipline_referral" {
 		t.Errorf("accountability measures: %+v", c.MeasuresTaken)
 	}
 	refuse(c, cases.TransitionInput{To: cases.Rectified}, 422, "rectification is required")
-	c = f.move(c, cases.TransitionInput{To: cases.Rectified, Rectification: &cases.Rectification{CompletedOn: "2025-10-01", Description: "设备已拆除，植被恢复中"}})
+	c = f.Move(c, cases.TransitionInput{To: cases.Rectified, Rectification: &cases.Rectification{CompletedOn: "2025-10-01", Description: "设备已拆除，植被恢复中"}})
 	refuse(c, cases.TransitionInput{To: cases.Rectifying}, 422, "comment is required")
 	refuse(c, cases.TransitionInput{To: cases.Closed}, 422, "verification is required")
 	// 销号 needs verification evidence
 	refuse(c, cases.TransitionInput{To: cases.Closed, Verification: &cases.Verification{Date: "2025-10-10", Verifiers: []string{"市林草局"}}}, 409, "no verification evidence")
-	if _, err := f.cs.AddFile(ctx, c.ID, cases.Upload{FileName: "现场.png", Data: png, Role: "verification", Note: "复核照片"}, "officer"); err != nil {
+	if _, err := f.Cases.AddFile(ctx, c.ID, cases.Upload{FileName: "现场.png", Data: png, Role: "verification", Note: "复核照片"}, "officer"); err != nil {
 		t.Fatal(err)
 	}
-	c, _ = f.cs.Get(ctx, c.ID)
-	c = f.move(c, cases.TransitionInput{To: cases.Closed, Verification: &cases.Verification{Date: "2025-10-10", Verifiers: []string{"市林草局"}, Note: "核查属实，予以销号"}})
+	c, _ = f.Cases.Get(ctx, c.ID)
+	c = f.Move(c, cases.TransitionInput{To: cases.Closed, Verification: &cases.Verification{Date: "2025-10-10", Verifiers: []string{"市林草局"}, Note: "核查属实，予以销号"}})
 	if c.ClosedAt == nil || len(c.Allowed) != 0 {
 		t.Errorf("closed: %+v", c)
 	}
@@ -543,18 +368,18 @@ func TestTransitionRules(t *testing.T) {
 		t.Errorf("events: %s", got)
 	}
 	// dismissal with a reason is final
-	d := f.newCase([2]float64{85, 34.5})
-	d = f.move(d, cases.TransitionInput{To: cases.Dismissed, Reason: "经核实为合法科研活动"})
+	d := f.NewCase([2]float64{85, 34.5})
+	d = f.Move(d, cases.TransitionInput{To: cases.Dismissed, Reason: "经核实为合法科研活动"})
 	refuse(d, cases.TransitionInput{To: cases.Verified}, 409, "allowed: none")
 	// an overdue case may go to step 3 without a stalled inspection
-	o := f.newCase([2]float64{85.5, 34.5})
-	o = f.move(o, cases.TransitionInput{To: cases.Verified})
-	o = f.move(o, cases.TransitionInput{To: cases.Transferred, Deadline: day(-1)})
-	o = f.move(o, cases.TransitionInput{To: cases.Rectifying})
+	o := f.NewCase([2]float64{85.5, 34.5})
+	o = f.Move(o, cases.TransitionInput{To: cases.Verified})
+	o = f.Move(o, cases.TransitionInput{To: cases.Transferred, Deadline: casetest.Day(-1)})
+	o = f.Move(o, cases.TransitionInput{To: cases.Rectifying})
 	if !o.Overdue {
-		t.Fatalf("deadline %s has passed but the case is not overdue", day(-1))
+		t.Fatalf("deadline %s has passed but the case is not overdue", casetest.Day(-1))
 	}
-	o = f.move(o, cases.TransitionInput{To: cases.Interviewed, Interview: interview})
+	o = f.Move(o, cases.TransitionInput{To: cases.Interviewed, Interview: interview})
 	if !strings.Contains(string(o.Events[len(o.Events)-1].Data), `"grounds": "overdue"`) && !strings.Contains(string(o.Events[len(o.Events)-1].Data), `"grounds":"overdue"`) {
 		t.Errorf("grounds: %s", o.Events[len(o.Events)-1].Data)
 	}
@@ -569,7 +394,7 @@ var png = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x0
 func TestConcurrentTransitions(t *testing.T) {
 	f := newFixture(t)
 	for round := range 5 {
-		c := f.newCase([2]float64{84 + float64(round)*0.2, 34.6})
+		c := f.NewCase([2]float64{84 + float64(round)*0.2, 34.6})
 		var wg sync.WaitGroup
 		var ok, stale atomic.Int32
 		start := make(chan struct{})
@@ -578,7 +403,7 @@ func TestConcurrentTransitions(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				<-start
-				_, err := f.cs.Transition(context.Background(), c.ID, cases.TransitionInput{To: to, Version: c.Version, Reason: "重复"}, string(to))
+				_, err := f.Cases.Transition(context.Background(), c.ID, cases.TransitionInput{To: to, Version: c.Version, Reason: "重复"}, string(to))
 				if err == nil {
 					ok.Add(1)
 				} else if p, isP := problem.As(err); isP && p.Status == 409 && p.Type == "stale-version" {
@@ -590,7 +415,7 @@ func TestConcurrentTransitions(t *testing.T) {
 		}
 		close(start)
 		wg.Wait()
-		got, err := f.cs.Get(t.Context(), c.ID)
+		got, err := f.Cases.Get(t.Context(), c.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -606,8 +431,8 @@ func TestConcurrentTransitions(t *testing.T) {
 func TestMeasures(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()
-	c := f.newCase(corePoint)
-	add := func(in cases.MeasureInput) (cases.Case, error) { return f.cs.AddMeasure(ctx, c.ID, in, "officer") }
+	c := f.NewCase(casetest.CorePoint)
+	add := func(in cases.MeasureInput) (cases.Case, error) { return f.Cases.AddMeasure(ctx, c.ID, in, "officer") }
 	for _, m := range []struct {
 		in        cases.MeasureInput
 		fragments []string
@@ -624,21 +449,21 @@ func TestMeasures(t *testing.T) {
 		{cases.MeasureInput{Kind: "seizure", DecidedOn: "2025-06-01", Description: "挖掘机2台", Amount: ptr(1.0)}, []string{"applies only to administrative_penalty"}},
 	} {
 		_, err := add(m.in)
-		expectProblem(t, err, 422, m.fragments...)
+		casetest.ExpectProblem(t, err, 422, m.fragments...)
 	}
 	if _, err := add(cases.MeasureInput{Kind: "administrative_penalty", DecidedOn: "2025-06-02", Amount: ptr(50000.0), DecisionNo: "藏林罚〔2025〕12号"}); err != nil {
 		t.Fatal(err)
 	}
 	// 10,000 a day from nine days ago to today: 10 days
-	got, err := add(cases.MeasureInput{Kind: "daily_penalty", DecidedOn: day(-9), DailyAmount: ptr(10000.0), StartOn: day(-9)})
+	got, err := add(cases.MeasureInput{Kind: "daily_penalty", DecidedOn: casetest.Day(-9), DailyAmount: ptr(10000.0), StartOn: casetest.Day(-9)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got.AccruedPenalty == nil || *got.AccruedPenalty != 100000 || *got.MeasuresTaken[1].Days != 10 {
 		t.Errorf("accrued %v, measure %+v", got.AccruedPenalty, got.MeasuresTaken[1])
 	}
-	f.clk.advance(5 * 24 * time.Hour)
-	got, _ = f.cs.Get(ctx, c.ID)
+	f.Clock.Advance(5 * 24 * time.Hour)
+	got, _ = f.Cases.Get(ctx, c.ID)
 	if *got.AccruedPenalty != 150000 {
 		t.Errorf("five days on: accrued %v, want 150000", *got.AccruedPenalty)
 	}
@@ -647,55 +472,55 @@ func TestMeasures(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	cards, err := f.cs.CreditCards(ctx, "91540000MA6T000000", "")
+	cards, err := f.Cases.CreditCards(ctx, "91540000MA6T000000", "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(cards) != 2 || cards[0].Enterprise != "某矿业有限公司" || cards[0].CaseNumber != c.Number {
 		t.Errorf("cards: %+v", cards)
 	}
-	if other, _ := f.cs.CreditCards(ctx, "另一家公司", ""); len(other) != 0 {
+	if other, _ := f.Cases.CreditCards(ctx, "另一家公司", ""); len(other) != 0 {
 		t.Errorf("cards of another enterprise: %+v", other)
 	}
 	// a person's case gets no credit card
-	p := f.newCase([2]float64{85, 34.5})
-	if _, err := f.cs.Update(ctx, p.ID, cases.Patch{Version: p.Version, Party: &cases.Party{Name: "张三", Kind: "person"}, Criminal: ptr(true)}, "officer"); err != nil {
+	p := f.NewCase([2]float64{85, 34.5})
+	if _, err := f.Cases.Update(ctx, p.ID, cases.Patch{Version: p.Version, Party: &cases.Party{Name: "张三", Kind: "person"}, Criminal: ptr(true)}, "officer"); err != nil {
 		t.Fatal(err)
 	}
-	_, err = f.cs.AddMeasure(ctx, p.ID, cases.MeasureInput{Kind: "credit_card", DecidedOn: "2025-06-03", Card: "red"}, "officer")
-	expectProblem(t, err, 422, "not an enterprise")
+	_, err = f.Cases.AddMeasure(ctx, p.ID, cases.MeasureInput{Kind: "credit_card", DecidedOn: "2025-06-03", Card: "red"}, "officer")
+	casetest.ExpectProblem(t, err, 422, "not an enterprise")
 
 	// the criminal case: fined, rectified, verified — and refused closing
-	c, _ = f.cs.Get(ctx, c.ID)
-	if c, err = f.cs.Update(ctx, c.ID, cases.Patch{Version: c.Version, Criminal: ptr(true), Comment: "涉嫌非法采矿罪"}, "officer"); err != nil {
+	c, _ = f.Cases.Get(ctx, c.ID)
+	if c, err = f.Cases.Update(ctx, c.ID, cases.Patch{Version: c.Version, Criminal: ptr(true), Comment: "涉嫌非法采矿罪"}, "officer"); err != nil {
 		t.Fatal(err)
 	}
 	if last := c.Events[len(c.Events)-1]; last.Kind != "edit" || !strings.Contains(string(last.Data), `"criminal"`) {
 		t.Errorf("edit event %+v", last)
 	}
-	c = f.move(c, cases.TransitionInput{To: cases.Verified})
-	c = f.move(c, cases.TransitionInput{To: cases.Transferred, Deadline: day(60)})
-	c = f.move(c, cases.TransitionInput{To: cases.Rectifying})
-	c = f.move(c, cases.TransitionInput{To: cases.Rectified, Rectification: &cases.Rectification{CompletedOn: day(2), Description: "已停产"}})
-	if end := c.MeasuresTaken[1].EndOn; end == nil || *end != day(2) || *c.AccruedPenalty != 120000 {
+	c = f.Move(c, cases.TransitionInput{To: cases.Verified})
+	c = f.Move(c, cases.TransitionInput{To: cases.Transferred, Deadline: casetest.Day(60)})
+	c = f.Move(c, cases.TransitionInput{To: cases.Rectifying})
+	c = f.Move(c, cases.TransitionInput{To: cases.Rectified, Rectification: &cases.Rectification{CompletedOn: casetest.Day(2), Description: "已停产"}})
+	if end := c.MeasuresTaken[1].EndOn; end == nil || *end != casetest.Day(2) || *c.AccruedPenalty != 120000 {
 		t.Errorf("rectified: daily penalty end %v accrued %v", end, *c.AccruedPenalty)
 	}
-	if _, err := f.cs.AddFile(ctx, c.ID, cases.Upload{FileName: "复核.pdf", Data: []byte("%PDF-1.4\n%%EOF\n"), Role: "verification"}, "officer"); err != nil {
+	if _, err := f.Cases.AddFile(ctx, c.ID, cases.Upload{FileName: "复核.pdf", Data: []byte("%PDF-1.4\n%%EOF\n"), Role: "verification"}, "officer"); err != nil {
 		t.Fatal(err)
 	}
-	c, _ = f.cs.Get(ctx, c.ID)
+	c, _ = f.Cases.Get(ctx, c.ID)
 	closing := cases.TransitionInput{To: cases.Closed, Version: c.Version, Verification: &cases.Verification{Date: "2025-06-14", Verifiers: []string{"市林草局"}}}
-	_, err = f.cs.Transition(ctx, c.ID, closing, "officer")
-	expectProblem(t, err, 409, "以罚代刑", "police_referral")
-	if c, err = f.cs.AddMeasure(ctx, c.ID, cases.MeasureInput{Kind: "police_referral", DecidedOn: "2025-06-13", Authority: "尼玛县公安局"}, "officer"); err != nil {
+	_, err = f.Cases.Transition(ctx, c.ID, closing, "officer")
+	casetest.ExpectProblem(t, err, 409, "以罚代刑", "police_referral")
+	if c, err = f.Cases.AddMeasure(ctx, c.ID, cases.MeasureInput{Kind: "police_referral", DecidedOn: "2025-06-13", Authority: "尼玛县公安局"}, "officer"); err != nil {
 		t.Fatal(err)
 	}
 	closing.Version = c.Version
-	if c, err = f.cs.Transition(ctx, c.ID, closing, "officer"); err != nil || c.Status != cases.Closed {
+	if c, err = f.Cases.Transition(ctx, c.ID, closing, "officer"); err != nil || c.Status != cases.Closed {
 		t.Fatalf("closing after the referral: %v", err)
 	}
-	_, err = f.cs.AddMeasure(ctx, c.ID, cases.MeasureInput{Kind: "media_exposure", DecidedOn: "2025-06-20", Description: "电视台"}, "officer")
-	expectProblem(t, err, 409, "no more measures")
+	_, err = f.Cases.AddMeasure(ctx, c.ID, cases.MeasureInput{Kind: "media_exposure", DecidedOn: "2025-06-20", Description: "电视台"}, "officer")
+	casetest.ExpectProblem(t, err, 409, "no more measures")
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -703,15 +528,15 @@ func ptr[T any](v T) *T { return &v }
 // TestEventsAppendOnly: the database refuses to change or delete events.
 func TestEventsAppendOnly(t *testing.T) {
 	f := newFixture(t)
-	f.newCase(corePoint)
-	owner := testdb.Owner(t, f.pool) // the service's role may not even truncate
+	f.NewCase(casetest.CorePoint)
+	owner := testdb.Owner(t, f.Pool) // the service's role may not even truncate
 	for _, sql := range []string{`UPDATE case_event SET comment = 'rewritten'`, `DELETE FROM case_event`, `TRUNCATE case_event CASCADE`} {
 		_, err := owner.Exec(t.Context(), sql)
 		if err == nil || !strings.Contains(err.Error(), "append-only") {
 			t.Errorf("%s: %v, want refused as append-only", sql, err)
 		}
 	}
-	if n := f.count(`SELECT count(*) FROM case_event`); n != 1 {
+	if n := f.Count(`SELECT count(*) FROM case_event`); n != 1 {
 		t.Errorf("%d events", n)
 	}
 }
@@ -721,48 +546,48 @@ func TestEventsAppendOnly(t *testing.T) {
 func TestEvidenceFiles(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()
-	c := f.newCase(corePoint)
-	e, err := f.cs.AddFile(ctx, c.ID, cases.Upload{FileName: "p.png", Data: png, Note: "现场", Version: c.Version}, "ranger")
+	c := f.NewCase(casetest.CorePoint)
+	e, err := f.Cases.AddFile(ctx, c.ID, cases.Upload{FileName: "p.png", Data: png, Note: "现场", Version: c.Version}, "ranger")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if e.Kind != "photo" || *e.ContentType != "image/png" || *e.Bytes != int64(len(png)) || len(*e.SHA256) != 64 || e.Content == "" {
 		t.Errorf("evidence %+v", e)
 	}
-	_, err = f.cs.AddFile(ctx, c.ID, cases.Upload{FileName: "again.png", Data: png}, "ranger")
-	expectProblem(t, err, 409, "already evidence")
-	_, err = f.cs.AddFile(ctx, c.ID, cases.Upload{FileName: "x.exe", Data: []byte("MZ\x90\x00binary")}, "ranger")
-	expectProblem(t, err, 415, "photo")
-	_, err = f.cs.AddFile(ctx, c.ID, cases.Upload{FileName: "big.pdf", Data: append([]byte("%PDF-1.4 "), make([]byte, 1<<20)...)}, "ranger")
-	expectProblem(t, err, 413, "at most")
-	_, err = f.cs.AddFile(ctx, c.ID, cases.Upload{FileName: "p2.png", Data: append(png, 0), Version: 1}, "ranger")
-	expectProblem(t, err, 409, "not 1")
-	ct, name, data, err := f.cs.File(ctx, c.ID, e.ID)
+	_, err = f.Cases.AddFile(ctx, c.ID, cases.Upload{FileName: "again.png", Data: png}, "ranger")
+	casetest.ExpectProblem(t, err, 409, "already evidence")
+	_, err = f.Cases.AddFile(ctx, c.ID, cases.Upload{FileName: "x.exe", Data: []byte("MZ\x90\x00binary")}, "ranger")
+	casetest.ExpectProblem(t, err, 415, "photo")
+	_, err = f.Cases.AddFile(ctx, c.ID, cases.Upload{FileName: "big.pdf", Data: append([]byte("%PDF-1.4 "), make([]byte, 1<<20)...)}, "ranger")
+	casetest.ExpectProblem(t, err, 413, "at most")
+	_, err = f.Cases.AddFile(ctx, c.ID, cases.Upload{FileName: "p2.png", Data: append(png, 0), Version: 1}, "ranger")
+	casetest.ExpectProblem(t, err, 409, "not 1")
+	ct, name, data, err := f.Cases.File(ctx, c.ID, e.ID)
 	if err != nil || ct != "image/png" || name != "p.png" || string(data) != string(png) {
 		t.Errorf("file: %s %s %d bytes %v", ct, name, len(data), err)
 	}
 	sc := f.screen([2]float64{86.5, 34.8}, "")
-	if _, err := f.cs.Link(ctx, c.ID, cases.LinkInput{Kind: "screening", ID: sc.ID, Note: "相关筛查"}, "officer"); err != nil {
+	if _, err := f.Cases.Link(ctx, c.ID, cases.LinkInput{Kind: "screening", ID: sc.ID, Note: "相关筛查"}, "officer"); err != nil {
 		t.Fatal(err)
 	}
-	_, err = f.cs.Link(ctx, c.ID, cases.LinkInput{Kind: "screening", ID: sc.ID}, "officer")
-	expectProblem(t, err, 409, "already evidence")
-	_, err = f.cs.Link(ctx, c.ID, cases.LinkInput{Kind: "track", ID: 999999}, "officer")
-	expectProblem(t, err, 422, "does not exist")
+	_, err = f.Cases.Link(ctx, c.ID, cases.LinkInput{Kind: "screening", ID: sc.ID}, "officer")
+	casetest.ExpectProblem(t, err, 409, "already evidence")
+	_, err = f.Cases.Link(ctx, c.ID, cases.LinkInput{Kind: "track", ID: 999999}, "officer")
+	casetest.ExpectProblem(t, err, 422, "does not exist")
 }
 
 // TestMarkerCheckOpensCase: a marker found damaged opens a marker_check case;
 // found missing later, it is evidence on the same case.
 func TestMarkerCheckOpensCase(t *testing.T) {
 	f := newFixture(t)
-	ms := markers.NewStore(f.pool)
-	id := f.scalar(`SELECT id FROM marker WHERE code = 'QT-005'`).(int64)
+	ms := markers.NewStore(f.Pool)
+	id := f.Scalar(`SELECT id FROM marker WHERE code = 'QT-005'`).(int64)
 	for _, st := range []string{"damaged", "missing"} {
 		if _, err := ms.Update(t.Context(), id, markers.Patch{Status: &st}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	p, err := f.cs.List(t.Context(), cases.Filter{Source: "marker_check"})
+	p, err := f.Cases.List(t.Context(), cases.Filter{Source: "marker_check"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -778,21 +603,21 @@ func TestMarkerCheckOpensCase(t *testing.T) {
 		{Kind: "administrative_penalty", DecidedOn: "2026-12-01", Amount: ptr(30000.0)},
 		{Kind: "administrative_penalty", DecidedOn: "2026-12-01", Amount: ptr(30000.0), HigherAmountBasis: "某条例第十条"},
 	} {
-		_, err = f.cs.AddMeasure(t.Context(), c.ID, in, "officer")
-		expectProblem(t, err, 422, "0 to 20000 CNY")
+		_, err = f.Cases.AddMeasure(t.Context(), c.ID, in, "officer")
+		casetest.ExpectProblem(t, err, 422, "0 to 20000 CNY")
 	}
-	if got, err := f.cs.AddMeasure(t.Context(), c.ID, cases.MeasureInput{Kind: "administrative_penalty", DecidedOn: "2026-12-01", Amount: ptr(15000.0)}, "officer"); err != nil || len(got.MeasuresTaken) != 1 {
+	if got, err := f.Cases.AddMeasure(t.Context(), c.ID, cases.MeasureInput{Kind: "administrative_penalty", DecidedOn: "2026-12-01", Amount: ptr(15000.0)}, "officer"); err != nil || len(got.MeasuresTaken) != 1 {
 		t.Fatalf("a fine within the range: %v", err)
 	}
 	// A marker found damaged by the inspection of 2026-03-10, recorded
 	// later: the case is dated by the inspection and judged under the 2017
 	// Regulations, in force that day.
-	id6 := f.scalar(`SELECT id FROM marker WHERE code = 'QT-006'`).(int64)
+	id6 := f.Scalar(`SELECT id FROM marker WHERE code = 'QT-006'`).(int64)
 	st, day := "damaged", "2026-03-10"
 	if _, err := ms.Update(t.Context(), id6, markers.Patch{Status: &st, LastInspectedOn: &day}); err != nil {
 		t.Fatal(err)
 	}
-	p, err = f.cs.List(t.Context(), cases.Filter{Source: "marker_check"})
+	p, err = f.Cases.List(t.Context(), cases.Filter{Source: "marker_check"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -800,7 +625,7 @@ func TestMarkerCheckOpensCase(t *testing.T) {
 		if c.Marker == nil || *c.Marker != "QT-006" {
 			continue
 		}
-		if got := c.ObservedAt.In(beijing).Format(time.DateTime); got != "2026-03-10 00:00:00" || fmt.Sprint(c.Articles) != "[nrr-2017/15/2 nrr-2017/34/1/1]" ||
+		if got := c.ObservedAt.In(casetest.Beijing).Format(time.DateTime); got != "2026-03-10 00:00:00" || fmt.Sprint(c.Articles) != "[nrr-2017/15/2 nrr-2017/34/1/1]" ||
 			!strings.Contains(c.BasisZH, "（2017年修订）第十五条第二款") || !strings.Contains(string(c.Penalty), `"max_yuan": 5000`) {
 			t.Fatalf("marker case of the inspection of 2026-03-10: observed %s, %+v %s", got, c, c.Penalty)
 		}
@@ -829,21 +654,21 @@ func checkMarkerEnglish(t *testing.T, raw json.RawMessage) {
 func TestMarkerBasisEnglishMigration(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()
-	ms := markers.NewStore(f.pool)
+	ms := markers.NewStore(f.Pool)
 	for code, day := range map[string]string{"QT-005": "2026-04-01", "QT-006": "2026-03-10"} {
-		id := f.scalar(`SELECT id FROM marker WHERE code = $1`, code).(int64)
+		id := f.Scalar(`SELECT id FROM marker WHERE code = $1`, code).(int64)
 		st := "damaged"
 		if _, err := ms.Update(ctx, id, markers.Patch{Status: &st, LastInspectedOn: &day}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	owner := testdb.Owner(t, f.pool)
+	owner := testdb.Owner(t, f.Pool)
 	if _, err := owner.Exec(ctx, `UPDATE violation_case SET legal_basis = (SELECT jsonb_agg(e - 'text_en' - 'text_en_note') FROM jsonb_array_elements(legal_basis) e)
 		WHERE activity = 'marker_damage'`); err != nil {
 		t.Fatal(err)
 	}
 	before := map[string]string{}
-	rows, err := f.pool.Query(ctx, `SELECT m.code, c.legal_basis::text FROM violation_case c JOIN marker m ON m.id = c.marker_id WHERE c.activity = 'marker_damage'`)
+	rows, err := f.Pool.Query(ctx, `SELECT m.code, c.legal_basis::text FROM violation_case c JOIN marker m ON m.id = c.marker_id WHERE c.activity = 'marker_damage'`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -866,284 +691,13 @@ func TestMarkerBasisEnglishMigration(t *testing.T) {
 		t.Fatal(err)
 	}
 	var raw json.RawMessage
-	if err := f.pool.QueryRow(ctx, `SELECT c.legal_basis FROM violation_case c JOIN marker m ON m.id = c.marker_id WHERE m.code = 'QT-005'`).Scan(&raw); err != nil {
+	if err := f.Pool.QueryRow(ctx, `SELECT c.legal_basis FROM violation_case c JOIN marker m ON m.id = c.marker_id WHERE m.code = 'QT-005'`).Scan(&raw); err != nil {
 		t.Fatal(err)
 	}
 	checkMarkerEnglish(t, raw)
 	var old string
-	if err := f.pool.QueryRow(ctx, `SELECT c.legal_basis::text FROM violation_case c JOIN marker m ON m.id = c.marker_id WHERE m.code = 'QT-006'`).Scan(&old); err != nil || old != before["QT-006"] {
+	if err := f.Pool.QueryRow(ctx, `SELECT c.legal_basis::text FROM violation_case c JOIN marker m ON m.id = c.marker_id WHERE m.code = 'QT-006'`).Scan(&old); err != nil || old != before["QT-006"] {
 		t.Errorf("the 2017 marker case's basis changed: %s, was %s (%v)", old, before["QT-006"], err)
-	}
-}
-
-// TestReports: the daily report per unit (cases touched, overdue, the unit's
-// report in / late / missing / pending), the weekly summary, statistics.
-func TestReports(t *testing.T) {
-	f := newFixture(t)
-	ctx := t.Context()
-	// today: a case in 改则县 (86°E) handed over with yesterday as its deadline, one in 噶尔县
-	c := f.newCase(corePoint)
-	c = f.move(c, cases.TransitionInput{To: cases.Verified})
-	c = f.move(c, cases.TransitionInput{To: cases.Transferred, Deadline: day(-1)})
-	f.newCase([2]float64{82.5, 34.5})
-	// reports on yesterday: 改则 in time, 安多 a minute late, the others missing
-	f.clk.set(at(0, 11, 59))
-	if r, err := f.cs.SubmitUnitReport(ctx, "542526", cases.UnitReportInput{Date: day(-1), Progress: "已督促停工"}, "改则县"); err != nil || r.Status != "in" {
-		t.Fatalf("report: %+v %v", r, err)
-	}
-	f.clk.set(at(0, 12, 1))
-	if r, err := f.cs.SubmitUnitReport(ctx, "540624", cases.UnitReportInput{Date: day(-1), Progress: "无新增问题"}, "安多县"); err != nil || r.Status != "late" {
-		t.Fatalf("late report: %+v %v", r, err)
-	}
-	_, err := f.cs.SubmitUnitReport(ctx, "540624", cases.UnitReportInput{Date: day(-1), Progress: "again"}, "安多县")
-	expectProblem(t, err, 409, "already reported")
-	_, err = f.cs.SubmitUnitReport(ctx, "540624", cases.UnitReportInput{Date: day(2), Progress: "x"}, "安多县")
-	expectProblem(t, err, 422, "future")
-	_, err = f.cs.SubmitUnitReport(ctx, "nowhere", cases.UnitReportInput{Date: day(-1), Progress: "x"}, "x")
-	expectProblem(t, err, 404, "nowhere")
-
-	d, err := f.cs.DailyReport(ctx, day(0), "qiangtang")
-	if err != nil {
-		t.Fatal(err)
-	}
-	units := map[string]cases.DailyUnit{}
-	for _, u := range d.Units {
-		units[u.Unit] = u
-	}
-	if len(units) != 7 {
-		t.Fatalf("units of qiangtang: %d: %+v", len(units), d.Units)
-	}
-	gz := units["542526"]
-	if len(gz.Touched) != 1 || gz.Touched[0].Number != c.Number || strings.Join(gz.Touched[0].Events, " ") != "created reported→verified verified→transferred" ||
-		len(gz.Overdue) != 1 || gz.Overdue[0].DaysOverdue != 2 || gz.Overdue[0].NextStep != "interviewed" || gz.Report != "pending" || gz.New != 1 || gz.Open != 1 {
-		t.Errorf("改则县 today: %+v", gz)
-	}
-	if u := units["542523"]; len(u.Touched) != 1 || len(u.Overdue) != 0 {
-		t.Errorf("噶尔县 today: %+v", u)
-	}
-	if d.Totals.Touched != 2 || d.Totals.Overdue != 1 || d.Totals.New != 2 || d.Totals.ReportsPending != 7 {
-		t.Errorf("totals today: %+v", d.Totals)
-	}
-	dy, err := f.cs.DailyReport(ctx, day(-1), "qiangtang")
-	if err != nil {
-		t.Fatal(err)
-	}
-	status := map[string]string{}
-	for _, u := range dy.Units {
-		status[u.Unit] = u.Report
-	}
-	if status["542526"] != "in" || status["540624"] != "late" || status["542524"] != "missing" || dy.Totals.ReportsMissing != 5 || dy.Totals.Touched != 0 {
-		t.Errorf("reports on yesterday: %v %+v", status, dy.Totals)
-	}
-	// the weekly summaries of this week and yesterday's
-	week := func(n int) string {
-		y, w := time.Now().In(beijing).AddDate(0, 0, n).ISOWeek()
-		return fmt.Sprintf("%d-W%02d", y, w)
-	}
-	w, err := f.cs.WeeklyReport(ctx, week(0), "qiangtang")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if w.Totals.New != 2 || w.Totals.Moves["transferred"] != 1 || w.Totals.Moves["verified"] != 1 || w.Totals.OverdueAtEnd != 1 || w.Totals.OpenAtEnd != 2 {
-		t.Errorf("weekly: %+v", w.Totals)
-	}
-	wy, err := f.cs.WeeklyReport(ctx, week(-1), "qiangtang")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if wy.Totals.ReportsIn != 1 || wy.Totals.ReportsLate != 1 {
-		t.Errorf("weekly reports: %+v", wy.Totals)
-	}
-	for _, bad := range []string{"2025-W54", "2025-W53", "2025-07", "W07"} {
-		if _, err := f.cs.WeeklyReport(ctx, bad, ""); err == nil {
-			t.Errorf("week %s accepted", bad)
-		}
-	}
-	if m, err := cases.ParseISOWeek("2026-W01"); err != nil || m.Format(time.DateOnly) != "2025-12-29" {
-		t.Errorf("2026-W01 starts %v %v", m, err)
-	}
-	st, err := f.cs.UnitStatistics(ctx, "qiangtang")
-	if err != nil {
-		t.Fatal(err)
-	}
-	total, overdue := 0, 0
-	for _, s := range st {
-		total += s.Total
-		overdue += s.Overdue
-	}
-	if total != 2 || overdue != 1 {
-		t.Errorf("statistics: %+v", st)
-	}
-	od, err := f.cs.Overdue(ctx, "")
-	if err != nil || len(od) != 1 || od[0].ID != c.ID {
-		t.Errorf("overdue: %+v %v", od, err)
-	}
-	// tables for CSV and XLSX
-	var b strings.Builder
-	if err := cases.WriteCSV(&b, d.Tables()); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.HasPrefix(b.String(), "\ufeffunit,name_zh") || !strings.Contains(b.String(), c.Number) || !strings.Contains(b.String(), "改则县") {
-		t.Errorf("csv:\n%s", b.String())
-	}
-	if err := cases.WriteXLSX(io.Discard, w.Tables()); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// TestSweepAndWebhooks: the job marks overdue cases once, with the proposed
-// next step; notifications are retried with backoff until delivered, and
-// the delivery log shows each attempt.
-func TestSweepAndWebhooks(t *testing.T) {
-	f := newFixture(t)
-	ctx := t.Context()
-	var calls atomic.Int32
-	var mu sync.Mutex
-	var bodies []string
-	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		mu.Lock()
-		bodies = append(bodies, r.Header.Get("X-Warden-Event")+" "+r.Header.Get("X-Warden-Signature")[:7]+" "+string(b))
-		mu.Unlock()
-		if calls.Add(1) <= 2 {
-			http.Error(w, "busy", http.StatusServiceUnavailable)
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
-	}))
-	defer hook.Close()
-	opts := cases.NotifyOptions{Webhooks: []string{hook.URL}, Secret: "s3cret", Backoff: time.Minute, MaxAttempts: 3}
-	if err := f.cs.SyncWebhooks(ctx, opts.Webhooks); err != nil {
-		t.Fatal(err)
-	}
-	c := f.newCase(corePoint) // created: notification 1
-	c = f.move(c, cases.TransitionInput{To: cases.Verified})
-	f.move(c, cases.TransitionInput{To: cases.Transferred, Deadline: day(-1)}) // 3 notifications
-	n, err := f.cs.Sweep(ctx)
-	if err != nil || n != 1 {
-		t.Fatalf("sweep marked %d: %v", n, err)
-	}
-	if n, _ := f.cs.Sweep(ctx); n != 0 {
-		t.Errorf("second sweep marked %d", n)
-	}
-	got, _ := f.cs.Get(ctx, c.ID)
-	last := got.Events[len(got.Events)-1]
-	if last.Kind != "overdue" || !strings.Contains(string(last.Data), `"proposed_next_step": "interviewed"`) || got.OverdueAt == nil {
-		t.Errorf("overdue event %+v", last)
-	}
-	// four notifications; the first two attempts fail
-	d, fl, err := f.cs.Deliver(ctx, opts)
-	if err != nil || d != 2 || fl != 2 {
-		t.Fatalf("first round: %d delivered, %d failed, %v", d, fl, err)
-	}
-	if d, fl, _ := f.cs.Deliver(ctx, opts); d+fl != 0 {
-		t.Errorf("nothing is due before the backoff: %d %d", d, fl)
-	}
-	f.clk.advance(61 * time.Second)
-	if d, fl, _ := f.cs.Deliver(ctx, opts); d != 2 || fl != 0 {
-		t.Errorf("after the backoff: %d delivered, %d failed", d, fl)
-	}
-	ns, err := f.cs.Notifications(ctx, "", 0)
-	if err != nil || len(ns) != 4 {
-		t.Fatalf("notifications: %+v %v", ns, err)
-	}
-	retried := 0
-	for _, n := range ns {
-		if n.Status != "delivered" {
-			t.Errorf("notification %+v", n)
-		}
-		if len(n.Attempts) == 2 {
-			retried++
-			if *n.Attempts[0].StatusCode != 503 || !strings.Contains(n.Attempts[0].Error, "503") || *n.Attempts[1].StatusCode != 204 {
-				t.Errorf("attempts %+v", n.Attempts)
-			}
-		}
-	}
-	if retried != 2 {
-		t.Errorf("%d notifications retried, want 2", retried)
-	}
-	mu.Lock()
-	defer mu.Unlock()
-	if !strings.HasPrefix(bodies[0], "created sha256=") || !strings.Contains(bodies[0], c.Number) {
-		t.Errorf("first delivery: %s", bodies[0])
-	}
-	// a webhook that always fails gives up after MaxAttempts
-	dead := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.Error(w, "no", 500) }))
-	defer dead.Close()
-	if err := f.cs.SyncWebhooks(ctx, []string{dead.URL}); err != nil {
-		t.Fatal(err)
-	}
-	f.newCase([2]float64{85, 34.5})
-	for range 3 {
-		f.cs.Deliver(ctx, opts)
-		f.clk.advance(time.Hour)
-	}
-	failed, _ := f.cs.Notifications(ctx, "failed", 0)
-	if len(failed) != 1 || len(failed[0].Attempts) != 3 || failed[0].URL != dead.URL {
-		t.Errorf("failed: %+v", failed)
-	}
-}
-
-// TestCoverage: a patrol track through one grid cell covers part of it; the
-// other cells are blind spots; tracks outside the period do not count.
-func TestCoverage(t *testing.T) {
-	f := newFixture(t)
-	ctx := t.Context()
-	cell := f.scalar(`SELECT g.code FROM grid_cell g JOIN reserve r ON r.id = g.reserve_id WHERE r.code = 'alt-pirineu' ORDER BY g.area_ha DESC LIMIT 1`).(string)
-	// a straight 1 Hz walk through the cell's centre, 1.2 m/s for an hour
-	var sx, sy float64
-	if err := f.pool.QueryRow(ctx, `SELECT ST_X(ST_PointOnSurface(geom)), ST_Y(ST_PointOnSurface(geom)) FROM grid_cell WHERE code = $1`, cell).Scan(&sx, &sy); err != nil {
-		t.Fatal(err)
-	}
-	start := time.Date(2025, 6, 5, 8, 0, 0, 0, time.UTC)
-	var pts []string
-	for i := 0; i <= 3600; i += 10 {
-		pts = append(pts, fmt.Sprintf("%.7f %.7f 1500 %d", sx-0.01+float64(i)*1.2/81500, sy, start.Unix()+int64(i)))
-	}
-	sum := make([]byte, 32)
-	rand.Read(sum)
-	if _, err := f.pool.Exec(ctx, `WITH t AS (
-			INSERT INTO track (sha256, subject, subject_kind, format, started_at, ended_at, points, length_m) VALUES ($1, 'ranger 1', 'patrol', 'gpx', $2, $3, $4, 4320)
-			RETURNING id)
-		INSERT INTO track_segment (track_id, ordinal, points, geom) SELECT t.id, 0, $4, ST_GeomFromText($5, 4326) FROM t`,
-		sum, start, start.Add(time.Hour), len(pts), "LINESTRING ZM ("+strings.Join(pts, ",")+")"); err != nil {
-		t.Fatal(err)
-	}
-	cv, err := f.cs.Coverage(ctx, "alt-pirineu", time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 6, 8, 0, 0, 0, 0, time.UTC))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var km, hours float64
-	for _, c := range cv.Cells {
-		km += c.KmPatrolled
-		hours += c.HoursSpent
-		if c.Code == cell && (c.Tracks != 1 || c.Covered <= 0 || c.BlindSpot) {
-			t.Errorf("the walked cell: %+v", c)
-		}
-	}
-	if km < 4.2 || km > 4.4 || hours < 0.99 || hours > 1.01 || cv.Visited < 1 || len(cv.BlindSpots) != len(cv.Cells)-cv.Visited || cv.AreaCovered <= 0 {
-		t.Errorf("coverage: %.3f km, %.3f h, %d visited, %d blind spots of %d, area %.4f", km, hours, cv.Visited, len(cv.BlindSpots), len(cv.Cells), cv.AreaCovered)
-	}
-	// the share of the walked cell near the track: 200 m wide band over 4.3 km of a 25 km² cell is under 4 %
-	t.Logf("%d cells, %d visited, area covered %.4f", len(cv.Cells), cv.Visited, cv.AreaCovered)
-	before, err := f.cs.Coverage(ctx, "alt-pirineu", time.Date(2025, 5, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if before.Visited != 0 || len(before.BlindSpots) != len(before.Cells) {
-		t.Errorf("May: %d visited", before.Visited)
-	}
-	// half the period: half the walk
-	half, err := f.cs.Coverage(ctx, "alt-pirineu", start, start.Add(30*time.Minute))
-	if err != nil {
-		t.Fatal(err)
-	}
-	hk := 0.0
-	for _, c := range half.Cells {
-		hk += c.KmPatrolled
-	}
-	if hk < 2.0 || hk > 2.3 {
-		t.Errorf("first half hour: %.3f km", hk)
 	}
 }
 
@@ -1155,7 +709,7 @@ func TestCoverage(t *testing.T) {
 func TestLawChangeAtDecision(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()
-	b, err := law.NewStore(f.pool).Book(ctx)
+	b, err := law.NewStore(f.Pool).Book(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1165,22 +719,22 @@ func TestLawChangeAtDecision(t *testing.T) {
 		if err != nil || !j.Breach || j.RuleSet != "cn-nrr-2017" {
 			t.Fatalf("%s under 2017: %+v %v", activity, j, err)
 		}
-		fid := f.patrolFinding(subject, corePoint, at, activity)
+		fid := f.patrolFinding(subject, casetest.CorePoint, at, activity)
 		// the resident's finding names its rule set; the visitor's does not,
 		// and the case's act day finds it
 		var rs *string
 		if kind == "original_resident" {
 			rs = &j.RuleSet
 		}
-		if _, err := f.pool.Exec(ctx, `UPDATE finding SET zone_kind = $2, subject_kind = $3, legal_basis = $4, penalty = $5, rule_set = $6 WHERE id = $1`,
+		if _, err := f.Pool.Exec(ctx, `UPDATE finding SET zone_kind = $2, subject_kind = $3, legal_basis = $4, penalty = $5, rule_set = $6 WHERE id = $1`,
 			fid, string(zone), kind, j.LegalBasis, j.Penalty, rs); err != nil {
 			t.Fatal(err)
 		}
 		c := f.caseOf(fid)
-		if _, err := f.pool.Exec(ctx, `UPDATE violation_case SET zone_kind = $2, legal_basis = $3, penalty = $4 WHERE id = $1`, c.ID, string(zone), j.LegalBasis, j.Penalty); err != nil {
+		if _, err := f.Pool.Exec(ctx, `UPDATE violation_case SET zone_kind = $2, legal_basis = $3, penalty = $4 WHERE id = $1`, c.ID, string(zone), j.LegalBasis, j.Penalty); err != nil {
 			t.Fatal(err)
 		}
-		if c, err = f.cs.Get(ctx, c.ID); err != nil {
+		if c, err = f.Cases.Get(ctx, c.ID); err != nil {
 			t.Fatal(err)
 		}
 		return c
@@ -1204,7 +758,7 @@ func TestLawChangeAtDecision(t *testing.T) {
 		if err := json.Unmarshal(c.Penalty, &p); err != nil {
 			t.Fatal(err)
 		}
-		got, err := f.cs.AddMeasure(ctx, c.ID, cases.MeasureInput{Kind: "administrative_penalty", DecidedOn: on, Amount: ptr(max(p.Min, 100))}, "officer")
+		got, err := f.Cases.AddMeasure(ctx, c.ID, cases.MeasureInput{Kind: "administrative_penalty", DecidedOn: on, Amount: ptr(max(p.Min, 100))}, "officer")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -1225,7 +779,7 @@ func TestLawChangeAtDecision(t *testing.T) {
 func TestStricterZoneTakesItsLaw(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()
-	b, err := law.NewStore(f.pool).Book(ctx)
+	b, err := law.NewStore(f.Pool).Book(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1237,8 +791,8 @@ func TestStricterZoneTakesItsLaw(t *testing.T) {
 		}
 		return f.observationFinding("游客甲", "visitor", p, at, "entry", zone, &j)
 	}
-	buffer := f.caseOf(find(zoning.Buffer, corePoint, at))
-	core := f.caseOf(find(zoning.Core, [2]float64{corePoint[0] + 20.0/92000, corePoint[1]}, at.Add(time.Hour)))
+	buffer := f.caseOf(find(zoning.Buffer, casetest.CorePoint, at))
+	core := f.caseOf(find(zoning.Core, [2]float64{casetest.CorePoint[0] + 20.0/92000, casetest.CorePoint[1]}, at.Add(time.Hour)))
 	if core.ID != buffer.ID {
 		t.Fatalf("two cases: %d and %d", buffer.ID, core.ID)
 	}

@@ -3,6 +3,7 @@ package cases
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
 // Article is one legal provision a case rests on, with its text.
@@ -66,4 +67,14 @@ func (s *Store) Dossier(ctx context.Context, id int64) (Dossier, error) {
 		d.LegalBasis = append(d.LegalBasis, a)
 	}
 	return d, rows.Err()
+}
+
+// LocalTime writes t as people read it in the time zone tz, with its offset:
+// "2026-12-06 10:16 +08:00" (UTC if tz is not a known zone).
+func LocalTime(t time.Time, tz string) string {
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		loc = time.UTC
+	}
+	return t.In(loc).Format("2006-01-02 15:04 -07:00")
 }

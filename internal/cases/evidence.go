@@ -145,7 +145,7 @@ func (s *Store) AddFile(ctx context.Context, id int64, u Upload, actor string) (
 		if err != nil {
 			return err
 		}
-		if !l.status.open() {
+		if !l.status.Open() {
 			return &problem.Error{Status: http.StatusConflict, Type: "case-finished", Title: "Conflict",
 				Detail: fmt.Sprintf("case %d is %s: no more evidence can be added", id, l.status), Extra: map[string]any{"status": l.status, "allowed": l.status.Allowed()}}
 		}
@@ -236,7 +236,7 @@ func (s *Store) Link(ctx context.Context, id int64, in LinkInput, actor string) 
 		if err != nil {
 			return err
 		}
-		if !l.status.open() {
+		if !l.status.Open() {
 			return &problem.Error{Status: http.StatusConflict, Type: "case-finished", Title: "Conflict",
 				Detail: fmt.Sprintf("case %d is %s: no more evidence can be added", id, l.status), Extra: map[string]any{"status": l.status, "allowed": l.status.Allowed()}}
 		}

@@ -131,7 +131,7 @@ func (s *Store) AddMeasure(ctx context.Context, id int64, in MeasureInput, actor
 		if err != nil {
 			return err
 		}
-		if !l.status.open() {
+		if !l.status.Open() {
 			return &problem.Error{Status: http.StatusConflict, Type: "case-finished", Title: "Conflict",
 				Detail: fmt.Sprintf("case %d is %s: no more measures can be recorded on it", id, l.status), Extra: map[string]any{"status": l.status, "allowed": l.status.Allowed()}}
 		}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"warden/internal/cases"
+	"warden/internal/cases/casetest"
 	"warden/internal/markers"
 	"warden/internal/sample"
 	"warden/internal/testdb"
@@ -19,8 +20,8 @@ import (
 // but already the next in Beijing (06:00).
 func TestNumberYearInReserveTimeZone(t *testing.T) {
 	pool := testdb.New(t)
-	clk := &clock{}
-	cs := cases.NewStore(pool, cases.Options{Now: clk.now})
+	clk := &casetest.Clock{}
+	cs := cases.NewStore(pool, cases.Options{Now: clk.Now})
 	// the sample reserves without the illustrative administrative areas
 	if _, err := sample.LoadIfEmpty(t.Context(), zoning.NewStore(pool), markers.NewStore(pool)); err != nil {
 		t.Fatal(err)
@@ -28,8 +29,8 @@ func TestNumberYearInReserveTimeZone(t *testing.T) {
 	if _, err := pool.Exec(t.Context(), `UPDATE reserve SET time_zone = 'Europe/Madrid' WHERE code = 'alt-pirineu'`); err != nil {
 		t.Fatal(err)
 	}
-	year := thisYear()
-	clk.set(time.Date(year, 12, 31, 22, 0, 0, 0, time.UTC))
+	year := casetest.ThisYear()
+	clk.Set(time.Date(year, 12, 31, 22, 0, 0, 0, time.UTC))
 	loc, _ := json.Marshal(map[string]any{"type": "Point", "coordinates": []float64{1.2, 42.5}})
 	c, err := cs.Create(t.Context(), cases.CreateInput{Source: "public_report", Reserve: "alt-pirineu", Location: loc, Activity: "hunting", Title: "来信"}, "test")
 	if err != nil {

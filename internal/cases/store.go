@@ -10,11 +10,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/encoding/wkb"
 
 	"warden/internal/db"
-	"warden/internal/geoio"
 	"warden/internal/problem"
 )
 
@@ -24,19 +21,11 @@ type querier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
-// overdueSQL is true for a case whose deadline has passed (the deadline is a
-// whole day in the case's time zone) while it is being worked; %s is the
-// placeholder of the reference time.
-const overdueSQL = `(c.deadline IS NOT NULL AND c.status IN ('transferred', 'rectifying', 'interviewed', 'special_inspection')
-	AND %s >= ((c.deadline + 1)::timestamp AT TIME ZONE c.timezone))`
-
-func overdueAt(placeholder string) string { return fmt.Sprintf(overdueSQL, placeholder) }
-
 // caseCols select a case; $1 is the reference time for overdue.
 var caseCols = `c.id, c.number, r.code, c.source, c.source_ref, c.kind, c.status, c.version, c.title, c.description, c.zone_kind,
 	c.activity, c.articles, c.basis_zh, c.basis_en, c.legal_basis, c.penalty, c.subject, c.reporter, c.party_name, c.party_kind, c.party_id, c.criminal,
 	a.code, a.name_zh, a.unit_name, g.id, g.code, g.name, u.code, u.name_zh, u.unit_name,
-	c.measures, to_char(c.deadline, 'YYYY-MM-DD'), ` + overdueAt("$1") + `, c.overdue_at, c.timezone, m.code,
+	c.measures, to_char(c.deadline, 'YYYY-MM-DD'), ` + OverdueAt("$1") + `, c.overdue_at, c.timezone, m.code,
 	c.observed_at, c.last_seen_at, c.reported_at, c.closed_at, c.updated_at, ST_AsGeoJSON(c.geom, 7), ST_X(c.point), ST_Y(c.point), ` + stepStateCols
 
 const caseFrom = ` FROM violation_case c JOIN reserve r ON r.id = c.reserve_id
@@ -99,86 +88,6 @@ type CreateInput struct {
 
 // extraActivities are case activities beside the rule table's.
 var extraActivities = []string{"marker_damage", "other"}
-
-func bad(ps *[]problem.Detail, ptr, format string, args ...any) {
-	*ps = append(*ps, problem.At(-1, ptr, fmt.Sprintf(format, args...)))
-}
-
-func invalid(ps []problem.Detail) error {
-	if len(ps) == 0 {
-		return nil
-	}
-	return problem.Invalid("invalid-case", ps[0].Reason, ps...)
-}
-
-func checkParty(ps *[]problem.Detail, p *Party) {
-	if p == nil {
-		return
-	}
-	if p.Kind == "" {
-		p.Kind = "unknown"
-	}
-	if p.Kind != "person" && p.Kind != "enterprise" && p.Kind != "unknown" {
-		bad(ps, "party.kind", "party.kind %q must be person, enterprise or unknown", p.Kind)
-	}
-	checkText(ps, "party.name", p.Name)
-	checkText(ps, "party.id", p.ID)
-}
-
-// checkText refuses text PostgreSQL cannot store.
-func checkText(ps *[]problem.Detail, ptr, v string) {
-	if strings.ContainsRune(v, 0) {
-		bad(ps, ptr, "%s contains a NUL character", ptr)
-	}
-}
-
-// location reads a GeoJSON geometry or Feature into WKB.
-func location(raw json.RawMessage) ([]byte, error) {
-	if len(raw) == 0 || string(raw) == "null" {
-		return nil, problem.Invalid("invalid-case", "the case needs a location: a GeoJSON geometry or Feature", problem.At(-1, "location", "missing"))
-	}
-	feats, err := geoio.DecodeGeoJSON(raw, geoio.GeoJSONOptions{})
-	if err != nil {
-		if p, ok := problem.As(err); ok {
-			for i := range p.Problems {
-				p.Problems[i].Pointer = strings.TrimSuffix("location."+p.Problems[i].Pointer, ".")
-			}
-		}
-		return nil, err
-	}
-	var gs []orb.Geometry
-	for _, f := range feats {
-		if f.Geometry != nil {
-			gs = append(gs, f.Geometry)
-		}
-	}
-	if len(gs) == 0 {
-		return nil, problem.Invalid("invalid-case", "the location has no geometry", problem.At(-1, "location", "no geometry"))
-	}
-	var g orb.Geometry = gs[0]
-	if len(gs) > 1 {
-		g = orb.Collection(gs)
-	}
-	return wkb.Marshal(g)
-}
-
-// checkGeometry refuses a location PostGIS finds invalid, with the reason
-// and where.
-func checkGeometry(ctx context.Context, q querier, g []byte) error {
-	var valid bool
-	var reason string
-	var loc []float64
-	if err := q.QueryRow(ctx, `SELECT d.valid, coalesce(d.reason, ''), CASE WHEN d.location IS NULL THEN NULL ELSE ARRAY[ST_X(d.location), ST_Y(d.location)] END
-		FROM ST_IsValidDetail(ST_GeomFromWKB($1, 4326)) d`, g).Scan(&valid, &reason, &loc); err != nil {
-		return err
-	}
-	if !valid {
-		d := problem.At(-1, "location", reason)
-		d.Location = loc
-		return problem.Invalid("invalid-geometry", "the location is not a valid geometry: "+reason, d)
-	}
-	return nil
-}
 
 // Create registers a case from an outside source and returns it.
 func (s *Store) Create(ctx context.Context, in CreateInput, actor string) (Case, error) {
@@ -451,7 +360,7 @@ func (s *Store) List(ctx context.Context, f Filter) (Page, error) {
 		return Page{}, err
 	}
 	if f.Overdue != nil {
-		cond := overdueAt("$1")
+		cond := OverdueAt("$1")
 		if !*f.Overdue {
 			cond = "NOT " + cond
 		}

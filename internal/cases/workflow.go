@@ -116,7 +116,7 @@ type locked struct {
 // second waits for the first to commit, then finds the version moved on.
 func (s *Store) lock(ctx context.Context, tx pgx.Tx, id int64, version int) (locked, error) {
 	var l locked
-	err := tx.QueryRow(ctx, `SELECT c.id, c.status, c.version, c.criminal, c.party_kind, c.area_id, c.timezone, c.deadline, `+overdueAt("$2")+`
+	err := tx.QueryRow(ctx, `SELECT c.id, c.status, c.version, c.criminal, c.party_kind, c.area_id, c.timezone, c.deadline, `+OverdueAt("$2")+`
 		FROM violation_case c WHERE c.id = $1 FOR UPDATE`, id, s.opts.Now()).
 		Scan(&l.id, &l.status, &l.version, &l.criminal, &l.partyKnd, &l.areaID, &l.tz, &l.deadline, &l.overdue)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -143,41 +143,6 @@ func appendEvent(ctx context.Context, tx pgx.Tx, id int64, actor, kind string, f
 		INSERT INTO case_event (case_id, version, actor, kind, from_status, to_status, comment, data)
 		SELECT $1, v.version, $2, $3, $4, $5, $6, $7 FROM v`, id, actor, kind, from, to, comment, body)
 	return err
-}
-
-func checkDate(ps *[]problem.Detail, ptr, v string, required bool) *time.Time {
-	if v == "" {
-		if required {
-			bad(ps, ptr, "%s is required (YYYY-MM-DD)", ptr)
-		}
-		return nil
-	}
-	d, err := time.Parse(time.DateOnly, v)
-	if err != nil {
-		bad(ps, ptr, "%s %q must be a date YYYY-MM-DD", ptr, v)
-		return nil
-	}
-	return &d
-}
-
-func required(ps *[]problem.Detail, ptr, v string) {
-	if strings.TrimSpace(v) == "" {
-		bad(ps, ptr, "%s is required", ptr)
-	}
-	checkText(ps, ptr, v)
-}
-
-func names(ps *[]problem.Detail, ptr string, v []string) {
-	n := 0
-	for i, s := range v {
-		if strings.TrimSpace(s) != "" {
-			n++
-		}
-		checkText(ps, fmt.Sprintf("%s[%d]", ptr, i), s)
-	}
-	if n == 0 {
-		bad(ps, ptr, "%s must name at least one person", ptr)
-	}
 }
 
 func (in *Inspection) check(ps *[]problem.Detail, ptr string) {
@@ -578,7 +543,7 @@ func (s *Store) Update(ctx context.Context, id int64, p Patch, actor string) (Ca
 		if err != nil {
 			return err
 		}
-		if !l.status.open() {
+		if !l.status.Open() {
 			return &problem.Error{Status: http.StatusConflict, Type: "case-finished", Title: "Conflict",
 				Detail: fmt.Sprintf("case %d is %s and can no longer be changed", id, l.status), Extra: map[string]any{"status": l.status, "allowed": l.status.Allowed()}}
 		}

@@ -12,6 +12,7 @@ import (
 	"warden/internal/cases"
 	"warden/internal/clues"
 	"warden/internal/geoio"
+	"warden/internal/grid"
 	"warden/internal/markers"
 	"warden/internal/problem"
 	"warden/internal/sample"
@@ -34,7 +35,7 @@ func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	pool := testdb.New(t)
 	cs := cases.NewStore(pool, cases.Options{MaxFileBytes: 1 << 20})
-	if _, err := sample.LoadIfEmpty(t.Context(), zoning.NewStore(pool), markers.NewStore(pool), cs.LoadSample); err != nil {
+	if _, err := sample.LoadIfEmpty(t.Context(), zoning.NewStore(pool), markers.NewStore(pool), grid.NewStore(pool).LoadSample); err != nil {
 		t.Fatal(err)
 	}
 	eng, err := zoning.StartEngine(t.Context(), pool, slog.New(slog.DiscardHandler))

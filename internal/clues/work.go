@@ -16,9 +16,11 @@ import (
 
 	"warden/internal/cases"
 	"warden/internal/db"
+	"warden/internal/grid"
 	"warden/internal/law"
 	"warden/internal/photoexif"
 	"warden/internal/problem"
+	"warden/internal/reports"
 )
 
 // DefaultDeadlineDays is how long a verifier has when no deadline is given.
@@ -36,7 +38,7 @@ type AssignInput struct {
 
 // workable locks a clue that may still be worked (new or assigned) and
 // returns its reserve's time zone and grid cell's staff.
-func workable(ctx context.Context, tx pgx.Tx, id int64) (tz string, staff []cases.Staff, err error) {
+func workable(ctx context.Context, tx pgx.Tx, id int64) (tz string, staff []grid.Staff, err error) {
 	var st Status
 	err = tx.QueryRow(ctx, `SELECT c.status, coalesce(r.time_zone, 'Asia/Shanghai'), coalesce(g.staff, '[]')
 		FROM clue c LEFT JOIN reserve r ON r.id = c.reserve_id LEFT JOIN grid_cell g ON g.id = c.cell_id
@@ -455,17 +457,13 @@ func (s *Store) Overdue(ctx context.Context, day, reserve string) ([]OverdueClue
 // Daily is the daily case report with the Green Shield clues overdue for
 // verification at the end of its day.
 type Daily struct {
-	cases.Daily
+	reports.Daily
 	OverdueClues []OverdueClue `json:"overdue_clues"`
 }
 
-// DailyReport is the cases' daily report of day (YYYY-MM-DD) with the clues
-// overdue for verification then; reserve narrows both to one.
-func (s *Store) DailyReport(ctx context.Context, day, reserve string) (Daily, error) {
-	d, err := s.cases.DailyReport(ctx, day, reserve)
-	if err != nil {
-		return Daily{}, err
-	}
+// WithOverdue is the cases' daily report d of day (YYYY-MM-DD) with the
+// clues overdue for verification then; reserve narrows them to one.
+func (s *Store) WithOverdue(ctx context.Context, d reports.Daily, day, reserve string) (Daily, error) {
 	oc, err := s.Overdue(ctx, day, reserve)
 	if err != nil {
 		return Daily{}, err
@@ -475,8 +473,8 @@ func (s *Store) DailyReport(ctx context.Context, day, reserve string) (Daily, er
 
 // Tables are the report's tables for CSV and XLSX: the cases' tables, then
 // overdue_clues.
-func (d Daily) Tables() []cases.Table {
-	t := cases.Table{Name: "overdue_clues", Header: []string{"clue", "number", "reserve", "grid_cell", "change_type", "assignee", "deadline", "days_overdue"}}
+func (d Daily) Tables() []reports.Table {
+	t := reports.Table{Name: "overdue_clues", Header: []string{"clue", "number", "reserve", "grid_cell", "change_type", "assignee", "deadline", "days_overdue"}}
 	str := func(p *string) string {
 		if p == nil {
 			return ""

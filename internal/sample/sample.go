@@ -25,7 +25,7 @@ type reserveFile struct {
 }
 
 // Extra loads more sample data for a reserve once its zones and markers are
-// in, e.g. cases.Store.LoadSample (illustrative administrative units and a
+// in, e.g. grid.Store.LoadSample (illustrative administrative units and a
 // grid of cells).
 type Extra func(ctx context.Context, reserve string) error
 

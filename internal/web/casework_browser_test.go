@@ -13,7 +13,7 @@ import (
 
 	"warden/internal/api"
 	"warden/internal/auth"
-	"warden/internal/cases"
+	"warden/internal/grid"
 	"warden/internal/markers"
 	"warden/internal/sample"
 	"warden/internal/testdb"
@@ -56,7 +56,7 @@ func TestBrowserCaseWork(t *testing.T) {
 	}
 	pool := testdb.New(t)
 	// with the illustrative counties, so the hand-over finds its unit by location
-	if _, err := sample.LoadIfEmpty(t.Context(), zoning.NewStore(pool), markers.NewStore(pool), cases.NewStore(pool, cases.Options{}).LoadSample); err != nil {
+	if _, err := sample.LoadIfEmpty(t.Context(), zoning.NewStore(pool), markers.NewStore(pool), grid.NewStore(pool).LoadSample); err != nil {
 		t.Fatal(err)
 	}
 	users := auth.NewStore(pool)

@@ -15,6 +15,7 @@ import (
 	"warden/internal/auth"
 	"warden/internal/cases"
 	"warden/internal/clues"
+	"warden/internal/grid"
 	"warden/internal/markers"
 	"warden/internal/sample"
 	"warden/internal/testdb"
@@ -39,7 +40,7 @@ func TestCluesPage(t *testing.T) {
 	pool := testdb.New(t)
 	ctx := t.Context()
 	cs := cases.NewStore(pool, cases.Options{})
-	if _, err := sample.LoadIfEmpty(ctx, zoning.NewStore(pool), markers.NewStore(pool), cs.LoadSample); err != nil {
+	if _, err := sample.LoadIfEmpty(ctx, zoning.NewStore(pool), markers.NewStore(pool), grid.NewStore(pool).LoadSample); err != nil {
 		t.Fatal(err)
 	}
 	const officer, password = "dawa", "a long walk passphrase"

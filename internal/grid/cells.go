@@ -1,4 +1,4 @@
-package cases
+package grid
 
 import (
 	"context"
@@ -8,10 +8,10 @@ import (
 	"math"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"warden/internal/cases"
 	"warden/internal/db"
 	"warden/internal/geoio"
 	"warden/internal/problem"
@@ -61,28 +61,20 @@ var defaultTasks = []string{"每月巡护本网格不少于2次", "每季度检�
 
 var phoneRE = regexp.MustCompile(`^\+?[0-9][0-9 ()-]{4,24}$`)
 
-func checkStaff(ps *[]problem.Detail, ptr string, staff []Staff) {
+// checkStaff refuses staff without a name or with a malformed phone number.
+func checkStaff(ps *problem.List, ptr string, staff []Staff) {
 	for i, st := range staff {
 		p := fmt.Sprintf("%s[%d]", ptr, i)
 		if strings.TrimSpace(st.Name) == "" {
-			bad(ps, p+".name", "%s.name is required", p)
+			ps.Addf(p+".name", "%s.name is required", p)
 		}
 		if st.Phone != "" && !phoneRE.MatchString(st.Phone) {
-			bad(ps, p+".phone", "%s.phone %q is not a telephone number", p, st.Phone)
+			ps.Addf(p+".phone", "%s.phone %q is not a telephone number", p, st.Phone)
 		}
 		for k, v := range map[string]string{"name": st.Name, "unit": st.Unit, "phone": st.Phone, "role": st.Role} {
-			checkText(ps, p+"."+k, v)
+			ps.Text(p+"."+k, v)
 		}
 	}
-}
-
-func reserveRef(ctx context.Context, q querier, code string) (int64, error) {
-	var id int64
-	err := q.QueryRow(ctx, `SELECT id FROM reserve WHERE code = $1`, code).Scan(&id)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, problem.NotFound("reserve", code)
-	}
-	return id, err
 }
 
 // GridLimits bound a generated grid's cell size.
@@ -159,7 +151,7 @@ func (s *Store) GenerateGrid(ctx context.Context, reserve string, sizeM float64,
 			rid, codes, cellNames, geoms, defaultDuties, tasks, defaultAssessment); err != nil {
 			return err
 		}
-		_, err = reroute(ctx, tx, "cell", actor)
+		_, err = cases.Reroute(ctx, tx, cases.ByCell, actor)
 		return err
 	})
 	if err != nil {
@@ -204,7 +196,7 @@ func (s *Store) ImportCells(ctx context.Context, reserve string, doc []byte, crs
 				at("staff", "feature %d: staff must be a list of {name, unit, phone, role}", p.index)
 			}
 		}
-		var sps []problem.Detail
+		var sps problem.List
 		checkStaff(&sps, fmt.Sprintf("features[%d].properties.staff", p.index), staff)
 		bad = append(bad, sps...)
 		var tasks []string
@@ -219,7 +211,7 @@ func (s *Store) ImportCells(ctx context.Context, reserve string, doc []byte, crs
 				at(k, "feature %d: %s contains a NUL character", p.index, k)
 			}
 		}
-		c.staff, _ = json.Marshal(nonNilStaff(staff))
+		c.staff, _ = json.Marshal(nonNil(staff))
 		c.tasks, _ = json.Marshal(nonNil(tasks))
 		ins[i] = c
 	}
@@ -249,7 +241,7 @@ func (s *Store) ImportCells(ctx context.Context, reserve string, doc []byte, crs
 		if _, err := tx.Exec(ctx, `DELETE FROM grid_cell WHERE reserve_id = $1 AND NOT code = ANY($2)`, rid, codes); err != nil {
 			return err
 		}
-		_, err = reroute(ctx, tx, "cell", actor)
+		_, err = cases.Reroute(ctx, tx, cases.ByCell, actor)
 		return err
 	})
 	if err != nil {
@@ -258,9 +250,10 @@ func (s *Store) ImportCells(ctx context.Context, reserve string, doc []byte, crs
 	return s.Cells(ctx, reserve)
 }
 
-func nonNilStaff(s []Staff) []Staff {
+// nonNil is s, or an empty list for nil (stored as [] rather than null).
+func nonNil[T any](s []T) []T {
 	if s == nil {
-		return []Staff{}
+		return []T{}
 	}
 	return s
 }
@@ -317,24 +310,26 @@ func (s *Store) Cell(ctx context.Context, id int64) (Cell, error) {
 
 // UpdateCell changes a cell's name, duties, staff, tasks or assessment.
 func (s *Store) UpdateCell(ctx context.Context, id int64, p CellPatch) (Cell, error) {
-	var ps []problem.Detail
+	var ps problem.List
 	var staff, tasks []byte
 	if p.Staff != nil {
 		checkStaff(&ps, "staff", *p.Staff)
-		staff, _ = json.Marshal(nonNilStaff(*p.Staff))
+		staff, _ = json.Marshal(nonNil(*p.Staff))
 	}
 	if p.Tasks != nil {
 		for i, t := range *p.Tasks {
-			checkText(&ps, fmt.Sprintf("tasks[%d]", i), t)
+			ps.Text(fmt.Sprintf("tasks[%d]", i), t)
 		}
 		tasks, _ = json.Marshal(nonNil(*p.Tasks))
 	}
 	for ptr, v := range map[string]*string{"name": p.Name, "duties": p.Duties, "assessment": p.Assessment} {
 		if v != nil {
-			checkText(&ps, ptr, *v)
+			ps.Text(ptr, *v)
 		}
 	}
-	if err := invalid(ps); err != nil {
+	// the type is the one cases use, as it was before grid cells had a
+	// package of their own
+	if err := ps.Err("invalid-case"); err != nil {
 		return Cell{}, err
 	}
 	tag, err := s.pool.Exec(ctx, `UPDATE grid_cell SET name = coalesce($2, name), duties = coalesce($3, duties), staff = coalesce($4, staff),
@@ -357,134 +352,3 @@ func CellCollection(cs []Cell) FeatureCollection {
 	}
 	return fc
 }
-
-// CellCoverage is how much patrol a cell had in a period.
-type CellCoverage struct {
-	ID   int64  `json:"id"`
-	Code string `json:"code"`
-	Name string `json:"name"`
-	// KmPatrolled is the geodesic length of patrol tracks inside the cell.
-	KmPatrolled float64 `json:"km_patrolled"`
-	// HoursSpent is the time between fixes inside the cell (tracks with times).
-	HoursSpent float64 `json:"hours_spent"`
-	Tracks     int     `json:"tracks"`
-	// Covered is the share of the cell within 100 m of a patrol track.
-	Covered   float64 `json:"covered_share"`
-	BlindSpot bool    `json:"blind_spot"`
-	AreaHa    float64 `json:"area_ha"`
-	Staff     []Staff `json:"staff"`
-}
-
-// Coverage is patrol coverage per cell over a period.
-type Coverage struct {
-	Reserve string         `json:"reserve"`
-	From    time.Time      `json:"from"`
-	To      time.Time      `json:"to"`
-	BufferM float64        `json:"buffer_m"`
-	Cells   []CellCoverage `json:"cells"`
-	// VisitedShare is the share of cells with any patrol; BlindSpots lists
-	// the codes of the cells nobody patrolled.
-	Visited      int      `json:"cells_visited"`
-	VisitedShare float64  `json:"visited_share"`
-	BlindSpots   []string `json:"blind_spots"`
-	// AreaCovered is the share of all cells' area within 100 m of a track.
-	AreaCovered float64 `json:"area_covered_share"`
-	// Skipped says which tracks were left out, and why: a stored geometry
-	// PostGIS cannot measure or buffer must not break the whole report.
-	Skipped []string `json:"skipped"`
-}
-
-// coverageBufferM is the distance from a track within which a cell counts
-// as seen.
-const coverageBufferM = 100
-
-// Coverage measures patrol coverage per grid cell in [from, to): tracks of
-// subject kind patrol, cut to the period by their fix times (M); a track
-// without times counts whole if it was uploaded in the period. Length and
-// time are summed over each pair of consecutive fixes whose midpoint lies in
-// the cell; the covered share is the cell's area within 100 m of the tracks.
-func (s *Store) Coverage(ctx context.Context, reserve string, from, to time.Time) (Coverage, error) {
-	cv := Coverage{Reserve: reserve, From: from, To: to, BufferM: coverageBufferM, Cells: []CellCoverage{}, BlindSpots: []string{}, Skipped: []string{}}
-	if !to.After(from) {
-		return cv, problem.BadRequest("invalid-parameter", "to must be after from")
-	}
-	rid, err := reserveRef(ctx, s.pool, reserve)
-	if err != nil {
-		return cv, err
-	}
-	rows, err := s.pool.Query(ctx, `
-		WITH cells AS (SELECT id, code, name, geom, area_ha, staff FROM grid_cell WHERE reserve_id = $1),
-		ext AS (SELECT ST_Expand(ST_Extent(geom)::geometry, 0.01) e FROM cells),
-		seg AS (
-			SELECT t.id AS track, CASE WHEN t.started_at IS NULL THEN ts.geom
-			                           ELSE ST_LocateBetween(ts.geom, extract(epoch FROM $2::timestamptz), extract(epoch FROM $3::timestamptz)) END g
-			FROM track t JOIN track_segment ts ON ts.track_id = t.id, ext
-			WHERE t.subject_kind = 'patrol' AND ts.geom && ext.e
-			  AND ((t.started_at IS NULL AND t.created_at >= $2 AND t.created_at < $3)
-			       OR (t.started_at < $3 AND coalesce(t.ended_at, t.started_at) >= $2))),
-		parts AS (SELECT track, g, coverage_band(g, $4) b FROM seg WHERE g IS NOT NULL AND NOT ST_IsEmpty(g) AND ST_Dimension(g) = 1),
-		bad AS (SELECT DISTINCT track FROM parts WHERE b IS NULL),
-		live AS (SELECT track, g, b FROM parts WHERE track NOT IN (SELECT track FROM bad)),
-		pieces AS (SELECT live.track, d.geom g FROM live, ST_DumpSegments(live.g) d),
-		per AS (
-			SELECT c.id, sum(ST_Length(ST_Force2D(p.g)::geography)) m,
-			       sum(CASE WHEN ST_M(ST_EndPoint(p.g)) > ST_M(ST_StartPoint(p.g)) THEN ST_M(ST_EndPoint(p.g)) - ST_M(ST_StartPoint(p.g)) END) s,
-			       count(DISTINCT p.track) n
-			FROM pieces p JOIN cells c ON ST_Intersects(c.geom, ST_LineInterpolatePoint(ST_Force2D(p.g), 0.5))
-			GROUP BY c.id),
-		buf AS (SELECT ST_Union(b) b FROM live)
-		SELECT c.id, c.code, c.name, c.area_ha, c.staff, coalesce(per.m, 0), coalesce(per.s, 0), coalesce(per.n, 0),
-		       coverage_share(c.geom, buf.b), buf.b IS NOT NULL, (SELECT coalesce(array_agg(track ORDER BY track), '{}') FROM bad)
-		FROM cells c LEFT JOIN per ON per.id = c.id, buf
-		ORDER BY c.code`, rid, from, to, float64(coverageBufferM))
-	if err != nil {
-		return cv, err
-	}
-	defer rows.Close()
-	var area, covered float64
-	var bad []int64
-	for rows.Next() {
-		var c CellCoverage
-		var staff []byte
-		var m, sec float64
-		var share *float64
-		var banded bool
-		if err := rows.Scan(&c.ID, &c.Code, &c.Name, &c.AreaHa, &staff, &m, &sec, &c.Tracks, &share, &banded, &bad); err != nil {
-			return cv, err
-		}
-		if err := json.Unmarshal(staff, &c.Staff); err != nil {
-			return cv, err
-		}
-		if share != nil {
-			c.Covered = round4(*share)
-		} else if banded {
-			cv.Skipped = append(cv.Skipped, fmt.Sprintf("cell %s: the area within %d m of the tracks could not be intersected with it; its covered share counts as 0", c.Code, coverageBufferM))
-		}
-		c.KmPatrolled, c.HoursSpent = round3(m/1000), round3(sec/3600)
-		c.BlindSpot = c.Tracks == 0 && c.Covered == 0
-		if c.BlindSpot {
-			cv.BlindSpots = append(cv.BlindSpots, c.Code)
-		} else {
-			cv.Visited++
-		}
-		area += c.AreaHa
-		covered += c.AreaHa * c.Covered
-		cv.Cells = append(cv.Cells, c)
-	}
-	if err := rows.Err(); err != nil {
-		return cv, err
-	}
-	for _, id := range bad {
-		cv.Skipped = append(cv.Skipped, fmt.Sprintf("track %d: left out, its geometry cannot be measured on the ellipsoid (coordinates that are not numbers or lie outside longitude and latitude, or a line crossing the antimeridian)", id))
-	}
-	if len(cv.Cells) > 0 {
-		cv.VisitedShare = round4(float64(cv.Visited) / float64(len(cv.Cells)))
-	}
-	if area > 0 {
-		cv.AreaCovered = round4(covered / area)
-	}
-	return cv, nil
-}
-
-func round3(v float64) float64 { return math.Round(v*1000) / 1000 }
-func round4(v float64) float64 { return math.Round(v*10000) / 10000 }

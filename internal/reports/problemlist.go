@@ -1,12 +1,12 @@
-package cases
+package reports
 
 import (
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/xuri/excelize/v2"
 
+	"warden/internal/cases"
 	"warden/internal/zoning"
 )
 
@@ -16,28 +16,28 @@ import (
 var problemListColumns = []struct {
 	title string
 	width float64
-	value func(c Case) any
+	value func(c cases.Case) any
 }{
 	{"序号", 6, nil},
-	{"案件编号", 20, func(c Case) any { return c.Number }},
-	{"保护区", 10, func(c Case) any { return c.Reserve }},
-	{"问题", 28, func(c Case) any { return c.Title }},
-	{"问题描述", 50, func(c Case) any { return c.Description }},
-	{"功能区", 10, func(c Case) any {
+	{"案件编号", 20, func(c cases.Case) any { return c.Number }},
+	{"保护区", 10, func(c cases.Case) any { return c.Reserve }},
+	{"问题", 28, func(c cases.Case) any { return c.Title }},
+	{"问题描述", 50, func(c cases.Case) any { return c.Description }},
+	{"功能区", 10, func(c cases.Case) any {
 		if c.ZoneKind == nil {
 			return ""
 		}
 		return zoning.Kind(*c.ZoneKind).ZH()
 	}},
-	{"来源", 14, func(c Case) any { return c.SourceZH }},
-	{"违法主体", 16, func(c Case) any {
+	{"来源", 14, func(c cases.Case) any { return c.SourceZH }},
+	{"违法主体", 16, func(c cases.Case) any {
 		if c.Party.Name == "" {
 			return "待查明"
 		}
 		return c.Party.Name
 	}},
-	{"报告人", 12, func(c Case) any { return c.Reporter }},
-	{"责任单位", 20, func(c Case) any {
+	{"报告人", 12, func(c cases.Case) any { return c.Reporter }},
+	{"责任单位", 20, func(c cases.Case) any {
 		if c.Unit == nil {
 			return ""
 		}
@@ -46,37 +46,27 @@ var problemListColumns = []struct {
 		}
 		return c.Unit.NameZH
 	}},
-	{"整改措施", 36, func(c Case) any { return c.Measures }},
-	{"完成时限", 12, func(c Case) any {
+	{"整改措施", 36, func(c cases.Case) any { return c.Measures }},
+	{"完成时限", 12, func(c cases.Case) any {
 		if c.Deadline == nil {
 			return ""
 		}
 		return *c.Deadline
 	}},
-	{"状态", 10, func(c Case) any { return c.StatusZH }},
-	{"是否逾期", 8, func(c Case) any {
+	{"状态", 10, func(c cases.Case) any { return c.StatusZH }},
+	{"是否逾期", 8, func(c cases.Case) any {
 		if c.Overdue {
 			return "逾期"
 		}
 		return ""
 	}},
-	{"登记时间", 22, func(c Case) any { return LocalTime(c.ReportedAt, c.Timezone) }},
-	{"最后更新", 22, func(c Case) any { return LocalTime(c.UpdatedAt, c.Timezone) }},
-}
-
-// LocalTime writes t as people read it in the time zone tz, with its offset:
-// "2026-12-06 10:16 +08:00" (UTC if tz is not a known zone).
-func LocalTime(t time.Time, tz string) string {
-	loc, err := time.LoadLocation(tz)
-	if err != nil {
-		loc = time.UTC
-	}
-	return t.In(loc).Format("2006-01-02 15:04 -07:00")
+	{"登记时间", 22, func(c cases.Case) any { return cases.LocalTime(c.ReportedAt, c.Timezone) }},
+	{"最后更新", 22, func(c cases.Case) any { return cases.LocalTime(c.UpdatedAt, c.Timezone) }},
 }
 
 // WriteProblemList writes cases as the problem list (问题清单), one row per
 // case under a frozen, filterable header, times in each case's time zone.
-func WriteProblemList(w io.Writer, cs []Case) error {
+func WriteProblemList(w io.Writer, cs []cases.Case) error {
 	const sheet = "问题清单"
 	f := excelize.NewFile()
 	defer f.Close()

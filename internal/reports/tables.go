@@ -1,4 +1,4 @@
-package cases
+package reports
 
 import (
 	"encoding/csv"
@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"warden/internal/cases"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -99,8 +101,8 @@ func (w Weekly) Tables() []Table {
 
 // StatsTables are the per-unit statistics as a table.
 func StatsTables(ss []UnitStats) []Table {
-	st := []string{string(Reported), string(Verified), string(Dismissed), string(Transferred), string(Rectifying), string(Interviewed),
-		string(SpecialInspection), string(Rectified), string(Closed)}
+	st := []string{string(cases.Reported), string(cases.Verified), string(cases.Dismissed), string(cases.Transferred), string(cases.Rectifying), string(cases.Interviewed),
+		string(cases.SpecialInspection), string(cases.Rectified), string(cases.Closed)}
 	t := Table{Name: "units", Header: append([]string{"unit", "name_zh", "unit_name", "total", "open", "overdue", "closed", "mean_days_to_close",
 		"fines_yuan", "daily_penalties_accrued_yuan"}, st...)}
 	for _, s := range ss {

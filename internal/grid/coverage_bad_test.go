@@ -1,4 +1,4 @@
-package cases_test
+package grid_test
 
 import (
 	"crypto/rand"
@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"warden/internal/cases/casetest"
 )
 
 // TestCoverageSurvivesBadGeometry: a stored track whose geometry PostGIS
@@ -13,10 +15,10 @@ import (
 // number, a line across the antimeridian) is left out of the coverage report, which says so, instead of
 // failing the whole reserve's report; the good tracks still count.
 func TestCoverageSurvivesBadGeometry(t *testing.T) {
-	f := newFixture(t)
+	f := casetest.New(t)
 	ctx := t.Context()
 	var sx, sy float64
-	if err := f.pool.QueryRow(ctx, `SELECT ST_X(ST_PointOnSurface(g.geom)), ST_Y(ST_PointOnSurface(g.geom)) FROM grid_cell g
+	if err := f.Pool.QueryRow(ctx, `SELECT ST_X(ST_PointOnSurface(g.geom)), ST_Y(ST_PointOnSurface(g.geom)) FROM grid_cell g
 		JOIN reserve r ON r.id = g.reserve_id WHERE r.code = 'alt-pirineu' ORDER BY g.area_ha DESC LIMIT 1`).Scan(&sx, &sy); err != nil {
 		t.Fatal(err)
 	}
@@ -26,7 +28,7 @@ func TestCoverageSurvivesBadGeometry(t *testing.T) {
 		sum := make([]byte, 32)
 		rand.Read(sum)
 		var id int64
-		if err := f.pool.QueryRow(ctx, `WITH t AS (
+		if err := f.Pool.QueryRow(ctx, `WITH t AS (
 				INSERT INTO track (sha256, subject, subject_kind, format, started_at, ended_at, points, length_m) VALUES ($1, $2, 'patrol', 'gpx', $3, $4, 3, 100)
 				RETURNING id)
 			INSERT INTO track_segment (track_id, ordinal, points, geom) SELECT t.id, 0, 3, ST_GeomFromText($5, 4326) FROM t RETURNING track_id`,
@@ -52,7 +54,7 @@ func TestCoverageSurvivesBadGeometry(t *testing.T) {
 	// and back, and its buffer folds over itself (a GEOS topology error)
 	antimeridian := store("ranger antimeridian", line([2]float64{sx, sy}, [2]float64{179.99, sy}, [2]float64{-179.99, sy}))
 
-	cv, err := f.cs.Coverage(ctx, "alt-pirineu", start.Add(-time.Hour), start.Add(2*time.Hour))
+	cv, err := f.Grid.Coverage(ctx, "alt-pirineu", start.Add(-time.Hour), start.Add(2*time.Hour))
 	if err != nil {
 		t.Fatalf("one bad track broke the coverage report: %v", err)
 	}

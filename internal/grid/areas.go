@@ -1,4 +1,4 @@
-package cases
+package grid
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
 
+	"warden/internal/cases"
 	"warden/internal/db"
 	"warden/internal/geoio"
 	"warden/internal/problem"
@@ -243,31 +244,10 @@ func (s *Store) ImportAreas(ctx context.Context, doc []byte, crs geoio.CRS, repl
 				return err
 			}
 		}
-		rerouted, err = reroute(ctx, tx, "area", actor)
+		rerouted, err = cases.Reroute(ctx, tx, cases.ByArea, actor)
 		return err
 	})
 	return len(areas), rerouted, err
-}
-
-// reroute routes every open case again to the area or grid cell its point
-// lies in, recording a 'routed' event on each case whose routing changed.
-func reroute(ctx context.Context, tx pgx.Tx, what, actor string) (int, error) {
-	col, table, field := "area_id", "admin_area", "area"
-	if what == "cell" {
-		col, table, field = "cell_id", "grid_cell", "cell"
-	}
-	var n int
-	err := tx.QueryRow(ctx, `WITH r AS (
-			SELECT c.id, (case_route(c.point, c.reserve_id)).`+field+` AS target FROM violation_case c WHERE c.status NOT IN ('dismissed', 'closed')),
-		ch AS (
-			UPDATE violation_case c SET `+col+` = r.target, version = c.version + 1, updated_at = now()
-			FROM r WHERE r.id = c.id AND c.`+col+` IS DISTINCT FROM r.target RETURNING c.id, c.version, r.target),
-		ev AS (
-			INSERT INTO case_event (case_id, version, actor, kind, data)
-			SELECT ch.id, ch.version, $1, 'routed', jsonb_build_object($2::text, (SELECT t.code FROM `+table+` t WHERE t.id = ch.target))
-			FROM ch RETURNING 1)
-		SELECT count(*) FROM ev`, actor, map[string]string{"area": "area", "cell": "grid_cell"}[what]).Scan(&n)
-	return n, err
 }
 
 // Areas lists the administrative areas by code, with their geometry.
@@ -292,20 +272,6 @@ func (s *Store) Areas(ctx context.Context) ([]Area, error) {
 	return out, rows.Err()
 }
 
-// Feature is a GeoJSON Feature with typed properties.
-type Feature struct {
-	Type       string          `json:"type"`
-	ID         any             `json:"id,omitempty"`
-	Geometry   json.RawMessage `json:"geometry"`
-	Properties any             `json:"properties"`
-}
-
-// FeatureCollection is a GeoJSON FeatureCollection.
-type FeatureCollection struct {
-	Type     string    `json:"type"`
-	Features []Feature `json:"features"`
-}
-
 // AreaCollection is the areas as a FeatureCollection.
 func AreaCollection(as []Area) FeatureCollection {
 	fc := FeatureCollection{Type: "FeatureCollection", Features: []Feature{}}
@@ -313,72 +279,4 @@ func AreaCollection(as []Area) FeatureCollection {
 		fc.Features = append(fc.Features, Feature{Type: "Feature", ID: a.Code, Geometry: a.Geometry, Properties: a})
 	}
 	return fc
-}
-
-// illustrativeUnits are the sample reserves' administrative units, west to
-// east. Qiangtang: the seven counties its source data lists (adminarea: 安多、
-// 尼玛、双湖、革吉、日土、改则、噶尔), ordered by the longitude of their county
-// seats, with their GB/T 2260 codes. Alt Pirineu: the two comarques of the
-// Pallars Sobirà and the Alt Urgell.
-var illustrativeUnits = map[string][]Area{
-	"qiangtang": {
-		{Code: "542524", NameZH: "日土县", NameEN: "Rutog County", ParentCode: "542500", ParentName: "阿里地区"},
-		{Code: "542523", NameZH: "噶尔县", NameEN: "Gar County", ParentCode: "542500", ParentName: "阿里地区"},
-		{Code: "542525", NameZH: "革吉县", NameEN: "Gê'gyai County", ParentCode: "542500", ParentName: "阿里地区"},
-		{Code: "542526", NameZH: "改则县", NameEN: "Gêrzê County", ParentCode: "542500", ParentName: "阿里地区"},
-		{Code: "540629", NameZH: "尼玛县", NameEN: "Nyima County", ParentCode: "540600", ParentName: "那曲市"},
-		{Code: "540630", NameZH: "双湖县", NameEN: "Shuanghu County", ParentCode: "540600", ParentName: "那曲市"},
-		{Code: "540624", NameZH: "安多县", NameEN: "Amdo County", ParentCode: "540600", ParentName: "那曲市"},
-	},
-	"alt-pirineu": {
-		{Code: "es-25-pallars-sobira", NameZH: "帕利亚尔斯索比拉", NameEN: "Pallars Sobirà", ParentCode: "es-25", ParentName: "Lleida",
-			UnitName: "Consell Comarcal del Pallars Sobirà", Timezone: "Europe/Madrid"},
-		{Code: "es-25-alt-urgell", NameZH: "上乌赫尔", NameEN: "Alt Urgell", ParentCode: "es-25", ParentName: "Lleida",
-			UnitName: "Consell Comarcal de l'Alt Urgell", Timezone: "Europe/Madrid"},
-	},
-}
-
-// IllustrativeAreas cuts a sample reserve's bounding box (minLon, minLat,
-// maxLon, maxLat), widened by 0.05°, into equal-width north-south strips, one
-// per unit in illustrativeUnits, west to east. They are NOT the real county
-// boundaries (there is no openly licensed set in the corpus): they only give
-// every place in the sample reserve a responsible unit to route to. Nil for
-// a reserve without illustrative units.
-func IllustrativeAreas(reserve string, bbox [4]float64) *FeatureCollection {
-	units := illustrativeUnits[reserve]
-	if units == nil {
-		return nil
-	}
-	const pad = 0.05
-	x0, y0, x1, y1 := bbox[0]-pad, bbox[1]-pad, bbox[2]+pad, bbox[3]+pad
-	w := (x1 - x0) / float64(len(units))
-	fc := &FeatureCollection{Type: "FeatureCollection", Features: []Feature{}}
-	round := func(v float64) float64 { return float64(int64(v*1e6+0.5*sign(v))) / 1e6 }
-	for i, u := range units {
-		a, b := round(x0+float64(i)*w), round(x0+float64(i+1)*w)
-		if i == len(units)-1 {
-			b = round(x1)
-		}
-		ring := [][2]float64{{a, round(y0)}, {b, round(y0)}, {b, round(y1)}, {a, round(y1)}, {a, round(y0)}}
-		g, _ := json.Marshal(map[string]any{"type": "Polygon", "coordinates": [][][2]float64{ring}})
-		tz := u.Timezone
-		if tz == "" {
-			tz = "Asia/Shanghai"
-		}
-		props := map[string]any{"code": u.Code, "name_zh": u.NameZH, "name_en": u.NameEN, "level": "county", "parent_code": u.ParentCode,
-			"parent_name": u.ParentName, "timezone": tz, "illustrative": true,
-			"note": fmt.Sprintf("ILLUSTRATIVE, not the real boundary: strip %d of %d of the sample reserve %s's extent, west to east", i+1, len(units), reserve)}
-		if u.UnitName != "" {
-			props["unit_name"] = u.UnitName
-		}
-		fc.Features = append(fc.Features, Feature{Type: "Feature", Geometry: g, Properties: props})
-	}
-	return fc
-}
-
-func sign(v float64) float64 {
-	if v < 0 {
-		return -1
-	}
-	return 1
 }

@@ -1,4 +1,10 @@
-package cases
+// Package notify tells the outside world what happens to cases: it keeps
+// the webhooks, the queue of notifications that database triggers fill for
+// every new case, transition and missed deadline, and delivers them signed,
+// retrying with a doubling backoff and logging every attempt. Its
+// background job also runs the cases' deadline sweep each round, so that a
+// missed deadline is told as soon as it is marked.
+package notify
 
 import (
 	"bytes"
@@ -14,13 +20,14 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"warden/internal/db"
 )
 
-// NotifyOptions configure the background job: the webhooks that hear of
-// new cases, transitions and missed deadlines, and how deliveries are retried.
-type NotifyOptions struct {
+// Options configure the background job: the webhooks that hear of new
+// cases, transitions and missed deadlines, and how deliveries are retried.
+type Options struct {
 	Webhooks []string
 	// Secret signs each body: X-Warden-Signature: sha256=<hex HMAC-SHA256>.
 	Secret string
@@ -34,7 +41,7 @@ type NotifyOptions struct {
 	Client *http.Client
 }
 
-func (o *NotifyOptions) defaults() {
+func (o *Options) defaults() {
 	if o.MaxAttempts <= 0 {
 		o.MaxAttempts = 8
 	}
@@ -49,38 +56,39 @@ func (o *NotifyOptions) defaults() {
 	}
 }
 
+// Store keeps webhooks and notifications in PostGIS.
+type Store struct {
+	pool db.Pool
+	now  func() time.Time
+}
+
+// NewStore returns a Store on pool; now is the clock (nil: time.Now).
+func NewStore(pool *pgxpool.Pool, now func() time.Time) *Store {
+	if now == nil {
+		now = time.Now
+	}
+	return &Store{pool: db.Scoped(pool), now: now}
+}
+
+// Limits of Notifications.
+const (
+	DefaultLimit = 50
+	MaxLimit     = 500
+)
+
 // SyncWebhooks makes the configured URLs the active webhooks; events from
 // now on are queued for them (by a trigger on case_event).
 func (s *Store) SyncWebhooks(ctx context.Context, urls []string) error {
+	if urls == nil {
+		urls = []string{}
+	}
 	return db.Tx(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE webhook SET active = url = ANY($1)`, nonNil(urls)); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE webhook SET active = url = ANY($1)`, urls); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO webhook (url) SELECT unnest($1::text[]) ON CONFLICT (url) DO UPDATE SET active = true`, nonNil(urls))
+		_, err := tx.Exec(ctx, `INSERT INTO webhook (url) SELECT unnest($1::text[]) ON CONFLICT (url) DO UPDATE SET active = true`, urls)
 		return err
 	})
-}
-
-// Sweep marks the cases whose deadline has passed as overdue, once per
-// deadline, with an 'overdue' event that records the proposed next step
-// (public interview, special inspection, accountability). It returns how
-// many it marked.
-func (s *Store) Sweep(ctx context.Context) (int, error) {
-	var n int
-	err := s.pool.QueryRow(ctx, `WITH due AS (
-			SELECT c.id FROM violation_case c WHERE `+overdueAt("$1")+` AND c.overdue_at IS NULL FOR UPDATE SKIP LOCKED),
-		up AS (
-			UPDATE violation_case c SET overdue_at = $1, version = c.version + 1, updated_at = now() FROM due WHERE c.id = due.id
-			RETURNING c.id, c.version, c.status, c.deadline, ($1::timestamptz AT TIME ZONE c.timezone)::date - c.deadline AS days),
-		ev AS (
-			INSERT INTO case_event (case_id, version, actor, kind, comment, data)
-			SELECT up.id, up.version, 'system', 'overdue', format('整改期限%s已过', up.deadline),
-			       jsonb_build_object('deadline', to_char(up.deadline, 'YYYY-MM-DD'), 'status', up.status, 'days_overdue', up.days,
-			                          'proposed_next_step', CASE WHEN up.status IN ('transferred', 'rectifying') THEN 'interviewed'
-			                                                     WHEN up.status = 'interviewed' THEN 'special_inspection' ELSE 'accountability' END)
-			FROM up RETURNING 1)
-		SELECT count(*) FROM ev`, s.opts.Now()).Scan(&n)
-	return n, err
 }
 
 // Attempt is one try to deliver a notification.
@@ -159,9 +167,9 @@ type claimed struct {
 // Deliver sends the notifications that are due, each once, recording every
 // attempt; a failure is retried after a doubling backoff until MaxAttempts.
 // It returns how many were delivered and how many attempts failed.
-func (s *Store) Deliver(ctx context.Context, o NotifyOptions) (delivered, failed int, err error) {
+func (s *Store) Deliver(ctx context.Context, o Options) (delivered, failed int, err error) {
 	o.defaults()
-	now := s.opts.Now()
+	now := s.now()
 	// claim a batch by pushing its next attempt out (a lease), so that
 	// several processes never send the same notification at once
 	rows, err := s.pool.Query(ctx, `WITH due AS (
@@ -232,7 +240,7 @@ func (s *Store) Deliver(ctx context.Context, o NotifyOptions) (delivered, failed
 }
 
 // post makes one delivery attempt: a 2xx answer is success.
-func (s *Store) post(ctx context.Context, o NotifyOptions, c claimed) (*int, time.Duration, error) {
+func (s *Store) post(ctx context.Context, o Options, c claimed) (*int, time.Duration, error) {
 	start := time.Now()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url, bytes.NewReader(c.body))
 	if err != nil {
@@ -262,8 +270,9 @@ func (s *Store) post(ctx context.Context, o NotifyOptions, c claimed) (*int, tim
 }
 
 // Run is the background job: it syncs the webhooks, then every o.Every marks
-// overdue cases and delivers due notifications, until ctx ends.
-func (s *Store) Run(ctx context.Context, o NotifyOptions, log *slog.Logger) error {
+// overdue cases with sweep (cases.Store.Sweep) and delivers due
+// notifications, until ctx ends.
+func (s *Store) Run(ctx context.Context, o Options, log *slog.Logger, sweep func(context.Context) (int, error)) error {
 	o.defaults()
 	if err := s.SyncWebhooks(ctx, o.Webhooks); err != nil {
 		return err
@@ -271,7 +280,7 @@ func (s *Store) Run(ctx context.Context, o NotifyOptions, log *slog.Logger) erro
 	t := time.NewTicker(o.Every)
 	defer t.Stop()
 	for {
-		if n, err := s.Sweep(ctx); err != nil {
+		if n, err := sweep(ctx); err != nil {
 			log.Warn("cases: marking overdue cases", "err", err)
 		} else if n > 0 {
 			log.Info("cases: marked overdue", "cases", n)
