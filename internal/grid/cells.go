@@ -168,53 +168,7 @@ func (s *Store) ImportCells(ctx context.Context, reserve string, doc []byte, crs
 	if err != nil {
 		return nil, err
 	}
-	var bad []problem.Detail
-	type cellIn struct {
-		code, name, duties, assessment string
-		staff, tasks                   []byte
-	}
-	ins := make([]cellIn, len(ps))
-	seen := map[string]bool{}
-	for i, p := range ps {
-		at := func(field, format string, args ...any) {
-			bad = append(bad, problem.At(p.index, fmt.Sprintf("features[%d].properties.%s", p.index, field), fmt.Sprintf(format, args...)))
-		}
-		c := cellIn{code: prop(p.props, "code", "编码"), name: prop(p.props, "name", "名称"), duties: prop(p.props, "duties", "职责"),
-			assessment: prop(p.props, "assessment", "考核")}
-		if c.code == "" {
-			at("code", "feature %d: code is required", p.index)
-		} else if seen[c.code] {
-			at("code", "feature %d: code %q is given twice", p.index, c.code)
-		}
-		seen[c.code] = true
-		var staff []Staff
-		if raw, ok := p.props["staff"]; ok {
-			b, _ := json.Marshal(raw)
-			dec := json.NewDecoder(strings.NewReader(string(b)))
-			dec.DisallowUnknownFields()
-			if err := dec.Decode(&staff); err != nil {
-				at("staff", "feature %d: staff must be a list of {name, unit, phone, role}", p.index)
-			}
-		}
-		var sps problem.List
-		checkStaff(&sps, fmt.Sprintf("features[%d].properties.staff", p.index), staff)
-		bad = append(bad, sps...)
-		var tasks []string
-		if raw, ok := p.props["tasks"]; ok {
-			b, _ := json.Marshal(raw)
-			if err := json.Unmarshal(b, &tasks); err != nil {
-				at("tasks", "feature %d: tasks must be a list of texts", p.index)
-			}
-		}
-		for k, v := range map[string]string{"code": c.code, "name": c.name, "duties": c.duties, "assessment": c.assessment} {
-			if strings.ContainsRune(v, 0) {
-				at(k, "feature %d: %s contains a NUL character", p.index, k)
-			}
-		}
-		c.staff, _ = json.Marshal(nonNil(staff))
-		c.tasks, _ = json.Marshal(nonNil(tasks))
-		ins[i] = c
-	}
+	ins, bad := cellsIn(ps)
 	if len(bad) > 0 {
 		return nil, problem.Invalid("invalid-grid-cell", bad[0].Reason, bad...)
 	}
@@ -351,4 +305,58 @@ func CellCollection(cs []Cell) FeatureCollection {
 		fc.Features = append(fc.Features, Feature{Type: "Feature", ID: c.ID, Geometry: c.Geometry, Properties: c})
 	}
 	return fc
+}
+
+// cellIn is one cell of an upload, its staff and tasks as JSON.
+type cellIn struct {
+	code, name, duties, assessment string
+	staff, tasks                   []byte
+}
+
+// cellsIn reads the cells' properties, with every fault at its feature.
+func cellsIn(ps []polygonal) ([]cellIn, []problem.Detail) {
+	var bad []problem.Detail
+	ins := make([]cellIn, len(ps))
+	seen := map[string]bool{}
+	for i, p := range ps {
+		at := func(field, format string, args ...any) {
+			bad = append(bad, problem.At(p.index, fmt.Sprintf("features[%d].properties.%s", p.index, field), fmt.Sprintf(format, args...)))
+		}
+		c := cellIn{code: prop(p.props, "code", "编码"), name: prop(p.props, "name", "名称"), duties: prop(p.props, "duties", "职责"),
+			assessment: prop(p.props, "assessment", "考核")}
+		if c.code == "" {
+			at("code", "feature %d: code is required", p.index)
+		} else if seen[c.code] {
+			at("code", "feature %d: code %q is given twice", p.index, c.code)
+		}
+		seen[c.code] = true
+		var staff []Staff
+		if raw, ok := p.props["staff"]; ok {
+			b, _ := json.Marshal(raw)
+			dec := json.NewDecoder(strings.NewReader(string(b)))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(&staff); err != nil {
+				at("staff", "feature %d: staff must be a list of {name, unit, phone, role}", p.index)
+			}
+		}
+		var sps problem.List
+		checkStaff(&sps, fmt.Sprintf("features[%d].properties.staff", p.index), staff)
+		bad = append(bad, sps...)
+		var tasks []string
+		if raw, ok := p.props["tasks"]; ok {
+			b, _ := json.Marshal(raw)
+			if err := json.Unmarshal(b, &tasks); err != nil {
+				at("tasks", "feature %d: tasks must be a list of texts", p.index)
+			}
+		}
+		for k, v := range map[string]string{"code": c.code, "name": c.name, "duties": c.duties, "assessment": c.assessment} {
+			if strings.ContainsRune(v, 0) {
+				at(k, "feature %d: %s contains a NUL character", p.index, k)
+			}
+		}
+		c.staff, _ = json.Marshal(nonNil(staff))
+		c.tasks, _ = json.Marshal(nonNil(tasks))
+		ins[i] = c
+	}
+	return ins, bad
 }

@@ -50,21 +50,11 @@ type Coverage struct {
 // as seen.
 const coverageBufferM = 100
 
-// Coverage measures patrol coverage per grid cell in [from, to): tracks of
-// subject kind patrol, cut to the period by their fix times (M); a track
-// without times counts whole if it was uploaded in the period. Length and
-// time are summed over each pair of consecutive fixes whose midpoint lies in
-// the cell; the covered share is the cell's area within 100 m of the tracks.
-func (s *Store) Coverage(ctx context.Context, reserve string, from, to time.Time) (Coverage, error) {
-	cv := Coverage{Reserve: reserve, From: from, To: to, BufferM: coverageBufferM, Cells: []CellCoverage{}, BlindSpots: []string{}, Skipped: []string{}}
-	if !to.After(from) {
-		return cv, problem.BadRequest("invalid-parameter", "to must be after from")
-	}
-	rid, err := reserveRef(ctx, s.pool, reserve)
-	if err != nil {
-		return cv, err
-	}
-	rows, err := s.pool.Query(ctx, `
+// coverageSQL measures each cell of reserve $1 over [$2, $3): the patrol
+// tracks' pieces cut to the period, their length and time per cell, the
+// cell's share within $4 metres of them, and the tracks left out because
+// PostGIS cannot buffer them.
+const coverageSQL = `
 		WITH cells AS (SELECT id, code, name, geom, area_ha, staff FROM grid_cell WHERE reserve_id = $1),
 		ext AS (SELECT ST_Expand(ST_Extent(geom)::geometry, 0.01) e FROM cells),
 		seg AS (
@@ -88,7 +78,23 @@ func (s *Store) Coverage(ctx context.Context, reserve string, from, to time.Time
 		SELECT c.id, c.code, c.name, c.area_ha, c.staff, coalesce(per.m, 0), coalesce(per.s, 0), coalesce(per.n, 0),
 		       coverage_share(c.geom, buf.b), buf.b IS NOT NULL, (SELECT coalesce(array_agg(track ORDER BY track), '{}') FROM bad)
 		FROM cells c LEFT JOIN per ON per.id = c.id, buf
-		ORDER BY c.code`, rid, from, to, float64(coverageBufferM))
+		ORDER BY c.code`
+
+// Coverage measures patrol coverage per grid cell in [from, to): tracks of
+// subject kind patrol, cut to the period by their fix times (M); a track
+// without times counts whole if it was uploaded in the period. Length and
+// time are summed over each pair of consecutive fixes whose midpoint lies in
+// the cell; the covered share is the cell's area within 100 m of the tracks.
+func (s *Store) Coverage(ctx context.Context, reserve string, from, to time.Time) (Coverage, error) {
+	cv := Coverage{Reserve: reserve, From: from, To: to, BufferM: coverageBufferM, Cells: []CellCoverage{}, BlindSpots: []string{}, Skipped: []string{}}
+	if !to.After(from) {
+		return cv, problem.BadRequest("invalid-parameter", "to must be after from")
+	}
+	rid, err := reserveRef(ctx, s.pool, reserve)
+	if err != nil {
+		return cv, err
+	}
+	rows, err := s.pool.Query(ctx, coverageSQL, rid, from, to, float64(coverageBufferM))
 	if err != nil {
 		return cv, err
 	}

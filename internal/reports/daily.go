@@ -85,88 +85,15 @@ func (s *Store) DailyReport(ctx context.Context, date, reserve string) (Daily, e
 	if err != nil {
 		return rep, err
 	}
-	byID := map[string]*DailyUnit{}
 	for _, u := range units {
-		du := DailyUnit{Unit: u.code, NameZH: u.name, UnitName: u.unitName, Touched: []TouchedCase{}, Overdue: []OverdueCase{}}
-		if u.id != nil {
-			due := dueAt(d, u.loc)
-			du.DueAt = &due
-			var rAt *time.Time
-			var progress *string
-			if err := s.pool.QueryRow(ctx, `SELECT max(submitted_at), max(progress) FROM unit_report WHERE area_id = $1 AND report_date = $2::date`, *u.id, date).Scan(&rAt, &progress); err != nil {
-				return rep, err
-			}
-			switch {
-			case rAt != nil && !rAt.After(due):
-				du.Report = "in"
-			case rAt != nil:
-				du.Report = "late"
-			case now.After(due):
-				du.Report = "missing"
-			default:
-				du.Report = "pending"
-			}
-			if rAt != nil {
-				local := rAt.In(u.loc)
-				du.Reported = &local
-			}
-			if progress != nil {
-				du.Progress = *progress
-			}
-		} else {
-			du.Report = "n/a"
-		}
-		byID[u.code] = &du
-		// counts of the day
-		if err := s.pool.QueryRow(ctx, `SELECT
-				count(*) FILTER (WHERE c.status NOT IN ('dismissed', 'closed') AND c.reported_at < $3),
-				count(*) FILTER (WHERE c.reported_at >= $2 AND c.reported_at < $3),
-				count(*) FILTER (WHERE c.closed_at >= $2 AND c.closed_at < $3)
-			FROM violation_case c JOIN reserve r ON r.id = c.reserve_id
-			WHERE `+caseUnit+` IS NOT DISTINCT FROM $1 AND ($4 = '' OR r.code = $4)`, u.id, u.d0, u.d1, reserve).Scan(&du.Open, &du.New, &du.Closed); err != nil {
-			return rep, err
-		}
-		// touched: every event of the day, per case
-		rows, err := s.pool.Query(ctx, `SELECT c.id, c.number, c.status, e.kind, e.from_status, e.to_status
-			FROM case_event e JOIN violation_case c ON c.id = e.case_id JOIN reserve r ON r.id = c.reserve_id
-			WHERE `+caseUnit+` IS NOT DISTINCT FROM $1 AND e.at >= $2 AND e.at < $3 AND ($4 = '' OR r.code = $4)
-			ORDER BY c.id, e.version`, u.id, u.d0, u.d1, reserve)
+		du, err := s.dailyUnit(ctx, u, d, date, reserve, now)
 		if err != nil {
 			return rep, err
 		}
-		for rows.Next() {
-			var id int64
-			var num, kind string
-			var st cases.Status
-			var from, to *string
-			if err := rows.Scan(&id, &num, &st, &kind, &from, &to); err != nil {
-				rows.Close()
-				return rep, err
-			}
-			if n := len(du.Touched); n == 0 || du.Touched[n-1].ID != id {
-				du.Touched = append(du.Touched, TouchedCase{ID: id, Number: num, Status: st, Events: []string{}})
-			}
-			ev := kind
-			if to != nil && kind == "transition" {
-				ev = fmt.Sprintf("%s→%s", deref(from), *to)
-			}
-			t := &du.Touched[len(du.Touched)-1]
-			t.Events = append(t.Events, ev)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return rep, err
-		}
-		if du.Overdue, err = s.overdue(ctx, reserve, u.id, true, u.d1); err != nil {
-			return rep, err
-		}
-	}
-	for _, u := range units {
-		du := byID[u.code]
 		if u.id == nil && len(du.Touched) == 0 && len(du.Overdue) == 0 && du.Open == 0 {
 			continue // no unrouted cases: leave the pseudo-unit out
 		}
-		rep.Units = append(rep.Units, *du)
+		rep.Units = append(rep.Units, du)
 		t := &rep.Totals
 		t.Touched += len(du.Touched)
 		t.Overdue += len(du.Overdue)
@@ -184,6 +111,96 @@ func (s *Store) DailyReport(ctx context.Context, date, reserve string) (Daily, e
 		}
 	}
 	return rep, nil
+}
+
+// dailyUnit is one unit's line of the daily report on day d (date): its own
+// report, the day's counts, the cases touched that day and those overdue at
+// its end.
+func (s *Store) dailyUnit(ctx context.Context, u reportUnit, d time.Time, date, reserve string, now time.Time) (DailyUnit, error) {
+	du := DailyUnit{Unit: u.code, NameZH: u.name, UnitName: u.unitName, Touched: []TouchedCase{}, Overdue: []OverdueCase{}, Report: "n/a"}
+	if u.id != nil {
+		if err := s.ownReport(ctx, &du, u, d, date, now); err != nil {
+			return du, err
+		}
+	}
+	// counts of the day
+	if err := s.pool.QueryRow(ctx, `SELECT
+			count(*) FILTER (WHERE c.status NOT IN ('dismissed', 'closed') AND c.reported_at < $3),
+			count(*) FILTER (WHERE c.reported_at >= $2 AND c.reported_at < $3),
+			count(*) FILTER (WHERE c.closed_at >= $2 AND c.closed_at < $3)
+		FROM violation_case c JOIN reserve r ON r.id = c.reserve_id
+		WHERE `+caseUnit+` IS NOT DISTINCT FROM $1 AND ($4 = '' OR r.code = $4)`, u.id, u.d0, u.d1, reserve).Scan(&du.Open, &du.New, &du.Closed); err != nil {
+		return du, err
+	}
+	var err error
+	if du.Touched, err = s.touched(ctx, u, reserve); err != nil {
+		return du, err
+	}
+	du.Overdue, err = s.overdue(ctx, reserve, u.id, true, u.d1)
+	return du, err
+}
+
+// ownReport fills in whether the unit's own report on day d (date) is in,
+// late, missing or still pending, and what it says.
+func (s *Store) ownReport(ctx context.Context, du *DailyUnit, u reportUnit, d time.Time, date string, now time.Time) error {
+	due := dueAt(d, u.loc)
+	du.DueAt = &due
+	var rAt *time.Time
+	var progress *string
+	if err := s.pool.QueryRow(ctx, `SELECT max(submitted_at), max(progress) FROM unit_report WHERE area_id = $1 AND report_date = $2::date`, *u.id, date).Scan(&rAt, &progress); err != nil {
+		return err
+	}
+	switch {
+	case rAt != nil && !rAt.After(due):
+		du.Report = "in"
+	case rAt != nil:
+		du.Report = "late"
+	case now.After(due):
+		du.Report = "missing"
+	default:
+		du.Report = "pending"
+	}
+	if rAt != nil {
+		local := rAt.In(u.loc)
+		du.Reported = &local
+	}
+	if progress != nil {
+		du.Progress = *progress
+	}
+	return nil
+}
+
+// touched lists the unit's cases with events in its day, each with its
+// events in order.
+func (s *Store) touched(ctx context.Context, u reportUnit, reserve string) ([]TouchedCase, error) {
+	rows, err := s.pool.Query(ctx, `SELECT c.id, c.number, c.status, e.kind, e.from_status, e.to_status
+		FROM case_event e JOIN violation_case c ON c.id = e.case_id JOIN reserve r ON r.id = c.reserve_id
+		WHERE `+caseUnit+` IS NOT DISTINCT FROM $1 AND e.at >= $2 AND e.at < $3 AND ($4 = '' OR r.code = $4)
+		ORDER BY c.id, e.version`, u.id, u.d0, u.d1, reserve)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []TouchedCase{}
+	for rows.Next() {
+		var id int64
+		var num, kind string
+		var st cases.Status
+		var from, to *string
+		if err := rows.Scan(&id, &num, &st, &kind, &from, &to); err != nil {
+			return nil, err
+		}
+		if n := len(out); n == 0 || out[n-1].ID != id {
+			out = append(out, TouchedCase{ID: id, Number: num, Status: st, Events: []string{}})
+		}
+		ev := kind
+		if to != nil && kind == "transition" {
+			ev = fmt.Sprintf("%s→%s", deref(from), *to)
+		}
+		t := &out[len(out)-1]
+		t.Events = append(t.Events, ev)
+	}
+	return out, rows.Err()
 }
 
 func deref(s *string) string {

@@ -74,63 +74,13 @@ func (s *Store) WeeklyReport(ctx context.Context, week, reserve string) (Weekly,
 		return rep, err
 	}
 	for _, u := range units {
-		wu := WeeklyUnit{Unit: u.code, NameZH: u.name, UnitName: u.unitName, Moves: map[string]int{}}
-		var fines *float64
-		if err := s.pool.QueryRow(ctx, `SELECT
-				(SELECT count(*) FROM violation_case c JOIN reserve r ON r.id = c.reserve_id WHERE `+caseUnit+` IS NOT DISTINCT FROM $1 AND ($4 = '' OR r.code = $4)
-				   AND c.reported_at >= $2 AND c.reported_at < $3),
-				(SELECT count(*) FROM violation_case c JOIN reserve r ON r.id = c.reserve_id WHERE `+caseUnit+` IS NOT DISTINCT FROM $1 AND ($4 = '' OR r.code = $4)
-				   AND c.closed_at >= $2 AND c.closed_at < $3),
-				(SELECT count(*) FROM violation_case c JOIN reserve r ON r.id = c.reserve_id WHERE `+caseUnit+` IS NOT DISTINCT FROM $1 AND ($4 = '' OR r.code = $4)
-				   AND c.reported_at < $3 AND c.status NOT IN ('dismissed', 'closed')),
-				(SELECT count(*) FROM violation_case c JOIN reserve r ON r.id = c.reserve_id WHERE `+caseUnit+` IS NOT DISTINCT FROM $1 AND ($4 = '' OR r.code = $4)
-				   AND `+cases.OverdueAt("$3")+`),
-				(SELECT count(*) FROM case_event e JOIN violation_case c ON c.id = e.case_id JOIN reserve r ON r.id = c.reserve_id
-				   WHERE `+caseUnit+` IS NOT DISTINCT FROM $1 AND ($4 = '' OR r.code = $4) AND e.kind = 'inspection' AND e.at >= $2 AND e.at < $3),
-				(SELECT count(*) FROM case_measure m JOIN violation_case c ON c.id = m.case_id JOIN reserve r ON r.id = c.reserve_id
-				   WHERE `+caseUnit+` IS NOT DISTINCT FROM $1 AND ($4 = '' OR r.code = $4) AND m.created_at >= $2 AND m.created_at < $3),
-				(SELECT sum(m.amount)::float8 FROM case_measure m JOIN violation_case c ON c.id = m.case_id JOIN reserve r ON r.id = c.reserve_id
-				   WHERE `+caseUnit+` IS NOT DISTINCT FROM $1 AND ($4 = '' OR r.code = $4) AND m.created_at >= $2 AND m.created_at < $3)`,
-			u.id, u.d0, u.d1, reserve).Scan(&wu.New, &wu.Closed, &wu.OpenAtEnd, &wu.OverdueAtEnd, &wu.Inspections, &wu.Measures, &fines); err != nil {
-			return rep, err
-		}
-		if fines != nil {
-			wu.FinesYuan = math.Round(*fines*100) / 100
-		}
-		rows, err := s.pool.Query(ctx, `SELECT e.to_status, count(*) FROM case_event e JOIN violation_case c ON c.id = e.case_id JOIN reserve r ON r.id = c.reserve_id
-			WHERE `+caseUnit+` IS NOT DISTINCT FROM $1 AND ($4 = '' OR r.code = $4) AND e.kind = 'transition' AND e.at >= $2 AND e.at < $3
-			GROUP BY 1`, u.id, u.d0, u.d1, reserve)
+		wu, err := s.weeklyUnit(ctx, u, reserve)
 		if err != nil {
 			return rep, err
 		}
-		for rows.Next() {
-			var to string
-			var n int
-			if err := rows.Scan(&to, &n); err != nil {
-				rows.Close()
-				return rep, err
-			}
-			wu.Moves[to] = n
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return rep, err
-		}
 		if u.id != nil {
-			for day := monday; day.Before(end); day = day.AddDate(0, 0, 1) {
-				due := dueAt(day, u.loc)
-				var at *time.Time
-				if err := s.pool.QueryRow(ctx, `SELECT max(submitted_at) FROM unit_report WHERE area_id = $1 AND report_date = $2`, *u.id, day).Scan(&at); err != nil {
-					return rep, err
-				}
-				switch {
-				case at != nil && !at.After(due):
-					wu.ReportsIn++
-				case at != nil:
-					wu.ReportsLate++
-				case now.After(due):
-					wu.ReportsMissing++
-				}
+			if err := s.ownReports(ctx, &wu, u, monday, end, now); err != nil {
+				return rep, err
 			}
 		} else if wu.New+wu.Closed+wu.OpenAtEnd+wu.Inspections+wu.Measures+len(wu.Moves) == 0 {
 			continue
@@ -152,4 +102,70 @@ func (s *Store) WeeklyReport(ctx context.Context, week, reserve string) (Weekly,
 		rep.Units = append(rep.Units, wu)
 	}
 	return rep, nil
+}
+
+// weeklyUnit counts one unit's cases of the week: new, closed, open and
+// overdue at its end, joint inspections, measures, fines and transitions.
+func (s *Store) weeklyUnit(ctx context.Context, u reportUnit, reserve string) (WeeklyUnit, error) {
+	wu := WeeklyUnit{Unit: u.code, NameZH: u.name, UnitName: u.unitName, Moves: map[string]int{}}
+	var fines *float64
+	if err := s.pool.QueryRow(ctx, `SELECT
+			(SELECT count(*) FROM violation_case c JOIN reserve r ON r.id = c.reserve_id WHERE `+caseUnit+` IS NOT DISTINCT FROM $1 AND ($4 = '' OR r.code = $4)
+			   AND c.reported_at >= $2 AND c.reported_at < $3),
+			(SELECT count(*) FROM violation_case c JOIN reserve r ON r.id = c.reserve_id WHERE `+caseUnit+` IS NOT DISTINCT FROM $1 AND ($4 = '' OR r.code = $4)
+			   AND c.closed_at >= $2 AND c.closed_at < $3),
+			(SELECT count(*) FROM violation_case c JOIN reserve r ON r.id = c.reserve_id WHERE `+caseUnit+` IS NOT DISTINCT FROM $1 AND ($4 = '' OR r.code = $4)
+			   AND c.reported_at < $3 AND c.status NOT IN ('dismissed', 'closed')),
+			(SELECT count(*) FROM violation_case c JOIN reserve r ON r.id = c.reserve_id WHERE `+caseUnit+` IS NOT DISTINCT FROM $1 AND ($4 = '' OR r.code = $4)
+			   AND `+cases.OverdueAt("$3")+`),
+			(SELECT count(*) FROM case_event e JOIN violation_case c ON c.id = e.case_id JOIN reserve r ON r.id = c.reserve_id
+			   WHERE `+caseUnit+` IS NOT DISTINCT FROM $1 AND ($4 = '' OR r.code = $4) AND e.kind = 'inspection' AND e.at >= $2 AND e.at < $3),
+			(SELECT count(*) FROM case_measure m JOIN violation_case c ON c.id = m.case_id JOIN reserve r ON r.id = c.reserve_id
+			   WHERE `+caseUnit+` IS NOT DISTINCT FROM $1 AND ($4 = '' OR r.code = $4) AND m.created_at >= $2 AND m.created_at < $3),
+			(SELECT sum(m.amount)::float8 FROM case_measure m JOIN violation_case c ON c.id = m.case_id JOIN reserve r ON r.id = c.reserve_id
+			   WHERE `+caseUnit+` IS NOT DISTINCT FROM $1 AND ($4 = '' OR r.code = $4) AND m.created_at >= $2 AND m.created_at < $3)`,
+		u.id, u.d0, u.d1, reserve).Scan(&wu.New, &wu.Closed, &wu.OpenAtEnd, &wu.OverdueAtEnd, &wu.Inspections, &wu.Measures, &fines); err != nil {
+		return wu, err
+	}
+	if fines != nil {
+		wu.FinesYuan = math.Round(*fines*100) / 100
+	}
+	rows, err := s.pool.Query(ctx, `SELECT e.to_status, count(*) FROM case_event e JOIN violation_case c ON c.id = e.case_id JOIN reserve r ON r.id = c.reserve_id
+		WHERE `+caseUnit+` IS NOT DISTINCT FROM $1 AND ($4 = '' OR r.code = $4) AND e.kind = 'transition' AND e.at >= $2 AND e.at < $3
+		GROUP BY 1`, u.id, u.d0, u.d1, reserve)
+	if err != nil {
+		return wu, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var to string
+		var n int
+		if err := rows.Scan(&to, &n); err != nil {
+			return wu, err
+		}
+		wu.Moves[to] = n
+	}
+	return wu, rows.Err()
+}
+
+// ownReports counts the unit's own daily reports on the days of [monday,
+// end): in time, late or missing (a day whose report is not yet due counts
+// as none of them).
+func (s *Store) ownReports(ctx context.Context, wu *WeeklyUnit, u reportUnit, monday, end, now time.Time) error {
+	for day := monday; day.Before(end); day = day.AddDate(0, 0, 1) {
+		due := dueAt(day, u.loc)
+		var at *time.Time
+		if err := s.pool.QueryRow(ctx, `SELECT max(submitted_at) FROM unit_report WHERE area_id = $1 AND report_date = $2`, *u.id, day).Scan(&at); err != nil {
+			return err
+		}
+		switch {
+		case at != nil && !at.After(due):
+			wu.ReportsIn++
+		case at != nil:
+			wu.ReportsLate++
+		case now.After(due):
+			wu.ReportsMissing++
+		}
+	}
+	return nil
 }
