@@ -695,8 +695,8 @@ func (s *Server) listNotifications(c echo.Context) error {
 	if st != "" && st != "pending" && st != "delivered" && st != "failed" {
 		return problem.BadRequest("invalid-parameter", fmt.Sprintf("status=%q must be pending, delivered or failed", st))
 	}
-	limit, err := intParam(c.QueryParams(), "limit", 0, 1, 0)
-	if err != nil {
+	var limit int
+	if err := wholeNumbers(c.QueryParams(), map[string]*int{"limit": &limit}); err != nil {
 		return err
 	}
 	ns, err := s.notify.Notifications(c.Request().Context(), st, limit)

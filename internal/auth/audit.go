@@ -95,13 +95,11 @@ func (s *Store) Audit(ctx context.Context, f AuditFilter) (AuditPage, error) {
 		return AuditPage{}, err
 	}
 	var q db.Filter
-	for _, c := range []struct {
-		col, v string
-	}{{"actor", f.Actor}, {"action", f.Action}, {"resource", f.Resource}, {"resource_id", f.ResourceID}, {"reserve", f.Reserve}} {
-		if c.v != "" {
-			q.And(c.col + " = " + q.Bind(c.v))
-		}
-	}
+	q.Equal("actor", f.Actor)
+	q.Equal("action", f.Action)
+	q.Equal("resource", f.Resource)
+	q.Equal("resource_id", f.ResourceID)
+	q.Equal("reserve", f.Reserve)
 	if f.Status != 0 {
 		q.And("status = " + q.Bind(f.Status))
 	}

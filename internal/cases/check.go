@@ -10,6 +10,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
 
+	"warden/internal/db"
 	"warden/internal/geoio"
 	"warden/internal/problem"
 )
@@ -73,7 +74,7 @@ func location(raw json.RawMessage) ([]byte, error) {
 
 // checkGeometry refuses a location PostGIS finds invalid, with the reason
 // and where.
-func checkGeometry(ctx context.Context, q querier, g []byte) error {
+func checkGeometry(ctx context.Context, q db.Querier, g []byte) error {
 	var valid bool
 	var reason string
 	var loc []float64

@@ -182,7 +182,7 @@ func scanMeasure(row pgx.Row, m *Measure) error {
 	return nil
 }
 
-func (s *Store) measures(ctx context.Context, q querier, id int64) ([]Measure, error) {
+func (s *Store) measures(ctx context.Context, q db.Querier, id int64) ([]Measure, error) {
 	rows, err := q.Query(ctx, `SELECT `+measureCols+` FROM case_measure m JOIN violation_case c ON c.id = m.case_id
 		WHERE m.case_id = $2 ORDER BY m.id`, s.opts.Now(), id)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"warden/internal/db"
 	"warden/internal/law"
 	"warden/internal/problem"
 )
@@ -57,17 +58,17 @@ func (f Filter) order() (string, error) {
 // deadlineConds are the conditions of the deadline filters: cases whose
 // deadline is on or after DeadlineFrom and on or before DeadlineTo (local
 // dates); each excludes cases without a deadline.
-func (f Filter) deadlineConds(add func(string, any)) error {
+func (f Filter) deadlineConds(q *db.Filter) error {
 	for _, d := range []struct {
-		name, v, cond string
-	}{{"deadline_from", f.DeadlineFrom, "c.deadline >= $%d::date"}, {"deadline_to", f.DeadlineTo, "c.deadline <= $%d::date"}} {
+		name, v, op string
+	}{{"deadline_from", f.DeadlineFrom, " >= "}, {"deadline_to", f.DeadlineTo, " <= "}} {
 		if d.v == "" {
 			continue
 		}
 		if _, err := time.Parse(time.DateOnly, d.v); err != nil {
 			return problem.BadRequest("invalid-parameter", fmt.Sprintf("%s=%q must be a date YYYY-MM-DD", d.name, d.v))
 		}
-		add(d.cond, d.v)
+		q.And("c.deadline" + d.op + q.Bind(d.v) + "::date")
 	}
 	return nil
 }
@@ -75,7 +76,7 @@ func (f Filter) deadlineConds(add func(string, any)) error {
 // activityCode reads an activity given by its code or its Chinese or English
 // name (采石, quarrying) or a name the law's vocabulary has for it, and says
 // whether it is a case activity (the rule table's, marker_damage, other).
-func activityCode(ctx context.Context, q querier, v string) (string, bool, error) {
+func activityCode(ctx context.Context, q db.Querier, v string) (string, bool, error) {
 	t := strings.TrimSpace(v)
 	if slices.Contains(extraActivities, t) {
 		return t, true, nil

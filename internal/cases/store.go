@@ -5,19 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"warden/internal/db"
 	"warden/internal/problem"
 )
-
-// querier is what both the pool and a transaction offer.
-type querier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
 
 // caseCols select a case; $1 is the reference time for overdue.
 var caseCols = `c.id, c.number, r.code, c.source, c.source_ref, c.kind, c.status, c.version, c.title, c.description, c.zone_kind,
@@ -169,90 +163,82 @@ const (
 
 // List returns the cases that match f, newest first, without their events.
 func (s *Store) List(ctx context.Context, f Filter) (Page, error) {
-	if f.Limit == 0 {
-		f.Limit = DefaultLimit
-	}
-	if f.Limit < 0 || f.Limit > MaxLimit || f.Offset < 0 {
-		return Page{}, problem.BadRequest("invalid-parameter", fmt.Sprintf("limit must be 1..%d and offset 0 or more", MaxLimit))
+	if err := db.CheckPage(&f.Limit, f.Offset, DefaultLimit, MaxLimit); err != nil {
+		return Page{}, err
 	}
 	now := s.opts.Now()
-	args := []any{now}
-	var where []string
-	add := func(cond string, v any) {
-		args = append(args, v)
-		where = append(where, fmt.Sprintf(cond, len(args)))
-	}
-	if f.Reserve != "" {
-		add("r.code = $%d", f.Reserve)
-	}
-	if len(f.Status) > 0 {
-		ss := make([]string, len(f.Status))
-		for i, st := range f.Status {
-			ss[i] = string(st)
-		}
-		add("c.status = ANY($%d)", ss)
-	}
-	if f.Unit != "" {
-		add("coalesce(u.code, a.code) = $%d", f.Unit)
-	}
-	if f.Cell != "" {
-		add("g.code = $%d", f.Cell)
-	}
-	if f.Source != "" {
-		add("c.source = $%d", f.Source)
-	}
-	if f.Activity != "" {
-		code, _, err := activityCode(ctx, s.pool, f.Activity)
-		if err != nil {
-			return Page{}, err
-		}
-		add("c.activity = $%d", code)
-	}
-	if !f.From.IsZero() {
-		add("c.reported_at >= $%d", f.From)
-	}
-	if !f.To.IsZero() {
-		add("c.reported_at < $%d", f.To)
-	}
-	if err := f.deadlineConds(add); err != nil {
+	q, err := s.where(ctx, f, now)
+	if err != nil {
 		return Page{}, err
 	}
 	order, err := f.order()
 	if err != nil {
 		return Page{}, err
 	}
-	if f.Overdue != nil {
-		cond := OverdueAt("$1")
-		if !*f.Overdue {
-			cond = "NOT " + cond
-		}
-		where = append(where, cond)
-	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
-	}
 	p := Page{Limit: f.Limit, Offset: f.Offset, Cases: []Case{}, AsOf: now.UTC().Format(time.RFC3339)}
 	// $1, the reference time, is selected so that it is bound in the count
 	// as in the list, with or without the overdue filter.
-	if err := s.pool.QueryRow(ctx, `SELECT count(*), $1::timestamptz`+caseFrom+cond, args...).Scan(&p.Total, new(time.Time)); err != nil {
-		return p, err
+	if err := s.pool.QueryRow(ctx, `SELECT count(*), $1::timestamptz`+caseFrom+q.Where(), q.Args...).Scan(&p.Total, new(time.Time)); err != nil {
+		return p, fmt.Errorf("cases: count: %w", err)
 	}
-	n := len(args)
-	rows, err := s.pool.Query(ctx, fmt.Sprintf(`SELECT %s%s%s ORDER BY %s LIMIT $%d OFFSET $%d`, caseCols, caseFrom, cond, order, n+1, n+2),
-		append(args, f.Limit, f.Offset)...)
+	rows, err := s.pool.Query(ctx, `SELECT `+caseCols+caseFrom+q.Where()+` ORDER BY `+order+q.Page(f.Limit, f.Offset), q.Args...)
 	if err != nil {
-		return p, err
+		return p, fmt.Errorf("cases: list: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		c, err := scanCase(rows)
 		if err != nil {
-			return p, err
+			return p, fmt.Errorf("cases: list: %w", err)
 		}
 		p.Cases = append(p.Cases, c)
 	}
-	return p, rows.Err()
+	if err := rows.Err(); err != nil {
+		return p, fmt.Errorf("cases: list: %w", err)
+	}
+	return p, nil
+}
+
+// where is the WHERE clause of f, with now, the reference time of overdue,
+// bound as $1.
+func (s *Store) where(ctx context.Context, f Filter, now time.Time) (db.Filter, error) {
+	var q db.Filter
+	at := q.Bind(now)
+	q.Equal("r.code", f.Reserve)
+	q.Equal("coalesce(u.code, a.code)", f.Unit)
+	q.Equal("g.code", f.Cell)
+	q.Equal("c.source", f.Source)
+	if len(f.Status) > 0 {
+		ss := make([]string, len(f.Status))
+		for i, st := range f.Status {
+			ss[i] = string(st)
+		}
+		q.And("c.status = ANY(" + q.Bind(ss) + ")")
+	}
+	if f.Activity != "" {
+		code, _, err := activityCode(ctx, s.pool, f.Activity)
+		if err != nil {
+			return q, err
+		}
+		q.And("c.activity = " + q.Bind(code))
+	}
+	if !f.From.IsZero() {
+		q.And("c.reported_at >= " + q.Bind(f.From))
+	}
+	if !f.To.IsZero() {
+		q.And("c.reported_at < " + q.Bind(f.To))
+	}
+	if err := f.deadlineConds(&q); err != nil {
+		return q, err
+	}
+	if f.Overdue != nil {
+		cond := OverdueAt(at)
+		if !*f.Overdue {
+			cond = "NOT " + cond
+		}
+		q.And(cond)
+	}
+	return q, nil
 }
 
 // SourceNames are the case sources with their Chinese names.

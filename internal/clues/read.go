@@ -6,11 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"warden/internal/db"
 	"warden/internal/law"
 	"warden/internal/problem"
 	"warden/internal/zoning"
@@ -81,9 +81,12 @@ type Filter struct {
 	Zone     string // a zone kind, as mapped or as the law judges it
 	Assignee string
 	Overdue  bool
-	Limit    int
-	Offset   int
+	// Limit (default and at most MaxLimit) and Offset page the ledger.
+	Limit, Offset int
 }
+
+// MaxLimit is the most clues one list, ledger or statistics reads.
+const MaxLimit = 5000
 
 // clueSelect reads a clue with its batch, reserve, routing and cases; $1 is now.
 const clueSelect = `SELECT c.id, c.number, c.batch_id, b.source, c.external_id, c.change_type, c.confidence, c.reported_area_ha, c.area_ha,
@@ -187,48 +190,33 @@ func inZone(t *time.Time, loc *time.Location) *time.Time {
 
 // List reads the clues a filter selects, in ledger order (batch, ordinal).
 func (s *Store) List(ctx context.Context, f Filter) ([]Clue, error) {
-	args := []any{s.opts.Now()}
-	var conds []string
-	add := func(cond string, v any) {
-		args = append(args, v)
-		conds = append(conds, strings.ReplaceAll(cond, "$?", "$"+strconv.Itoa(len(args))))
+	if err := db.CheckPage(&f.Limit, f.Offset, MaxLimit, MaxLimit); err != nil {
+		return nil, err
 	}
+	var q db.Filter
+	now := q.Bind(s.opts.Now())
 	if f.Batch != 0 {
-		add("c.batch_id = $?", f.Batch)
+		q.And("c.batch_id = " + q.Bind(f.Batch))
 	}
-	if f.Reserve != "" {
-		add("r.code = $?", f.Reserve)
-	}
+	q.Equal("r.code", f.Reserve)
 	if f.Status != "" {
 		if _, ok := statusZH[Status(f.Status)]; !ok {
 			return nil, problem.BadRequest("invalid-parameter", fmt.Sprintf("status %q is unknown: use new, assigned, case_opened, closed or linked", f.Status))
 		}
-		add("c.status = $?", f.Status)
+		q.Equal("c.status", f.Status)
 	}
 	if f.Zone != "" {
 		k, err := zoning.ParseKind(f.Zone)
 		if err != nil {
 			return nil, problem.BadRequest("invalid-parameter", fmt.Sprintf("zone %q is not a zone kind (core, buffer, experimental, core_protection, general_control or their Chinese names)", f.Zone))
 		}
-		add("EXISTS (SELECT 1 FROM clue_zone z WHERE z.clue_id = c.id AND $? IN (z.zone_kind, z.legal_zone_kind))", string(k))
+		q.And("EXISTS (SELECT 1 FROM clue_zone z WHERE z.clue_id = c.id AND " + q.Bind(string(k)) + " IN (z.zone_kind, z.legal_zone_kind))")
 	}
-	if f.Assignee != "" {
-		add("c.assignee = $?", f.Assignee)
-	}
+	q.Equal("c.assignee", f.Assignee)
 	if f.Overdue {
-		conds = append(conds, "c.status IN ('new', 'assigned') AND c.deadline < ($1::timestamptz AT TIME ZONE coalesce(r.time_zone, 'Asia/Shanghai'))::date")
+		q.And("c.status IN ('new', 'assigned') AND c.deadline < (" + now + "::timestamptz AT TIME ZONE coalesce(r.time_zone, 'Asia/Shanghai'))::date")
 	}
-	q := clueSelect
-	if len(conds) > 0 {
-		q += " WHERE " + strings.Join(conds, " AND ")
-	}
-	limit := f.Limit
-	if limit <= 0 || limit > 5000 {
-		limit = 5000
-	}
-	args = append(args, limit, max(f.Offset, 0))
-	q += fmt.Sprintf(" ORDER BY c.batch_id, c.ordinal LIMIT $%d OFFSET $%d", len(args)-1, len(args))
-	rows, err := s.pool.Query(ctx, q, args...)
+	rows, err := s.pool.Query(ctx, clueSelect+q.Where()+" ORDER BY c.batch_id, c.ordinal"+q.Page(f.Limit, f.Offset), q.Args...)
 	if err != nil {
 		return nil, fmt.Errorf("clues: list: %w", err)
 	}

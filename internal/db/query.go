@@ -41,6 +41,14 @@ type Filter struct {
 // And adds a condition, written with placeholders from Bind.
 func (f *Filter) And(cond string) { f.conds = append(f.conds, cond) }
 
+// Equal adds the condition expr = v, v bound, unless v is empty: the
+// filters a list leaves out when their parameter is.
+func (f *Filter) Equal(expr, v string) {
+	if v != "" {
+		f.And(expr + " = " + f.Bind(v))
+	}
+}
+
 // Where is " WHERE c1 AND c2 ...", or "" when there is no condition.
 func (f *Filter) Where() string {
 	if len(f.conds) == 0 {

@@ -26,12 +26,7 @@ type Store struct {
 // NewStore returns a Store on pool.
 func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: db.Scoped(pool)} }
 
-// querier is what both the pool and a transaction offer.
-type querier interface {
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
-
-func reserveRef(ctx context.Context, q querier, code string) (int64, error) {
+func reserveRef(ctx context.Context, q db.Querier, code string) (int64, error) {
 	var id int64
 	err := q.QueryRow(ctx, `SELECT id FROM reserve WHERE code = $1`, code).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {

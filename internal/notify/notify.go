@@ -119,8 +119,8 @@ type Notification struct {
 // Notifications lists notifications, newest first, with every attempt;
 // status (pending, delivered, failed) filters.
 func (s *Store) Notifications(ctx context.Context, status string, limit int) ([]Notification, error) {
-	if limit <= 0 || limit > MaxLimit {
-		limit = DefaultLimit
+	if err := db.CheckPage(&limit, 0, DefaultLimit, MaxLimit); err != nil {
+		return nil, err
 	}
 	rows, err := s.pool.Query(ctx, `SELECT n.id, n.case_id, c.number, n.event_id, e.kind, n.url, n.status,
 			CASE WHEN n.status = 'pending' THEN n.next_attempt_at END, n.last_error, n.delivered_at, n.created_at,

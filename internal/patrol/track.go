@@ -502,9 +502,7 @@ func (s *Store) List(ctx context.Context, f Filter) (Page, error) {
 	if f.Reserve != "" {
 		q.And("t.reserve_id = (SELECT id FROM reserve WHERE code = " + q.Bind(f.Reserve) + ")")
 	}
-	if f.Subject != "" {
-		q.And("t.subject = " + q.Bind(f.Subject))
-	}
+	q.Equal("t.subject", f.Subject)
 	if !f.From.IsZero() {
 		q.And("coalesce(t.ended_at, t.created_at) >= " + q.Bind(f.From))
 	}

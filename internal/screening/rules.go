@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"strings"
 
+	"warden/internal/db"
 	"warden/internal/law"
 	"warden/internal/zoning"
 )
@@ -162,7 +163,7 @@ func (s *Store) Rules(ctx context.Context) (RuleTable, error) {
 	return t, nil
 }
 
-func (s *Store) activities(ctx context.Context, q querier) ([]Activity, error) {
+func (s *Store) activities(ctx context.Context, q db.Querier) ([]Activity, error) {
 	rows, err := q.Query(ctx, `SELECT code, name_zh, name_en, note_zh, note_en FROM screening_activity
 		WHERE code IN (SELECT activity FROM screening_rule) ORDER BY ordinal`)
 	if err != nil {
@@ -180,7 +181,7 @@ func (s *Store) activities(ctx context.Context, q querier) ([]Activity, error) {
 	return out, rows.Err()
 }
 
-func articles(ctx context.Context, q querier) ([]Article, error) {
+func articles(ctx context.Context, q db.Querier) ([]Article, error) {
 	rows, err := q.Query(ctx, `SELECT code, title_zh, title_en, short_zh, short_en, text_zh, text_en FROM screening_article ORDER BY ordinal`)
 	if err != nil {
 		return nil, err

@@ -238,11 +238,6 @@ type Finding struct {
 // (未批先建: built before approval).
 const FindingUnapprovedConstruction = "unapproved_construction"
 
-type querier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
-
 // Screen checks the request, screens the footprint against the current
 // zones, stores the screening with any findings and returns it. A refused
 // request stores nothing.

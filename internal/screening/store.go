@@ -6,11 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"warden/internal/db"
 	"warden/internal/law"
 	"warden/internal/problem"
 )
@@ -192,49 +192,29 @@ const (
 // List returns the screenings that match f, newest first, without their
 // footprint geometry (GET one to have it).
 func (s *Store) List(ctx context.Context, f Filter) (Page, error) {
-	if f.Limit == 0 {
-		f.Limit = DefaultLimit
+	if err := db.CheckPage(&f.Limit, f.Offset, DefaultLimit, MaxLimit); err != nil {
+		return Page{}, err
 	}
-	if f.Limit < 0 || f.Limit > MaxLimit || f.Offset < 0 {
-		return Page{}, problem.BadRequest("invalid-parameter", fmt.Sprintf("limit must be 1..%d and offset 0 or more", MaxLimit))
-	}
-	var where []string
-	var args []any
-	add := func(cond string, v any) {
-		args = append(args, v)
-		where = append(where, fmt.Sprintf(cond, len(args)))
-	}
+	var q db.Filter
 	if f.Reserve != "" {
-		add("reserves @> ARRAY[$%d::text]", f.Reserve)
+		q.And("reserves @> ARRAY[" + q.Bind(f.Reserve) + "::text]")
 	}
-	if f.Verdict != "" {
-		add("verdict = $%d", string(f.Verdict))
-	}
-	if f.Activity != "" {
-		add("activity = $%d", f.Activity)
-	}
-	if f.Status != "" {
-		add("project_status = $%d", string(f.Status))
-	}
+	q.Equal("verdict", string(f.Verdict))
+	q.Equal("activity", f.Activity)
+	q.Equal("project_status", string(f.Status))
 	if !f.From.IsZero() {
-		add("created_at >= $%d", f.From)
+		q.And("created_at >= " + q.Bind(f.From))
 	}
 	if !f.To.IsZero() {
-		add("created_at < $%d", f.To)
-	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
+		q.And("created_at < " + q.Bind(f.To))
 	}
 	p := Page{Limit: f.Limit, Offset: f.Offset, Screenings: []Screening{}}
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM screening`+cond, args...).Scan(&p.Total); err != nil {
-		return p, err
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM screening`+q.Where(), q.Args...).Scan(&p.Total); err != nil {
+		return p, fmt.Errorf("screening: count: %w", err)
 	}
-	n := len(args)
-	rows, err := s.pool.Query(ctx, fmt.Sprintf(`SELECT id, created_at, result FROM screening%s ORDER BY created_at DESC, id DESC LIMIT $%d OFFSET $%d`, cond, n+1, n+2),
-		append(args, f.Limit, f.Offset)...)
+	rows, err := s.pool.Query(ctx, `SELECT id, created_at, result FROM screening`+q.Where()+` ORDER BY created_at DESC, id DESC`+q.Page(f.Limit, f.Offset), q.Args...)
 	if err != nil {
-		return p, err
+		return p, fmt.Errorf("screening: list: %w", err)
 	}
 	defer rows.Close()
 	var ids []int64
