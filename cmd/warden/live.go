@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"runtime/pprof"
 	"time"
 
 	"warden/internal/app"
@@ -98,12 +99,13 @@ type benchCmd struct {
 }
 
 type benchLiveCmd struct {
-	URL      string        `default:"http://127.0.0.1:8080" help:"The running warden serve."`
-	Token    string        `env:"WARDEN_TOKEN" help:"Admin token (default: DATA_DIR/admin-token)."`
-	Reserve  string        `default:"qiangtang" help:"Reserve whose core zone boundary the devices drive across."`
-	Devices  int           `default:"1000" help:"How many devices."`
-	Duration time.Duration `default:"30s" help:"How long they report."`
-	Workers  int           `default:"64" help:"Concurrent HTTP connections."`
+	URL        string        `default:"http://127.0.0.1:8080" help:"The running warden serve."`
+	Token      string        `env:"WARDEN_TOKEN" help:"Admin token (default: DATA_DIR/admin-token)."`
+	Reserve    string        `default:"qiangtang" help:"Reserve whose core zone boundary the devices drive across."`
+	Devices    int           `default:"1000" help:"How many devices."`
+	Duration   time.Duration `default:"30s" help:"How long they report."`
+	Workers    int           `default:"0" help:"Most HTTP connections at once; 0: no limit (each device sends on time, as phones do)."`
+	CPUProfile string        `name:"cpuprofile" help:"Write the bench client's own CPU profile to this file (go tool pprof)."`
 }
 
 func (b *benchLiveCmd) Run(rc *runContext) error {
@@ -112,5 +114,16 @@ func (b *benchLiveCmd) Run(rc *runContext) error {
 		return err
 	}
 	o := app.BenchLiveOptions{URL: b.URL, Token: token, Reserve: b.Reserve, Devices: b.Devices, Duration: b.Duration, Workers: b.Workers}
+	if b.CPUProfile != "" {
+		f, err := os.Create(b.CPUProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	return rc.withEnv(func(env *app.Env) error { return app.BenchLive(rc.ctx, env, o, os.Stdout) })
 }

@@ -93,6 +93,8 @@ type Config struct {
 	// partitions older than that many whole months (kept as tables for
 	// archiving); 0 keeps every month in the log.
 	AuditRetentionMonths int
+	// PprofAddr, when set, serves Go's profiler there (a private address).
+	PprofAddr string
 	// JobLease is how long a process holds a background job's lease without
 	// renewing it (0: lease.DefaultTTL): how soon another process takes the
 	// job over when its holder dies.
@@ -311,6 +313,11 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	// overdue cases, webhooks, live checks and sweeps, one process at a time,
 	// until Serve returns, which waits for them before the pool closes
 	defer startJobs(ctx, env, cfg, eng, lv, log)()
+	stopProfiler, err := startProfiler(cfg.PprofAddr, log)
+	if err != nil {
+		return err
+	}
+	defer stopProfiler()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err

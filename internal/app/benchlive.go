@@ -51,31 +51,54 @@ func BenchLive(ctx context.Context, env *Env, o BenchLiveOptions, out io.Writer)
 	if err != nil {
 		return err
 	}
-	devs, err := benchDevices(ctx, env, o, edges)
+	devs, prefix, err := benchDevices(ctx, env, o, edges)
 	if err != nil {
 		return err
 	}
-	lat := &latencies{}
+	streamLat, answerLat := &latencies{}, &latencies{}
 	sctx, stop := context.WithCancel(ctx)
 	defer stop()
-	streamed, err := benchStream(sctx, base, o.Token, o.Reserve, lat)
+	streamed, err := benchStream(sctx, base, o.Token, o.Reserve, streamLat)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "bench live: %d devices at 1 Hz for %s against %s, %d connections\n", len(devs), o.Duration, base, o.Workers)
-	sent, failed := benchSend(ctx, base, devs, o)
+	conns := "one connection per device"
+	if o.Workers > 0 {
+		conns = fmt.Sprintf("at most %d connections", o.Workers)
+	}
+	fmt.Fprintf(out, "bench live: %d devices at 1 Hz for %s against %s, %s\n", len(devs), o.Duration, base, conns)
+	clock := newCPUClock(ctx, env.Pool, base, o.Token)
+	cpu0 := clock.read(ctx)
+	sent, failed := benchSend(ctx, base, devs, o, answerLat)
 	time.Sleep(2 * time.Second) // the last events' way to the stream
 	stop()
+	cpu1 := clock.read(ctx)
 	secs := o.Duration.Seconds()
 	fmt.Fprintf(out, "fixes answered  %d (%.0f/s sustained, target %d/s); not answered 200: %v\n", sent, float64(sent)/secs, len(devs), failed)
-	p50, p99, n := lat.quantiles()
-	fmt.Fprintf(out, "events on SSE   %d; fix arrival → SSE p50 %s, p99 %s (%d measured)\n", streamed.Load(), p50, p99, n)
-	if rss, dropped, err := serveMetrics(ctx, base, o.Token); err == nil {
-		fmt.Fprintf(out, "service memory  %.0f MiB resident; stream events dropped %v\n", rss/(1<<20), dropped)
+	a50, a99, _ := answerLat.quantiles()
+	fmt.Fprintf(out, "answer          p50 %s, p99 %s\n", a50, a99)
+	var stored int64
+	if err := env.Pool.QueryRow(ctx, `SELECT count(*) FROM live_event WHERE device_id LIKE $1`, prefix+"%").Scan(&stored); err != nil {
+		return fmt.Errorf("bench: events stored: %w", err)
+	}
+	p50, p99, n := streamLat.quantiles()
+	fmt.Fprintf(out, "events on SSE   %d of %d stored (lost %d); fix arrival → SSE p50 %s, p99 %s (%d measured)\n", streamed.Load(), stored, stored-streamed.Load(), p50, p99, n)
+	client, service, database := cpu0.perFix(cpu1, sent)
+	fmt.Fprintf(out, "CPU per fix     service %s, database %s, bench client %s\n", cpuText(service), cpuText(database), cpuText(client))
+	if m, err := serveMetrics(ctx, base, o.Token); err == nil {
+		fmt.Fprintf(out, "service memory  %.0f MiB resident; stream events dropped %v\n", m["process_resident_memory_bytes"]/(1<<20), m["warden_live_stream_dropped_total"])
 	} else {
 		fmt.Fprintf(out, "service memory  unknown: %v\n", err)
 	}
 	return nil
+}
+
+// cpuText is a CPU time per fix, or "unknown".
+func cpuText(d time.Duration) string {
+	if d < 0 {
+		return "unknown"
+	}
+	return d.Round(time.Microsecond).String()
 }
 
 // coreEdges are edges of the reserve's core (or core protection) zones.
@@ -125,10 +148,11 @@ func coreEdges(ctx context.Context, base, reserve string) ([][2][2]float64, erro
 	return edges, nil
 }
 
-// benchDevices registers the devices, each across the middle of an edge.
-func benchDevices(ctx context.Context, env *Env, o BenchLiveOptions, edges [][2][2]float64) ([]benchDevice, error) {
+// benchDevices registers the devices, each across the middle of an edge,
+// and returns them with the prefix of their ids.
+func benchDevices(ctx context.Context, env *Env, o BenchLiveOptions, edges [][2][2]float64) ([]benchDevice, string, error) {
 	s := live.New(env.Pool, nil, live.Options{}, slog.New(slog.DiscardHandler))
-	run := time.Now().Unix()
+	prefix := fmt.Sprintf("bench-%d-", time.Now().Unix())
 	devs := make([]benchDevice, o.Devices)
 	for i := range devs {
 		e := edges[(i*7919)%len(edges)]
@@ -141,61 +165,47 @@ func benchDevices(ctx context.Context, env *Env, o BenchLiveOptions, edges [][2]
 		// 30 m either side of the boundary, across it
 		k := 30.0 / 111320
 		nx, ny := -dy/l*k/math.Cos(my*math.Pi/180), dx/l*k
-		id := fmt.Sprintf("bench-%d-%d", run, i)
+		id := fmt.Sprintf("%s%d", prefix, i)
 		d, err := s.CreateDevice(ctx, live.DeviceInput{ID: &id, Kind: ptrTo("vehicle_logger"), Subject: &id, SubjectKind: ptrTo("vehicle"), Reserves: []string{o.Reserve}})
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		devs[i] = benchDevice{id: id, key: d.Token, a: [2]float64{mx + nx, my + ny}, b: [2]float64{mx - nx, my - ny}}
 	}
-	return devs, nil
+	return devs, prefix, nil
 }
 
 func ptrTo[T any](v T) *T { return &v }
 
-// benchSend sends each device's fix once a second for the duration through
-// a pool of workers, and counts what was answered 200.
-func benchSend(ctx context.Context, base string, devs []benchDevice, o BenchLiveOptions) (sent int64, failed map[string]int64) {
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: o.Workers, MaxConnsPerHost: o.Workers}, Timeout: 30 * time.Second}
-	type job struct {
-		d *benchDevice
-		t time.Time
-	}
-	jobs := make(chan job, len(devs))
+// benchSend sends each device's fix once a second for the duration, each
+// on time whatever the others wait for (as many phones do), over at most
+// o.Workers connections (0: no limit), and counts what was answered 200
+// and how long the answers took.
+func benchSend(ctx context.Context, base string, devs []benchDevice, o BenchLiveOptions, answered *latencies) (sent int64, failed map[string]int64) {
+	tr := &http.Transport{MaxIdleConnsPerHost: len(devs), MaxConnsPerHost: o.Workers, IdleConnTimeout: time.Minute}
+	client := &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	defer tr.CloseIdleConnections()
 	var ok atomic.Int64
 	var mu sync.Mutex
 	failed = map[string]int64{}
 	fail := func(why string) { mu.Lock(); failed[why]++; mu.Unlock() }
 	var wg sync.WaitGroup
-	for range o.Workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range jobs {
-				// 10 s from a to b, 10 s back
-				ph := math.Mod(float64(j.t.UnixMilli())/1000, 20) / 10
-				f := ph
-				if ph > 1 {
-					f = 2 - ph
-				}
-				lon, lat := j.d.a[0]+f*(j.d.b[0]-j.d.a[0]), j.d.a[1]+f*(j.d.b[1]-j.d.a[1])
-				q := url.Values{"id": {j.d.id}, "lat": {strconv.FormatFloat(lat, 'f', 7, 64)}, "lon": {strconv.FormatFloat(lon, 'f', 7, 64)},
-					"timestamp": {strconv.FormatFloat(float64(j.t.UnixMilli())/1000, 'f', 3, 64)}, "key": {j.d.key}}
-				res, err := client.Get(base + "/ingest/osmand?" + q.Encode())
-				if err == nil {
-					_, _ = io.Copy(io.Discard, res.Body)
-					res.Body.Close()
-				}
-				switch {
-				case err != nil:
-					fail("error")
-				case res.StatusCode == 200:
-					ok.Add(1)
-				default:
-					fail(res.Status)
-				}
-			}
-		}()
+	send := func(d *benchDevice, t time.Time) {
+		defer wg.Done()
+		t0 := time.Now()
+		res, err := client.Get(base + "/ingest/osmand?" + d.query(t))
+		if err != nil {
+			fail("error")
+			return
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 {
+			fail(res.Status)
+			return
+		}
+		answered.add(time.Since(t0))
+		ok.Add(1)
 	}
 	tick := time.NewTicker(time.Second / 20)
 	defer tick.Stop()
@@ -204,17 +214,26 @@ func benchSend(ctx context.Context, base string, devs []benchDevice, o BenchLive
 	for now := time.Now(); now.Before(end) && ctx.Err() == nil; now = <-tick.C {
 		// a twentieth of the devices every 50 ms: each once a second
 		for i := slot; i < len(devs); i += 20 {
-			select {
-			case jobs <- job{&devs[i], now}:
-			default:
-				fail("not sent: the senders were behind")
-			}
+			wg.Add(1)
+			go send(&devs[i], now)
 		}
 		slot = (slot + 1) % 20
 	}
-	close(jobs)
 	wg.Wait()
 	return ok.Load(), failed
+}
+
+// query is the OsmAnd request of the device's fix at t: 10 s from a to b,
+// 10 s back.
+func (d *benchDevice) query(t time.Time) string {
+	ph := math.Mod(float64(t.UnixMilli())/1000, 20) / 10
+	f := ph
+	if ph > 1 {
+		f = 2 - ph
+	}
+	lon, lat := d.a[0]+f*(d.b[0]-d.a[0]), d.a[1]+f*(d.b[1]-d.a[1])
+	return url.Values{"id": {d.id}, "lat": {strconv.FormatFloat(lat, 'f', 7, 64)}, "lon": {strconv.FormatFloat(lon, 'f', 7, 64)},
+		"timestamp": {strconv.FormatFloat(float64(t.UnixMilli())/1000, 'f', 3, 64)}, "key": {d.key}}.Encode()
 }
 
 // latencies collects fix-arrival-to-stream latencies.
@@ -270,33 +289,29 @@ func benchStream(ctx context.Context, base, token, reserve string, lat *latencie
 	return &n, nil
 }
 
-// serveMetrics reads the service's resident memory and dropped stream
-// events from /metrics.
-func serveMetrics(ctx context.Context, base, token string) (rss, dropped float64, err error) {
+// serveMetrics reads the service's unlabelled metrics (resident memory,
+// CPU seconds, dropped stream events) from /metrics.
+func serveMetrics(ctx context.Context, base, token string) (map[string]float64, error) {
 	req, _ := http.NewRequestWithContext(ctx, "GET", base+"/metrics", nil)
 	req.Header.Set("Authorization", "Bearer "+token)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return 0, 0, err
+		return nil, err
 	}
 	defer res.Body.Close()
+	m := map[string]float64{}
 	sc := bufio.NewScanner(res.Body)
-	found := false
 	for sc.Scan() {
 		f := strings.Fields(sc.Text())
-		if len(f) != 2 {
+		if len(f) != 2 || strings.HasPrefix(f[0], "#") {
 			continue
 		}
-		v, _ := strconv.ParseFloat(f[1], 64)
-		switch f[0] {
-		case "process_resident_memory_bytes":
-			rss, found = v, true
-		case "warden_live_stream_dropped_total":
-			dropped = v
+		if v, err := strconv.ParseFloat(f[1], 64); err == nil {
+			m[f[0]] = v
 		}
 	}
-	if !found {
-		return 0, 0, fmt.Errorf("no process_resident_memory_bytes in /metrics")
+	if _, ok := m["process_resident_memory_bytes"]; !ok {
+		return nil, fmt.Errorf("no process_resident_memory_bytes in /metrics")
 	}
-	return rss, dropped, nil
+	return m, sc.Err()
 }
