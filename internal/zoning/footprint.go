@@ -189,3 +189,26 @@ func measureSQL(ctx context.Context, tx pgx.Tx, f Footprint, radius float64, day
 	}
 	return out, rows.Err()
 }
+
+// FootprintInside is the part of f inside the zones of one kind of reserve
+// in force on day, as WKB: its ST_Intersection with their pieces,
+// dissolved; nil where f does not meet them. PostGIS draws it (the engine
+// measures, it does not construct geometry).
+func FootprintInside(ctx context.Context, tx pgx.Tx, f Footprint, reserve string, kind Kind, day time.Time) ([]byte, error) {
+	var past bool
+	if err := tx.QueryRow(ctx, `SELECT zoning_past($1::date, NULL)`, day).Scan(&past); err != nil {
+		return nil, fmt.Errorf("zoning: zoning on %s: %w", day.Format(time.DateOnly), err)
+	}
+	pieces, args := "zone_piece", []any{f.Polys, f.Lines, f.Points, reserve, string(kind)}
+	if past {
+		pieces, args = "zone_piece_on($6::date, NULL)", append(args, day)
+	}
+	var g []byte
+	if err := tx.QueryRow(ctx, `WITH `+footprintPieces+`
+		SELECT ST_AsBinary(ST_UnaryUnion(ST_Collect(ST_Intersection(zp.geom, fp.g))))
+		FROM fp JOIN `+pieces+` zp ON ST_Intersects(zp.geom, fp.g)
+		WHERE zp.reserve_id = (SELECT id FROM reserve WHERE code = $4) AND zp.kind = $5`, args...).Scan(&g); err != nil {
+		return nil, fmt.Errorf("zoning: the footprint inside %s %s: %w", reserve, kind, err)
+	}
+	return g, nil
+}
