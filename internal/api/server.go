@@ -157,6 +157,7 @@ func New(cfg Config, pool *pgxpool.Pool, log *slog.Logger) *Server {
 	s.tracks = patrol.NewStore(pool, cfg.Patrol)
 	if cfg.Engine != nil {
 		s.tracks.UseEngine(cfg.Engine)
+		s.screenings.UseEngine(cfg.Engine)
 	}
 	s.cases = cases.NewStore(pool, cfg.Cases)
 	s.grid = grid.NewStore(pool)

@@ -116,7 +116,11 @@ func newFixture() (f *benchFixture, err error) {
 	if err != nil {
 		return nil, err
 	}
-	return &benchFixture{pool: pool, store: screening.NewStore(pool, screening.Options{}), vertices: n, centre: c}, nil
+	s, err := engineStore(context.Background(), pool, screening.Options{}) // lives as long as the binary
+	if err != nil {
+		return nil, err
+	}
+	return &benchFixture{pool: pool, store: s, vertices: n, centre: c}, nil
 }
 
 func benchEnv(b *testing.B) *benchFixture {
@@ -225,7 +229,10 @@ func TestScreenLargeMatchesPostGIS(t *testing.T) {
 		t.Fatal(err)
 	}
 	fp := star(c, 5000, benchFootVerts)
-	s := screening.NewStore(pool, screening.Options{})
+	s, err := engineStore(ctx, pool, screening.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	sc, err := s.Screen(ctx, screening.Request{Features: []geoio.Feature{{Geometry: fp}}, Activity: "quarrying"})
 	if err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"github.com/paulmach/orb/encoding/wkb"
 
 	"warden/internal/geoio"
+	"warden/internal/zoning"
 )
 
 // footprint is the assembled footprint: its polygonal, linear and point parts
@@ -33,6 +34,11 @@ func (f footprint) measure() string {
 		return "length"
 	}
 	return "points"
+}
+
+// zoning is the footprint as zoning measures it.
+func (f footprint) zoning() zoning.Footprint {
+	return zoning.Footprint{Polys: f.poly, Lines: f.line, Points: f.point, Whole: f.whole, Simple: f.simple, Tau: f.tau}
 }
 
 // assemble transforms the elements to EPSG:4326 and splits them by dimension.

@@ -166,7 +166,7 @@ func mapRings(p orb.Polygon, fn func([]orb.Point, bool) []orb.Point) orb.Polygon
 	return out
 }
 
-// pieceVertices is the most vertices of a footprint piece (as zone_piece's).
+// pieceVertices is the most vertices of a footprint piece (as zoning cuts its zones).
 const pieceVertices = 128
 
 // LinePieces cuts the lines of a (Multi)LineString, as WKB, into runs of at

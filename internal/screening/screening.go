@@ -89,7 +89,12 @@ type Store struct {
 	maxVertices int
 	law         *law.Store
 	loc         *time.Location
+	eng         *zoning.Engine
 }
+
+// UseEngine makes screenings measure footprints with the zone engine when
+// their day's zonings are the current ones (zoning.MeasureFootprint).
+func (s *Store) UseEngine(e *zoning.Engine) { s.eng = e }
 
 // NewStore returns a Store on pool.
 func NewStore(pool *pgxpool.Pool, opts Options) *Store {
@@ -268,11 +273,8 @@ func (s *Store) Screen(ctx context.Context, req Request) (Screening, error) {
 			return err
 		}
 		fp.skipped = skipped
-		zo, err := zoningOf(ctx, tx, on)
-		if err != nil {
-			return err
-		}
-		res, err := compute(ctx, tx, fp, req.DistanceM, zo)
+		zo := zoningOf(on)
+		res, err := compute(ctx, tx, s.eng, fp, req.DistanceM, zo)
 		if err != nil {
 			return err
 		}

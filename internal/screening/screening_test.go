@@ -28,7 +28,11 @@ func sampleDB(t *testing.T) (*pgxpool.Pool, *screening.Store) {
 	if _, err := sample.LoadIfEmpty(t.Context(), zoning.NewStore(pool), markers.NewStore(pool)); err != nil {
 		t.Fatal(err)
 	}
-	return pool, screening.NewStore(pool, screening.Options{})
+	s, err := engineStore(t.Context(), pool, screening.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pool, s
 }
 
 // point runs a query that returns one point (x, y).

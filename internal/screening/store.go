@@ -13,6 +13,7 @@ import (
 	"warden/internal/db"
 	"warden/internal/law"
 	"warden/internal/problem"
+	"warden/internal/zoning"
 )
 
 // insert stores the screening and, for a project that is under construction
@@ -62,16 +63,16 @@ func insert(ctx context.Context, tx pgx.Tx, req Request, r Result, fp footprint,
 			if z.Rule.RuleSet != "" {
 				ruleSet = &z.Rule.RuleSet
 			}
-			if err := tx.QueryRow(ctx, `WITH `+footprintPieces+`
+			inside, err := zoning.FootprintInside(ctx, tx, fp.zoning(), rr.Code, z.Kind, zo.day)
+			if err != nil {
+				return Screening{}, fmt.Errorf("finding in %s %s: %w", rr.Code, z.Kind, err)
+			}
+			if err := tx.QueryRow(ctx, `
 				INSERT INTO finding (kind, reserve_id, zone_kind, geom, activity, articles, basis_zh, basis_en, source, screening_id,
 				                     legal_basis, penalty, rule_set)
-				SELECT $4, zp.reserve_id, zp.kind, ST_UnaryUnion(ST_Collect(ST_Intersection(zp.geom, fp.g))), $7, $8, $9, $10, $11, $12, $13, $14, $15
-				FROM fp JOIN `+zo.pieces(16)+` zp ON ST_Intersects(zp.geom, fp.g)
-				WHERE zp.reserve_id = (SELECT id FROM reserve WHERE code = $5) AND zp.kind = $6
-				GROUP BY zp.reserve_id, zp.kind
+				VALUES ($1, (SELECT id FROM reserve WHERE code = $2), $3, ST_GeomFromWKB($4, 4326), $5, $6, $7, $8, $9, $10, $11, $12, $13)
 				RETURNING id, created_at, ST_AsGeoJSON(geom, 7)`,
-				zo.args(fp.poly, fp.line, fp.point, f.Kind, rr.Code, string(z.Kind), f.Activity, f.Articles, zh, en, f.Source, sc.ID,
-					f.LegalBasis, f.Penalty, ruleSet)...).
+				f.Kind, rr.Code, string(z.Kind), inside, f.Activity, f.Articles, zh, en, f.Source, sc.ID, f.LegalBasis, f.Penalty, ruleSet).
 				Scan(&f.ID, &f.CreatedAt, &g); err != nil {
 				return Screening{}, fmt.Errorf("finding in %s %s: %w", rr.Code, z.Kind, err)
 			}

@@ -25,7 +25,10 @@ func TestScreeningZoningOfItsDay(t *testing.T) {
 	if _, err := sample.LoadIfEmpty(ctx, zs, markers.NewStore(pool), sample.LaterVersions(zs)); err != nil {
 		t.Fatal(err)
 	}
-	s := screening.NewStore(pool, screening.Options{})
+	s, err := engineStore(ctx, pool, screening.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	p := point(t, pool, `SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(z.geom) AS p FROM zone z
 		JOIN zoning_version v ON v.id = z.version_id AND v.version = 1 JOIN reserve r ON r.id = z.reserve_id
 		WHERE r.code = 'qiangtang' AND z.kind = 'buffer') s`)
