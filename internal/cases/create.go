@@ -13,6 +13,7 @@ import (
 
 	"warden/internal/db"
 	"warden/internal/problem"
+	"warden/internal/zoning"
 )
 
 // CreateInput is a case registered by a person: from an inspection
@@ -137,15 +138,15 @@ func reserveOf(ctx context.Context, tx pgx.Tx, code string, g []byte) (int64, er
 		}
 		return *rid, nil
 	}
-	if err := tx.QueryRow(ctx, `SELECT zp.reserve_id FROM zone_piece zp WHERE ST_Intersects(zp.geom, ST_GeomFromWKB($1, 4326))
-		ORDER BY zp.reserve_id LIMIT 1`, g).Scan(&rid); err != nil && !errors.Is(err, pgx.ErrNoRows) {
+	id, ok, err := zoning.ReserveTouching(ctx, tx, g)
+	if err != nil {
 		return 0, err
 	}
-	if rid == nil {
+	if !ok {
 		return 0, problem.Invalid("invalid-case", "the location lies in no reserve's current zones: name the reserve",
 			problem.At(-1, "reserve", "needed for a location outside every reserve"))
 	}
-	return *rid, nil
+	return id, nil
 }
 
 // ruleBasis gives case id the rule table's articles and verdict for its

@@ -47,7 +47,8 @@ func NewStore(pool *pgxpool.Pool, opts Options) *Store {
 // unitScope selects the units of a report: every administrative area, or
 // those a reserve's current zones touch. $1 is the reserve code (” for all).
 const unitScope = `SELECT a.id, a.code, a.name_zh, a.unit_name, a.timezone FROM admin_area a
-	WHERE $1 = '' OR EXISTS (SELECT 1 FROM zone_piece zp JOIN reserve r ON r.id = zp.reserve_id WHERE r.code = $1 AND ST_Intersects(zp.geom, a.geom))
+	WHERE $1 = '' OR EXISTS (SELECT 1 FROM zone z JOIN zoning_version v ON v.id = z.version_id AND v.is_current JOIN reserve r ON r.id = z.reserve_id
+	                         WHERE r.code = $1 AND ST_Intersects(z.geom, a.geom))
 	UNION ALL SELECT NULL, '-', '（未落入行政区）', '', $2`
 
 // caseUnit is the unit a case counts under in reports: its responsible

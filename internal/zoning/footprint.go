@@ -2,6 +2,7 @@ package zoning
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -211,4 +212,18 @@ func FootprintInside(ctx context.Context, tx pgx.Tx, f Footprint, reserve string
 		return nil, fmt.Errorf("zoning: the footprint inside %s %s: %w", reserve, kind, err)
 	}
 	return g, nil
+}
+
+// ReserveTouching is the reserve whose current zones g (WKB, lon/lat)
+// meets, the lowest id where several do; ok is false where none does.
+func ReserveTouching(ctx context.Context, tx pgx.Tx, g []byte) (id int64, ok bool, err error) {
+	err = tx.QueryRow(ctx, `SELECT zp.reserve_id FROM zone_piece zp WHERE ST_Intersects(zp.geom, ST_GeomFromWKB($1, 4326))
+		ORDER BY zp.reserve_id LIMIT 1`, g).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("zoning: the reserve at a location: %w", err)
+	}
+	return id, true, nil
 }
