@@ -167,6 +167,13 @@ func Sync(ctx context.Context, pool *pgxpool.Pool) error {
 		kinds[i], codes[i], countries[i], en[i], zh[i], pops[i], geoms[i] = r.Kind, r.Code, r.Country, r.NameEN, r.NameZH, r.Population, db.Geom(r.Geometry)
 	}
 	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		// The load repairs and labels the shipped outlines once per data
+		// version: its size is fixed by the repository, not by any request,
+		// so it may take longer than the pool's statement timeout on a
+		// slow or busy machine.
+		if _, err := tx.Exec(ctx, `SET LOCAL statement_timeout = '10min'`); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `DELETE FROM basemap_feature; DELETE FROM basemap_source`); err != nil {
 			return err
 		}
