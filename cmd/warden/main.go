@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -33,6 +34,7 @@ type globals struct {
 	StatementTimeout time.Duration `name:"statement-timeout" env:"WARDEN_STATEMENT_TIMEOUT" default:"30s" help:"Longest any SQL statement may run."`
 	DBMaxConns       int32         `name:"db-max-conns" env:"WARDEN_DB_MAX_CONNS" default:"10" help:"Most database connections this process holds at once."`
 	LogLevel         string        `name:"log-level" env:"WARDEN_LOG_LEVEL" default:"info" enum:"debug,info,warn,error" help:"Log level."`
+	CPUProfile       string        `name:"cpu-profile" env:"WARDEN_CPU_PROFILE" help:"Write a CPU profile (go tool pprof) of the whole command to this file, e.g. of warden serve under load: where its time goes."`
 }
 
 type cli struct {
@@ -261,12 +263,36 @@ func main() {
 		DatabaseURL: c.DatabaseURL, MigrateURL: c.MigrateURL, DataDir: c.DataDir, PGBin: c.PGBin,
 		StatementTimeout: c.StatementTimeout, DBMaxConns: c.DBMaxConns, Version: buildVersion(),
 	}}
+	stopProfile, err := startCPUProfile(c.CPUProfile)
+	if err != nil {
+		app.PrintProblem(os.Stderr, err)
+		os.Exit(1)
+	}
 	// kong calls the Run method (run.go) of the command given, with rc
-	if err := k.Run(rc); err != nil {
+	err = k.Run(rc)
+	stopProfile()
+	if err != nil {
 		app.PrintProblem(os.Stderr, err)
 		stop()
 		os.Exit(1)
 	}
+}
+
+// startCPUProfile starts profiling into path (nothing when it is empty);
+// the function it returns stops and writes the profile.
+func startCPUProfile(path string) (func(), error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("--cpu-profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("--cpu-profile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 func newLogger(level string) *slog.Logger {

@@ -211,6 +211,14 @@ func (ix *Index) nearest(lon, lat float64, zone int32) (float64, int32) {
 		if h.key > best {
 			break
 		}
+		if h.l == cheapEdge {
+			// Only now the tighter bound, for the few edges that reach
+			// the top of the heap; back in at it unless it rules the edge out.
+			if key := s.edgeKey(&ix.edges[h.k].edge, best); key <= best {
+				s.push(heapEntry{max(key, h.key), -1, h.k})
+			}
+			continue
+		}
 		if h.l < 0 {
 			// The distance to the edge's plane-nearest point: within
 			// millimetres of the distance to the edge, and never less.
@@ -226,10 +234,15 @@ func (ix *Index) nearest(lon, lat float64, zone int32) (float64, int32) {
 			continue
 		}
 		lo, hi := t.children(int(h.l), int(h.k))
+		leafCos := 0.0
+		if h.l == 0 {
+			leafCos = min(s.c, t.cos[t.levelStart[0]+int(h.k)])
+		}
 		for c := lo; c < hi; c++ {
 			var key float64
+			level := h.l - 1
 			if h.l == 0 {
-				key = s.edgeKey(&ix.edges[c].edge, best)
+				key, level = s.edgeBound(&ix.edges[c].edge, leafCos, best), cheapEdge
 			} else {
 				if zone >= 0 { // only the nodes over the zone's own edges
 					if lo, hi := t.itemRange(int(h.l)-1, c); hi <= int(ix.zoneEdges[zone][0]) || lo >= int(ix.zoneEdges[zone][1]) {
@@ -239,7 +252,7 @@ func (ix *Index) nearest(lon, lat float64, zone int32) (float64, int32) {
 				key = s.boxKey(t, int(h.l)-1, c, best)
 			}
 			if key <= best {
-				s.push(heapEntry{key, h.l - 1, int32(c)})
+				s.push(heapEntry{key, level, int32(c)})
 			}
 		}
 	}
@@ -304,6 +317,9 @@ func (s *nearSearch) greedyLimit(ix *Index) (float64, int32) {
 
 var searchPool = sync.Pool{New: func() any { return &nearSearch{} }}
 
+// cheapEdge marks a heap entry of an edge whose key is edgeBound's.
+const cheapEdge = -2
+
 // planeLimit is the distance up to which the tangent plane bounds distances.
 const planeLimit = 200_000.0
 
@@ -331,8 +347,8 @@ type nearSearch struct {
 	near              []heapEntry // edges measured, with their distances
 }
 
-// heapEntry is node k of level l, or edge k when l is -1, with a lower bound
-// of its distance.
+// heapEntry is node k of level l, or edge k when l is -1 (or cheapEdge,
+// while its key is edgeBound's), with a lower bound of its distance.
 type heapEntry struct {
 	key  float64
 	l, k int32
@@ -355,6 +371,22 @@ func (s *nearSearch) boxKey(t *packedTree, l, k int, best float64) float64 {
 		return planeBound(d, c)
 	}
 	return boxLowerBound(s.qx, s.qy, b.x0, b.y0, b.x1, b.y1, best)
+}
+
+// edgeBound is a cheap lower bound of the geodesic distance from the point
+// to edge e of a leaf whose highest latitude has cosine c (at most the
+// point's): the distance in the plane with the smallest scales over the leaf
+// and the point, shrunk as boxKey shrinks a node's (boxKey's argument, for
+// the edge's nearest point rather than its node's box). It is within a few
+// thousandths of edgeKey's, without its sines; beyond the plane's reach it
+// is edgeKey's. Edges enter the heap with it, and only those that reach the
+// top get edgeKey's.
+func (s *nearSearch) edgeBound(e *edge, c, best float64) float64 {
+	d, _ := planeDistance(s.qx, s.qy, wgsA*deg*c, mMin*deg, e)
+	if d <= planeLimit {
+		return planeBound(d, c)
+	}
+	return s.edgeKey(e, best)
 }
 
 // edgeKey is a lower bound of the geodesic distance from the point to e.
