@@ -9,6 +9,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"warden/internal/export"
 	"warden/internal/zoning"
 )
 
@@ -94,51 +95,46 @@ func outcome(c Clue) string {
 	return string(c.Status)
 }
 
-// ledgerColumn is one column of the clue ledger workbook.
-type ledgerColumn struct {
-	title string
-	width float64
-	value func(i int, c Clue) any
-}
-
-var ledgerColumns = []ledgerColumn{
-	{"序号", 6, func(i int, _ Clue) any { return i + 1 }},
-	{"线索编号", 14, func(_ int, c Clue) any { return c.Number }},
-	{"保护区", 26, func(_ int, c Clue) any { return orDash(c.ReserveName) }},
-	{"级别", 8, func(_ int, c Clue) any { return levelZH[c.ReserveLevel] }},
-	{"变化类型", 12, func(_ int, c Clue) any { return c.ChangeType.ZH() }},
-	{"功能区", 22, func(_ int, c Clue) any { return zoneZH(c) }},
-	{"面积（公顷）", 12, func(_ int, c Clue) any { return math.Round(c.AreaHa*1e4) / 1e4 }},
-	{"中心经度", 12, func(_ int, c Clue) any { return math.Round(c.Center[0]*1e6) / 1e6 }},
-	{"中心纬度", 12, func(_ int, c Clue) any { return math.Round(c.Center[1]*1e6) / 1e6 }},
-	{"前时相", 12, func(_ int, c Clue) any {
+// ledgerSheet is the clue ledger (问题线索台账): its columns and their widths
+// in characters.
+var ledgerSheet = export.Sheet[Clue]{Name: "问题线索台账", Columns: []export.Column[Clue]{
+	{Title: "序号", Width: 6},
+	{Title: "线索编号", Width: 14, Value: func(c Clue) any { return c.Number }},
+	{Title: "保护区", Width: 26, Value: func(c Clue) any { return orDash(c.ReserveName) }},
+	{Title: "级别", Width: 8, Value: func(c Clue) any { return levelZH[c.ReserveLevel] }},
+	{Title: "变化类型", Width: 12, Value: func(c Clue) any { return c.ChangeType.ZH() }},
+	{Title: "功能区", Width: 22, Value: func(c Clue) any { return zoneZH(c) }},
+	{Title: "面积（公顷）", Width: 12, Value: func(c Clue) any { return math.Round(c.AreaHa*1e4) / 1e4 }},
+	{Title: "中心经度", Width: 12, Value: func(c Clue) any { return math.Round(c.Center[0]*1e6) / 1e6 }},
+	{Title: "中心纬度", Width: 12, Value: func(c Clue) any { return math.Round(c.Center[1]*1e6) / 1e6 }},
+	{Title: "前时相", Width: 12, Value: func(c Clue) any {
 		if c.ImagedBefore == nil {
 			return ""
 		}
 		return c.ImagedBefore.String()
 	}},
-	{"后时相", 12, func(_ int, c Clue) any { return c.ImagedAfter.String() }},
-	{"核查结果", 18, func(_ int, c Clue) any {
+	{Title: "后时相", Width: 12, Value: func(c Clue) any { return c.ImagedAfter.String() }},
+	{Title: "核查结果", Width: 18, Value: func(c Clue) any {
 		if c.Result != nil {
 			return c.Result.ZH()
 		}
 		return c.Status.ZH()
 	}},
-	{"核查人", 10, func(_ int, c Clue) any { return deref(c.VerifiedBy) }},
-	{"核查日期", 12, func(_ int, c Clue) any { return localDay(c.VerifiedAt, c.TimeZone) }},
-	{"案件编号", 20, func(_ int, c Clue) any {
+	{Title: "核查人", Width: 10, Value: func(c Clue) any { return deref(c.VerifiedBy) }},
+	{Title: "核查日期", Width: 12, Value: func(c Clue) any { return localDay(c.VerifiedAt, c.TimeZone) }},
+	{Title: "案件编号", Width: 20, Value: func(c Clue) any {
 		if c.Case != nil {
 			return c.Case.Number
 		}
 		return ""
 	}},
-	{"整改状态", 10, func(_ int, c Clue) any {
+	{Title: "整改状态", Width: 10, Value: func(c Clue) any {
 		if c.Case != nil {
 			return caseStatusZH[c.Case.Status]
 		}
 		return ""
 	}},
-}
+}}
 
 var levelZH = map[string]string{"national": "国家级", "provincial": "省级", "municipal": "市级", "county": "县级"}
 
@@ -188,52 +184,11 @@ func localDay(t *time.Time, tz string) string {
 // WriteLedger writes the clue ledger (问题线索台账) workbook: one row per clue
 // under a frozen, filterable header, and a sheet of statistics.
 func WriteLedger(w io.Writer, cs []Clue) error {
-	const sheet = "问题线索台账"
-	f := excelize.NewFile()
+	f, err := ledgerSheet.Workbook(cs)
+	if err != nil {
+		return err
+	}
 	defer f.Close()
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return err
-	}
-	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}}})
-	if err != nil {
-		return err
-	}
-	sw, err := f.NewStreamWriter(sheet)
-	if err != nil {
-		return err
-	}
-	header := make([]any, len(ledgerColumns))
-	for i, col := range ledgerColumns {
-		header[i] = excelize.Cell{Value: col.title, StyleID: bold}
-		if err := sw.SetColWidth(i+1, i+1, col.width); err != nil {
-			return err
-		}
-	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return err
-	}
-	if err := sw.SetRow("A1", header); err != nil {
-		return err
-	}
-	for r, c := range cs {
-		row := make([]any, len(ledgerColumns))
-		for i, col := range ledgerColumns {
-			row[i] = col.value(r, c)
-		}
-		if err := sw.SetRow(fmt.Sprintf("A%d", r+2), row); err != nil {
-			return err
-		}
-	}
-	if err := sw.Flush(); err != nil {
-		return err
-	}
-	last, err := excelize.CoordinatesToCellName(len(ledgerColumns), len(cs)+1)
-	if err != nil {
-		return err
-	}
-	if err := f.AutoFilter(sheet, "A1:"+last, nil); err != nil {
-		return err
-	}
 	if err := writeStats(f, Stats(cs)); err != nil {
 		return err
 	}
