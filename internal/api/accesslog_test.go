@@ -3,7 +3,6 @@ package api_test
 import (
 	"bytes"
 	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -34,10 +33,7 @@ func (s *syncBuffer) String() string {
 // carries the status the client got, not 200.
 func TestAccessLogRecordsStatusSent(t *testing.T) {
 	var logs syncBuffer
-	s := api.New(api.Config{AdminToken: adminToken, Version: "test"}, testdb.New(t), slog.New(slog.NewTextHandler(&logs, nil)))
-	srv := httptest.NewServer(s.Handler())
-	defer srv.Close()
-	e := &env{t: t, srv: srv}
+	e := startAPI(t, testdb.New(t), api.Config{}, slog.New(slog.NewTextHandler(&logs, nil)))
 	e.do("GET", "/api/v1/reserves/nowhere", nil, false).expect(404)
 	e.do("POST", "/api/v1/reserves", map[string]any{"code": "x"}, false).expect(401)
 	e.do("GET", "/api/v1/locate?lon=999&lat=0", nil, false)

@@ -3,7 +3,6 @@ package api_test
 import (
 	"fmt"
 	"math"
-	"net/http"
 	"strings"
 	"testing"
 
@@ -315,15 +314,8 @@ func TestWritesNeedTheToken(t *testing.T) {
 		if r.Header.Get("WWW-Authenticate") == "" {
 			t.Errorf("%s %s: no WWW-Authenticate", rt[0], rt[1])
 		}
-		req, _ := http.NewRequest(rt[0], e.srv.URL+rt[1], strings.NewReader("{}"))
-		req.Header.Set("Authorization", "Bearer wrong")
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-		if res.StatusCode != 401 {
-			t.Errorf("%s %s with a wrong token: %d", rt[0], rt[1], res.StatusCode)
+		if res := roundTrip(t, nil, e.request(rt[0], rt[1], "wrong", "", []byte("{}"))); res.Status != 401 {
+			t.Errorf("%s %s with a wrong token: %d", rt[0], rt[1], res.Status)
 		}
 	}
 }

@@ -3,9 +3,6 @@ package api_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -56,10 +53,7 @@ func newTracedEnv(t *testing.T) (*walkEnv, *statements) {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	s := api.New(api.Config{AdminToken: adminToken, Version: "test"}, pool, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	srv := httptest.NewServer(s.Handler())
-	t.Cleanup(srv.Close)
-	return &walkEnv{env: &env{t: t, srv: srv}, s: s, pool: pool, store: auth.NewStore(pool)}, tr
+	return &walkEnv{env: startAPI(t, pool, api.Config{}, nil), store: auth.NewStore(pool)}, tr
 }
 
 // failAuditOf makes the database refuse audit records of resource id, as a

@@ -2,16 +2,13 @@ package api_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"image"
 	"image/png"
-	"io"
 	"log/slog"
 	"maps"
 	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"net/textproto"
 	"regexp"
 	"slices"
@@ -19,8 +16,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"warden/internal/api"
 	"warden/internal/auth"
@@ -80,8 +75,6 @@ const (
 // act on.
 type walkEnv struct {
 	*env
-	s       *api.Server
-	pool    *pgxpool.Pool
 	store   *auth.Store
 	callers []caller
 	// ids of resources made at set-up
@@ -98,11 +91,7 @@ type walkEnv struct {
 func newBareEnv(t *testing.T, cfg api.Config) *walkEnv {
 	t.Helper()
 	pool := testdb.New(t)
-	cfg.AdminToken, cfg.Version = adminToken, "test"
-	s := api.New(cfg, pool, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	srv := httptest.NewServer(s.Handler())
-	t.Cleanup(srv.Close)
-	return &walkEnv{env: &env{t: t, srv: srv}, s: s, pool: pool, store: auth.NewStore(pool)}
+	return &walkEnv{env: startAPI(t, pool, cfg, nil), store: auth.NewStore(pool)}
 }
 
 // as is the walk's caller with this name.
@@ -214,12 +203,6 @@ func (w *walkEnv) id(r *resp, path ...any) int64 {
 	return int64(v)
 }
 
-// form is a multipart body.
-type form struct {
-	body        []byte
-	contentType string
-}
-
 // walkClient ends a request the walks send that does not finish (a stream
 // left open) with an error naming it, not the whole package by its timeout.
 var walkClient = &http.Client{Timeout: 2 * time.Minute}
@@ -233,28 +216,8 @@ func (w *walkEnv) send(method, path string, body any, c caller) *resp {
 // sendWith is send with more headers (an empty value removes one).
 func (w *walkEnv) sendWith(method, path string, body any, c caller, header map[string]string) *resp {
 	w.t.Helper()
-	var r io.Reader
-	ct := ""
-	switch b := body.(type) {
-	case nil:
-	case form:
-		r, ct = bytes.NewReader(b.body), b.contentType
-	case []byte:
-		r, ct = bytes.NewReader(b), "application/json"
-	default:
-		raw, err := json.Marshal(b)
-		if err != nil {
-			w.t.Fatal(err)
-		}
-		r, ct = bytes.NewReader(raw), "application/json"
-	}
-	req, err := http.NewRequest(method, w.srv.URL+path, r)
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	if ct != "" {
-		req.Header.Set("Content-Type", ct)
-	}
+	raw, ct := encodeBody(w.t, body)
+	req := w.request(method, path, "", ct, raw)
 	switch {
 	case c.token != "":
 		req.Header.Set("Authorization", "Bearer "+c.token)
@@ -270,20 +233,7 @@ func (w *walkEnv) sendWith(method, path string, body any, c caller, header map[s
 			req.Header.Set(k, v)
 		}
 	}
-	res, err := walkClient.Do(req)
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, err := io.ReadAll(res.Body)
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	out := &resp{t: w.t, Status: res.StatusCode, Header: res.Header, Raw: raw}
-	if len(raw) > 0 && raw[0] == '{' {
-		_ = json.Unmarshal(raw, &out.JSON)
-	}
-	return out
+	return roundTrip(w.t, walkClient, req)
 }
 
 // threeZones is a three-zone FeatureCollection of three 0.1° squares from lon.
@@ -359,15 +309,8 @@ func (w *walkEnv) trackForm(subject string) form {
 		fmt.Fprintf(&gpx, `<trkpt lat="30.05" lon="%.4f"><time>%s</time></trkpt>`, 100.02+0.008*float64(i), start.Add(time.Duration(i)*time.Minute).Format(time.RFC3339))
 	}
 	gpx.WriteString(`</trkseg></trk></gpx>`)
-	var b bytes.Buffer
-	mw := multipart.NewWriter(&b)
-	for _, f := range [][2]string{{"reserve", targetReserve}, {"subject", subject}, {"subject_kind", "patrol"}} {
-		_ = mw.WriteField(f[0], f[1])
-	}
-	fw, _ := mw.CreateFormFile("file", "walk.gpx")
-	fw.Write(gpx.Bytes())
-	mw.Close()
-	return form{b.Bytes(), mw.FormDataContentType()}
+	body, ct := multipartBody([][2]string{{"reserve", targetReserve}, {"subject", subject}, {"subject_kind", "patrol"}}, "file", "walk.gpx", gpx.Bytes())
+	return form{body, ct}
 }
 
 // probe is one request a caller makes on a route, and what it acts on.
@@ -878,7 +821,7 @@ func policyOf(r api.AccessRule) string {
 // TestAccessRulesCoverRoutes: every route has an access rule and a probe in
 // the walk, and every rule is a route.
 func TestAccessRulesCoverRoutes(t *testing.T) {
-	s := api.New(api.Config{}, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s := api.New(api.Config{}, nil, slog.New(slog.DiscardHandler))
 	w := &walkEnv{env: &env{t: t}}
 	probes := w.probes()
 	routes := routeKeys(s)
@@ -922,7 +865,7 @@ func TestAccessRulesCoverRoutes(t *testing.T) {
 func TestAuthorizationWalk(t *testing.T) {
 	w := newWalkEnv(t, api.Config{})
 	probes := w.probes()
-	routes := routeKeys(w.s)
+	routes := routeKeys(w.server)
 	// logout last: it ends the session caller's session
 	slices.SortStableFunc(routes, func(a, b string) int {
 		return boolInt(a == "POST /api/v1/auth/logout") - boolInt(b == "POST /api/v1/auth/logout")
@@ -931,7 +874,7 @@ func TestAuthorizationWalk(t *testing.T) {
 	checked := 0
 	for _, key := range routes {
 		method, path, _ := strings.Cut(key, " ")
-		rule, ok := w.s.AccessRule(method, path)
+		rule, ok := w.server.AccessRule(method, path)
 		mk := probes[key]
 		if !ok || mk == nil {
 			t.Errorf("%s: no access rule or no probe (TestAccessRulesCoverRoutes says which)", key)
@@ -1107,9 +1050,9 @@ var reserveFree = map[string]string{
 // scope in its access rule, unless reserveFree says why not.
 func TestReserveScopes(t *testing.T) {
 	w := newBareEnv(t, api.Config{})
-	for _, key := range routeKeys(w.s) {
+	for _, key := range routeKeys(w.server) {
 		method, path, _ := strings.Cut(key, " ")
-		r, ok := w.s.AccessRule(method, path)
+		r, ok := w.server.AccessRule(method, path)
 		if !ok || r.Open {
 			continue
 		}

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
-	"mime/multipart"
 	"net/http"
 	"strings"
 	"sync"
@@ -38,24 +36,8 @@ func withCaseSample(t *testing.T, e *env) {
 // multipartEvidence posts a file as evidence on a case.
 func (e *env) multipartEvidence(id int, role, name string, data []byte) *resp {
 	e.t.Helper()
-	var b bytes.Buffer
-	mw := multipart.NewWriter(&b)
-	_ = mw.WriteField("role", role)
-	fw, _ := mw.CreateFormFile("file", name)
-	fw.Write(data)
-	mw.Close()
-	req, _ := http.NewRequest("POST", fmt.Sprintf("%s/api/v1/cases/%d/evidence", e.srv.URL, id), &b)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Authorization", "Bearer "+adminToken)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	out := &resp{t: e.t, Status: res.StatusCode, Header: res.Header, Raw: raw}
-	_ = json.Unmarshal(raw, &out.JSON)
-	return out
+	body, ct := multipartBody([][2]string{{"role", role}}, "file", name, data)
+	return e.doType("POST", fmt.Sprintf("/api/v1/cases/%d/evidence", id), ct, body)
 }
 
 func caseList(e *env, q string) []map[string]any {

@@ -60,8 +60,8 @@ func TestClueLiveVisitsAndPhotoExif(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, ct := multipartBody(t, [][2]string{{"result", "illegal_activity"}, {"note", "采石坑"}, {"photo_lon", "90"}, {"photo_lat", "30"}}, "photo", "现场.jpg", jpg)
-	v := e.send("POST", fmt.Sprintf("/api/v1/clues/%d/verification", quarry), body, ct).expect(200)
+	body, ct := multipartBody([][2]string{{"result", "illegal_activity"}, {"note", "采石坑"}, {"photo_lon", "90"}, {"photo_lat", "30"}}, "photo", "现场.jpg", jpg)
+	v := e.doType("POST", fmt.Sprintf("/api/v1/clues/%d/verification", quarry), ct, body).expect(200)
 	p := v.get("photos", 0).(map[string]any)
 	if math.Abs(p["lon"].(float64)-86.0005) > 1e-6 || math.Abs(p["lat"].(float64)-34.8) > 1e-6 || p["position_from"] != "exif" ||
 		p["taken_at"] != "2026-05-10T11:05:00+08:00" || p["taken_at_from"] != "exif" || p["distance_m"] != 0.0 {
@@ -72,11 +72,11 @@ func TestClueLiveVisitsAndPhotoExif(t *testing.T) {
 	}
 
 	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
-	body, ct = multipartBody(t, [][2]string{{"result", "natural_change"}, {"device", "phone-far"}}, "photo", "road.png", png)
-	e.send("POST", fmt.Sprintf("/api/v1/clues/%d/verification", road), body, ct).problem(422, "phone-far", "did not pass")
-	body, ct = multipartBody(t, [][2]string{{"result", "natural_change"}, {"device", "phone-zhaxi"}, {"photo_lon", "86.0502"}, {"photo_lat", "34.8"},
+	body, ct = multipartBody([][2]string{{"result", "natural_change"}, {"device", "phone-far"}}, "photo", "road.png", png)
+	e.doType("POST", fmt.Sprintf("/api/v1/clues/%d/verification", road), ct, body).problem(422, "phone-far", "did not pass")
+	body, ct = multipartBody([][2]string{{"result", "natural_change"}, {"device", "phone-zhaxi"}, {"photo_lon", "86.0502"}, {"photo_lat", "34.8"},
 		{"photo_taken_at", "2026-05-10T03:21:00Z"}}, "photo", "road.png", png)
-	p = e.send("POST", fmt.Sprintf("/api/v1/clues/%d/verification", road), body, ct).expect(200).get("photos", 0).(map[string]any)
+	p = e.doType("POST", fmt.Sprintf("/api/v1/clues/%d/verification", road), ct, body).expect(200).get("photos", 0).(map[string]any)
 	if p["position_from"] != "client" || p["taken_at"] != "2026-05-10T11:21:00+08:00" || math.Abs(p["distance_m"].(float64)-18.3) > 0.5 {
 		t.Errorf("a photo without EXIF keeps the client's position and time: %v", p)
 	}

@@ -5,12 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"math"
-	"mime/multipart"
-	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -28,62 +23,15 @@ import (
 
 	"warden/internal/api"
 	"warden/internal/grid"
-	"warden/internal/markers"
-	"warden/internal/sample"
+	"warden/internal/sample/sampletest"
 	"warden/internal/testdb"
-	"warden/internal/zoning"
 )
-
-// multipartBody is a form of fields and one file part "file" (name, data).
-func multipartBody(t *testing.T, fields [][2]string, fileField, fileName string, data []byte) ([]byte, string) {
-	t.Helper()
-	var b bytes.Buffer
-	mw := multipart.NewWriter(&b)
-	for _, f := range fields {
-		if err := mw.WriteField(f[0], f[1]); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if fileField != "" {
-		fw, err := mw.CreateFormFile(fileField, fileName)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fw.Write(data)
-	}
-	mw.Close()
-	return b.Bytes(), mw.FormDataContentType()
-}
-
-// send is do with a body of its own content type.
-func (e *env) send(method, path string, body []byte, contentType string) *resp {
-	e.t.Helper()
-	req, err := http.NewRequest(method, e.srv.URL+path, bytes.NewReader(body))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", contentType)
-	req.Header.Set("Authorization", "Bearer "+adminToken)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	out := &resp{t: e.t, Status: res.StatusCode, Header: res.Header}
-	var buf bytes.Buffer
-	buf.ReadFrom(res.Body)
-	out.Raw = buf.Bytes()
-	if len(out.Raw) > 0 && out.Raw[0] == '{' {
-		_ = json.Unmarshal(out.Raw, &out.JSON)
-	}
-	return out
-}
 
 // uploadClues posts a clue batch file with its source and image dates.
 func (e *env) uploadClues(name string, data []byte, after string) *resp {
 	e.t.Helper()
-	body, ct := multipartBody(e.t, [][2]string{{"source", "省级遥感解译"}, {"imaged_before", "2025-10-01"}, {"imaged_after", after}}, "file", name, data)
-	return e.send("POST", "/api/v1/clue-batches", body, ct)
+	body, ct := multipartBody([][2]string{{"source", "省级遥感解译"}, {"imaged_before", "2025-10-01"}, {"imaged_after", after}}, "file", name, data)
+	return e.doType("POST", "/api/v1/clue-batches", ct, body)
 }
 
 // ogr converts a GeoJSON file with GDAL's ogr2ogr: to a GeoPackage (its
@@ -151,8 +99,8 @@ func TestClueBatchFormats(t *testing.T) {
 	e.uploadClues("x.geojson", []byte(`{"type":"Feature","properties":{"change_type":"road"},"geometry":{"type":"LineString","coordinates":[[86,34],[86.1,34]]}}`), "2026-05-01").
 		problem(422, "feature 0: is a LineString")
 	e.uploadClues("x.geojson", gj, "2026-13-01").problem(422, "imaged_after")
-	body, ct := multipartBody(t, [][2]string{{"imaged_after", "2026-05-01"}}, "file", "x.geojson", gj)
-	e.send("POST", "/api/v1/clue-batches", body, ct).problem(422, "source is required")
+	body, ct := multipartBody([][2]string{{"imaged_after", "2026-05-01"}}, "file", "x.geojson", gj)
+	e.doType("POST", "/api/v1/clue-batches", ct, body).problem(422, "source is required")
 	var batches []any
 	raw := e.do("GET", "/api/v1/clue-batches", nil, true).expect(200).Raw
 	if err := json.Unmarshal(raw, &batches); err != nil || len(batches) != 2 {
@@ -165,15 +113,8 @@ func TestClueBatchFormats(t *testing.T) {
 func newClueEnv(t *testing.T) (*env, *pgxpool.Pool) {
 	t.Helper()
 	pool := testdb.New(t)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	s := api.New(api.Config{AdminToken: adminToken, Version: "test"}, pool, log)
-	srv := httptest.NewServer(s.Handler())
-	t.Cleanup(srv.Close)
-	e := &env{t: t, srv: srv, zs: zoning.NewStore(pool), ms: markers.NewStore(pool)}
-	if _, err := sample.LoadIfEmpty(t.Context(), e.zs, e.ms, grid.NewStore(pool).LoadSample); err != nil {
-		t.Fatal(err)
-	}
-	return e, pool
+	sampletest.Load(t, pool, grid.NewStore(pool).LoadSample)
+	return startAPI(t, pool, api.Config{}, nil), pool
 }
 
 func (e *env) list(path string) []map[string]any {
@@ -278,8 +219,8 @@ func TestGreenShieldLoop(t *testing.T) {
 		fmt.Fprintf(&gpx, `<trkpt lat="34.8" lon="%.4f"><time>%s</time></trkpt>`, 85.99+0.005*float64(i), start.Add(time.Duration(2*i)*time.Minute).Format(time.RFC3339))
 	}
 	gpx.WriteString(`</trkseg></trk></gpx>`)
-	body, ct := multipartBody(t, [][2]string{{"subject", "扎西"}, {"subject_kind", "patrol"}, {"reserve", "qiangtang"}}, "file", "patrol.gpx", []byte(gpx.String()))
-	track := e.send("POST", "/api/v1/tracks", body, ct).expect(201).get("id").(float64)
+	body, ct := multipartBody([][2]string{{"subject", "扎西"}, {"subject_kind", "patrol"}, {"reserve", "qiangtang"}}, "file", "patrol.gpx", []byte(gpx.String()))
+	track := e.doType("POST", "/api/v1/tracks", ct, body).expect(201).get("id").(float64)
 	for _, c := range []map[string]any{quarry, road} {
 		got := e.do("GET", fmt.Sprintf("/api/v1/clues/%d", id(c)), nil, true).expect(200)
 		if vs, _ := got.get("visits").([]any); len(vs) != 1 || vs[0].(map[string]any)["track"] != track {
@@ -292,16 +233,16 @@ func TestGreenShieldLoop(t *testing.T) {
 
 	// verification: the quarry with a photo opens a case, the others close
 	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
-	body, ct = multipartBody(t, [][2]string{{"result", "illegal_activity"}, {"note", "无证采石，现场有挖掘机"}, {"photo_lon", "86.0005"}, {"photo_lat", "34.8"},
+	body, ct = multipartBody([][2]string{{"result", "illegal_activity"}, {"note", "无证采石，现场有挖掘机"}, {"photo_lon", "86.0005"}, {"photo_lat", "34.8"},
 		{"photo_taken_at", "2026-05-10T11:05:00+08:00"}}, "photo", "现场.png", png)
-	v := e.send("POST", fmt.Sprintf("/api/v1/clues/%d/verification", id(quarry)), body, ct).expect(200)
+	v := e.doType("POST", fmt.Sprintf("/api/v1/clues/%d/verification", id(quarry)), ct, body).expect(200)
 	if v.get("status") != "case_opened" || v.get("case") == nil || v.get("visit_track") != track || len(v.get("photos").([]any)) != 1 {
 		t.Fatalf("verified: %.1000s", v.Raw)
 	}
 	if d := v.get("photos", 0, "distance_m").(float64); d != 0 {
 		t.Errorf("a photo taken inside the clue is %v m from it", d)
 	}
-	e.send("POST", fmt.Sprintf("/api/v1/clues/%d/verification", id(quarry)), body, ct).problem(409)
+	e.doType("POST", fmt.Sprintf("/api/v1/clues/%d/verification", id(quarry)), ct, body).problem(409)
 	e.do("POST", fmt.Sprintf("/api/v1/clues/%d/verification", id(road)), map[string]any{"result": "natural_change", "note": "河道改道"}, true).expect(200)
 	e.do("POST", fmt.Sprintf("/api/v1/clues/%d/verification", id(building)), map[string]any{"result": "lawful"}, true).problem(422, "approval")
 	e.do("POST", fmt.Sprintf("/api/v1/clues/%d/verification", id(building)), map[string]any{"result": "lawful", "approval": "藏林函〔2025〕12号"}, true).expect(200)
@@ -345,12 +286,8 @@ func TestGreenShieldLoop(t *testing.T) {
 	if got := e.uploadClues("alerts.csv", []byte(csv), "2026-07-01").expect(201); got.get("clues") != 2.0 || got.get("format") != "csv" {
 		t.Errorf("CSV alerts: %s", got.Raw)
 	}
-	res, err := http.DefaultClient.Do(authed(t, e.srv.URL+"/api/v1/clues.xlsx?reserve=qiangtang"))
-	if err != nil || res.StatusCode != 200 {
-		t.Fatalf("ledger: %v %v", err, res)
-	}
-	defer res.Body.Close()
-	x, err := excelize.OpenReader(res.Body)
+	ledger := e.getAs(adminToken, "/api/v1/clues.xlsx?reserve=qiangtang").expect(200)
+	x, err := excelize.OpenReader(bytes.NewReader(ledger.Raw))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -387,14 +324,4 @@ func TestGreenShieldLoop(t *testing.T) {
 		t.Errorf("OGC clues closed: %v", items.get("numberMatched"))
 	}
 	e.do("GET", "/ogc/collections/clues/items", nil, false).expect(404)
-}
-
-func authed(t *testing.T, u string) *http.Request {
-	t.Helper()
-	req, err := http.NewRequest("GET", u, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+adminToken)
-	return req
 }

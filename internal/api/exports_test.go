@@ -4,11 +4,9 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
-	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -243,28 +241,7 @@ func TestAnnouncementCSV(t *testing.T) {
 // putZip uploads a zipped shapefile as a reserve's zones.
 func (e *env) putZip(code, query string, body []byte) *resp {
 	e.t.Helper()
-	req, err := http.NewRequest("PUT", e.srv.URL+"/api/v1/reserves/"+code+"/zones"+query, bytes.NewReader(body))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/zip")
-	req.Header.Set("Authorization", "Bearer "+adminToken)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, err := io.ReadAll(res.Body)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	out := &resp{t: e.t, Status: res.StatusCode, Header: res.Header, Raw: raw}
-	if len(raw) > 0 && raw[0] == '{' {
-		if err := json.Unmarshal(raw, &out.JSON); err != nil {
-			e.t.Fatal(err)
-		}
-	}
-	return out
+	return e.doType("PUT", "/api/v1/reserves/"+code+"/zones"+query, "application/zip", body)
 }
 
 // zipDir zips the files of dir whose names start with stem (all if "").

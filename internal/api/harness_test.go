@@ -4,13 +4,15 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"warden/internal/api"
 	"warden/internal/markers"
@@ -25,26 +27,24 @@ const adminToken = "test-admin-token"
 
 // env is one test's service: a fresh database behind a real HTTP server.
 type env struct {
-	t    *testing.T
-	srv  *httptest.Server
-	zs   *zoning.Store
-	ms   *markers.Store
-	pool *pgxpool.Pool // the service's runtime role
+	t      *testing.T
+	srv    *httptest.Server
+	server *api.Server
+	zs     *zoning.Store
+	ms     *markers.Store
+	pool   *pgxpool.Pool // the service's runtime role
 }
 
 // newEnv starts the API on a fresh database; withSample loads geodata/.
 func newEnv(t *testing.T, withSample bool) *env {
 	t.Helper()
 	pool := testdb.New(t)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := slog.New(slog.DiscardHandler)
 	eng, err := zoning.StartEngine(t.Context(), pool, log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := api.New(api.Config{AdminToken: adminToken, Version: "test", Engine: eng}, pool, log)
-	srv := httptest.NewServer(s.Handler())
-	t.Cleanup(srv.Close)
-	e := &env{t: t, srv: srv, zs: zoning.NewStore(pool), ms: markers.NewStore(pool), pool: pool}
+	e := startAPI(t, pool, api.Config{Engine: eng}, log)
 	// Zones stored by the test itself are in the API's index as soon as
 	// they are stored, as in the serving process.
 	e.zs.UseEngine(eng)
@@ -56,6 +56,20 @@ func newEnv(t *testing.T, withSample bool) *env {
 	return e
 }
 
+// startAPI serves the API configured by cfg, with the admin token and
+// version filled in, on pool until the test ends; log nil logs nowhere.
+func startAPI(t *testing.T, pool *pgxpool.Pool, cfg api.Config, log *slog.Logger) *env {
+	t.Helper()
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	cfg.AdminToken, cfg.Version = adminToken, "test"
+	s := api.New(cfg, pool, log)
+	srv := httptest.NewServer(s.Handler())
+	t.Cleanup(srv.Close)
+	return &env{t: t, srv: srv, server: s, zs: zoning.NewStore(pool), ms: markers.NewStore(pool), pool: pool}
+}
+
 // resp is an answer with its decoded JSON body.
 type resp struct {
 	t      *testing.T
@@ -65,47 +79,99 @@ type resp struct {
 	JSON   map[string]any
 }
 
-// do sends a request; body may be nil, a string, []byte or a value to marshal.
-// auth adds the admin token.
+// do sends a request with a body as encodeBody makes it; auth adds the
+// admin token.
 func (e *env) do(method, path string, body any, auth bool) *resp {
 	e.t.Helper()
-	var r io.Reader
+	raw, contentType := encodeBody(e.t, body)
+	token := ""
+	if auth {
+		token = adminToken
+	}
+	return roundTrip(e.t, nil, e.request(method, path, token, contentType, raw))
+}
+
+// form is a body of its own content type, such as a multipart form.
+type form struct {
+	body        []byte
+	contentType string
+}
+
+// encodeBody is a request body and its Content-Type: nil is none, a form
+// is itself, a string or []byte is JSON text, any other value is marshalled
+// as JSON.
+func encodeBody(t *testing.T, body any) ([]byte, string) {
+	t.Helper()
 	switch b := body.(type) {
 	case nil:
+		return nil, ""
+	case form:
+		return b.body, b.contentType
 	case string:
-		r = strings.NewReader(b)
+		return []byte(b), "application/json"
 	case []byte:
-		r = bytes.NewReader(b)
-	default:
-		raw, err := json.Marshal(b)
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		r = bytes.NewReader(raw)
+		return b, "application/json"
+	}
+	raw, err := json.Marshal(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw, "application/json"
+}
+
+// doType sends a body with a given Content-Type and the admin token.
+func (e *env) doType(method, path, contentType string, body []byte) *resp {
+	e.t.Helper()
+	return roundTrip(e.t, nil, e.request(method, path, adminToken, contentType, body))
+}
+
+// getAs sends a GET with a bearer token ("" for none).
+func (e *env) getAs(token, path string) *resp {
+	e.t.Helper()
+	return roundTrip(e.t, nil, e.request(http.MethodGet, path, token, "", nil))
+}
+
+// request is a request to the test server: body nil sends none,
+// contentType "" sets none, token "" is anonymous.
+func (e *env) request(method, path, token, contentType string, body []byte) *http.Request {
+	e.t.Helper()
+	var r io.Reader
+	if body != nil {
+		r = bytes.NewReader(body)
 	}
 	req, err := http.NewRequest(method, e.srv.URL+path, r)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
 	}
-	if auth {
-		req.Header.Set("Authorization", "Bearer "+adminToken)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	res, err := http.DefaultClient.Do(req)
+	return req
+}
+
+// roundTrip sends req by client (nil: http.DefaultClient) and reads the
+// answer; a body that starts as a JSON object must be one.
+func roundTrip(t *testing.T, client *http.Client, req *http.Request) *resp {
+	t.Helper()
+	if client == nil {
+		client = http.DefaultClient
+	}
+	res, err := client.Do(req)
 	if err != nil {
-		e.t.Fatal(err)
+		t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
 	}
 	defer res.Body.Close()
 	raw, err := io.ReadAll(res.Body)
 	if err != nil {
-		e.t.Fatal(err)
+		t.Fatal(err)
 	}
-	out := &resp{t: e.t, Status: res.StatusCode, Header: res.Header, Raw: raw}
+	out := &resp{t: t, Status: res.StatusCode, Header: res.Header, Raw: raw}
 	if len(raw) > 0 && raw[0] == '{' {
 		if err := json.Unmarshal(raw, &out.JSON); err != nil {
-			e.t.Fatalf("%s %s: answer is not JSON: %v\n%s", method, path, err, raw)
+			t.Fatalf("%s %s: answer is not JSON: %v\n%.2000s", req.Method, req.URL.Path, err, raw)
 		}
 	}
 	return out
@@ -167,4 +233,21 @@ func (r *resp) get(path ...any) any {
 		}
 	}
 	return v
+}
+
+// multipartBody is a multipart/form-data body of the fields in order and,
+// unless fileField is empty, a file part (fileName, data); and its
+// Content-Type.
+func multipartBody(fields [][2]string, fileField, fileName string, data []byte) ([]byte, string) {
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	for _, f := range fields {
+		_ = mw.WriteField(f[0], f[1]) // a bytes.Buffer takes every write
+	}
+	if fileField != "" {
+		fw, _ := mw.CreateFormFile(fileField, fileName)
+		_, _ = fw.Write(data)
+	}
+	_ = mw.Close()
+	return b.Bytes(), mw.FormDataContentType()
 }

@@ -3,7 +3,6 @@ package api_test
 import (
 	"fmt"
 	"math"
-	"net/http"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -242,14 +241,9 @@ func TestOGCCore(t *testing.T) {
 			t.Errorf("the landing page has no %q link: %s", rel, land.Raw)
 		}
 	}
-	req, _ := http.NewRequest("GET", e.srv.URL+"/ogc", nil)
+	req := e.request("GET", "/ogc", "", "", nil)
 	req.Header.Set("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
+	if ct := roundTrip(t, nil, req).Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
 		t.Errorf("a browser's Accept gets %q, want HTML", ct)
 	}
 

@@ -2,7 +2,6 @@ package api_test
 
 import (
 	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -25,7 +24,7 @@ var echoParam = regexp.MustCompile(`:([A-Za-z0-9_]+)`)
 // (the document is embedded, so the handler needs none) and decodes it.
 func servedOpenAPI(t *testing.T) (*api.Server, map[string]any) {
 	t.Helper()
-	s := api.New(api.Config{}, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s := api.New(api.Config{}, nil, slog.New(slog.DiscardHandler))
 	rec := httptest.NewRecorder()
 	s.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/v1/openapi.json", nil))
 	if rec.Code != http.StatusOK {

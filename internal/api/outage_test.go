@@ -3,9 +3,7 @@ package api_test
 import (
 	"context"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"sync"
 	"testing"
@@ -50,9 +48,7 @@ func TestDatabaseOutageAnswers503(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pool.Close()
-	s := api.New(api.Config{AdminToken: adminToken, Version: "test"}, pool, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	srv := httptest.NewServer(s.Handler())
-	defer srv.Close()
+	srv := startAPI(t, pool, api.Config{}, nil).srv
 
 	for _, pause := range []time.Duration{0, 2 * time.Second} {
 		var mu sync.Mutex

@@ -5,13 +5,10 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"fmt"
-	"io"
 	"io/fs"
-	"log/slog"
 	"math"
 	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -31,50 +28,15 @@ import (
 // (unless name is empty).
 func (e *env) upload(fields [][2]string, name string, data []byte, auth bool) *resp {
 	e.t.Helper()
-	return postTrack(e.t, e.srv.URL, fields, name, data, auth)
-}
-
-func postTrack(t *testing.T, base string, fields [][2]string, name string, data []byte, auth bool) *resp {
-	t.Helper()
-	var b bytes.Buffer
-	mw := multipart.NewWriter(&b)
-	for _, f := range fields {
-		if err := mw.WriteField(f[0], f[1]); err != nil {
-			t.Fatal(err)
-		}
-	}
+	fileField, token := "", ""
 	if name != "" {
-		fw, err := mw.CreateFormFile("file", name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fw.Write(data)
+		fileField = "file"
 	}
-	mw.Close()
-	req, err := http.NewRequest(http.MethodPost, base+"/api/v1/tracks", &b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", mw.FormDataContentType())
 	if auth {
-		req.Header.Set("Authorization", "Bearer "+adminToken)
+		token = adminToken
 	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := &resp{t: t, Status: res.StatusCode, Header: res.Header, Raw: raw}
-	if len(raw) > 0 && raw[0] == '{' {
-		if err := json.Unmarshal(raw, &out.JSON); err != nil {
-			t.Fatalf("answer is not JSON: %v\n%.500s", err, raw)
-		}
-	}
-	return out
+	body, ct := multipartBody(fields, fileField, name, data)
+	return roundTrip(e.t, nil, e.request(http.MethodPost, "/api/v1/tracks", token, ct, body))
 }
 
 // track decodes an answer as a track.
@@ -231,10 +193,7 @@ func TestTrackAPI(t *testing.T) {
 // nothing.
 func TestTrackUploadRefusals(t *testing.T) {
 	pool := testdb.New(t)
-	s := api.New(api.Config{AdminToken: adminToken, Version: "test", Patrol: patrol.Options{MaxBytes: 4 << 20}}, pool, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	srv := httptest.NewServer(s.Handler())
-	t.Cleanup(srv.Close)
-	e := &env{t: t, srv: srv}
+	e := startAPI(t, pool, api.Config{Patrol: patrol.Options{MaxBytes: 4 << 20}}, nil)
 	ok := []byte(`<gpx version="1.1"><trk><trkseg><trkpt lat="30" lon="100"><time>2024-01-01T00:00:00Z</time></trkpt></trkseg></trk></gpx>`)
 	var bomb bytes.Buffer
 	zw := gzip.NewWriter(&bomb)
@@ -275,18 +234,7 @@ func TestTrackUploadRefusals(t *testing.T) {
 				fw.Write(c.data)
 				mw.WriteField("subject", "late")
 				mw.Close()
-				req, _ := http.NewRequest("POST", srv.URL+"/api/v1/tracks", &b)
-				req.Header.Set("Content-Type", mw.FormDataContentType())
-				req.Header.Set("Authorization", "Bearer "+adminToken)
-				res, err := http.DefaultClient.Do(req)
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer res.Body.Close()
-				raw, _ := io.ReadAll(res.Body)
-				r := &resp{t: t, Status: res.StatusCode, Header: res.Header, Raw: raw}
-				json.Unmarshal(raw, &r.JSON)
-				r.problem(c.status, c.frags...)
+				e.doType("POST", "/api/v1/tracks", mw.FormDataContentType(), b.Bytes()).problem(c.status, c.frags...)
 				return
 			}
 			e.upload(c.fields, c.file, c.data, true).problem(c.status, c.frags...)
@@ -300,17 +248,8 @@ func TestTrackUploadRefusals(t *testing.T) {
 	fw, _ := mw.CreateFormFile("file", "t.gpx")
 	fw.Write(bytes.Repeat(ok, 20))
 	mw.Close()
-	req, _ := http.NewRequest("POST", srv.URL+"/api/v1/tracks", bytes.NewReader(b.Bytes()[:b.Len()/2]))
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Authorization", "Bearer "+adminToken)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	if res.StatusCode != 400 || !strings.Contains(string(raw), "multipart body could not be read") {
-		t.Errorf("cut-short body: %d %s", res.StatusCode, raw)
+	if res := e.doType("POST", "/api/v1/tracks", mw.FormDataContentType(), b.Bytes()[:b.Len()/2]); res.Status != 400 || !strings.Contains(string(res.Raw), "multipart body could not be read") {
+		t.Errorf("cut-short body: %d %s", res.Status, res.Raw)
 	}
 	var n int
 	if err := pool.QueryRow(t.Context(), `SELECT (SELECT count(*) FROM track) + (SELECT count(*) FROM track_file) + (SELECT count(*) FROM track_segment)`).Scan(&n); err != nil || n != 0 {

@@ -2,10 +2,8 @@ package api_test
 
 import (
 	"context"
-	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -15,10 +13,8 @@ import (
 	"warden/internal/api"
 	"warden/internal/db"
 	"warden/internal/grid"
-	"warden/internal/markers"
-	"warden/internal/sample"
+	"warden/internal/sample/sampletest"
 	"warden/internal/testdb"
-	"warden/internal/zoning"
 )
 
 // TestReadReplicaRouting runs the API on a primary with a streaming replica:
@@ -29,15 +25,13 @@ import (
 func TestReadReplicaRouting(t *testing.T) {
 	ctx := t.Context()
 	pair := testdb.Replicated(t)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := slog.New(slog.DiscardHandler)
 	primary, err := db.Open(ctx, pair.PrimaryURL(), db.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer primary.Close()
-	if _, err := sample.LoadIfEmpty(ctx, zoning.NewStore(primary), markers.NewStore(primary), grid.NewStore(primary).LoadSample); err != nil {
-		t.Fatal(err)
-	}
+	sampletest.Load(t, primary, grid.NewStore(primary).LoadSample)
 	const maxLag = 2 * time.Second
 	reps, err := db.OpenReplicas(ctx, primary, []string{pair.ReplicaURL()}, db.ReplicaOptions{MaxLag: maxLag, Every: 50 * time.Millisecond}, log)
 	if err != nil {
@@ -47,29 +41,19 @@ func TestReadReplicaRouting(t *testing.T) {
 	rctx, stop := context.WithCancel(ctx)
 	defer stop()
 	go reps.Run(rctx)
-	srv := httptest.NewServer(api.New(api.Config{AdminToken: adminToken, Version: "test", Replicas: reps}, primary, log).Handler())
-	defer srv.Close()
+	e := startAPI(t, primary, api.Config{Replicas: reps}, log)
 
 	get := func(path string, lsn string, cookie *http.Cookie) (string, string) {
 		t.Helper()
-		req, _ := http.NewRequest("GET", srv.URL+path, nil)
-		req.Header.Set("Authorization", "Bearer "+adminToken)
+		req := e.request("GET", path, adminToken, "", nil)
 		if lsn != "" {
 			req.Header.Set("X-Warden-Lsn", lsn)
 		}
 		if cookie != nil {
 			req.AddCookie(cookie)
 		}
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		if res.StatusCode != 200 {
-			t.Fatalf("GET %s: %d %s", path, res.StatusCode, b)
-		}
-		return res.Header.Get("X-Warden-Read"), string(b)
+		res := roundTrip(t, nil, req).expect(200)
+		return res.Header.Get("X-Warden-Read"), string(res.Raw)
 	}
 	until := func(what string, cond func() bool) {
 		t.Helper()
@@ -102,23 +86,16 @@ func TestReadReplicaRouting(t *testing.T) {
 	if _, err := rep.Exec(ctx, `SELECT pg_wal_replay_pause()`); err != nil {
 		t.Fatal(err)
 	}
-	req, _ := http.NewRequest("POST", srv.URL+"/api/v1/reserves", strings.NewReader(`{"code":"lagging","name_en":"Lagging","level":"county","zoning_scheme":"three_zone"}`))
-	req.Header.Set("Authorization", "Bearer "+adminToken)
-	req.Header.Set("Content-Type", "application/json")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
+	res := e.do("POST", "/api/v1/reserves", `{"code":"lagging","name_en":"Lagging","level":"county","zoning_scheme":"three_zone"}`, true)
 	lsn := res.Header.Get("X-Warden-Lsn")
 	var cookie *http.Cookie
-	for _, c := range res.Cookies() {
+	for _, c := range (&http.Response{Header: res.Header}).Cookies() {
 		if c.Name == "warden_lsn" {
 			cookie = c
 		}
 	}
-	if res.StatusCode != 201 || lsn == "" || cookie == nil || cookie.Value != lsn {
-		t.Fatalf("write: %d, LSN header %q, cookie %v", res.StatusCode, lsn, cookie)
+	if res.Status != 201 || lsn == "" || cookie == nil || cookie.Value != lsn {
+		t.Fatalf("write: %d, LSN header %q, cookie %v", res.Status, lsn, cookie)
 	}
 	// read-your-writes: by header and by cookie, from the primary
 	for _, c := range []struct {

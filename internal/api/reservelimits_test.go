@@ -1,11 +1,8 @@
 package api_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"mime/multipart"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -14,28 +11,7 @@ import (
 // sendAs sends a request with a bearer token and a content type.
 func (e *env) sendAs(token, method, path, ctype string, body []byte) *resp {
 	e.t.Helper()
-	req, err := http.NewRequest(method, e.srv.URL+path, bytes.NewReader(body))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	if ctype != "" {
-		req.Header.Set("Content-Type", ctype)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	var b bytes.Buffer
-	_, _ = b.ReadFrom(res.Body)
-	out := &resp{t: e.t, Status: res.StatusCode, Header: res.Header, Raw: b.Bytes()}
-	if b.Len() > 0 && b.Bytes()[0] == '{' {
-		if err := json.Unmarshal(b.Bytes(), &out.JSON); err != nil {
-			e.t.Fatalf("%s %s: answer is not JSON: %v", method, path, err)
-		}
-	}
-	return out
+	return roundTrip(e.t, nil, e.request(method, path, token, ctype, body))
 }
 
 // TestReserveLimitsOnTracksAndScreenings: a ranger limited to qiangtang
@@ -55,7 +31,7 @@ func TestReserveLimitsOnTracksAndScreenings(t *testing.T) {
 	for i := range 60 {
 		fmt.Fprintf(&csv, "%s,%.6f,%.6f\n", start.Add(time.Duration(i)*time.Minute).Format(time.RFC3339), 42.5, 1.15+0.001*float64(i))
 	}
-	ctype, body := multipartTrackFor(csv.String(), "qiangtang", "ranger-qt")
+	body, ctype := multipartBody([][2]string{{"reserve", "qiangtang"}, {"subject", "ranger-qt"}, {"subject_kind", "patrol"}}, "file", "track.csv", []byte(csv.String()))
 	e.sendAs(ranger, "POST", "/api/v1/tracks", ctype, body).problem(403, "alt-pirineu")
 	if n := e.do("GET", "/api/v1/tracks", nil, true).expect(200).get("total"); n != float64(0) {
 		t.Errorf("%v tracks stored after the refusal", n)
@@ -87,17 +63,4 @@ func mustJSON(t *testing.T, v any) []byte {
 		t.Fatal(err)
 	}
 	return b
-}
-
-// multipartTrackFor is a track upload form naming reserve and subject.
-func multipartTrackFor(csv, reserve, subject string) (string, []byte) {
-	var b bytes.Buffer
-	mw := multipart.NewWriter(&b)
-	for _, f := range [][2]string{{"reserve", reserve}, {"subject", subject}, {"subject_kind", "patrol"}} {
-		_ = mw.WriteField(f[0], f[1])
-	}
-	fw, _ := mw.CreateFormFile("file", "track.csv")
-	_, _ = fw.Write([]byte(csv))
-	_ = mw.Close()
-	return mw.FormDataContentType(), b.Bytes()
 }

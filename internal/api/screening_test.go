@@ -1,18 +1,16 @@
 package api_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"io/fs"
+	"maps"
 	"math"
-	"mime/multipart"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -187,57 +185,20 @@ func TestScreeningsRefused(t *testing.T) {
 	}
 }
 
-// doType sends a body with a given Content-Type and the admin token.
-func (e *env) doType(method, path, contentType string, body []byte) *resp {
-	e.t.Helper()
-	req, err := http.NewRequest(method, e.srv.URL+path, bytes.NewReader(body))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", contentType)
-	req.Header.Set("Authorization", "Bearer "+adminToken)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, err := io.ReadAll(res.Body)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	out := &resp{t: e.t, Status: res.StatusCode, Header: res.Header, Raw: raw}
-	if len(raw) > 0 && raw[0] == '{' {
-		if err := json.Unmarshal(raw, &out.JSON); err != nil {
-			e.t.Fatalf("%s %s: answer is not JSON: %v\n%s", method, path, err, raw)
-		}
-	}
-	return out
-}
-
 // multipartFile is a multipart/form-data body with the fields and, unless
 // name is empty, a file part.
 func multipartFile(t *testing.T, name string, data []byte, fields map[string]string) (string, []byte) {
 	t.Helper()
-	var b bytes.Buffer
-	w := multipart.NewWriter(&b)
-	for k, v := range fields {
-		if err := w.WriteField(k, v); err != nil {
-			t.Fatal(err)
-		}
+	var pairs [][2]string
+	for _, k := range slices.Sorted(maps.Keys(fields)) {
+		pairs = append(pairs, [2]string{k, fields[k]})
 	}
+	fileField := ""
 	if name != "" {
-		fw, err := w.CreateFormFile("file", name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := fw.Write(data); err != nil {
-			t.Fatal(err)
-		}
+		fileField = "file"
 	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return w.FormDataContentType(), b.Bytes()
+	body, ct := multipartBody(pairs, fileField, name, data)
+	return ct, body
 }
 
 // TestScreeningsUpload: a GeoJSON file as multipart/form-data, with the

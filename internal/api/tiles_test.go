@@ -30,15 +30,10 @@ func TestTileRoutes(t *testing.T) {
 		t.Fatalf("tile 4/11/6: %v, %d layers", err, len(ls))
 	}
 
-	req, _ := http.NewRequest("GET", e.srv.URL+"/tiles/zones/4/11/6.mvt", nil)
+	req := e.request("GET", "/tiles/zones/4/11/6.mvt", "", "", nil)
 	req.Header.Set("If-None-Match", `"other", `+etag)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusNotModified || res.Header.Get("ETag") != etag {
-		t.Errorf("If-None-Match with the ETag: %s, ETag %q", res.Status, res.Header.Get("ETag"))
+	if res := roundTrip(t, nil, req); res.Status != http.StatusNotModified || res.Header.Get("ETag") != etag {
+		t.Errorf("If-None-Match with the ETag: %d, ETag %q", res.Status, res.Header.Get("ETag"))
 	}
 
 	for _, l := range []string{"zones", "reserves", "markers"} {

@@ -5,22 +5,17 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
 	"math"
-	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"warden/internal/api"
 	"warden/internal/db"
-	"warden/internal/markers"
-	"warden/internal/sample"
+	"warden/internal/sample/sampletest"
 	"warden/internal/testdb"
-	"warden/internal/zoning"
 )
 
 // The torture corpus: shapes built to make geometry algorithms do the most
@@ -188,19 +183,14 @@ func tortureEnv(t *testing.T) (*env, *http.Client) {
 		t.Fatal(err)
 	}
 	defer loader.Close()
-	if _, err := sample.LoadIfEmpty(t.Context(), zoning.NewStore(loader), markers.NewStore(loader)); err != nil {
-		t.Fatal(err)
-	}
+	sampletest.Load(t, loader)
 	pool, err := db.Open(t.Context(), url, db.Options{StatementTimeout: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
 	log := slog.New(slog.NewTextHandler(tlog{t}, &slog.HandlerOptions{Level: slog.LevelError}))
-	s := api.New(api.Config{AdminToken: adminToken, Version: "test", WorkBudget: 3 * time.Second}, pool, log)
-	srv := httptest.NewServer(s.Handler())
-	t.Cleanup(srv.Close)
-	return &env{t: t, srv: srv, zs: zoning.NewStore(pool), ms: markers.NewStore(pool)}, &http.Client{Timeout: 90 * time.Second}
+	return startAPI(t, pool, api.Config{WorkBudget: 3 * time.Second}, log), &http.Client{Timeout: 90 * time.Second}
 }
 
 // TestTortureCorpus sends every shape of the corpus to screening, zone
@@ -228,16 +218,16 @@ func TestTortureCorpus(t *testing.T) {
 		t.Run(s.name, func(t *testing.T) {
 			for _, r := range tortureRequests(s) {
 				start := time.Now()
-				status, body := r.send(t, client, e.srv.URL)
-				t.Logf("%s: %d in %v (%d vertices)", r.route, status, time.Since(start).Round(time.Millisecond), s.vertices())
-				switch {
+				res := roundTrip(t, client, e.request(r.method, r.url, adminToken, r.ctype, r.body))
+				t.Logf("%s: %d in %v (%d vertices)", r.route, res.Status, time.Since(start).Round(time.Millisecond), s.vertices())
+				switch status, ct := res.Status, res.Header.Get("Content-Type"); {
 				case status >= 200 && status < 300:
 				case status >= 400 && status < 500, status == http.StatusServiceUnavailable:
-					if !strings.Contains(body.ct, "application/problem+json") {
-						t.Errorf("%s: %d as %q", r.route, status, body.ct)
+					if !strings.Contains(ct, "application/problem+json") {
+						t.Errorf("%s: %d as %q", r.route, status, ct)
 					}
 				default:
-					t.Errorf("%s: %d: %.300s", r.route, status, body.raw)
+					t.Errorf("%s: %d: %.300s", r.route, status, res.Raw)
 				}
 			}
 		})
@@ -257,28 +247,6 @@ type tortureRequest struct {
 	method, url string
 	ctype       string
 	body        []byte
-}
-
-type tortureAnswer struct {
-	ct  string
-	raw []byte
-}
-
-func (r tortureRequest) send(t *testing.T, client *http.Client, base string) (int, tortureAnswer) {
-	t.Helper()
-	req, err := http.NewRequest(r.method, base+r.url, bytes.NewReader(r.body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", r.ctype)
-	req.Header.Set("Authorization", "Bearer "+adminToken)
-	res, err := client.Do(req)
-	if err != nil {
-		t.Fatalf("%s: no answer: %v", r.route, err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	return res.StatusCode, tortureAnswer{ct: res.Header.Get("Content-Type"), raw: raw}
 }
 
 // tortureRequests is the shape as a screening footprint, and (polygons) as a
@@ -314,24 +282,11 @@ func tortureRequests(s tortureShape) []tortureRequest {
 			n++
 		}
 	}
-	ctype, body := multipartTrack(csv.Bytes(), s.name)
+	body, ctype := multipartBody([][2]string{{"reserve", "qiangtang"}, {"subject", s.name}, {"subject_kind", "visitor"}}, "file", "track.csv", csv.Bytes())
 	return append(reqs,
 		tortureRequest{route: "track", method: "POST", url: "/api/v1/tracks", ctype: ctype, body: body},
 		tortureRequest{route: "coverage after the track", method: "GET", url: "/api/v1/grid-cells/coverage?reserve=qiangtang&from=2024-07-01&to=2024-07-02"},
 	)
-}
-
-// multipartTrack is a track upload form for a patrol in qiangtang.
-func multipartTrack(csv []byte, subject string) (string, []byte) {
-	var b bytes.Buffer
-	mw := multipart.NewWriter(&b)
-	for _, f := range [][2]string{{"reserve", "qiangtang"}, {"subject", subject}, {"subject_kind", "visitor"}} {
-		_ = mw.WriteField(f[0], f[1])
-	}
-	fw, _ := mw.CreateFormFile("file", "track.csv")
-	_, _ = fw.Write(csv)
-	_ = mw.Close()
-	return mw.FormDataContentType(), b.Bytes()
 }
 
 // tlog writes the service's error log into the test's.

@@ -2,9 +2,7 @@ package api_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
-	"io"
 	"math"
 	"net/http"
 	"os"
@@ -21,34 +19,6 @@ import (
 	"warden/internal/geoio"
 	"warden/internal/patrol"
 )
-
-// getAs sends a GET with a bearer token ("" for none).
-func (e *env) getAs(token, path string) *resp {
-	e.t.Helper()
-	req, err := http.NewRequest(http.MethodGet, e.srv.URL+path, nil)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, err := io.ReadAll(res.Body)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	out := &resp{t: e.t, Status: res.StatusCode, Header: res.Header, Raw: raw}
-	if len(raw) > 0 && raw[0] == '{' {
-		if err := json.Unmarshal(raw, &out.JSON); err != nil {
-			e.t.Fatalf("GET %s: answer is not JSON: %v", path, err)
-		}
-	}
-	return out
-}
 
 // userToken makes a user with roles (limited to reserves, if any) and
 // returns an API token of theirs.

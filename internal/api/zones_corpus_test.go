@@ -4,11 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"math"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -567,10 +563,7 @@ func TestPutZonesGaussKruger(t *testing.T) {
 // a PUT without (or with a wrong) token is a 401, neither storing anything.
 func TestPutZonesLimitsAndAuth(t *testing.T) {
 	pool := testdb.New(t)
-	s := api.New(api.Config{AdminToken: adminToken, Version: "test", MaxGeometryBytes: 4096}, pool, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	srv := httptest.NewServer(s.Handler())
-	t.Cleanup(srv.Close)
-	e := &env{t: t, srv: srv}
+	e := startAPI(t, pool, api.Config{MaxGeometryBytes: 4096}, nil)
 	e.makeReserve("small", "three_zone")
 
 	big := zonesDoc("core", lonLatRect(100, 30, 100.1, 30.1))
@@ -580,18 +573,8 @@ func TestPutZonesLimitsAndAuth(t *testing.T) {
 
 	body := zonesDoc("core", lonLatRect(100, 30, 100.2, 30.2))
 	e.do("PUT", "/api/v1/reserves/small/zones", body, false).problem(401, "Authorization: Bearer")
-	req, err := http.NewRequest("PUT", srv.URL+"/api/v1/reserves/small/zones", strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer wrong-token")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != 401 || res.Header.Get("WWW-Authenticate") == "" {
-		t.Fatalf("wrong token: %d %v", res.StatusCode, res.Header)
+	if res := roundTrip(t, nil, e.request("PUT", "/api/v1/reserves/small/zones", "wrong-token", "", []byte(body))); res.Status != 401 || res.Header.Get("WWW-Authenticate") == "" {
+		t.Fatalf("wrong token: %d %v", res.Status, res.Header)
 	}
 	if n := e.zoneVersions("small"); n != 1 {
 		t.Fatalf("%d versions, want the one accepted PUT", n)
