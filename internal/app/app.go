@@ -95,6 +95,10 @@ type Config struct {
 	AuditRetentionMonths int
 	// PprofAddr, when set, serves Go's profiler there (a private address).
 	PprofAddr string
+	// FixRetentionMonths, when positive, detaches the month partitions of
+	// track fixes (track_segment, by the month the track's fixes end) older
+	// than that many whole months; 0 keeps them all.
+	FixRetentionMonths int
 	// JobLease is how long a process holds a background job's lease without
 	// renewing it (0: lease.DefaultTTL): how soon another process takes the
 	// job over when its holder dies.

@@ -49,33 +49,50 @@ func startJobs(ctx context.Context, env *Env, cfg Config, eng *zoning.Engine, lv
 			}
 		}
 	})
-	run("partitions", func(ctx context.Context) error { return keepPartitions(ctx, env, cfg.AuditRetentionMonths, log) })
+	run("partitions", func(ctx context.Context) error { return keepPartitions(ctx, env, cfg, log) })
 	return func() {
 		stop()
 		wg.Wait()
 	}
 }
 
-// keepPartitions makes the audit log's month partitions three months ahead
-// and, with a retention, detaches the months before it, every six hours.
-func keepPartitions(ctx context.Context, env *Env, retentionMonths int, log *slog.Logger) error {
+// monthTable is a table partitioned by month (month_partition) and its
+// retention in whole months (0: keep every month attached).
+type monthTable struct {
+	table  string
+	months int
+}
+
+// monthPartitioned are the tables partitioned by month, with their
+// retention settings.
+func monthPartitioned(cfg Config) []monthTable {
+	return []monthTable{{"audit_log", cfg.AuditRetentionMonths}, {"track_segment", cfg.FixRetentionMonths}}
+}
+
+// keepPartitions makes the month partitions of the audit log and the track
+// fixes three months ahead and, with a retention, detaches the months
+// before it, every six hours.
+func keepPartitions(ctx context.Context, env *Env, cfg Config, log *slog.Logger) error {
 	t := time.NewTicker(6 * time.Hour)
 	defer t.Stop()
 	for {
 		now := time.Now().UTC()
 		month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
-		for i := range 4 {
-			if _, err := env.Pool.Exec(ctx, `SELECT audit_log_partition($1::date)`, month.AddDate(0, i, 0).Format(time.DateOnly)); err != nil && ctx.Err() == nil {
-				log.Warn("audit log: month partition not made", "err", err)
+		for _, p := range monthPartitioned(cfg) {
+			for i := range 4 {
+				if _, err := env.Pool.Exec(ctx, `SELECT month_partition($1, $2::date)`, p.table, month.AddDate(0, i, 0).Format(time.DateOnly)); err != nil && ctx.Err() == nil {
+					log.Warn("month partition not made", "table", p.table, "err", err)
+				}
 			}
-		}
-		if retentionMonths > 0 {
+			if p.months <= 0 {
+				continue
+			}
 			var n int
-			cut := month.AddDate(0, -retentionMonths, 0).Format(time.DateOnly)
-			if err := env.Pool.QueryRow(ctx, `SELECT audit_log_detach($1::date)`, cut).Scan(&n); err != nil && ctx.Err() == nil {
-				log.Warn("audit log: old months not detached", "err", err)
+			cut := month.AddDate(0, -p.months, 0).Format(time.DateOnly)
+			if err := env.Pool.QueryRow(ctx, `SELECT month_detach($1, $2::date)`, p.table, cut).Scan(&n); err != nil && ctx.Err() == nil {
+				log.Warn("old months not detached", "table", p.table, "err", err)
 			} else if n > 0 {
-				log.Info("audit log: detached old months for archiving", "months", n, "before", cut)
+				log.Info("detached old months for archiving", "table", p.table, "months", n, "before", cut)
 			}
 		}
 		select {

@@ -18,7 +18,7 @@ func TestAuditLogPartitions(t *testing.T) {
 	s := NewStore(pool)
 	for _, m := range []string{"2031-01-15", "2031-02-01", "2031-03-31"} {
 		var name string
-		if err := pool.QueryRow(ctx, `SELECT audit_log_partition($1::date)`, m).Scan(&name); err != nil {
+		if err := pool.QueryRow(ctx, `SELECT month_partition('audit_log', $1::date)`, m).Scan(&name); err != nil {
 			t.Fatalf("make the partition of %s as the runtime role: %v", m, err)
 		}
 		if want := "audit_log_" + strings.ReplaceAll(m[:7], "-", ""); name != want {
@@ -55,7 +55,7 @@ func TestAuditLogPartitions(t *testing.T) {
 		t.Error("the log's rows can be changed")
 	}
 	var n int
-	if err := pool.QueryRow(ctx, `SELECT audit_log_detach('2031-03-01')`).Scan(&n); err != nil || n < 2 {
+	if err := pool.QueryRow(ctx, `SELECT month_detach('audit_log', '2031-03-01')`).Scan(&n); err != nil || n < 2 {
 		t.Fatalf("detach months before March 2031: %d, %v", n, err)
 	}
 	var attached, kept int

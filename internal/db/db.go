@@ -246,12 +246,13 @@ func GrantRuntime(ctx context.Context, pool *pgxpool.Pool, role string) error {
 }
 
 // ownerFunctions change the schema on the service's behalf (a day's
-// partition of live positions made on arrival, old ones dropped; the audit
-// log's month partitions made ahead, old ones detached): the
+// partition of live positions made on arrival, old ones dropped; the month
+// partitions of the audit log, findings and track fixes made ahead, old
+// ones detached): the
 // runtime role may call them, and they run as the schema's owner. Migrate
 // re-creates them from migrations/functions, which resets that, so
 // GrantRuntime runs after every migrate.
-var ownerFunctions = []string{"live_position_partition(date)", "live_position_retain(date)", "audit_log_partition(date)", "audit_log_detach(date)"}
+var ownerFunctions = []string{"live_position_partition(date)", "live_position_retain(date)", "month_partition(text,date)", "month_detach(text,date)"}
 
 // User is the role a connection string logs in as ("" when it names none
 // and the server's default, the operating system user, applies).

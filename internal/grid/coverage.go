@@ -53,15 +53,16 @@ const coverageBufferM = 100
 // coverageSQL measures each cell of reserve $1 over [$2, $3): the patrol
 // tracks' pieces cut to the period, their length and time per cell, the
 // cell's share within $4 metres of them, and the tracks left out because
-// PostGIS cannot buffer them.
+// PostGIS cannot buffer them. A track of the period ends in it or after it
+// (fixes_end >= $2), which keeps the fixes' older months out (00082).
 const coverageSQL = `
 		WITH cells AS (SELECT id, code, name, geom, area_ha, staff FROM grid_cell WHERE reserve_id = $1),
 		ext AS (SELECT ST_Expand(ST_Extent(geom)::geometry, 0.01) e FROM cells),
 		seg AS (
 			SELECT t.id AS track, CASE WHEN t.started_at IS NULL THEN ts.geom
 			                           ELSE ST_LocateBetween(ts.geom, extract(epoch FROM $2::timestamptz), extract(epoch FROM $3::timestamptz)) END g
-			FROM track t JOIN track_segment ts ON ts.track_id = t.id, ext
-			WHERE t.subject_kind = 'patrol' AND ts.geom && ext.e
+			FROM track t JOIN track_segment ts ON ts.track_id = t.id AND ts.fixes_end = t.fixes_end, ext
+			WHERE t.subject_kind = 'patrol' AND ts.geom && ext.e AND ts.fixes_end >= $2
 			  AND ((t.started_at IS NULL AND t.created_at >= $2 AND t.created_at < $3)
 			       OR (t.started_at < $3 AND coalesce(t.ended_at, t.started_at) >= $2))),
 		parts AS (SELECT track, g, coverage_band(g, $4) b FROM seg WHERE g IS NOT NULL AND NOT ST_IsEmpty(g) AND ST_Dimension(g) = 1),

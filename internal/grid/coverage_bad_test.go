@@ -30,8 +30,8 @@ func TestCoverageSurvivesBadGeometry(t *testing.T) {
 		var id int64
 		if err := f.Pool.QueryRow(ctx, `WITH t AS (
 				INSERT INTO track (sha256, subject, subject_kind, format, started_at, ended_at, points, length_m) VALUES ($1, $2, 'patrol', 'gpx', $3, $4, 3, 100)
-				RETURNING id)
-			INSERT INTO track_segment (track_id, ordinal, points, geom) SELECT t.id, 0, 3, ST_GeomFromText($5, 4326) FROM t RETURNING track_id`,
+				RETURNING id, fixes_end)
+			INSERT INTO track_segment (track_id, ordinal, points, geom, fixes_end) SELECT t.id, 0, 3, ST_GeomFromText($5, 4326), t.fixes_end FROM t RETURNING track_id`,
 			sum, subject, start, start.Add(time.Hour), wkt).Scan(&id); err != nil {
 			t.Fatalf("%s: %v", wkt, err)
 		}

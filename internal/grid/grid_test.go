@@ -95,8 +95,8 @@ func TestCoverage(t *testing.T) {
 	rand.Read(sum)
 	if _, err := f.Pool.Exec(ctx, `WITH t AS (
 			INSERT INTO track (sha256, subject, subject_kind, format, started_at, ended_at, points, length_m) VALUES ($1, 'ranger 1', 'patrol', 'gpx', $2, $3, $4, 4320)
-			RETURNING id)
-		INSERT INTO track_segment (track_id, ordinal, points, geom) SELECT t.id, 0, $4, ST_GeomFromText($5, 4326) FROM t`,
+			RETURNING id, fixes_end)
+		INSERT INTO track_segment (track_id, ordinal, points, geom, fixes_end) SELECT t.id, 0, $4, ST_GeomFromText($5, 4326), t.fixes_end FROM t`,
 		sum, start, start.Add(time.Hour), len(pts), "LINESTRING ZM ("+strings.Join(pts, ",")+")"); err != nil {
 		t.Fatal(err)
 	}

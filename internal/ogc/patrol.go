@@ -57,7 +57,7 @@ func Tracks() *Collection {
 		From:        `track t LEFT JOIN reserve r ON r.id = t.reserve_id`,
 		IDExpr:      `t.id`, IDType: "integer",
 		Geom: `(SELECT ST_Multi(ST_Force2D(ST_Collect(s.geom ORDER BY s.ordinal))) FROM track_segment s
-			WHERE s.track_id = t.id AND ST_GeometryType(s.geom) = 'ST_LineString')`,
+			WHERE s.track_id = t.id AND s.fixes_end = t.fixes_end AND ST_GeometryType(s.geom) = 'ST_LineString')`,
 		GeometryType: "MultiLineString",
 		Time: &Time{Start: `coalesce(t.started_at, t.created_at)`, End: `coalesce(t.ended_at, t.created_at)`,
 			About: "from the first to the last fix (the upload time for a track without times)"},

@@ -58,10 +58,11 @@ func ewkbSize(n, dims int) int {
 	return 1 + 4 + 4 + 4 + 8*dims*n
 }
 
-// insertSegments stores the segments of track id, streamed by COPY.
-func insertSegments(ctx context.Context, tx pgx.Tx, id int64, segs []geoio.Segment) error {
-	err := copyIn(ctx, tx, `COPY track_segment (track_id, ordinal, points, geom) FROM STDIN (FORMAT binary)`, func(w io.Writer) error {
-		return writeSegments(w, id, segs)
+// insertSegments stores the segments of track id, streamed by COPY, under
+// the month of the track's fixes_end (migration 00082).
+func insertSegments(ctx context.Context, tx pgx.Tx, id int64, fixesEnd time.Time, segs []geoio.Segment) error {
+	err := copyIn(ctx, tx, `COPY track_segment (track_id, fixes_end, ordinal, points, geom) FROM STDIN (FORMAT binary)`, func(w io.Writer) error {
+		return writeSegments(w, id, fixesEnd, segs)
 	})
 	if err != nil {
 		return fmt.Errorf("patrol: storing the segments of track %d: %w", id, err)
@@ -88,8 +89,9 @@ func copyIn(ctx context.Context, tx pgx.Tx, sql string, write func(io.Writer) er
 
 // writeSegments writes segs as the rows of a binary COPY into track_segment:
 // each a LINESTRING ZM of Z elevation and M Unix time to the microsecond
-// (NaN where the file had none), a POINT ZM for a lone fix.
-func writeSegments(w io.Writer, id int64, segs []geoio.Segment) error {
+// (NaN where the file had none), a POINT ZM for a lone fix; every row is
+// filed under the track's fixesEnd.
+func writeSegments(w io.Writer, id int64, fixesEnd time.Time, segs []geoio.Segment) error {
 	if _, err := w.Write(copyHeader); err != nil {
 		return err
 	}
@@ -102,7 +104,7 @@ func writeSegments(w io.Writer, id int64, segs []geoio.Segment) error {
 		if n == 1 {
 			kind = ewkbPoint
 		}
-		row.start(4).int8(id).int4(int32(i)).int4(int32(n)).fieldLen(ewkbSize(n, 4))
+		row.start(5).int8(id).timestamptz(&fixesEnd).int4(int32(i)).int4(int32(n)).fieldLen(ewkbSize(n, 4))
 		row.ewkbHead(kind|ewkbZ|ewkbM, n)
 		if _, err := w.Write(row.b); err != nil {
 			return err

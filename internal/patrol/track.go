@@ -350,11 +350,12 @@ func (s *Store) save(ctx context.Context, tx pgx.Tx, u *Upload, rules ruleBook) 
 		t.StartedAt, t.EndedAt = &first, &last
 	}
 
+	var fixesEnd time.Time
 	err := tx.QueryRow(ctx, `
 		INSERT INTO track (sha256, reserve_id, subject, subject_kind, permit_id, file_name, format, started_at, ended_at, points, length_m)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0) RETURNING id, created_at`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0) RETURNING id, created_at, fixes_end`,
 		u.sum[:], reserveID, in.Subject, string(in.SubjectKind), t.Permit, in.FileName, string(tr.Format), t.StartedAt, t.EndedAt, t.Totals.PointsKept).
-		Scan(&t.ID, &t.CreatedAt)
+		Scan(&t.ID, &t.CreatedAt, &fixesEnd)
 	if err != nil {
 		return t, err
 	}
@@ -362,7 +363,7 @@ func (s *Store) save(ctx context.Context, tx pgx.Tx, u *Upload, rules ruleBook) 
 	if err := copyFile(ctx, tx, t.ID, u.raw, u.size); err != nil {
 		return t, err
 	}
-	if err := insertSegments(ctx, tx, t.ID, segs); err != nil {
+	if err := insertSegments(ctx, tx, t.ID, fixesEnd, segs); err != nil {
 		return t, err
 	}
 	if err := tx.QueryRow(ctx, `SELECT coalesce(sum(ST_Length(ST_Force2D(geom)::geography)), 0) FROM track_segment WHERE track_id = $1`, t.ID).
