@@ -33,20 +33,10 @@ func TestAuditLogPartitions(t *testing.T) {
 	if err := s.Record(ctx, Entry{Actor: "ranger1", Via: ViaToken, Action: "create", Resource: "track", Status: 201}); err != nil {
 		t.Fatalf("a write recorded now: %v", err)
 	}
-	var plan strings.Builder
-	rows, err := pool.Query(ctx, `EXPLAIN SELECT * FROM audit_log WHERE actor = 'ranger1' AND at >= '2031-02-01' AND at < '2031-02-15'`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var line string
-		_ = rows.Scan(&line)
-		plan.WriteString(line + "\n")
-	}
-	rows.Close()
-	if !strings.Contains(plan.String(), "audit_log_203102") || strings.Contains(plan.String(), "audit_log_203101") ||
-		strings.Contains(plan.String(), "audit_log_203103") || strings.Contains(plan.String(), "audit_log_default") {
-		t.Errorf("a fortnight's question does not read only its month:\n%s", plan.String())
+	plan := testdb.Explain(t, pool, `SELECT * FROM audit_log WHERE actor = 'ranger1' AND at >= '2031-02-01' AND at < '2031-02-15'`)
+	if !strings.Contains(plan, "audit_log_203102") || strings.Contains(plan, "audit_log_203101") ||
+		strings.Contains(plan, "audit_log_203103") || strings.Contains(plan, "audit_log_default") {
+		t.Errorf("a fortnight's question does not read only its month:\n%s", plan)
 	}
 	if _, err := pool.Exec(ctx, `DELETE FROM audit_log_203101`); err == nil {
 		t.Error("a partition's rows can be deleted")

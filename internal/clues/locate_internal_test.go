@@ -30,22 +30,8 @@ func TestNearestZoneIndexed(t *testing.T) {
 	if _, err := tx.Exec(ctx, `SET LOCAL enable_seqscan = off`); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := tx.Query(ctx, `EXPLAIN `+nearestSQL, int64(1), 5000.0, time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var plan strings.Builder
-	for rows.Next() {
-		var line string
-		if err := rows.Scan(&line); err != nil {
-			t.Fatal(err)
-		}
-		plan.WriteString(line + "\n")
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(plan.String(), "zone_geog") {
-		t.Errorf("the nearest-zone lookup does not use zone_geog:\n%s", plan.String())
+	plan := testdb.Explain(t, tx, nearestSQL, int64(1), 5000.0, time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC))
+	if !strings.Contains(plan, "zone_geog") {
+		t.Errorf("the nearest-zone lookup does not use zone_geog:\n%s", plan)
 	}
 }

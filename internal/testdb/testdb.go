@@ -187,3 +187,20 @@ func Open(t testing.TB, opts db.Options) *pgxpool.Pool {
 	t.Cleanup(pool.Close)
 	return pool
 }
+
+// Explain returns the plan PostgreSQL makes for query with args (EXPLAIN,
+// one line a row), for tests that check which indexes and partitions a
+// question reads.
+func Explain(t testing.TB, q db.Querier, query string, args ...any) string {
+	t.Helper()
+	rows, err := q.Query(context.Background(), "EXPLAIN "+query, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var plan strings.Builder
+	var line string
+	if _, err := pgx.ForEachRow(rows, []any{&line}, func() error { plan.WriteString(line + "\n"); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return plan.String()
+}
