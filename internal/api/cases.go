@@ -647,8 +647,12 @@ func (s *Server) dailyReport(c echo.Context) error {
 
 // caseZone is the one case time zone setting (WARDEN_CASE_TIMEZONE, default
 // zoning.DefaultTimeZone): the default days of reports.
-func (s *Server) caseZone() *time.Location {
-	if loc, err := time.LoadLocation(cmp.Or(s.cfg.Cases.DefaultTimezone, zoning.DefaultTimeZone)); err == nil {
+func (s *Server) caseZone() *time.Location { return caseZone(s.cfg.Cases.DefaultTimezone) }
+
+// caseZone is the named time zone (empty: zoning.DefaultTimeZone), UTC
+// when the system does not know it.
+func caseZone(name string) *time.Location {
+	if loc, err := time.LoadLocation(cmp.Or(name, zoning.DefaultTimeZone)); err == nil {
 		return loc
 	}
 	return time.UTC

@@ -24,7 +24,7 @@ type exporter struct {
 
 // exportRoutes mounts the exports under /api/v1 (read only).
 func (s *Server) exportRoutes(v1 *echo.Group) {
-	x := &exporter{store: export.NewStore(s.pool)}
+	x := &exporter{store: s.export}
 	v1.GET("/reserves/:code/zones.:format", x.zones)
 	v1.GET("/reserves/:code/markers.:format", x.markers)
 	v1.GET("/reserves/:code/markers/announcement.csv", x.announcement)

@@ -60,7 +60,6 @@ type accounts struct {
 // headers, CORS, the write limit per address and authorize.
 func (s *Server) setupAuth() {
 	cfg := s.cfg.Auth
-	s.auth = auth.NewStore(s.pool)
 	s.accessOf = s.accessRules()
 	s.routed = map[string]bool{}
 	for _, r := range s.e.Routes() {

@@ -26,6 +26,7 @@ import (
 	"warden/internal/cases"
 	"warden/internal/clues"
 	"warden/internal/db"
+	"warden/internal/export"
 	"warden/internal/grid"
 	"warden/internal/law"
 	"warden/internal/live"
@@ -98,6 +99,7 @@ type Server struct {
 	zones   *zoning.Store
 	markers *markers.Store
 	tiles   *tiles.Store
+	export  *export.Store
 	site    *web.Site
 	log     *slog.Logger
 	e       *echo.Echo
@@ -129,8 +131,20 @@ type Server struct {
 	accounts
 }
 
-// New builds the server and its routes.
+// New builds a server with stores of its own (NewStores), for tests and
+// tools that have no service around them; the service builds its stores
+// once and calls NewHandler.
 func New(cfg Config, pool *pgxpool.Pool, log *slog.Logger) *Server {
+	st := NewStores(pool, StoreOptions{Patrol: cfg.Patrol, Cases: cfg.Cases, MaxFootprintVertices: cfg.MaxFootprintVertices})
+	if cfg.Engine != nil {
+		st.UseEngine(cfg.Engine)
+	}
+	return NewHandler(cfg, st, pool, log)
+}
+
+// NewHandler builds the server and its routes on the stores st, built once
+// by the caller (NewStores) and shared with its jobs and commands.
+func NewHandler(cfg Config, st *Stores, pool *pgxpool.Pool, log *slog.Logger) *Server {
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 1 << 20
 	}
@@ -146,27 +160,11 @@ func New(cfg Config, pool *pgxpool.Pool, log *slog.Logger) *Server {
 	if cfg.MaxHeavy <= 0 {
 		cfg.MaxHeavy = defaultMaxHeavy(pool)
 	}
-	s := &Server{cfg: cfg, pool: pool, zones: zoning.NewStore(pool), markers: markers.NewStore(pool), log: log,
-		decodes: make(chan struct{}, cfg.MaxTrackDecodes), heavy: make(chan struct{}, cfg.MaxHeavy)}
-	if cfg.Engine != nil {
-		s.zones.UseEngine(cfg.Engine)
-	}
-	s.tiles, s.site = tiles.NewStore(pool), web.New(cfg.Web)
-	s.law = law.NewStore(pool)
-	s.screenings = screening.NewStore(pool, screening.Options{MaxVertices: cfg.MaxFootprintVertices, Law: s.law, Location: s.caseZone()})
-	s.tracks = patrol.NewStore(pool, cfg.Patrol)
-	if cfg.Engine != nil {
-		s.tracks.UseEngine(cfg.Engine)
-		s.screenings.UseEngine(cfg.Engine)
-	}
-	s.cases = cases.NewStore(pool, cfg.Cases)
-	s.grid = grid.NewStore(pool)
-	s.reports = reports.NewStore(pool, reports.Options{DefaultTimezone: cfg.Cases.DefaultTimezone, Now: cfg.Cases.Now})
-	s.notify = notify.NewStore(pool, cfg.Cases.Now)
-	s.clues = clues.NewStore(pool, s.cases, clues.Options{Now: cfg.Cases.Now})
-	if cfg.Engine != nil {
-		s.clues.UseEngine(cfg.Engine)
-	}
+	s := &Server{cfg: cfg, pool: pool, log: log, site: web.New(cfg.Web),
+		decodes: make(chan struct{}, cfg.MaxTrackDecodes), heavy: make(chan struct{}, cfg.MaxHeavy),
+		zones: st.Zones, markers: st.Markers, tiles: st.Tiles, export: st.Export, law: st.Law, screenings: st.Screenings,
+		tracks: st.Tracks, cases: st.Cases, grid: st.Grid, reports: st.Reports, notify: st.Notify, clues: st.Clues}
+	s.auth = st.Auth
 	if s.live = cfg.Live; s.live == nil {
 		s.live = live.New(pool, cfg.Engine, live.Options{}, log)
 	}

@@ -23,14 +23,11 @@ import (
 	"warden/internal/basemap"
 	"warden/internal/cases"
 	"warden/internal/db"
-	"warden/internal/grid"
 	"warden/internal/law"
 	"warden/internal/live"
-	"warden/internal/markers"
 	"warden/internal/notify"
 	"warden/internal/patrol"
 	"warden/internal/pgcluster"
-	"warden/internal/reports"
 	"warden/internal/sample"
 	"warden/internal/web"
 	"warden/internal/zoning"
@@ -116,13 +113,10 @@ type Config struct {
 
 // Env is an open database, with the private cluster behind it if one was started.
 type Env struct {
-	Pool    *pgxpool.Pool
-	Zones   *zoning.Store
-	Markers *markers.Store
-	Cases   *cases.Store
-	Grid    *grid.Store
-	Reports *reports.Store
-	Notify  *notify.Store
+	Pool *pgxpool.Pool
+	// Stores are built once here, on Pool, and shared by the HTTP server,
+	// the background jobs and the commands.
+	*api.Stores
 	// CaseZone is the one time zone setting (WARDEN_CASE_TIMEZONE): cases in
 	// no administrative area and reserve, and the default days of reports.
 	CaseZone *time.Location
@@ -182,12 +176,8 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Env, error) {
 		return nil, err
 	}
 	env.Pool = pool
-	env.Zones = zoning.NewStore(pool)
-	env.Markers = markers.NewStore(pool)
-	env.Cases = cases.NewStore(pool, cfg.Cases)
-	env.Grid = grid.NewStore(pool)
-	env.Reports = reports.NewStore(pool, reports.Options{DefaultTimezone: cfg.Cases.DefaultTimezone, Now: cfg.Cases.Now})
-	env.Notify = notify.NewStore(pool, cfg.Cases.Now)
+	env.Stores = api.NewStores(pool, api.StoreOptions{Patrol: cfg.Patrol, Cases: cfg.Cases, CaseZone: zone,
+		MaxFootprintVertices: cfg.MaxFootprintVertices})
 	return env, nil
 }
 
@@ -286,6 +276,7 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	defer func() { stopEngine(); eng.Wait() }()
 	log.Info("zone engine ready", "epoch", eng.Epoch())
+	env.UseEngine(eng)
 	lv := live.New(env.Pool, eng, cfg.Live, log)
 	if cfg.LiveMQTT.Broker != "" {
 		if err := lv.RunMQTT(ctx, cfg.LiveMQTT); err != nil {
@@ -297,8 +288,8 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	defer replicas.Close()
-	srv := NewHTTPServer(cfg.Addr, api.New(api.Config{
+	defer replicas.Close() // stops the poller and waits for it: before the pool closes
+	srv := NewHTTPServer(cfg.Addr, api.NewHandler(api.Config{
 		AdminToken: token, Version: cfg.Version,
 		MaxBodyBytes: cfg.MaxBodyBytes, MaxGeometryBytes: cfg.MaxGeometryBytes,
 		MaxFootprintVertices: cfg.MaxFootprintVertices,
@@ -313,10 +304,10 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		Replicas:             replicas,
 		WorkBudget:           2 * cfg.StatementTimeout,
 		PublicURL:            publicURL(cfg.PublicURL, cfg.Addr),
-	}, env.Pool, log).Handler(), cfg.Timeouts)
+	}, env.Stores, env.Pool, log).Handler(), cfg.Timeouts)
 	// overdue cases, webhooks, live checks and sweeps, one process at a time,
 	// until Serve returns, which waits for them before the pool closes
-	defer startJobs(ctx, env, cfg, eng, lv, log)()
+	defer startJobs(ctx, env, cfg, lv, log)()
 	stopProfiler, err := startProfiler(cfg.PprofAddr, log)
 	if err != nil {
 		return err

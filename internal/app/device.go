@@ -9,7 +9,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"warden/internal/auth"
 	"warden/internal/live"
 )
 
@@ -46,7 +45,7 @@ func CreateDevice(ctx context.Context, env *Env, id string, o DeviceOptions, pub
 	if err != nil {
 		return err
 	}
-	if err := record(ctx, auth.NewStore(env.Pool), cliEntry("create", "device", d.ID), nil, deviceDoc(d)); err != nil {
+	if err := record(ctx, env.Auth, cliEntry("create", "device", d.ID), nil, deviceDoc(d)); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "device %s (%s, %s %s) registered; its token, shown only now:\n\n    %s\n\n"+
@@ -67,7 +66,7 @@ func RotateDevice(ctx context.Context, env *Env, id string, out io.Writer) error
 	if err != nil {
 		return err
 	}
-	if err := record(ctx, auth.NewStore(env.Pool), cliEntry("rotate", "device", d.ID), nil, deviceDoc(d)); err != nil {
+	if err := record(ctx, env.Auth, cliEntry("rotate", "device", d.ID), nil, deviceDoc(d)); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "device %s has a new token (the old one no longer works), shown only now:\n\n    %s\n", d.ID, d.Token)
@@ -84,7 +83,7 @@ func DeleteDevice(ctx context.Context, env *Env, id string, out io.Writer) error
 	if err := s.DeleteDevice(ctx, id); err != nil {
 		return err
 	}
-	if err := record(ctx, auth.NewStore(env.Pool), cliEntry("delete", "device", id), before, nil); err != nil {
+	if err := record(ctx, env.Auth, cliEntry("delete", "device", id), before, nil); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "device %s removed; its fixes stay until retention drops them\n", id)

@@ -21,7 +21,7 @@ const FirstAdminName = "admin"
 // lost terminal does not lock the owner out. A database with users is left
 // alone: it reports false.
 func firstAdmin(ctx context.Context, env *Env, cfg Config, out io.Writer) (bool, error) {
-	st := auth.NewStore(env.Pool)
+	st := env.Auth
 	users, err := st.Users(ctx)
 	if err != nil {
 		return false, fmt.Errorf("first start: list users: %w", err)

@@ -8,9 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"warden/internal/api"
 	"warden/internal/app"
 	"warden/internal/geoio"
-	"warden/internal/markers"
 	"warden/internal/testdb"
 	"warden/internal/zoning"
 )
@@ -22,7 +22,7 @@ func TestMain(m *testing.M) { testdb.Main(m) }
 // --crs default, gives the CRS.
 func TestImportZonesShapefile(t *testing.T) {
 	pool := testdb.New(t)
-	env := &app.Env{Pool: pool, Zones: zoning.NewStore(pool), Markers: markers.NewStore(pool)}
+	env := &app.Env{Pool: pool, Stores: api.NewStores(pool, api.StoreOptions{})}
 	if _, err := env.Zones.CreateReserve(t.Context(), zoning.ReserveInput{Code: "squares", NameZH: "方形保护区", Level: "county", ZoningScheme: zoning.ThreeZone}); err != nil {
 		t.Fatal(err)
 	}

@@ -10,8 +10,6 @@ import (
 	"warden/internal/db"
 	"warden/internal/lease"
 	"warden/internal/live"
-	"warden/internal/patrol"
-	"warden/internal/zoning"
 )
 
 // startJobs starts the background jobs, each run by one process of all those
@@ -19,7 +17,7 @@ import (
 // webhooks), live positions' checks, deliveries and retention, the live
 // devices' days becoming tracks, and the sweep of spent rate-limit rows. The
 // returned function stops them and waits, so that the pool outlives them.
-func startJobs(ctx context.Context, env *Env, cfg Config, eng *zoning.Engine, lv *live.Service, log *slog.Logger) func() {
+func startJobs(ctx context.Context, env *Env, cfg Config, lv *live.Service, log *slog.Logger) func() {
 	r := lease.NewRunner(env.Pool, cfg.JobLease, log)
 	jobCtx, stop := context.WithCancel(ctx)
 	var wg sync.WaitGroup
@@ -32,9 +30,7 @@ func startJobs(ctx context.Context, env *Env, cfg Config, eng *zoning.Engine, lv
 	}
 	run("cases", func(ctx context.Context) error { return env.Notify.Run(ctx, cfg.Notify, log, env.Cases.Sweep) })
 	run("live", lv.Run)
-	tracks := patrol.NewStore(env.Pool, cfg.Patrol)
-	tracks.UseEngine(eng)
-	run("live_days", func(ctx context.Context) error { return runDayTracks(ctx, lv, tracks, log) })
+	run("live_days", func(ctx context.Context) error { return runDayTracks(ctx, lv, env.Tracks, log) })
 	run("rate_limits", func(ctx context.Context) error {
 		t := time.NewTicker(time.Minute)
 		defer t.Stop()
@@ -104,7 +100,7 @@ func keepPartitions(ctx context.Context, env *Env, cfg Config, log *slog.Logger)
 }
 
 // openReplicas connects to the read replicas and starts watching their
-// replay positions until ctx ends; nil without any.
+// replay positions until they are closed; nil without any.
 func openReplicas(ctx context.Context, env *Env, cfg Config, log *slog.Logger) (*db.Replicas, error) {
 	if len(cfg.ReadDatabaseURLs) == 0 {
 		return nil, nil
@@ -114,7 +110,7 @@ func openReplicas(ctx context.Context, env *Env, cfg Config, log *slog.Logger) (
 	if err != nil {
 		return nil, err
 	}
-	go reps.Run(ctx)
+	reps.Start(ctx)
 	log.Info("reads of tiles, OGC API, lists and reports go to replicas", "replicas", len(cfg.ReadDatabaseURLs))
 	return reps, nil
 }

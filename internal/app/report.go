@@ -7,7 +7,6 @@ import (
 	"io"
 	"time"
 
-	"warden/internal/clues"
 	"warden/internal/reports"
 )
 
@@ -28,7 +27,7 @@ func Report(ctx context.Context, env *Env, kind, date, week, reserve, format str
 		if err != nil {
 			return err
 		}
-		d, err := clues.NewStore(env.Pool, env.Cases, clues.Options{}).WithOverdue(ctx, r, date, reserve)
+		d, err := env.Clues.WithOverdue(ctx, r, date, reserve)
 		if err != nil {
 			return err
 		}

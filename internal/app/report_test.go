@@ -7,12 +7,12 @@ import (
 	"testing"
 	"time"
 
+	"warden/internal/api"
 	"warden/internal/app"
 	"warden/internal/cases"
 	"warden/internal/clues"
 	"warden/internal/grid"
 	"warden/internal/markers"
-	"warden/internal/reports"
 	"warden/internal/sample"
 	"warden/internal/testdb"
 	"warden/internal/zoning"
@@ -49,7 +49,7 @@ func TestDailyReportOverdueClues(t *testing.T) {
 	if _, err := st.Verify(ctx, list[1].ID, clues.VerifyInput{Result: "natural_change"}, "扎西"); err != nil {
 		t.Fatal(err)
 	}
-	env := &app.Env{Pool: pool, Cases: cs, Reports: reports.NewStore(pool, reports.Options{}), CaseZone: time.UTC}
+	env := &app.Env{Pool: pool, Stores: api.NewStores(pool, api.StoreOptions{}), CaseZone: time.UTC}
 	var out bytes.Buffer
 	if err := app.Report(ctx, env, "daily", "2026-05-12", "", "", "json", &out); err != nil {
 		t.Fatal(err)

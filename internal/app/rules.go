@@ -32,7 +32,7 @@ func ImportRules(ctx context.Context, env *Env, file, reserve string, out io.Wri
 	if err != nil {
 		return err
 	}
-	issues, err := law.NewStore(env.Pool).Import(ctx, rs, reserve)
+	issues, err := env.Law.Import(ctx, rs, reserve)
 	if err != nil {
 		return err
 	}

@@ -8,12 +8,11 @@ import (
 	"strings"
 	"testing"
 
+	"warden/internal/api"
 	"warden/internal/app"
-	"warden/internal/markers"
 	"warden/internal/sample"
 	"warden/internal/screening"
 	"warden/internal/testdb"
-	"warden/internal/zoning"
 )
 
 // TestScreenCommand runs `warden screen` as a person would: the built binary
@@ -63,7 +62,7 @@ func TestScreenCommand(t *testing.T) {
 // TestScreenFile screens a WKT road through internal/app and prints it.
 func TestScreenFile(t *testing.T) {
 	pool := testdb.New(t)
-	env := &app.Env{Pool: pool, Zones: zoning.NewStore(pool), Markers: markers.NewStore(pool)}
+	env := &app.Env{Pool: pool, Stores: api.NewStores(pool, api.StoreOptions{})}
 	if _, err := sample.LoadIfEmpty(t.Context(), env.Zones, env.Markers); err != nil {
 		t.Fatal(err)
 	}

@@ -88,7 +88,7 @@ func CreateUser(ctx context.Context, env *Env, name string, o UserOptions, out i
 			return err
 		}
 	}
-	st := auth.NewStore(env.Pool)
+	st := env.Auth
 	u, err := st.CreateUser(ctx, auth.UserInput{Name: name, DisplayName: o.DisplayName, Roles: roles, Reserves: o.Reserves, Password: pw})
 	if err != nil {
 		return err
@@ -140,7 +140,7 @@ func SetUser(ctx context.Context, env *Env, name string, o UserOptions, out io.W
 	if o.Disable || o.Enable {
 		p.Disabled = &o.Disable
 	}
-	st := auth.NewStore(env.Pool)
+	st := env.Auth
 	before, err := st.User(ctx, name)
 	if err != nil {
 		return err
@@ -161,7 +161,7 @@ func SetUser(ctx context.Context, env *Env, name string, o UserOptions, out io.W
 
 // ListUsers prints every user.
 func ListUsers(ctx context.Context, env *Env, out io.Writer) error {
-	us, err := auth.NewStore(env.Pool).Users(ctx)
+	us, err := env.Auth.Users(ctx)
 	if err != nil {
 		return err
 	}
@@ -207,7 +207,7 @@ func CreateToken(ctx context.Context, env *Env, userName, name string, expiresIn
 		t := time.Now().Add(expiresIn)
 		expires = &t
 	}
-	st := auth.NewStore(env.Pool)
+	st := env.Auth
 	t, err := st.CreateToken(ctx, userName, name, expires)
 	if err != nil {
 		return err
@@ -226,7 +226,7 @@ func CreateToken(ctx context.Context, env *Env, userName, name string, expiresIn
 
 // RevokeToken revokes token id.
 func RevokeToken(ctx context.Context, env *Env, id int64, out io.Writer) error {
-	st := auth.NewStore(env.Pool)
+	st := env.Auth
 	before, err := st.Token(ctx, id)
 	if err != nil {
 		return err
@@ -244,7 +244,7 @@ func RevokeToken(ctx context.Context, env *Env, id int64, out io.Writer) error {
 
 // ListTokens prints the tokens of user ("" for everyone's).
 func ListTokens(ctx context.Context, env *Env, userName string, out io.Writer) error {
-	ts, err := auth.NewStore(env.Pool).Tokens(ctx, userName)
+	ts, err := env.Auth.Tokens(ctx, userName)
 	if err != nil {
 		return err
 	}

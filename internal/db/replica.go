@@ -29,6 +29,10 @@ type Replicas struct {
 
 	mu      sync.Mutex
 	samples []lsnSample // the primary's WAL position, oldest first
+
+	// stop ends the poller Start began; polled is closed when it has.
+	stop   context.CancelFunc
+	polled chan struct{}
 }
 
 type replica struct {
@@ -52,8 +56,8 @@ type ReplicaOptions struct {
 	Every time.Duration
 }
 
-// OpenReplicas connects to each replica URL. Call Run to start the monitor;
-// until its first poll no replica takes reads.
+// OpenReplicas connects to each replica URL. Call Start (or Run) to start
+// the monitor; until its first poll no replica takes reads.
 func OpenReplicas(ctx context.Context, primary *pgxpool.Pool, urls []string, o ReplicaOptions, log *slog.Logger) (*Replicas, error) {
 	r := &Replicas{primary: primary, maxLag: o.MaxLag, every: o.Every, log: log}
 	if r.maxLag <= 0 {
@@ -73,10 +77,25 @@ func OpenReplicas(ctx context.Context, primary *pgxpool.Pool, urls []string, o R
 	return r, nil
 }
 
-// Close closes the replicas' pools (nothing on nil).
+// Start runs the monitor (Run) in the background until ctx ends or Close.
+func (r *Replicas) Start(ctx context.Context) {
+	ctx, r.stop = context.WithCancel(ctx)
+	r.polled = make(chan struct{})
+	go func() {
+		defer close(r.polled)
+		r.Run(ctx)
+	}()
+}
+
+// Close stops the monitor Start began and waits for it, so that no poll
+// outlives the pools, then closes the replicas' pools (nothing on nil).
 func (r *Replicas) Close() {
 	if r == nil {
 		return
+	}
+	if r.stop != nil {
+		r.stop()
+		<-r.polled
 	}
 	for _, rep := range r.reps {
 		rep.pool.Close()

@@ -154,9 +154,15 @@ func (s *Service) Hub() *Hub { return s.hub }
 func (s *Service) Metrics() *Metrics { return s.metrics }
 
 // Run does the background work until ctx ends: the silence check, webhook
-// deliveries with retries, and retention of raw fixes.
+// deliveries with retries, and retention of raw fixes. It returns once the
+// deliveries have stopped too, so that none outlives the pool.
 func (s *Service) Run(ctx context.Context) error {
-	go s.deliver(ctx)
+	delivered := make(chan struct{})
+	go func() {
+		defer close(delivered)
+		s.deliver(ctx)
+	}()
+	defer func() { <-delivered }()
 	tick := time.NewTicker(10 * time.Second)
 	defer tick.Stop()
 	lastRetain := time.Time{}
