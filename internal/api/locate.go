@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"runtime"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
@@ -75,48 +77,80 @@ func (s *Server) locateMany(c echo.Context) error {
 			return tooMany("this address has located its share of points a minute without credentials; send a token for more", retry)
 		}
 	}
-	ls, err := s.zones.LocateOn(c.Request().Context(), pts, distance, c.QueryParam("on"))
+	b, err := s.zones.LocateBatch(c.Request().Context(), pts, distance, c.QueryParam("on"))
 	if err != nil {
 		return err
 	}
-	return writeLocations(c.Response(), ls)
+	return writeLocations(c.Response(), b)
 }
 
 // writeLocations streams {"count": n, "inside": k, "results": [...]} as
-// encoding/json would write it, a buffer at a time, without building the
-// whole document in memory.
-func writeLocations(w *echo.Response, ls []zoning.Location) error {
-	inside := 0
-	for _, l := range ls {
-		if l.Inside {
-			inside++
-		}
-	}
+// encoding/json would write it, without building the whole document in
+// memory: parts of locateChunk points are encoded on every processor, a few
+// ahead of the one being written, and written in order.
+func writeLocations(w *echo.Response, b *zoning.Batch) error {
 	w.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
 	w.WriteHeader(http.StatusOK)
-	buf := make([]byte, 0, 64<<10)
-	buf = append(buf, `{"count":`...)
-	buf = strconv.AppendInt(buf, int64(len(ls)), 10)
-	buf = append(buf, `,"inside":`...)
-	buf = strconv.AppendInt(buf, int64(inside), 10)
-	buf = append(buf, `,"results":[`...)
-	names := map[string][]byte{}
-	for i := range ls {
-		if i > 0 {
-			buf = append(buf, ',')
-		}
-		buf = appendLocation(buf, &ls[i], names)
-		if len(buf) > 60<<10 {
-			if _, err := w.Write(buf); err != nil {
-				return err
+	head := append([]byte(`{"count":`), strconv.Itoa(b.Count)...)
+	head = append(append(head, `,"inside":`...), strconv.Itoa(b.Inside)...)
+	if _, err := w.Write(append(head, `,"results":[`...)); err != nil {
+		return err
+	}
+	chunks := (b.Count + locateChunk - 1) / locateChunk
+	workers := min(runtime.GOMAXPROCS(0), chunks)
+	done := make([]chan []byte, chunks)
+	for i := range done {
+		done[i] = make(chan []byte, 1)
+	}
+	// A worker takes a slot before it takes the next part, so the part
+	// being written always has one and is never waited on in vain.
+	slots, stop := make(chan struct{}, 2*workers), make(chan struct{})
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			var ls []zoning.Location
+			names := map[string][]byte{}
+			for {
+				select {
+				case slots <- struct{}{}:
+				case <-stop:
+					return
+				}
+				k := int(next.Add(1) - 1)
+				if k >= chunks {
+					return
+				}
+				lo, hi := k*locateChunk, min((k+1)*locateChunk, b.Count)
+				ls = b.Fill(ls[:0], lo, hi)
+				buf := (*locateBufs.Get().(*[]byte))[:0]
+				for i := range ls {
+					if lo+i > 0 {
+						buf = append(buf, ',')
+					}
+					buf = appendLocation(buf, &ls[i], names)
+				}
+				done[k] <- buf
 			}
-			buf = buf[:0]
+		})
+	}
+	defer wg.Wait()
+	defer close(stop)
+	for k := range chunks {
+		buf := <-done[k]
+		_, err := w.Write(buf)
+		locateBufs.Put(&buf)
+		<-slots
+		if err != nil {
+			return err
 		}
 	}
-	buf = append(buf, "]}\n"...)
-	_, err := w.Write(buf)
+	_, err := w.Write([]byte("]}\n"))
 	return err
 }
+
+// locateChunk is the number of points of a batch answer encoded at a time.
+const locateChunk = 2048
 
 // appendLocation appends l as encoding/json marshals a zoning.Location.
 func appendLocation(b []byte, l *zoning.Location, names map[string][]byte) []byte {

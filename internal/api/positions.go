@@ -1,7 +1,9 @@
 package api
 
 import (
+	"runtime"
 	"strconv"
+	"sync"
 	"unsafe"
 
 	"github.com/paulmach/orb"
@@ -19,10 +21,75 @@ func fastPositions(b []byte) (pts []orb.Point, ok bool) {
 	if !p.byte('[') {
 		return nil, false
 	}
-	pts = make([]orb.Point, 0, len(b)/24)
 	if p.byte(']') {
-		return pts, p.end()
+		return []orb.Point{}, p.end()
 	}
+	// The positions lie between here and the closing bracket, the last
+	// byte but whitespace.
+	last := len(b) - 1
+	for last > p.i && isSpace(b[last]) {
+		last--
+	}
+	if b[last] != ']' {
+		return nil, false
+	}
+	parts := splitPositions(b, p.i, last, runtime.GOMAXPROCS(0))
+	got := make([][]orb.Point, len(parts)-1)
+	oks := make([]bool, len(got))
+	var wg sync.WaitGroup
+	for k := range got {
+		wg.Go(func() { got[k], oks[k] = positionList(b[parts[k][1]:parts[k+1][0]]) })
+	}
+	wg.Wait()
+	n := 0
+	for k := range got {
+		if !oks[k] {
+			return nil, false
+		}
+		n += len(got[k])
+	}
+	if len(got) == 1 {
+		return got[0], true
+	}
+	pts = make([]orb.Point, 0, n)
+	for _, g := range got {
+		pts = append(pts, g...)
+	}
+	return pts, true
+}
+
+// splitPositions cuts the list of positions in b[lo:hi] into about n parts
+// (a part for each 256 KiB at most), each at a bracket that closes a
+// position and is followed by a comma: part k is b[cuts[k][1]:cuts[k+1][0]].
+// A bracket not followed by a comma is never cut at, so the parts read
+// as lists of positions exactly when the whole does.
+func splitPositions(b []byte, lo, hi, n int) [][2]int {
+	cuts := [][2]int{{lo, lo}}
+	n = min(n, max(1, (hi-lo)>>18))
+	for k := 1; k < n; k++ {
+		i := max(cuts[len(cuts)-1][1], lo+(hi-lo)*k/n)
+		for ; i < hi; i++ {
+			if b[i] != ']' {
+				continue
+			}
+			j := i + 1
+			for j < hi && isSpace(b[j]) {
+				j++
+			}
+			if j < hi && b[j] == ',' {
+				cuts = append(cuts, [2]int{i + 1, j + 1})
+				break
+			}
+		}
+	}
+	return append(cuts, [2]int{hi, hi})
+}
+
+// positionList reads b as positions separated by commas, with whitespace
+// anywhere JSON allows it.
+func positionList(b []byte) (pts []orb.Point, ok bool) {
+	p := &posScanner{b: b}
+	pts = make([]orb.Point, 0, len(b)/24+1)
 	for {
 		if !p.byte('[') {
 			return nil, false
@@ -49,14 +116,16 @@ func fastPositions(b []byte) (pts []orb.Point, ok bool) {
 			return nil, false
 		}
 		pts = append(pts, pt)
-		if p.byte(']') {
-			return pts, p.end()
+		if p.end() {
+			return pts, true
 		}
 		if !p.byte(',') {
 			return nil, false
 		}
 	}
 }
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 // posScanner walks a JSON text.
 type posScanner struct {

@@ -6,7 +6,9 @@ import (
 	"math"
 
 	"runtime"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -57,15 +59,7 @@ func CheckLonLat(i int, p orb.Point) *problem.Detail {
 // distance, each result also has the geodesic distance to the nearest zone
 // boundary.
 func (s *Store) Locate(ctx context.Context, pts []orb.Point, distance bool) ([]Location, error) {
-	if err := checkPoints(pts); err != nil {
-		return nil, err
-	}
-	if s.engine != nil {
-		if ix := s.engine.Index(ctx); ix != nil {
-			return locateIndex(ix, pts, distance), nil
-		}
-	}
-	return s.locateSQL(ctx, pts, distance, nil)
+	return s.LocateOn(ctx, pts, distance, "")
 }
 
 // LocateOn is Locate in the zoning versions in force on day on (YYYY-MM-DD;
@@ -73,24 +67,53 @@ func (s *Store) Locate(ctx context.Context, pts []orb.Point, distance bool) ([]L
 // that is every reserve's current zoning the answer is Locate's; where a
 // reserve has rezoned since, PostGIS answers from the version of that day.
 func (s *Store) LocateOn(ctx context.Context, pts []orb.Point, distance bool, on string) ([]Location, error) {
-	if on == "" {
-		return s.Locate(ctx, pts, distance)
-	}
-	day, err := time.Parse(time.DateOnly, on)
+	b, err := s.LocateBatch(ctx, pts, distance, on)
 	if err != nil {
-		return nil, problem.BadRequest("invalid-parameter", fmt.Sprintf("on=%q must be a date YYYY-MM-DD", on))
+		return nil, err
+	}
+	return b.Fill(make([]Location, 0, len(pts)), 0, len(pts)), nil
+}
+
+// LocateBatch is LocateOn kept compact: a large batch is located on every
+// processor into a few words a point, and its Locations are made a part at
+// a time (Batch.Fill), so that its answer can be written as it is made.
+func (s *Store) LocateBatch(ctx context.Context, pts []orb.Point, distance bool, on string) (*Batch, error) {
+	var d time.Time
+	if on != "" {
+		var err error
+		if d, err = time.Parse(time.DateOnly, on); err != nil {
+			return nil, problem.BadRequest("invalid-parameter", fmt.Sprintf("on=%q must be a date YYYY-MM-DD", on))
+		}
 	}
 	if err := checkPoints(pts); err != nil {
 		return nil, err
 	}
-	var past bool
-	if err := s.pool.QueryRow(ctx, `SELECT zoning_past($1::date, NULL)`, day).Scan(&past); err != nil {
-		return nil, fmt.Errorf("zoning: zoning on %s: %w", on, err)
+	var day *time.Time
+	if on != "" {
+		var past bool
+		if err := s.pool.QueryRow(ctx, `SELECT zoning_past($1::date, NULL)`, d).Scan(&past); err != nil {
+			return nil, fmt.Errorf("zoning: zoning on %s: %w", on, err)
+		}
+		if past {
+			day = &d
+		}
 	}
-	if !past {
-		return s.Locate(ctx, pts, distance)
+	if day == nil && s.engine != nil {
+		if ix := s.engine.Index(ctx); ix != nil {
+			return batchIndex(ix, pts, distance), nil
+		}
 	}
-	return s.locateSQL(ctx, pts, distance, &day)
+	ls, err := s.locateSQL(ctx, pts, distance, day)
+	if err != nil {
+		return nil, err
+	}
+	b := &Batch{Count: len(ls), ls: ls}
+	for _, l := range ls {
+		if l.Inside {
+			b.Inside++
+		}
+	}
+	return b, nil
 }
 
 // checkPoints refuses points outside lon/lat range and batches over the limit.
@@ -272,41 +295,79 @@ func (s *Store) nearestBoundaries(ctx context.Context, xs, ys []float64, day *ti
 	return out, rows.Err()
 }
 
-// locateIndex answers Locate from the engine's index, splitting large
-// batches over the processors.
-func locateIndex(ix *engine.Index, pts []orb.Point, distance bool) []Location {
-	out := make([]Location, len(pts))
-	work := func(lo, hi int) {
-		var dists []float64
-		var refs []ZoneRef
-		if distance {
-			dists, refs = make([]float64, hi-lo), make([]ZoneRef, hi-lo)
+// Batch is a batch of points located: Count points, Inside of them in a
+// zone. The engine's answer is kept as the zone covering each point and,
+// with distances, the distance to the nearest boundary and its zone; Fill
+// makes Locations from it.
+type Batch struct {
+	Count, Inside int
+	ls            []Location // the SQL path's answer, whole
+	pts           []orb.Point
+	zone          []*engine.Zone // covering each point, or nil
+	dist          []float64      // with distances: to the nearest boundary,
+	near          []*engine.Zone // of this zone (nil without distances)
+}
+
+// Fill appends the Locations of points lo to hi to dst. Their distances
+// point into the batch, and the points of one call that have the same
+// nearest zone share its ZoneRef. Fill may be called from several
+// goroutines at once.
+func (b *Batch) Fill(dst []Location, lo, hi int) []Location {
+	if b.ls != nil {
+		return append(dst, b.ls[lo:hi]...)
+	}
+	var refs []*ZoneRef // of this call's nearest zones, few
+	for i := lo; i < hi; i++ {
+		p := b.pts[i]
+		l := Location{Lon: p[0], Lat: p[1]}
+		if z := b.zone[i]; z != nil {
+			l.Inside, l.Reserve, l.ZoneID, l.ZoneKind, l.ZoneName = true, z.Reserve, z.ID, Kind(z.Kind), z.Name
 		}
+		if b.near != nil && b.near[i] != nil {
+			z := b.near[i]
+			k := slices.IndexFunc(refs, func(r *ZoneRef) bool { return r.ZoneID == z.ID && r.Reserve == z.Reserve })
+			if k < 0 {
+				k, refs = len(refs), append(refs, &ZoneRef{Reserve: z.Reserve, ZoneID: z.ID, ZoneKind: Kind(z.Kind)})
+			}
+			l.BoundaryDistanceM, l.Nearest = &b.dist[i], refs[k]
+		}
+		dst = append(dst, l)
+	}
+	return dst
+}
+
+// batchIndex locates pts in the engine's index, splitting large batches
+// over the processors.
+func batchIndex(ix *engine.Index, pts []orb.Point, distance bool) *Batch {
+	b := &Batch{Count: len(pts), pts: pts, zone: make([]*engine.Zone, len(pts))}
+	if distance {
+		b.dist, b.near = make([]float64, len(pts)), make([]*engine.Zone, len(pts))
+	}
+	work := func(lo, hi int) (inside int) {
 		for i := lo; i < hi; i++ {
 			p := pts[i]
-			l := Location{Lon: p[0], Lat: p[1]}
 			if z := ix.Locate(p[0], p[1]); z != nil {
-				l.Inside, l.Reserve, l.ZoneID, l.ZoneKind, l.ZoneName = true, z.Reserve, z.ID, Kind(z.Kind), z.Name
+				b.zone[i] = z
+				inside++
 			}
 			if distance {
-				if d, z := ix.Nearest(p[0], p[1]); z != nil {
-					dists[i-lo], refs[i-lo] = d, ZoneRef{Reserve: z.Reserve, ZoneID: z.ID, ZoneKind: Kind(z.Kind)}
-					l.BoundaryDistanceM, l.Nearest = &dists[i-lo], &refs[i-lo]
-				}
+				b.dist[i], b.near[i] = ix.Nearest(p[0], p[1])
 			}
-			out[i] = l
 		}
+		return inside
 	}
 	n := runtime.GOMAXPROCS(0)
 	if len(pts) < 4096 || n == 1 {
-		work(0, len(pts))
-		return out
+		b.Inside = work(0, len(pts))
+		return b
 	}
 	var wg sync.WaitGroup
+	var inside atomic.Int64
 	step := (len(pts) + n - 1) / n
 	for lo := 0; lo < len(pts); lo += step {
-		wg.Go(func() { work(lo, min(lo+step, len(pts))) })
+		wg.Go(func() { inside.Add(int64(work(lo, min(lo+step, len(pts))))) })
 	}
 	wg.Wait()
-	return out
+	b.Inside = int(inside.Load())
+	return b
 }
