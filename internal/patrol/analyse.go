@@ -1,16 +1,15 @@
 package patrol
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
 	"slices"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
 
-	"warden/internal/db"
 	"warden/internal/geoio"
 	"warden/internal/zoning"
 	"warden/internal/zoning/engine"
@@ -51,7 +50,7 @@ type Visit struct {
 	JitterReason   string `json:"jitter_reason,omitempty"`
 }
 
-// zoneInfo is a current zone a track or observation is in.
+// zoneInfo is a zone a track or observation is in.
 type zoneInfo struct {
 	id, reserveID int64
 	reserve, name string
@@ -70,6 +69,19 @@ type visit struct {
 	// million fixes takes no memory of its own.
 	fixLo, fixHi   int
 	lineLo, lineHi int
+	// spans are the visit's stretches in each part of the track (see
+	// part): one, unless the visit goes on across a midnight at which the
+	// zoning or the law changes, in a zone of the same kind.
+	spans []span
+}
+
+// span is the stretch u..v of a visit inside one part, in zone zone of
+// that part's zoning, with its greatest depth.
+type span struct {
+	u, v  float64
+	part  int
+	zone  zoneInfo
+	depth float64
 }
 
 // line is the visit's path (see visit), a point's worth for a visit that
@@ -84,156 +96,82 @@ func (a *analysis) line(v *visit) orb.LineString {
 	return l
 }
 
-// analysis finds a cleaned track's zone visits against the zones in force
-// on the day the track starts (at, counted in each reserve's time zone; the
-// current zones for a track without times).
+// subLine is the path of segment seg from position u to v: the points at
+// u and v and the fixes strictly between (one point if u and v meet).
+func (a *analysis) subLine(seg int, u, v float64) orb.LineString {
+	s := &a.segs[seg]
+	lo, hi := int(math.Floor(u))+1, int(math.Ceil(v))
+	if v >= float64(s.Len()-1) {
+		hi = s.Len() - 1
+	}
+	lo, hi = min(lo, s.Len()), max(min(hi, s.Len()), 0)
+	var inner []orb.Point
+	if lo < hi {
+		inner = s.XY[lo:hi]
+	}
+	l := make(orb.LineString, 0, len(inner)+2)
+	x, y := at(s, u)
+	l = append(append(l, orb.Point{x, y}), inner...)
+	if v > u+eps {
+		x, y = at(s, v)
+		l = append(l, orb.Point{x, y})
+	}
+	return l
+}
+
+// analysis finds a cleaned track's zone visits, each part of the track (see
+// part) against the zoning in force when it begins.
 type analysis struct {
-	tx     pgx.Tx
 	segs   []geoio.Segment
 	opts   Options
-	at     *time.Time
-	past   bool // some reserve's zoning of that day is not its current one
-	eng    *zoning.Engine
-	ix     *engine.Index // the zone engine's index, for the current zoning; nil: SQL
+	parts  []part
+	z0     *zoning.TrackZones // the zoning at the track's start
+	cuts   []cut              // where another zoning or law applies
 	zones  map[int64]zoneInfo
 	visits []*visit
 }
 
-// pieces is the table of zone pieces the analysis reads: zone_piece, or
-// for a day whose zoning is not the current one zone_piece_on, with the
-// track's start as parameter $n.
-func (a *analysis) pieces(n int) string {
-	if !a.past {
-		return "zone_piece"
-	}
-	return fmt.Sprintf("zone_piece_on(NULL, $%d::timestamptz)", n)
-}
-
-// edges is zone_edge or, for an older zoning, zone_edge_on (see pieces).
-func (a *analysis) edges(n int) string {
-	if !a.past {
-		return "zone_edge"
-	}
-	return fmt.Sprintf("zone_edge_on(NULL, $%d::timestamptz)", n)
-}
-
-// edgesOf is the boundary pieces of zone t.z in the depths query.
-func (a *analysis) edgesOf() string {
-	if !a.past {
-		return "zone_edge e WHERE e.zone_id = t.z"
-	}
-	return "zone_edge_of(t.z) AS e(geog)"
-}
-
-// args appends the track's start to a query's arguments when pieces or
-// edges name it.
-func (a *analysis) args(args ...any) []any {
-	if a.past {
-		return append(args, a.at)
-	}
-	return args
-}
-
-// chunkSegs is the number of track segments per piece sent to PostGIS to
-// find boundary crossings: small enough that few boundary pieces share its
-// bounding box.
-const chunkSegs = 64
-
 // eps separates positions along a segment (fix index plus fraction).
 const eps = 1e-9
 
-// run finds the visits. The boundary crossings of every segment are found,
-// planar in lon/lat like point-in-polygon, by the zone engine when the
-// track's day is in the current zoning and the engine's index is current,
-// else by PostGIS (ST_Intersection of each track segment with the pieces of
-// zone_edge whose box it touches); between
-// consecutive crossings the track is inside the same zones throughout, which
-// a point-in-polygon test of one point of each such stretch tells. Visits are
-// maximal runs of stretches inside one zone; their lengths are measured on
-// the spheroid and their depths by maxDepths.
+// stretch is a piece of a part between consecutive boundary crossings:
+// inside the same zones throughout.
+type stretch struct {
+	part int
+	u, v float64
+}
+
+// run finds the visits. The boundary crossings of every part are found,
+// planar in lon/lat like point-in-polygon, by the zone engine (or where it
+// cannot answer, by PostGIS: see zoning.TrackZones); between consecutive
+// crossings the track is inside the same zones throughout, which a
+// point-in-polygon test of one point of each such stretch tells. Visits are
+// maximal runs of stretches inside one zone, joined across the parts of a
+// segment where the zone is of the same kind in the same reserve; their
+// lengths are measured on the spheroid and their depths by maxDepths.
 func (a *analysis) run(ctx context.Context) error {
 	a.zones = map[int64]zoneInfo{}
-	if a.at != nil {
-		if err := a.tx.QueryRow(ctx, `SELECT zoning_past(NULL, $1)`, a.at).Scan(&a.past); err != nil {
-			return fmt.Errorf("patrol: zoning of the track's day: %w", err)
-		}
-	}
-	if a.eng != nil && !a.past {
-		a.ix = a.eng.Index(ctx)
-	}
-	cross, err := a.crossings(ctx)
+	sts, err := a.stretches(ctx)
 	if err != nil {
 		return err
 	}
-	type stretch struct {
-		seg  int
-		u, v float64
-	}
-	var sts []stretch
-	var xs, ys []float64
-	for si := range a.segs {
-		s := &a.segs[si]
-		end := float64(s.Len() - 1)
-		bounds := []float64{0}
-		for _, c := range cross[si] {
-			if c > eps && c < end-eps {
-				bounds = append(bounds, c)
-			}
-		}
-		bounds = append(bounds, end)
-		for i := 0; i+1 < len(bounds); i++ {
-			u, v := bounds[i], bounds[i+1]
-			lon, lat := at(s, (u+v)/2)
-			sts = append(sts, stretch{si, u, v})
-			xs, ys = append(xs, lon), append(ys, lat)
-		}
-	}
-	in, err := a.locate(ctx, xs, ys)
+	in, err := a.locateStretches(ctx, sts)
 	if err != nil {
 		return err
 	}
-	open := map[int64]*visit{}
-	closeAll := func(keep map[int64]bool) {
-		for z := range open {
-			if !keep[z] {
-				delete(open, z)
-			}
-		}
-	}
-	for i, st := range sts {
-		if i > 0 && sts[i-1].seg != st.seg {
-			closeAll(nil)
-		}
-		keep := map[int64]bool{}
-		for _, z := range in[i] {
-			keep[z] = true
-			if v := open[z]; v != nil {
-				v.v = st.v
-				continue
-			}
-			v := &visit{zone: a.zones[z], seg: st.seg, u: st.u, v: st.v}
-			open[z] = v
-			a.visits = append(a.visits, v)
-		}
-		closeAll(keep)
-	}
+	a.join(sts, in)
 	slices.SortStableFunc(a.visits, func(p, q *visit) int {
 		switch {
 		case p.seg != q.seg:
 			return p.seg - q.seg
 		case p.u != q.u:
-			if p.u < q.u {
-				return -1
-			}
-			return 1
+			return cmp.Compare(p.u, q.u)
 		}
 		return p.zone.kind.Rank() - q.zone.kind.Rank()
 	})
 	for i, v := range a.visits {
 		a.describe(i, v)
-	}
-	if err := a.lengths(ctx); err != nil {
-		return err
+		v.LengthM = a.lineLength(v)
 	}
 	if err := a.maxDepths(ctx); err != nil {
 		return err
@@ -243,6 +181,171 @@ func (a *analysis) run(ctx context.Context) error {
 		v.BoundaryJitter = v.JitterReason != ""
 	}
 	return nil
+}
+
+// stretches cuts each part at its boundary crossings.
+func (a *analysis) stretches(ctx context.Context) ([]stretch, error) {
+	cross, err := a.crossings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var sts []stretch
+	for pi, p := range a.parts {
+		bounds := []float64{p.lo}
+		for _, c := range cross[pi] {
+			if c > p.lo+eps && c < p.hi-eps {
+				bounds = append(bounds, c)
+			}
+		}
+		bounds = append(bounds, p.hi)
+		for i := 0; i+1 < len(bounds); i++ {
+			sts = append(sts, stretch{pi, bounds[i], bounds[i+1]})
+		}
+	}
+	return sts, nil
+}
+
+// groups lists the parts by the zoning that answers for them, in order of
+// first use, so each zoning is asked once.
+func (a *analysis) groups() []group {
+	var gs []group
+	for pi, p := range a.parts {
+		i := slices.IndexFunc(gs, func(g group) bool { return g.z == p.z })
+		if i < 0 {
+			gs, i = append(gs, group{z: p.z}), len(gs)
+		}
+		gs[i].parts = append(gs[i].parts, pi)
+	}
+	return gs
+}
+
+// group is parts analysed against one zoning.
+type group struct {
+	z     *zoning.TrackZones
+	parts []int
+}
+
+// crossings returns, per part, the sorted positions along its segment
+// (fix index plus fraction) where it meets a boundary of its zoning.
+func (a *analysis) crossings(ctx context.Context) ([][]float64, error) {
+	out := make([][]float64, len(a.parts))
+	for _, g := range a.groups() {
+		paths := make([][]orb.Point, len(g.parts))
+		for j, pi := range g.parts {
+			p := a.parts[pi]
+			s := &a.segs[p.seg]
+			paths[j] = s.XY[int(math.Floor(p.lo)) : min(int(math.Ceil(p.hi)), s.Len()-1)+1]
+		}
+		cs, err := g.z.Crossings(ctx, paths)
+		if err != nil {
+			return nil, fmt.Errorf("patrol: %w", err)
+		}
+		for j, pi := range g.parts {
+			base := math.Floor(a.parts[pi].lo)
+			for _, c := range cs[j] {
+				out[pi] = append(out[pi], base+c)
+			}
+		}
+	}
+	return out, nil
+}
+
+// locateStretches returns the zones each stretch lies in, from one point
+// of it, and records them in a.zones.
+func (a *analysis) locateStretches(ctx context.Context, sts []stretch) ([][]zoning.TrackZone, error) {
+	in := make([][]zoning.TrackZone, len(sts))
+	for _, g := range a.groups() {
+		var idx []int
+		var xs, ys []float64
+		for i, st := range sts {
+			if a.parts[st.part].z != g.z {
+				continue
+			}
+			lon, lat := at(&a.segs[a.parts[st.part].seg], (st.u+st.v)/2)
+			idx, xs, ys = append(idx, i), append(xs, lon), append(ys, lat)
+		}
+		zs, err := a.locate(ctx, g.z, xs, ys)
+		if err != nil {
+			return nil, err
+		}
+		for j, i := range idx {
+			in[i] = zs[j]
+		}
+	}
+	return in, nil
+}
+
+// locate returns the zones of z each point lies in, and records them in
+// a.zones.
+func (a *analysis) locate(ctx context.Context, z *zoning.TrackZones, xs, ys []float64) ([][]zoning.TrackZone, error) {
+	zs, err := z.Covering(ctx, xs, ys)
+	if err != nil {
+		return nil, fmt.Errorf("patrol: %w", err)
+	}
+	for _, l := range zs {
+		for _, t := range l {
+			a.zones[t.ID] = zoneInfo{id: t.ID, reserveID: t.ReserveID, reserve: t.Reserve, name: t.Name, kind: t.Kind}
+		}
+	}
+	return zs, nil
+}
+
+// join makes the visits: runs of stretches inside one zone. Where a part
+// ends and the next of the same segment begins, a visit goes on in the new
+// part's zone of the same reserve and kind (the zone itself, or its
+// successor in a new zoning version).
+func (a *analysis) join(sts []stretch, in [][]zoning.TrackZone) {
+	open := map[int64]*visit{}
+	for i, st := range sts {
+		seg := a.parts[st.part].seg
+		if i > 0 && a.parts[sts[i-1].part].seg != seg {
+			open = map[int64]*visit{}
+		} else if i > 0 && sts[i-1].part != st.part {
+			open = carry(open, in[i])
+		}
+		next := map[int64]*visit{}
+		for _, z := range in[i] {
+			zi := a.zones[z.ID]
+			if v := open[z.ID]; v != nil {
+				v.v = st.v
+				if last := &v.spans[len(v.spans)-1]; last.part == st.part {
+					last.v = st.v
+				} else {
+					v.spans = append(v.spans, span{u: st.u, v: st.v, part: st.part, zone: zi})
+				}
+				next[z.ID] = v
+				continue
+			}
+			v := &visit{zone: zi, seg: seg, u: st.u, v: st.v, spans: []span{{u: st.u, v: st.v, part: st.part, zone: zi}}}
+			next[z.ID] = v
+			a.visits = append(a.visits, v)
+		}
+		open = next
+	}
+}
+
+// carry re-keys the open visits by the zones of the next part: each goes
+// on in the zone of the same id, else in one of the same reserve and kind.
+func carry(open map[int64]*visit, zones []zoning.TrackZone) map[int64]*visit {
+	out := map[int64]*visit{}
+	taken := map[*visit]bool{}
+	for _, z := range zones {
+		if v := open[z.ID]; v != nil {
+			out[z.ID], taken[v] = v, true
+		}
+	}
+	for _, z := range zones {
+		if out[z.ID] != nil {
+			continue
+		}
+		for _, v := range open {
+			if !taken[v] && v.zone.reserveID == z.ReserveID && v.zone.kind == z.Kind {
+				out[z.ID], taken[v] = v, true
+				break
+			}
+		}
+	}
+	return out
 }
 
 // at is the position at p along s (fix index plus fraction), interpolated
@@ -279,10 +382,13 @@ func timeAt(s *geoio.Segment, p float64) time.Time {
 // describe fills a visit's times, places, fixes and line.
 func (a *analysis) describe(i int, v *visit) {
 	s := &a.segs[v.seg]
-	end := float64(s.Len() - 1)
 	v.Ordinal, v.Segment = i, v.seg
 	v.Reserve, v.ZoneID, v.ZoneKind, v.ZoneKindZH, v.ZoneName = v.zone.reserve, v.zone.id, v.zone.kind, v.zone.kind.ZH(), v.zone.name
-	v.EnteredByCrossing, v.ExitedByCrossing = v.u > eps, v.v < end-eps
+	// A visit that begins or ends where its part does (the segment's ends,
+	// or a midnight where the zoning changed) was not entered or left by
+	// crossing a boundary.
+	p0, p1 := a.parts[v.spans[0].part], a.parts[v.spans[len(v.spans)-1].part]
+	v.EnteredByCrossing, v.ExitedByCrossing = v.u > p0.lo+eps, v.v < p1.hi-eps
 	if t := timeAt(s, v.u); !t.IsZero() {
 		u := t.UTC().Truncate(time.Microsecond)
 		v.EnteredAt = &u
@@ -319,168 +425,6 @@ func (a *analysis) describe(i int, v *visit) {
 	v.Fixes = v.fixHi - v.fixLo
 }
 
-// crossings returns, per segment, the sorted positions (fix index plus
-// fraction) where it meets a current zone boundary.
-func (a *analysis) crossings(ctx context.Context) ([][]float64, error) {
-	if a.ix != nil {
-		return a.crossingsIndex(), nil
-	}
-	type chunk struct{ seg, first int }
-	var chunks []chunk
-	var ws []orb.LineString
-	for si, s := range a.segs {
-		for first := 0; first < s.Len()-1; first += chunkSegs {
-			last := min(first+chunkSegs, s.Len()-1)
-			ls := orb.LineString(s.XY[first : last+1])
-			chunks = append(chunks, chunk{si, first})
-			ws = append(ws, ls)
-		}
-	}
-	out := make([][]float64, len(a.segs))
-	if len(ws) == 0 {
-		return out, nil
-	}
-	rows, err := a.tx.Query(ctx, `
-		WITH c AS (
-			SELECT t.i, ST_GeomFromWKB(t.w, 4326) AS g FROM unnest($1::bytea[]) WITH ORDINALITY AS t(w, i)
-		), hit AS (
-			SELECT c.i, c.g, e.geog::geometry AS eg
-			FROM c JOIN `+a.edges(2)+` e ON e.geog::geometry && c.g
-			WHERE ST_Intersects(e.geog::geometry, c.g)
-		)
-		SELECT hit.i - 1, s.path[1] - 1, ST_AsBinary(ST_Intersection(hit.eg, s.geom))
-		FROM hit CROSS JOIN LATERAL ST_DumpSegments(hit.g) s
-		WHERE ST_Intersects(hit.eg, s.geom)`, a.args(db.Geoms(ws))...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var ci, k int
-		var g orb.Geometry
-		if err := rows.Scan(&ci, &k, db.Scan(&g)); err != nil {
-			return nil, fmt.Errorf("boundary crossing: %w", err)
-		}
-		c := chunks[ci]
-		s := a.segs[c.seg]
-		p, q := s.XY[c.first+k], s.XY[c.first+k+1]
-		for _, pt := range points(g, nil) {
-			out[c.seg] = append(out[c.seg], float64(c.first+k)+fraction(p, q, pt))
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for i, cs := range out {
-		slices.Sort(cs)
-		out[i] = slices.CompactFunc(cs, func(x, y float64) bool { return math.Abs(x-y) < eps })
-	}
-	return out, nil
-}
-
-// points lists the points of an intersection: its points, and the ends of
-// its lines (a track running along a boundary).
-func points(g orb.Geometry, out []orb.Point) []orb.Point {
-	switch g := g.(type) {
-	case orb.Point:
-		out = append(out, g)
-	case orb.MultiPoint:
-		out = append(out, g...)
-	case orb.LineString:
-		if len(g) > 0 {
-			out = append(out, g[0], g[len(g)-1])
-		}
-	case orb.MultiLineString:
-		for _, l := range g {
-			out = points(l, out)
-		}
-	case orb.Collection:
-		for _, c := range g {
-			out = points(c, out)
-		}
-	}
-	return out
-}
-
-// fraction is how far along the segment p-q the point pt (on it) lies.
-func fraction(p, q, pt orb.Point) float64 {
-	dx, dy := q[0]-p[0], q[1]-p[1]
-	l2 := dx*dx + dy*dy
-	if l2 == 0 {
-		return 0
-	}
-	return math.Min(1, math.Max(0, ((pt[0]-p[0])*dx+(pt[1]-p[1])*dy)/l2))
-}
-
-// locate returns, for each point, the zones of the track's day it lies in,
-// and records those zones in a.zones.
-func (a *analysis) locate(ctx context.Context, xs, ys []float64) ([][]int64, error) {
-	out := make([][]int64, len(xs))
-	if len(xs) == 0 {
-		return out, nil
-	}
-	if a.ix != nil {
-		return a.locateIndex(xs, ys), nil
-	}
-	rows, err := a.tx.Query(ctx, `
-		SELECT DISTINCT t.i - 1, z.id, z.reserve_id, r.code, z.kind, z.name
-		FROM unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS t(x, y, i)
-		JOIN `+a.pieces(3)+` zp ON ST_Intersects(zp.geom, ST_SetSRID(ST_MakePoint(t.x, t.y), 4326))
-		JOIN zone z ON z.id = zp.zone_id
-		JOIN reserve r ON r.id = z.reserve_id
-		ORDER BY 1, 2`, a.args(xs, ys)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var i int
-		var z zoneInfo
-		if err := rows.Scan(&i, &z.id, &z.reserveID, &z.reserve, &z.kind, &z.name); err != nil {
-			return nil, err
-		}
-		a.zones[z.id] = z
-		out[i] = append(out[i], z.id)
-	}
-	return out, rows.Err()
-}
-
-// lengths measures each visit's line on the spheroid.
-func (a *analysis) lengths(ctx context.Context) error {
-	if a.ix != nil {
-		for _, v := range a.visits {
-			v.LengthM = a.lineLength(v)
-		}
-		return nil
-	}
-	var ws []orb.LineString
-	var idx []int
-	for i, v := range a.visits {
-		line := a.line(v)
-		if len(line) < 2 {
-			continue
-		}
-		ws, idx = append(ws, line), append(idx, i)
-	}
-	if len(ws) == 0 {
-		return nil
-	}
-	rows, err := a.tx.Query(ctx, `SELECT t.i - 1, ST_Length(ST_GeomFromWKB(t.w, 4326)::geography) FROM unnest($1::bytea[]) WITH ORDINALITY AS t(w, i)`, db.Geoms(ws))
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var i int
-		var l float64
-		if err := rows.Scan(&i, &l); err != nil {
-			return err
-		}
-		a.visits[idx[i]].LengthM = l
-	}
-	return rows.Err()
-}
-
 // lineLength is the length of the visit's line on the spheroid, measured
 // by pieces so that the line is not copied: entry to the first fix inside,
 // along the fixes, last fix to exit.
@@ -499,160 +443,6 @@ func (a *analysis) lineLength(v *visit) float64 {
 		l += engine.Length(orb.LineString{inner[len(inner)-1], exit})
 	}
 	return l
-}
-
-// Depth search tolerances: maxDepths stops refining once no stretch between
-// measured fixes can hide a fix deeper than the best found by more than
-// max(depthTolM, depthTolRel × best).
-const (
-	depthTolM   = 2.0
-	depthTolRel = 0.01
-	// lipschitz bounds the ratio of the geodesic to the haversine distance
-	// (the ellipsoid's radii of curvature differ from earthR by under 0.4 %).
-	lipschitz = 1.004
-)
-
-// depthPoint is a point along a visit whose depth is known or wanted.
-type depthPoint struct {
-	lon, lat float64
-	p        float64 // path distance from the visit's start, scaled by lipschitz
-	d        float64
-	known    bool
-}
-
-// maxDepths finds each visit's greatest depth: the distance of its deepest
-// fix from the zone's boundary, by KNN over zone_edge as in zoning's locate.
-// Measuring every fix of a long track would be slow, so it branches and
-// bounds: depth changes no faster than distance travelled, so between two
-// measured points a and b no fix is deeper than (d_a + d_b + path_ab) / 2;
-// stretches whose bound cannot beat the best found (or, while the best is
-// within the jitter margin, cannot pass the margin) are left unmeasured, and
-// the middle fix of each other stretch is measured, for all visits at once,
-// until none is left. Boundary crossings are known points of depth 0.
-func (a *analysis) maxDepths(ctx context.Context) error {
-	type job struct {
-		v   *visit
-		pts []depthPoint
-	}
-	jobs := make([]job, len(a.visits))
-	type ask struct{ job, pt int }
-	var asks []ask
-	for i, v := range a.visits {
-		s := &a.segs[v.seg]
-		var pts []depthPoint
-		p := 0.0
-		prev := orb.Point{v.Entry[0], v.Entry[1]}
-		step := func(lon, lat float64) {
-			p += lipschitz * haversine(prev[0], prev[1], lon, lat)
-			prev = orb.Point{lon, lat}
-		}
-		if v.EnteredByCrossing {
-			pts = append(pts, depthPoint{lon: v.Entry[0], lat: v.Entry[1], known: true})
-		}
-		for k := v.fixLo; k < v.fixHi; k++ {
-			lon, lat := s.XY[k][0], s.XY[k][1]
-			step(lon, lat)
-			pts = append(pts, depthPoint{lon: lon, lat: lat, p: p})
-		}
-		if v.fixHi == v.fixLo { // a corner cut between two fixes: its midpoint
-			lon, lat := at(s, (v.u+v.v)/2)
-			step(lon, lat)
-			pts = append(pts, depthPoint{lon: lon, lat: lat, p: p})
-		}
-		if v.ExitedByCrossing {
-			step(v.Exit[0], v.Exit[1])
-			pts = append(pts, depthPoint{lon: v.Exit[0], lat: v.Exit[1], p: p, known: true})
-		}
-		jobs[i] = job{v: v, pts: pts}
-		first, last := -1, -1
-		for j, pt := range pts {
-			if !pt.known {
-				if first < 0 {
-					first = j
-				}
-				last = j
-			}
-		}
-		for _, j := range []int{first, (first + last) / 2, last} {
-			if len(asks) == 0 || asks[len(asks)-1] != (ask{i, j}) {
-				asks = append(asks, ask{i, j})
-			}
-		}
-	}
-	for len(asks) > 0 {
-		xs, ys, zs := make([]float64, len(asks)), make([]float64, len(asks)), make([]int64, len(asks))
-		for n, q := range asks {
-			pt := jobs[q.job].pts[q.pt]
-			xs[n], ys[n], zs[n] = pt.lon, pt.lat, jobs[q.job].v.zone.id
-		}
-		ds, err := a.depths(ctx, xs, ys, zs)
-		if err != nil {
-			return err
-		}
-		for n, q := range asks {
-			pt := &jobs[q.job].pts[q.pt]
-			pt.d, pt.known = ds[n], true
-		}
-		asks = asks[:0]
-		for i, jb := range jobs {
-			best := 0.0
-			for _, pt := range jb.pts {
-				if pt.known {
-					best = math.Max(best, pt.d)
-				}
-			}
-			jb.v.MaxDepthM = best
-			tol := math.Max(depthTolM, depthTolRel*best)
-			for lo := 0; lo < len(jb.pts); {
-				hi := lo + 1
-				for hi < len(jb.pts) && !jb.pts[hi].known {
-					hi++
-				}
-				if hi >= len(jb.pts) {
-					break
-				}
-				if hi-lo > 1 {
-					pa, pb := jb.pts[lo], jb.pts[hi]
-					bound := (pa.d + pb.d + pb.p - pa.p) / 2
-					if bound > best+tol || (best <= a.opts.JitterDepthM && bound > a.opts.JitterDepthM) {
-						asks = append(asks, ask{i, (lo + hi) / 2})
-					}
-				}
-				lo = hi
-			}
-		}
-	}
-	return nil
-}
-
-// depths measures the geodesic distance from each point to the boundary of
-// its zone: the nearest few boundary pieces by the index's sphere distance,
-// then the least spheroid distance among them.
-func (a *analysis) depths(ctx context.Context, xs, ys []float64, zs []int64) ([]float64, error) {
-	if a.ix != nil {
-		return a.depthsIndex(xs, ys, zs), nil
-	}
-	rows, err := a.tx.Query(ctx, `
-		SELECT t.i - 1, coalesce(d.m, 0)
-		FROM unnest($1::float8[], $2::float8[], $3::int8[]) WITH ORDINALITY AS t(x, y, z, i)
-		CROSS JOIN LATERAL (SELECT ST_SetSRID(ST_MakePoint(t.x, t.y), 4326)::geography AS p) q
-		CROSS JOIN LATERAL (
-			SELECT min(ST_Distance(c.geog, q.p)) AS m
-			FROM (SELECT e.geog FROM `+a.edgesOf()+` ORDER BY e.geog <-> q.p LIMIT 4) c) d`, xs, ys, zs)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := make([]float64, len(xs))
-	for rows.Next() {
-		var i int
-		var d float64
-		if err := rows.Scan(&i, &d); err != nil {
-			return nil, err
-		}
-		out[i] = d
-	}
-	return out, rows.Err()
 }
 
 // jitterReason says why a visit is boundary jitter, or "" if it is not.

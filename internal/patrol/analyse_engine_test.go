@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"warden/internal/geoio"
+	"warden/internal/zoning"
 )
 
 // TestEngineAnalysisEqualsSQL: the zone engine and PostGIS analyse the same
@@ -36,15 +37,24 @@ func TestEngineAnalysisEqualsSQL(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tx.Rollback(ctx)
-	bySQL := &analysis{tx: tx, segs: segs, opts: s.opts}
-	byEngine := &analysis{tx: tx, segs: segs, opts: s.opts, eng: s.eng}
+	var noEngine *zoning.Engine
+	zSQL, err := noEngine.TrackZones(ctx, tx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zEngine, err := s.eng.TrackZones(ctx, tx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !zEngine.FromEngine() || zSQL.FromEngine() {
+		t.Fatal("the engine's analysis did not use the index")
+	}
+	bySQL := &analysis{segs: segs, opts: s.opts, z0: zSQL, parts: parts(segs, zSQL, nil)}
+	byEngine := &analysis{segs: segs, opts: s.opts, z0: zEngine, parts: parts(segs, zEngine, nil)}
 	for _, a := range []*analysis{bySQL, byEngine} {
 		if err := a.run(ctx); err != nil {
 			t.Fatal(err)
 		}
-	}
-	if byEngine.ix == nil || bySQL.ix != nil {
-		t.Fatal("the engine's analysis did not use the index")
 	}
 	if len(byEngine.visits) != len(bySQL.visits) || len(bySQL.visits) < 8 {
 		t.Fatalf("engine %d visits, SQL %d", len(byEngine.visits), len(bySQL.visits))

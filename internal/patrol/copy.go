@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
 
 	"warden/internal/geoio"
 )
@@ -198,4 +199,90 @@ func (r *copyRow) ewkbHead(flags uint32, n int) *copyRow {
 		r.b = binary.LittleEndian.AppendUint32(r.b, uint32(n))
 	}
 	return r
+}
+
+// nullInt8 is an int8 field, NULL for nil.
+func (r *copyRow) nullInt8(v *int64) *copyRow {
+	if v == nil {
+		return r.fieldLen(-1)
+	}
+	return r.int8(*v)
+}
+
+// nullText is a text field, NULL for nil.
+func (r *copyRow) nullText(v *string) *copyRow {
+	if v == nil {
+		return r.fieldLen(-1)
+	}
+	return r.text(*v)
+}
+
+// textOID is the type of text array elements.
+const textOID = 25
+
+// textArray is a one-dimensional text[] field.
+func (r *copyRow) textArray(vs []string) *copyRow {
+	n := 12
+	if len(vs) > 0 {
+		n += 8
+	}
+	for _, v := range vs {
+		n += 4 + len(v)
+	}
+	r.fieldLen(n)
+	if len(vs) == 0 {
+		r.b = binary.BigEndian.AppendUint32(r.b, 0) // no dimensions
+		r.b = binary.BigEndian.AppendUint32(r.b, 0)
+		r.b = binary.BigEndian.AppendUint32(r.b, textOID)
+		return r
+	}
+	for _, v := range []uint32{1, 0, textOID, uint32(len(vs)), 1} { // dimensions, no NULLs, element type, length, lower bound
+		r.b = binary.BigEndian.AppendUint32(r.b, v)
+	}
+	for _, v := range vs {
+		r.b = append(binary.BigEndian.AppendUint32(r.b, uint32(len(v))), v...)
+	}
+	return r
+}
+
+// jsonb is a jsonb field holding the JSON text j (NULL for nil): format
+// version 1, then the text.
+func (r *copyRow) jsonb(j []byte) *copyRow {
+	if j == nil {
+		return r.fieldLen(-1)
+	}
+	r.b = append(append(r.fieldLen(1+len(j)).b, 1), j...)
+	return r
+}
+
+// geom2D is a geometry field: the EWKB of a point, or of a line string of
+// two or more points, in SRID 4326.
+func (r *copyRow) geom2D(pts []orb.Point) *copyRow {
+	kind := uint32(ewkbLine)
+	if len(pts) == 1 {
+		kind = ewkbPoint
+	}
+	r.fieldLen(ewkbSize(len(pts), 2)).ewkbHead(kind, len(pts))
+	for _, p := range pts {
+		r.b = binary.LittleEndian.AppendUint64(r.b, math.Float64bits(p[0]))
+		r.b = binary.LittleEndian.AppendUint64(r.b, math.Float64bits(p[1]))
+	}
+	return r
+}
+
+// copyRows runs a binary COPY of rows built whole in memory (a few rows,
+// each small).
+func copyRows(ctx context.Context, tx pgx.Tx, sql string, rows [][]byte) error {
+	return copyIn(ctx, tx, sql, func(w io.Writer) error {
+		if _, err := w.Write(copyHeader); err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if _, err := w.Write(r); err != nil {
+				return err
+			}
+		}
+		_, err := w.Write(copyTrailer)
+		return err
+	})
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/simplify"
 
-	"warden/internal/db"
 	"warden/internal/geoio"
 	"warden/internal/law"
 	"warden/internal/zoning"
@@ -213,7 +212,7 @@ func fmtTime(t *time.Time, loc *time.Location) string {
 }
 
 // coverage says whether a permit covers a visit, and if not, why not.
-func coverage(pm *Permit, v *visit, loc *time.Location) (ok bool, zh, en string) {
+func coverage(pm *Permit, v *visit, from, to *time.Time, loc *time.Location) (ok bool, zh, en string) {
 	switch {
 	case pm == nil:
 		return false, "未提供许可证。", "No permit was given."
@@ -223,12 +222,12 @@ func coverage(pm *Permit, v *visit, loc *time.Location) (ok bool, zh, en string)
 	case !containsKind(pm.ZoneKinds, v.ZoneKind):
 		return false, fmt.Sprintf("许可证%d不包括%s。", pm.ID, v.ZoneKind.ZH()),
 			fmt.Sprintf("Permit %d does not cover the %s.", pm.ID, v.ZoneKind.EN())
-	case v.EnteredAt == nil || v.ExitedAt == nil:
+	case from == nil || to == nil:
 		return false, fmt.Sprintf("轨迹没有时间，无法核对许可证%d的有效期。", pm.ID),
 			fmt.Sprintf("The track has no times, so permit %d's validity cannot be checked.", pm.ID)
-	case v.EnteredAt.Before(pm.ValidFrom) || v.ExitedAt.After(pm.ValidTo):
-		return false, fmt.Sprintf("停留时间（%s至%s）超出许可证%d的有效期（%s至%s）。", fmtTime(v.EnteredAt, loc), fmtTime(v.ExitedAt, loc), pm.ID, fmtTime(&pm.ValidFrom, loc), fmtTime(&pm.ValidTo, loc)),
-			fmt.Sprintf("The stay (%s to %s) lies outside permit %d's validity (%s to %s).", fmtTime(v.EnteredAt, loc), fmtTime(v.ExitedAt, loc), pm.ID, fmtTime(&pm.ValidFrom, loc), fmtTime(&pm.ValidTo, loc))
+	case from.Before(pm.ValidFrom) || to.After(pm.ValidTo):
+		return false, fmt.Sprintf("停留时间（%s至%s）超出许可证%d的有效期（%s至%s）。", fmtTime(from, loc), fmtTime(to, loc), pm.ID, fmtTime(&pm.ValidFrom, loc), fmtTime(&pm.ValidTo, loc)),
+			fmt.Sprintf("The stay (%s to %s) lies outside permit %d's validity (%s to %s).", fmtTime(from, loc), fmtTime(to, loc), pm.ID, fmtTime(&pm.ValidFrom, loc), fmtTime(&pm.ValidTo, loc))
 	}
 	return true, "", ""
 }
@@ -257,68 +256,99 @@ func ptrT(t time.Time) *time.Time {
 	return &u
 }
 
-// insertObservations stores the waypoints as observations, each with its
-// category and the strictest current zone it lies in.
+// insertObservations stores the waypoints as observations (by COPY), each
+// with its category and the strictest zone it lies in, in the zoning of
+// its time (the track start's for a waypoint without one).
 func insertObservations(ctx context.Context, tx pgx.Tx, trackID int64, wpts []geoio.Waypoint, a *analysis) ([]Observation, error) {
 	out := []Observation{}
 	if len(wpts) == 0 {
 		return out, nil
 	}
-	xs, ys := make([]float64, len(wpts)), make([]float64, len(wpts))
-	for i, w := range wpts {
-		xs[i], ys[i] = w.Lon, w.Lat
-	}
-	in, err := a.locate(ctx, xs, ys)
+	in, err := a.locateWaypoints(ctx, wpts)
 	if err != nil {
 		return nil, err
 	}
-	n := len(wpts)
-	var (
-		ord                             = make([]int32, n)
-		eles                            = make([]*float64, n)
-		times                           = make([]*time.Time, n)
-		cats, acts, names, descs, types = make([]string, n), make([]*string, n), make([]string, n), make([]string, n), make([]string, n)
-		syms                            = make([]string, n)
-		reserves, zones                 = make([]*int64, n), make([]*int64, n)
-		kinds                           = make([]*string, n)
-	)
+	rows := make([][]byte, len(wpts))
 	for i, w := range wpts {
 		c := categorise(w)
 		o := Observation{Ordinal: i, Lon: w.Lon, Lat: w.Lat, Ele: ptrF(w.Ele), ObservedAt: ptrT(w.Time), Category: c.code, CategoryZH: c.zh,
 			Activity: c.activity, Name: w.Name, Description: w.Desc, Type: w.Type, Sym: w.Sym}
+		var rid, zid *int64
+		var kind, act *string
 		for _, z := range in[i] {
-			zi := a.zones[z]
-			if o.ZoneID == 0 || zi.kind.Rank() < o.ZoneKind.Rank() {
-				o.Reserve, o.ZoneID, o.ZoneKind = zi.reserve, zi.id, zi.kind
+			if o.ZoneID == 0 || z.Kind.Rank() < o.ZoneKind.Rank() {
+				o.Reserve, o.ZoneID, o.ZoneKind = z.Reserve, z.ID, z.Kind
+				rid, zid, kind = &z.ReserveID, &z.ID, (*string)(&z.Kind)
 			}
 		}
-		out = append(out, o)
-		ord[i], eles[i], times[i], cats[i], names[i], descs[i], types[i], syms[i] = int32(i), o.Ele, o.ObservedAt, o.Category, o.Name, o.Description, o.Type, o.Sym
 		if o.Activity != "" {
-			acts[i] = &o.Activity
+			act = &o.Activity
 		}
-		if o.ZoneID != 0 {
-			rid, zid, k := a.zones[o.ZoneID].reserveID, o.ZoneID, string(o.ZoneKind)
-			reserves[i], zones[i], kinds[i] = &rid, &zid, &k
+		out = append(out, o)
+		var r copyRow
+		r.start(14).int8(trackID).int4(int32(i)).geom2D([]orb.Point{{w.Lon, w.Lat}}).nullFloat8(o.Ele).timestamptz(o.ObservedAt).
+			text(o.Category).nullText(act).text(o.Name).text(o.Description).text(o.Type).text(o.Sym).nullInt8(rid).nullInt8(zid).nullText(kind)
+		rows[i] = r.b
+	}
+	if err := copyRows(ctx, tx, `COPY observation (track_id, ordinal, geom, ele, observed_at, category, activity, name, description, type, sym,
+		reserve_id, zone_id, zone_kind) FROM STDIN (FORMAT binary)`, rows); err != nil {
+		return nil, fmt.Errorf("patrol: storing the observations of track %d: %w", trackID, err)
+	}
+	ids, err := rowIDs(ctx, tx, `SELECT id, ordinal FROM observation WHERE track_id = $1`, trackID)
+	if err != nil {
+		return nil, fmt.Errorf("patrol: observations of track %d: %w", trackID, err)
+	}
+	for o, id := range ids {
+		out[o].ID = id
+	}
+	return out, nil
+}
+
+// locateWaypoints returns the zones each waypoint lies in, in the zoning of
+// the part of the track at its time.
+func (a *analysis) locateWaypoints(ctx context.Context, wpts []geoio.Waypoint) ([][]zoning.TrackZone, error) {
+	in := make([][]zoning.TrackZone, len(wpts))
+	by := map[*zoning.TrackZones][]int{}
+	var order []*zoning.TrackZones
+	for i, w := range wpts {
+		z := zoningAt(a.z0, a.cuts, ptrT(w.Time))
+		if by[z] == nil {
+			order = append(order, z)
+		}
+		by[z] = append(by[z], i)
+	}
+	for _, z := range order {
+		idx := by[z]
+		xs, ys := make([]float64, len(idx)), make([]float64, len(idx))
+		for j, i := range idx {
+			xs[j], ys[j] = wpts[i].Lon, wpts[i].Lat
+		}
+		zs, err := a.locate(ctx, z, xs, ys)
+		if err != nil {
+			return nil, err
+		}
+		for j, i := range idx {
+			in[i] = zs[j]
 		}
 	}
-	rows, err := tx.Query(ctx, `
-		INSERT INTO observation (track_id, ordinal, geom, ele, observed_at, category, activity, name, description, type, sym, reserve_id, zone_id, zone_kind)
-		SELECT $1, t.o, ST_SetSRID(ST_MakePoint(t.x, t.y), 4326), t.e, t.ts, t.c, t.a, t.n, t.d, t.ty, t.s, t.r, t.z, t.k
-		FROM unnest($2::int4[], $3::float8[], $4::float8[], $5::float8[], $6::timestamptz[], $7::text[], $8::text[], $9::text[],
-		            $10::text[], $11::text[], $12::text[], $13::int8[], $14::int8[], $15::text[]) AS t(o, x, y, e, ts, c, a, n, d, ty, s, r, z, k)
-		RETURNING id, ordinal`, trackID, ord, xs, ys, eles, times, cats, acts, names, descs, types, syms, reserves, zones, kinds)
+	return in, nil
+}
+
+// rowIDs reads (id, ordinal) rows into a map from ordinal to id.
+func rowIDs(ctx context.Context, tx pgx.Tx, sql string, args ...any) (map[int]int64, error) {
+	rows, err := tx.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
+	out := map[int]int64{}
 	for rows.Next() {
 		var id int64
 		var o int
 		if err := rows.Scan(&id, &o); err != nil {
 			return nil, err
 		}
-		out[o].ID = id
+		out[o] = id
 	}
 	return out, rows.Err()
 }
@@ -336,23 +366,12 @@ func insertVisits(ctx context.Context, tx pgx.Tx, trackID int64, a *analysis) ([
 	if err != nil {
 		return nil, fmt.Errorf("patrol: storing the visits of track %d: %w", trackID, err)
 	}
-	rows, err := tx.Query(ctx, `SELECT id, ordinal FROM zone_visit WHERE track_id = $1`, trackID)
+	ids, err := rowIDs(ctx, tx, `SELECT id, ordinal FROM zone_visit WHERE track_id = $1`, trackID)
 	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var o int
-		if err := rows.Scan(&id, &o); err != nil {
-			return nil, err
-		}
-		a.visits[o].ID = id
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("patrol: visits of track %d: %w", trackID, err)
 	}
 	for i, v := range a.visits {
+		v.ID = ids[i]
 		out[i] = v.Visit
 	}
 	return out, nil
@@ -408,43 +427,143 @@ func (a *analysis) writeVisits(w io.Writer, trackID int64) error {
 	return err
 }
 
+// findingRow is a finding to store, with its reserve and geometry.
+type findingRow struct {
+	f         Finding
+	reserveID int64
+	geom      orb.LineString // one point for an observation
+}
+
 // insertFindings judges the visits (by the subject's activity and permit)
-// and the observations (by their activity) with the rule table and stores
-// what breaks it in the finding table.
+// and the observations (by their activity) under the law of their day, and
+// stores what breaks it in the finding table (by COPY).
 func insertFindings(ctx context.Context, tx pgx.Tx, t *Track, a *analysis, pm *Permit, rb ruleBook) ([]Finding, error) {
+	rows := append(a.visitFindings(t, pm, rb), observationFindings(t, a, rb)...)
 	out := []Finding{}
-	add := func(f Finding, g orb.Geometry) error {
-		var geo string
-		err := tx.QueryRow(ctx, `
-			INSERT INTO finding (kind, reserve_id, zone_kind, geom, activity, articles, basis_zh, basis_en, source,
-			                     track_id, visit_id, observation_id, subject, subject_kind, observed_at, observed_until,
-			                     legal_basis, penalty, rule_set)
-			SELECT $1, r.id, $3, ST_GeomFromWKB($4, 4326), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19
-			FROM reserve r WHERE r.code = $2
-			RETURNING id, created_at, ST_AsGeoJSON(geom, 7)`,
-			f.Kind, f.Reserve, string(f.ZoneKind), db.Geom(g), f.Activity, f.Articles, f.BasisZH, f.BasisEN, f.Source,
-			f.TrackID, f.VisitID, f.ObservationID, f.Subject, string(f.SubjectKind), f.ObservedAt, f.ObservedUntil,
-			f.LegalBasis, f.Penalty, f.RuleSet).
-			Scan(&f.ID, &f.CreatedAt, &geo)
-		if err != nil {
-			return fmt.Errorf("finding %s in %s %s: %w", f.Kind, f.Reserve, f.ZoneKind, err)
+	if len(rows) == 0 {
+		return out, nil
+	}
+	bs := make([][]byte, len(rows))
+	for i, fr := range rows {
+		bs[i] = fr.copyRow()
+	}
+	if err := copyRows(ctx, tx, `COPY finding (kind, reserve_id, zone_kind, geom, activity, articles, basis_zh, basis_en, source,
+		track_id, visit_id, observation_id, subject, subject_kind, observed_at, observed_until, legal_basis, penalty, rule_set) FROM STDIN (FORMAT binary)`, bs); err != nil {
+		return nil, fmt.Errorf("patrol: storing the findings of track %d: %w", t.ID, err)
+	}
+	q, err := tx.Query(ctx, `SELECT id, created_at FROM finding WHERE track_id = $1 ORDER BY id`, t.ID)
+	if err != nil {
+		return nil, fmt.Errorf("patrol: findings of track %d: %w", t.ID, err)
+	}
+	defer q.Close()
+	for i := 0; q.Next() && i < len(rows); i++ {
+		f := rows[i].f
+		if err := q.Scan(&f.ID, &f.CreatedAt); err != nil {
+			return nil, fmt.Errorf("patrol: findings of track %d: %w", t.ID, err)
 		}
-		f.Geometry = json.RawMessage(geo)
+		f.Geometry = geoJSON(rows[i].geom)
 		out = append(out, f)
+	}
+	return out, q.Err()
+}
+
+// copyRow is the finding as a row of a binary COPY into finding.
+func (fr *findingRow) copyRow() []byte {
+	f := &fr.f
+	basis, _ := json.Marshal(f.LegalBasis)
+	var penalty []byte
+	if f.Penalty != nil {
+		penalty, _ = json.Marshal(f.Penalty)
+	}
+	var ruleSet *string
+	if f.RuleSet != "" {
+		ruleSet = &f.RuleSet
+	}
+	var r copyRow
+	r.start(19).text(f.Kind).int8(fr.reserveID).text(string(f.ZoneKind)).geom2D(fr.geom).text(f.Activity).textArray(f.Articles).
+		text(f.BasisZH).text(f.BasisEN).text(f.Source).int8(f.TrackID).nullInt8(f.VisitID).nullInt8(f.ObservationID).
+		text(f.Subject).text(string(f.SubjectKind)).timestamptz(f.ObservedAt).timestamptz(f.ObservedUntil).jsonb(basis).jsonb(penalty).nullText(ruleSet)
+	return r.b
+}
+
+// geoJSON is a point's or line's GeoJSON geometry, to 7 decimals as
+// ST_AsGeoJSON(geom, 7) writes it.
+func geoJSON(l orb.LineString) json.RawMessage {
+	round := func(p orb.Point) [2]float64 {
+		return [2]float64{math.Round(p[0]*1e7) / 1e7, math.Round(p[1]*1e7) / 1e7}
+	}
+	var g struct {
+		Type        string `json:"type"`
+		Coordinates any    `json:"coordinates"`
+	}
+	if len(l) == 1 {
+		g.Type, g.Coordinates = "Point", round(l[0])
+	} else {
+		cs := make([][2]float64, len(l))
+		for i, p := range l {
+			cs[i] = round(p)
+		}
+		g.Type, g.Coordinates = "LineString", cs
+	}
+	b, _ := json.Marshal(g)
+	return b
+}
+
+// judged is a stretch of a visit judged under one rule set: its spans from
+// u to v, with their times and greatest depth.
+type judged struct {
+	u, v     float64
+	from, to *time.Time
+	depth    float64
+	j        law.Judgment
+}
+
+// judge judges the visit's presence span by span, each under the law of
+// the day it begins, and joins consecutive spans judged alike: one stretch
+// for a visit whose law does not change.
+func (a *analysis) judge(v *visit, act string, who law.Subject, rb ruleBook) []judged {
+	var out []judged
+	s := &a.segs[v.seg]
+	for i, sp := range v.spans {
+		from, to := v.EnteredAt, v.ExitedAt
+		if i > 0 {
+			from = ptrT(timeAt(s, sp.u))
+		}
+		if i < len(v.spans)-1 {
+			to = ptrT(timeAt(s, sp.v))
+		}
+		j, err := rb.judge(v.Reserve, sp.zone.kind, act, who, from)
+		if err != nil {
+			continue // no rule set of the reserve's family was in force that day
+		}
+		if n := len(out) - 1; n >= 0 && out[n].j.RuleSet == j.RuleSet && out[n].j.Verdict == j.Verdict && out[n].v == sp.u {
+			out[n].v, out[n].to, out[n].depth = sp.v, to, math.Max(out[n].depth, sp.depth)
+			continue
+		}
+		out = append(out, judged{u: sp.u, v: sp.v, from: from, to: to, depth: sp.depth, j: j})
+	}
+	return out
+}
+
+// visitFindings judges the visits by the subject's presence and permit.
+func (a *analysis) visitFindings(t *Track, pm *Permit, rb ruleBook) []findingRow {
+	act := visitActivity(t.SubjectKind)
+	if act == "" {
 		return nil
 	}
-	if act := visitActivity(t.SubjectKind); act != "" {
-		for _, v := range a.visits {
-			j, err := rb.judge(v.Reserve, v.ZoneKind, act, lawSubject(t.SubjectKind), v.EnteredAt)
-			if err != nil {
-				continue // no rule set of the reserve's family was in force that day
-			}
+	var out []findingRow
+	for _, v := range a.visits {
+		if v.BoundaryJitter {
+			continue
+		}
+		loc := rb.loc(v.Reserve)
+		for _, p := range a.judge(v, act, lawSubject(t.SubjectKind), rb) {
+			j := p.j
 			approval := j.Verdict == law.AllowedWithApproval || j.Verdict == law.Conditional
-			if v.BoundaryJitter || (!j.Breach && !approval) {
+			if !j.Breach && !approval {
 				continue
 			}
-			loc := rb.loc(v.Reserve)
-			covered, pzh, pen := coverage(pm, v, loc)
+			covered, pzh, pen := coverage(pm, v, p.from, p.to, loc)
 			if covered {
 				continue
 			}
@@ -452,27 +571,30 @@ func insertFindings(ctx context.Context, tx pgx.Tx, t *Track, a *analysis, pm *P
 			if j.Breach {
 				kind = FindingProhibitedEntry
 			}
-			zh, en := j.SentenceZH, j.SentenceEN
-			who := t.Subject
-			if who == "" {
-				who = "?"
-			}
-			zh = fmt.Sprintf("%s（%s）于%s至%s在%s内，最深进入边界%.0f米。%s%s", who, subjectKindZH[t.SubjectKind], fmtTime(v.EnteredAt, loc), fmtTime(v.ExitedAt, loc), v.ZoneKind.ZH(), v.MaxDepthM, zh, pzh)
-			en = fmt.Sprintf("%s (%s) was inside the %s from %s to %s, up to %.0f m from its boundary. %s %s", who, t.SubjectKind, v.ZoneKind.EN(), fmtTime(v.EnteredAt, loc), fmtTime(v.ExitedAt, loc), v.MaxDepthM, en, pen)
+			who := orUnknown(t.Subject)
+			zh := fmt.Sprintf("%s（%s）于%s至%s在%s内，最深进入边界%.0f米。%s%s", who, subjectKindZH[t.SubjectKind], fmtTime(p.from, loc), fmtTime(p.to, loc), v.ZoneKind.ZH(), p.depth, j.SentenceZH, pzh)
+			en := fmt.Sprintf("%s (%s) was inside the %s from %s to %s, up to %.0f m from its boundary. %s %s", who, t.SubjectKind, v.ZoneKind.EN(), fmtTime(p.from, loc), fmtTime(p.to, loc), p.depth, j.SentenceEN, pen)
 			// The finding points at the stretch; the track keeps it in full.
-			line := simplify.DouglasPeucker(findingTolerance).LineString(a.line(v))
+			line := a.line(v)
+			if p.u != v.u || p.v != v.v {
+				line = a.subLine(v.seg, p.u, p.v)
+			}
+			line = simplify.DouglasPeucker(findingTolerance).LineString(line)
 			if len(line) < 2 {
 				line = append(line, line[0])
 			}
 			vid := v.ID
-			if err := add(Finding{Kind: kind, Reserve: v.Reserve, ZoneKind: v.ZoneKind, Activity: act, Articles: citeCodes(j.LegalBasis), BasisZH: zh, BasisEN: en,
-				LegalBasis: j.LegalBasis, Penalty: j.Penalty, RuleSet: j.RuleSet,
-				Source: "track", TrackID: t.ID, VisitID: &vid, Subject: t.Subject, SubjectKind: t.SubjectKind,
-				ObservedAt: v.EnteredAt, ObservedUntil: v.ExitedAt}, line); err != nil {
-				return nil, err
-			}
+			out = append(out, findingRow{reserveID: v.zone.reserveID, geom: line, f: Finding{Kind: kind, Reserve: v.Reserve, ZoneKind: v.ZoneKind, Activity: act,
+				Articles: citeCodes(j.LegalBasis), BasisZH: zh, BasisEN: en, LegalBasis: j.LegalBasis, Penalty: j.Penalty, RuleSet: j.RuleSet,
+				Source: "track", TrackID: t.ID, VisitID: &vid, Subject: t.Subject, SubjectKind: t.SubjectKind, ObservedAt: p.from, ObservedUntil: p.to}})
 		}
 	}
+	return out
+}
+
+// observationFindings judges the observations by their activity.
+func observationFindings(t *Track, a *analysis, rb ruleBook) []findingRow {
+	var out []findingRow
 	for _, o := range t.Observations {
 		if o.Activity == "" || o.ZoneID == 0 {
 			continue
@@ -486,22 +608,19 @@ func insertFindings(ctx context.Context, tx pgx.Tx, t *Track, a *analysis, pm *P
 		if err != nil || !j.Breach {
 			continue
 		}
-		zh, en := j.SentenceZH, j.SentenceEN
 		label := o.Name
 		if label == "" {
 			label = o.CategoryZH
 		}
-		zh = fmt.Sprintf("%s于%s在%s内记录“%s”。%s", orUnknown(t.Subject), fmtTime(o.ObservedAt, rb.loc(o.Reserve)), o.ZoneKind.ZH(), label, zh)
-		en = fmt.Sprintf("%s recorded %q in the %s at %s. %s", orUnknown(t.Subject), label, o.ZoneKind.EN(), fmtTime(o.ObservedAt, rb.loc(o.Reserve)), en)
+		zh := fmt.Sprintf("%s于%s在%s内记录“%s”。%s", orUnknown(t.Subject), fmtTime(o.ObservedAt, rb.loc(o.Reserve)), o.ZoneKind.ZH(), label, j.SentenceZH)
+		en := fmt.Sprintf("%s recorded %q in the %s at %s. %s", orUnknown(t.Subject), label, o.ZoneKind.EN(), fmtTime(o.ObservedAt, rb.loc(o.Reserve)), j.SentenceEN)
 		oid := o.ID
-		if err := add(Finding{Kind: FindingProhibitedActivity, Reserve: o.Reserve, ZoneKind: o.ZoneKind, Activity: o.Activity, Articles: citeCodes(j.LegalBasis),
-			LegalBasis: j.LegalBasis, Penalty: j.Penalty, RuleSet: j.RuleSet,
-			BasisZH: zh, BasisEN: en, Source: "observation", TrackID: t.ID, ObservationID: &oid, Subject: t.Subject, SubjectKind: t.SubjectKind,
-			ObservedAt: o.ObservedAt, ObservedUntil: o.ObservedAt}, orb.Point{o.Lon, o.Lat}); err != nil {
-			return nil, err
-		}
+		out = append(out, findingRow{reserveID: a.zones[o.ZoneID].reserveID, geom: orb.LineString{{o.Lon, o.Lat}}, f: Finding{Kind: FindingProhibitedActivity,
+			Reserve: o.Reserve, ZoneKind: o.ZoneKind, Activity: o.Activity, Articles: citeCodes(j.LegalBasis), LegalBasis: j.LegalBasis, Penalty: j.Penalty,
+			RuleSet: j.RuleSet, BasisZH: zh, BasisEN: en, Source: "observation", TrackID: t.ID, ObservationID: &oid, Subject: t.Subject,
+			SubjectKind: t.SubjectKind, ObservedAt: o.ObservedAt, ObservedUntil: o.ObservedAt}})
 	}
-	return out, nil
+	return out
 }
 
 func orUnknown(s string) string {

@@ -24,6 +24,7 @@ import (
 	"warden/internal/db"
 	"warden/internal/geoio"
 	"warden/internal/problem"
+	"warden/internal/zoning/engine"
 )
 
 // Input is what comes with an uploaded file.
@@ -285,40 +286,18 @@ func (s *Store) bySum(ctx context.Context, sum []byte) (int64, bool, error) {
 	return id, err == nil, err
 }
 
-// save does Save's work inside tx.
+// save does Save's work inside tx: it checks what the upload names, cleans
+// and analyses the track in memory, asks Allow, and only then stores the
+// track, its file, segments, visits, observations and findings (with COPY).
 func (s *Store) save(ctx context.Context, tx pgx.Tx, u *Upload, rules ruleBook) (Track, error) {
 	in, tr := u.in, u.track
 	t := Track{Coords: in.Coords, HasTime: tr.HasTime}
 	t.Subject, t.SubjectKind = in.Subject, in.SubjectKind
 	t.File = FileInfo{Name: in.FileName, Format: tr.Format, Encoding: tr.Encoding, Bytes: u.size, SHA256: hex.EncodeToString(u.sum[:]), TrackName: tr.Name}
 	t.Notes = append([]string{}, tr.Notes...)
-
-	var reserveID *int64
-	if in.Reserve != "" {
-		var id int64
-		err := tx.QueryRow(ctx, `SELECT id FROM reserve WHERE code = $1`, in.Reserve).Scan(&id)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return t, problem.Invalid("unknown-reserve", fmt.Sprintf("reserve %q does not exist", in.Reserve), problem.At(-1, "reserve", "unknown reserve"))
-		}
-		if err != nil {
-			return t, err
-		}
-		reserveID = &id
-	}
-	var pm *Permit
-	if in.Permit != 0 {
-		p, err := getPermit(ctx, tx, in.Permit)
-		if err != nil {
-			if pe, ok := problem.As(err); ok && pe.Status == 404 {
-				return t, problem.Invalid("unknown-permit", fmt.Sprintf("permit %d does not exist", in.Permit), problem.At(-1, "permit", "unknown permit"))
-			}
-			return t, err
-		}
-		if p.Subject != in.Subject {
-			return t, problem.Invalid("permit-subject", fmt.Sprintf("permit %d is for subject %q, not %q", p.ID, p.Subject, in.Subject), problem.At(-1, "permit", "another subject's permit"))
-		}
-		pm = &p
-		t.Permit = &p.ID
+	reserveID, pm, err := s.named(ctx, tx, in, &t)
+	if err != nil {
+		return t, err
 	}
 	if in.Timezone != "" {
 		t.Timezone = in.Timezone
@@ -326,6 +305,77 @@ func (s *Store) save(ctx context.Context, tx pgx.Tx, u *Upload, rules ruleBook) 
 			t.TimeCheck = checkLocalZ(tr, u.loc, s.opts.Now())
 		}
 	}
+	segs, wpts, err := s.cleanUpload(u, &t)
+	if err != nil {
+		return t, err
+	}
+	z0, cuts, err := s.dayCuts(ctx, tx, t.StartedAt, t.EndedAt, rules)
+	if err != nil {
+		return t, err
+	}
+	a := &analysis{segs: segs, opts: s.opts, z0: z0, cuts: cuts, parts: parts(segs, z0, cuts)}
+	if err := a.run(ctx); err != nil {
+		return t, err
+	}
+	if in.Allow != nil {
+		if err := in.Allow(a.reserves()); err != nil {
+			return t, err
+		}
+	}
+	if err := storeTrack(ctx, tx, u, &t, reserveID, segs); err != nil {
+		return t, err
+	}
+	if t.Visits, err = insertVisits(ctx, tx, t.ID, a); err != nil {
+		return t, err
+	}
+	if t.Observations, err = insertObservations(ctx, tx, t.ID, wpts, a); err != nil {
+		return t, err
+	}
+	if reserveID, err = a.trackReserve(ctx, tx, &t, reserveID, in.Reserve != "" && len(segs) > 0); err != nil {
+		return t, err
+	}
+	if t.Findings, err = insertFindings(ctx, tx, &t, a, pm, rules); err != nil {
+		return t, err
+	}
+	return t, finish(ctx, tx, &t, reserveID)
+}
+
+// named looks up the reserve and the permit the upload names: an unknown
+// reserve or permit, or another subject's permit, is refused.
+func (s *Store) named(ctx context.Context, tx pgx.Tx, in Input, t *Track) (*int64, *Permit, error) {
+	var reserveID *int64
+	if in.Reserve != "" {
+		var id int64
+		err := tx.QueryRow(ctx, `SELECT id FROM reserve WHERE code = $1`, in.Reserve).Scan(&id)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil, nil, problem.Invalid("unknown-reserve", fmt.Sprintf("reserve %q does not exist", in.Reserve), problem.At(-1, "reserve", "unknown reserve"))
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("patrol: reserve %q: %w", in.Reserve, err)
+		}
+		reserveID = &id
+	}
+	if in.Permit == 0 {
+		return reserveID, nil, nil
+	}
+	p, err := getPermit(ctx, tx, in.Permit)
+	if err != nil {
+		if pe, ok := problem.As(err); ok && pe.Status == 404 {
+			return nil, nil, problem.Invalid("unknown-permit", fmt.Sprintf("permit %d does not exist", in.Permit), problem.At(-1, "permit", "unknown permit"))
+		}
+		return nil, nil, err
+	}
+	if p.Subject != in.Subject {
+		return nil, nil, problem.Invalid("permit-subject", fmt.Sprintf("permit %d is for subject %q, not %q", p.ID, p.Subject, in.Subject), problem.At(-1, "permit", "another subject's permit"))
+	}
+	t.Permit = &p.ID
+	return reserveID, &p, nil
+}
+
+// cleanUpload cleans the decoded track (in place) and fills t's cleaning
+// report, notes and totals; a track with nothing left is refused.
+func (s *Store) cleanUpload(u *Upload, t *Track) ([]geoio.Segment, []geoio.Waypoint, error) {
+	in, tr := u.in, u.track
 	maxKmh := s.opts.MaxSpeedsKmh[in.SubjectKind]
 	if in.MaxSpeedKmh > 0 {
 		maxKmh = in.MaxSpeedKmh
@@ -337,10 +387,11 @@ func (s *Store) save(ctx context.Context, tx pgx.Tx, u *Upload, rules ruleBook) 
 	t.Totals = Totals{Segments: len(segs), PointsRead: read, Waypoints: len(wpts)}
 	for i := range segs {
 		t.Totals.PointsKept += segs[i].Len()
+		t.Totals.LengthM += engine.Length(segs[i].XY)
 	}
 	if len(segs) == 0 && len(wpts) == 0 {
 		reason := "no usable points are left after cleaning: " + strings.Join(cleaningNotes(cl), "; ")
-		return t, problem.Invalid("no-track-points", reason, problem.Detail{Reason: reason})
+		return nil, nil, problem.Invalid("no-track-points", reason, problem.Detail{Reason: reason})
 	}
 	if 2*cl.Dropped.SpeedOutliers > t.Totals.PointsRead {
 		t.Notes = append(t.Notes, fmt.Sprintf("more than half of the points were faster than %g km/h: if the subject kind is wrong, upload again with another subject_kind or max_speed_kmh", maxKmh))
@@ -349,61 +400,54 @@ func (s *Store) save(ctx context.Context, tx pgx.Tx, u *Upload, rules ruleBook) 
 	if !first.IsZero() {
 		t.StartedAt, t.EndedAt = &first, &last
 	}
+	return segs, wpts, nil
+}
 
+// storeTrack stores the track's row, its raw file and its segments.
+func storeTrack(ctx context.Context, tx pgx.Tx, u *Upload, t *Track, reserveID *int64, segs []geoio.Segment) error {
+	in := u.in
 	var fixesEnd time.Time
 	err := tx.QueryRow(ctx, `
 		INSERT INTO track (sha256, reserve_id, subject, subject_kind, permit_id, file_name, format, started_at, ended_at, points, length_m)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0) RETURNING id, created_at, fixes_end`,
-		u.sum[:], reserveID, in.Subject, string(in.SubjectKind), t.Permit, in.FileName, string(tr.Format), t.StartedAt, t.EndedAt, t.Totals.PointsKept).
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id, created_at, fixes_end`,
+		u.sum[:], reserveID, in.Subject, string(in.SubjectKind), t.Permit, in.FileName, string(u.track.Format), t.StartedAt, t.EndedAt, t.Totals.PointsKept, t.Totals.LengthM).
 		Scan(&t.ID, &t.CreatedAt, &fixesEnd)
 	if err != nil {
-		return t, err
+		return fmt.Errorf("patrol: storing a track: %w", err)
 	}
 	t.Links = linksFor(t.ID)
 	if err := copyFile(ctx, tx, t.ID, u.raw, u.size); err != nil {
-		return t, err
+		return err
 	}
-	if err := insertSegments(ctx, tx, t.ID, fixesEnd, segs); err != nil {
-		return t, err
-	}
-	if err := tx.QueryRow(ctx, `SELECT coalesce(sum(ST_Length(ST_Force2D(geom)::geography)), 0) FROM track_segment WHERE track_id = $1`, t.ID).
-		Scan(&t.Totals.LengthM); err != nil {
-		return t, err
-	}
+	return insertSegments(ctx, tx, t.ID, fixesEnd, segs)
+}
 
-	a := &analysis{tx: tx, segs: segs, opts: s.opts, at: t.StartedAt, eng: s.eng}
-	if err := a.run(ctx); err != nil {
-		return t, err
+// trackReserve is the track's reserve: the one named, else the one it
+// spends most length in (see mainReserve); t.Reserve gets its code, and a
+// note says when the track never enters the reserve named.
+func (a *analysis) trackReserve(ctx context.Context, tx pgx.Tx, t *Track, named *int64, noteMissing bool) (*int64, error) {
+	id := named
+	if id == nil {
+		id = a.mainReserve(t.Observations)
 	}
-	if t.Visits, err = insertVisits(ctx, tx, t.ID, a); err != nil {
-		return t, err
+	if id == nil {
+		return nil, nil
 	}
-	if in.Allow != nil {
-		if err := in.Allow(visitedReserves(t.Visits)); err != nil {
-			return t, err
+	code := a.reserveCode(*id)
+	if code == "" {
+		if err := tx.QueryRow(ctx, `SELECT code FROM reserve WHERE id = $1`, *id).Scan(&code); err != nil {
+			return nil, fmt.Errorf("patrol: reserve %d: %w", *id, err)
 		}
 	}
-	if t.Observations, err = insertObservations(ctx, tx, t.ID, wpts, a); err != nil {
-		return t, err
+	t.Reserve = &code
+	if noteMissing && !a.enters(*id) {
+		t.Notes = append(t.Notes, fmt.Sprintf("the track never enters reserve %s", code))
 	}
-	if reserveID == nil {
-		reserveID = a.mainReserve(t.Observations)
-	}
-	if reserveID != nil {
-		code := a.reserveCode(*reserveID)
-		if code == "" {
-			if err := tx.QueryRow(ctx, `SELECT code FROM reserve WHERE id = $1`, *reserveID).Scan(&code); err != nil {
-				return t, err
-			}
-		}
-		t.Reserve = &code
-		if in.Reserve != "" && !a.enters(*reserveID) && len(segs) > 0 {
-			t.Notes = append(t.Notes, fmt.Sprintf("the track never enters reserve %s", code))
-		}
-	}
-	if t.Findings, err = insertFindings(ctx, tx, &t, a, pm, rules); err != nil {
-		return t, err
-	}
+	return id, nil
+}
+
+// finish counts the track's lists and stores its analysis.
+func finish(ctx context.Context, tx pgx.Tx, t *Track, reserveID *int64) error {
 	t.Counts = Counts{Visits: len(t.Visits), Observations: len(t.Observations), Findings: len(t.Findings)}
 	for _, v := range t.Visits {
 		if v.BoundaryJitter {
@@ -412,10 +456,12 @@ func (s *Store) save(ctx context.Context, tx pgx.Tx, u *Upload, rules ruleBook) 
 	}
 	body, err := json.Marshal(t)
 	if err != nil {
-		return t, err
+		return err
 	}
-	_, err = tx.Exec(ctx, `UPDATE track SET reserve_id = $2, length_m = $3, analysis = $4 WHERE id = $1`, t.ID, reserveID, t.Totals.LengthM, body)
-	return t, err
+	if _, err = tx.Exec(ctx, `UPDATE track SET reserve_id = $2, analysis = $3 WHERE id = $1`, t.ID, reserveID, body); err != nil {
+		return fmt.Errorf("patrol: storing the analysis of track %d: %w", t.ID, err)
+	}
+	return nil
 }
 
 // microM is the M value of a fix's time: Unix seconds, NaN for none (a
@@ -598,12 +644,13 @@ func (s *Store) stored(ctx context.Context, id int64) (storedTrack, error) {
 	return st, rows.Err()
 }
 
-// visitedReserves is the reserves of the visits, each once, in order.
-func visitedReserves(vs []Visit) []string {
+// reserves is the codes of the reserves the visits are in, each once, in
+// order of first visit.
+func (a *analysis) reserves() []string {
 	var out []string
-	for _, v := range vs {
-		if v.Reserve != "" && !slices.Contains(out, v.Reserve) {
-			out = append(out, v.Reserve)
+	for _, v := range a.visits {
+		if v.zone.reserve != "" && !slices.Contains(out, v.zone.reserve) {
+			out = append(out, v.zone.reserve)
 		}
 	}
 	return out

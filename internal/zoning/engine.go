@@ -38,6 +38,7 @@ type Engine struct {
 	wake    chan struct{} // asks the builder for a rebuild
 	buildMu sync.Mutex    // one build at a time
 	running sync.WaitGroup
+	past    pastIndexes // indexes of older zonings (see TrackZones)
 }
 
 // snapshot is an index and the epoch it was read at.
@@ -86,7 +87,7 @@ func (e *Engine) Reload(ctx context.Context) error {
 		if err := tx.QueryRow(ctx, `SELECT epoch FROM zoning_epoch`).Scan(&s.epoch); err != nil {
 			return err
 		}
-		zones, err := currentZones(ctx, tx)
+		zones, err := readZones(ctx, tx, `v.is_current`)
 		if err != nil {
 			return err
 		}
@@ -106,13 +107,16 @@ func (e *Engine) Reload(ctx context.Context) error {
 	return nil
 }
 
-func currentZones(ctx context.Context, tx pgx.Tx) ([]engine.Zone, error) {
+// readZones reads the zones of the versions v that match where (an SQL
+// condition written in code, with its args) for an index.
+func readZones(ctx context.Context, tx pgx.Tx, where string, args ...any) ([]engine.Zone, error) {
 	rows, err := tx.Query(ctx, `
 		SELECT z.id, z.reserve_id, r.code, z.kind, z.name, ST_AsBinary(z.geom)
 		FROM zone z
-		JOIN zoning_version v ON v.id = z.version_id AND v.is_current
+		JOIN zoning_version v ON v.id = z.version_id
 		JOIN reserve r ON r.id = z.reserve_id
-		ORDER BY z.id`)
+		WHERE `+where+`
+		ORDER BY z.id`, args...)
 	if err != nil {
 		return nil, err
 	}
