@@ -208,6 +208,26 @@ const trackFormats = "GPX 1.0/1.1, KML, KMZ, TCX, GeoJSON, CSV with longitude/la
 // nesting deeper than MaxXMLDepth (422), and more than MaxBytes, MaxPoints or
 // MaxCompressionRatio allow (413).
 func ReadTrack(name string, r io.Reader, opts TrackOptions) (*Track, error) {
+	return readTrack(name, r, opts, false)
+}
+
+// ReadTrackFile is ReadTrack on a file that can be read twice: GPX is read
+// by the fast tokenizer (see fastXML) and, if that declines or the file has
+// any fault, read again from the start by encoding/xml, so the answer, and
+// every error, is ReadTrack's.
+func ReadTrackFile(name string, f io.ReadSeeker, opts TrackOptions) (*Track, error) {
+	t, err := readTrack(name, f, opts, true)
+	if err == nil {
+		return t, nil
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, fmt.Errorf("rereading the file: %w", err)
+	}
+	return readTrack(name, f, opts, false)
+}
+
+// readTrack is ReadTrack, with GPX read by the fast tokenizer when fast.
+func readTrack(name string, r io.Reader, opts TrackOptions, fast bool) (*Track, error) {
 	opts = opts.withDefaults()
 	raw := &countReader{r: r}
 	br := bufio.NewReaderSize(&limitReader{r: raw, max: opts.MaxBytes, what: "the file"}, 64<<10)
@@ -235,7 +255,15 @@ func ReadTrack(name string, r io.Reader, opts TrackOptions) (*Track, error) {
 	b := &trackBuilder{t: &Track{Format: format}, opts: opts}
 	switch format {
 	case FormatGPX:
-		err = readGPX(b, newXMLScanner(br, opts.MaxXMLDepth))
+		x := newXMLScanner
+		if fast {
+			x = newFastXMLScanner
+		}
+		if sc := x(br, opts.MaxXMLDepth); sc != nil {
+			err = readGPX(b, sc)
+		} else {
+			err = errFastDecline
+		}
 	case FormatKML:
 		err = readKMLTrack(b, newXMLScanner(br, opts.MaxXMLDepth))
 	case FormatTCX:

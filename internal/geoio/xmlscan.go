@@ -25,6 +25,7 @@ import (
 // tags and that the document is complete. It also bounds the nesting depth.
 type xmlScanner struct {
 	d        *xml.Decoder
+	fast     *fastXML // set: tokens come from it, and any fault declines
 	charset  *xmlCharset
 	lines    *lineTracker // the bytes the decoder reads, for columns in characters
 	stack    []xml.Name
@@ -54,12 +55,42 @@ func newXMLScanner(br *bufio.Reader, maxDepth int) *xmlScanner {
 	return &xmlScanner{d: d, charset: cs, lines: lines, maxDepth: maxDepth, maxElements: DefaultMaxXMLElements}
 }
 
+// newFastXMLScanner is newXMLScanner on the fast tokenizer (see fastXML),
+// or nil for UTF-16, which it leaves to encoding/xml.
+func newFastXMLScanner(br *bufio.Reader, maxDepth int) *xmlScanner {
+	cs := &xmlCharset{}
+	head, _ := br.Peek(3)
+	switch {
+	case bytes.HasPrefix(head, bomUTF8):
+		_, _ = br.Discard(3)
+		cs.bom = "UTF-8"
+	case bytes.HasPrefix(head, bomUTF16LE), bytes.HasPrefix(head, bomUTF16BE):
+		return nil
+	}
+	return &xmlScanner{fast: newFastXML(br), charset: cs, maxDepth: maxDepth, maxElements: DefaultMaxXMLElements}
+}
+
 // next returns the next start element, end element or character data,
 // skipping comments, processing instructions and directives. At the end of a
 // complete document it returns io.EOF.
 func (x *xmlScanner) next() (xml.Token, error) {
+	tok, err := x.nextToken()
+	if err != nil && err != io.EOF && x.fast != nil {
+		return nil, errFastDecline // encoding/xml will say what is wrong
+	}
+	return tok, err
+}
+
+// nextToken is next, before a fault of the fast tokenizer is made a decline.
+func (x *xmlScanner) nextToken() (xml.Token, error) {
 	for {
-		tok, err := x.d.RawToken()
+		var tok xml.Token
+		var err error
+		if x.fast != nil {
+			tok, err = x.fast.token()
+		} else {
+			tok, err = x.d.RawToken()
+		}
 		if err != nil {
 			if err == io.EOF {
 				if len(x.stack) > 0 {
@@ -67,12 +98,18 @@ func (x *xmlScanner) next() (xml.Token, error) {
 				}
 				return nil, io.EOF
 			}
+			if x.fast != nil {
+				return nil, errFastDecline
+			}
 			return nil, x.fail(err)
 		}
 		// Return tok itself: the concrete values re-boxed would allocate.
 		switch t := tok.(type) {
 		case xml.StartElement:
 			if len(x.stack) >= x.maxDepth {
+				if x.fast != nil {
+					return nil, errFastDecline
+				}
 				line, col := x.d.InputPos()
 				return nil, problem.Invalid("xml-too-deep",
 					fmt.Sprintf("elements are nested more than %d deep", x.maxDepth),
@@ -158,12 +195,18 @@ func (x *xmlScanner) children(f func(xml.StartElement) error) error {
 
 // line is the line the decoder has reached (of the token just read).
 func (x *xmlScanner) line() int {
+	if x.fast != nil {
+		return x.fast.line
+	}
 	l, _ := x.d.InputPos()
 	return l
 }
 
 // syntax is a malformed-XML problem at the current position.
 func (x *xmlScanner) syntax(msg string) error {
+	if x.fast != nil {
+		return errFastDecline
+	}
 	line, col := x.faultPos()
 	return malformedXML(line, col, msg)
 }

@@ -207,9 +207,10 @@ func (c *capReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// Read checks in, then decodes the file from r in one pass, hashing it and
-// copying its bytes to a temporary file for the audit copy (in the
-// directory of os.TempDir). It stores nothing: Save does.
+// Read checks in, then copies the file from r to a temporary file (in the
+// directory of os.TempDir) for the audit copy, hashing it on the way, and
+// decodes it from there (geoio.ReadTrackFile: plain GPX by the fast
+// tokenizer). It stores nothing: Save does.
 func (s *Store) Read(in Input, r io.Reader) (*Upload, error) {
 	loc, err := in.check()
 	if err != nil {
@@ -223,12 +224,14 @@ func (s *Store) Read(in Input, r io.Reader) (*Upload, error) {
 	h := sha256.New()
 	spool := bufio.NewWriterSize(raw, 64<<10)
 	cr := &capReader{r: r, max: s.opts.MaxBytes}
-	tee := io.TeeReader(cr, io.MultiWriter(h, spool))
-	if u.track, err = geoio.ReadTrack(in.FileName, tee, geoio.TrackOptions{MaxBytes: s.opts.MaxBytes, Location: loc}); err == nil {
-		_, err = io.Copy(io.Discard, tee) // what the decoder left: for the hash and the copy
+	if _, err = io.Copy(io.MultiWriter(h, spool), cr); err == nil {
+		err = spool.Flush()
 	}
 	if err == nil {
-		err = spool.Flush()
+		_, err = raw.Seek(0, io.SeekStart)
+	}
+	if err == nil {
+		u.track, err = geoio.ReadTrackFile(in.FileName, raw, geoio.TrackOptions{MaxBytes: s.opts.MaxBytes, Location: loc})
 	}
 	if err != nil {
 		u.Close()
