@@ -40,14 +40,8 @@ type xmlScanner struct {
 func newXMLScanner(br *bufio.Reader, maxDepth int) *xmlScanner {
 	cs := &xmlCharset{}
 	var r io.Reader = br
-	head, _ := br.Peek(3)
-	switch {
-	case bytes.HasPrefix(head, bomUTF8):
-		_, _ = br.Discard(3)
-		cs.bom = "UTF-8"
-	case bytes.HasPrefix(head, bomUTF16LE), bytes.HasPrefix(head, bomUTF16BE):
+	if dropBOM(br, cs) {
 		r = bufio.NewReaderSize(utf16Decoder().Reader(br), 64<<10)
-		cs.bom = "UTF-16"
 	}
 	lines := &lineTracker{r: r}
 	d := xml.NewDecoder(bufio.NewReaderSize(lines, 64<<10))
@@ -59,15 +53,25 @@ func newXMLScanner(br *bufio.Reader, maxDepth int) *xmlScanner {
 // or nil for UTF-16, which it leaves to encoding/xml.
 func newFastXMLScanner(br *bufio.Reader, maxDepth int) *xmlScanner {
 	cs := &xmlCharset{}
+	if dropBOM(br, cs) {
+		return nil
+	}
+	return &xmlScanner{fast: newFastXML(br), charset: cs, maxDepth: maxDepth, maxElements: DefaultMaxXMLElements}
+}
+
+// dropBOM notes a byte order mark in cs and drops a UTF-8 one; utf16 says
+// the text is UTF-16 (its BOM left for the transcoder).
+func dropBOM(br *bufio.Reader, cs *xmlCharset) (utf16 bool) {
 	head, _ := br.Peek(3)
 	switch {
 	case bytes.HasPrefix(head, bomUTF8):
 		_, _ = br.Discard(3)
 		cs.bom = "UTF-8"
 	case bytes.HasPrefix(head, bomUTF16LE), bytes.HasPrefix(head, bomUTF16BE):
-		return nil
+		cs.bom = "UTF-16"
+		return true
 	}
-	return &xmlScanner{fast: newFastXML(br), charset: cs, maxDepth: maxDepth, maxElements: DefaultMaxXMLElements}
+	return false
 }
 
 // next returns the next start element, end element or character data,

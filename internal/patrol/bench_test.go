@@ -191,7 +191,7 @@ func startServer(b *testing.B, dbURL string) *server {
 		}
 		logf.Close()
 	})
-	for deadline := time.Now().Add(30 * time.Second); ; {
+	for deadline := time.Now().Add(2 * time.Minute); ; {
 		res, err := http.Get(s.url + "/readyz")
 		if err == nil {
 			res.Body.Close()
