@@ -2,18 +2,15 @@ package web_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"image"
 	"image/color"
 	"image/draw"
 	"image/png"
-	"log/slog"
 	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -23,11 +20,7 @@ import (
 	"warden/internal/api"
 	"warden/internal/auth"
 	"warden/internal/basemap"
-	"warden/internal/markers"
-	"warden/internal/sample"
-	"warden/internal/testdb"
 	"warden/internal/web"
-	"warden/internal/zoning"
 )
 
 // TestBrowser runs the pages in real headless Chromium: web/test/gk.test.mjs
@@ -37,29 +30,8 @@ import (
 // skips) when node, Chromium, the npm packages or the built pages are
 // missing, saying what to run. Screenshots go to web/test-artifacts/.
 func TestBrowser(t *testing.T) {
-	webDir := filepath.Join(repoRoot(t), "web")
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Fatal("node is not on PATH: install Node 20 and npm (`make setup` says how), then `make test`")
-	}
-	chromium := os.Getenv("WARDEN_CHROMIUM")
-	if chromium == "" {
-		chromium = "/usr/bin/chromium"
-	}
-	if _, err := os.Stat(chromium); err != nil {
-		t.Fatalf("Chromium is not at %s: run `make setup` (as root it installs Debian's chromium), or set WARDEN_CHROMIUM", chromium)
-	}
-	if _, err := os.Stat(filepath.Join(webDir, "node_modules", "playwright-core")); err != nil {
-		t.Fatal("web/node_modules is not installed: run `make web` (npm ci and the build), then `make test`")
-	}
-	if err := web.New(web.Config{}).Built(); err != nil {
-		t.Fatalf("%v; `make test` builds them first", err)
-	}
-
-	pool := testdb.New(t)
-	if _, err := sample.LoadIfEmpty(t.Context(), zoning.NewStore(pool), markers.NewStore(pool)); err != nil {
-		t.Fatal(err)
-	}
+	chrome := needChromium(t)
+	pool := sampleDB(t, false)
 	if err := basemap.Sync(t.Context(), pool); err != nil { // as `warden serve` loads it
 		t.Fatal(err)
 	}
@@ -67,42 +39,24 @@ func TestBrowser(t *testing.T) {
 	if _, err := auth.NewStore(pool).CreateUser(t.Context(), auth.UserInput{Name: reviewer, Roles: []auth.Role{auth.Reviewer}, Password: reviewerPassword}); err != nil {
 		t.Fatal(err)
 	}
-	var serverLog bytes.Buffer // shown when the browser tests fail
-	log := slog.New(slog.NewTextHandler(&serverLog, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	srv := httptest.NewServer(api.New(api.Config{Version: "test", AdminToken: adminToken}, pool, log).Handler())
-	defer srv.Close()
+	srv := servePages(t, pool, api.Config{AdminToken: adminToken})
 	// The same service with a raster base map, served by a tile server of
 	// the test's own (the pages must also work without one: srv).
 	tilesSrv := httptest.NewServer(rasterTiles(t))
 	defer tilesSrv.Close()
-	withBase := httptest.NewServer(api.New(api.Config{Version: "test", Web: web.Config{
-		BasemapURL: tilesSrv.URL + "/{z}/{x}/{y}.png", BasemapAttribution: "test base map"}}, pool, log).Handler())
-	defer withBase.Close()
+	withBase := servePages(t, pool, api.Config{Web: web.Config{
+		BasemapURL: tilesSrv.URL + "/{z}/{x}/{y}.png", BasemapAttribution: "test base map"}})
 	refs := filepath.Join(t.TempDir(), "gk-reference.json")
 	gkReference(t, pool, refs)
 
-	ctx, cancel := context.WithTimeout(t.Context(), 12*time.Minute) // a busy shared machine is slow
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, "--test", "--test-reporter=spec", "test/gk.test.mjs", "test/browser.test.mjs")
-	cmd.Dir = webDir
-	cmd.Env = append(os.Environ(),
-		"WARDEN_URL="+srv.URL,
-		"WARDEN_URL_BASEMAP="+withBase.URL,
-		"WARDEN_BASEMAP_TILES="+tilesSrv.URL,
-		"WARDEN_USER="+reviewer,
-		"WARDEN_PASSWORD="+reviewerPassword,
-		"WARDEN_ARTIFACTS="+filepath.Join(webDir, "test-artifacts"),
-		"WARDEN_GK_REFERENCE="+refs,
-		"WARDEN_CHROMIUM="+chromium,
-		"NO_COLOR=1")
-	cmd.Env = append(cmd.Env, tracksEnv(t, pool)...)
-	out, err := cmd.CombinedOutput()
-	t.Logf("node --test (web/test):\n%s", out)
-	if err != nil {
-		srv.Close()
-		withBase.Close()
-		t.Fatalf("the browser tests failed: %v (output above; screenshots in web/test-artifacts/); the server's warnings and errors:\n%s", err, serverLog.String())
-	}
+	env := append([]string{
+		"WARDEN_URL_BASEMAP=" + withBase.URL,
+		"WARDEN_BASEMAP_TILES=" + tilesSrv.URL,
+		"WARDEN_USER=" + reviewer,
+		"WARDEN_PASSWORD=" + reviewerPassword,
+		"WARDEN_GK_REFERENCE=" + refs,
+	}, tracksEnv(t, pool)...)
+	chrome.run(t, srv, 12*time.Minute, env, "test/gk.test.mjs", "test/browser.test.mjs") // a busy shared machine is slow
 }
 
 const (
@@ -185,24 +139,5 @@ func gkReference(t *testing.T, pool *pgxpool.Pool, path string) {
 	}
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)
-	}
-}
-
-// repoRoot is the directory holding go.mod, above this package.
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test's directory")
-		}
-		dir = parent
 	}
 }

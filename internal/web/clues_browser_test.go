@@ -1,12 +1,6 @@
 package web_test
 
 import (
-	"context"
-	"io"
-	"log/slog"
-	"net/http/httptest"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -15,12 +9,6 @@ import (
 	"warden/internal/auth"
 	"warden/internal/cases"
 	"warden/internal/clues"
-	"warden/internal/grid"
-	"warden/internal/markers"
-	"warden/internal/sample"
-	"warden/internal/testdb"
-	"warden/internal/web"
-	"warden/internal/zoning"
 )
 
 // TestCluesPage runs web/test/clues.test.mjs in real headless Chromium: the
@@ -29,20 +17,10 @@ import (
 // them as their task list; then the other assigned through the page's form,
 // and the first verified with a photo with GPS EXIF, opening its case.
 func TestCluesPage(t *testing.T) {
-	webDir := filepath.Join(repoRoot(t), "web")
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Fatal("node is not on PATH: install Node 20 and npm (`make setup` says how)")
-	}
-	if err := web.New(web.Config{}).Built(); err != nil {
-		t.Fatalf("%v; `make web` builds them", err)
-	}
-	pool := testdb.New(t)
+	chrome := needChromium(t)
+	pool := sampleDB(t, true)
 	ctx := t.Context()
 	cs := cases.NewStore(pool, cases.Options{})
-	if _, err := sample.LoadIfEmpty(ctx, zoning.NewStore(pool), markers.NewStore(pool), grid.NewStore(pool).LoadSample); err != nil {
-		t.Fatal(err)
-	}
 	const officer, password = "dawa", "a long walk passphrase"
 	if _, err := auth.NewStore(pool).CreateUser(ctx, auth.UserInput{Name: officer, Roles: []auth.Role{auth.Officer}, Password: password}); err != nil {
 		t.Fatal(err)
@@ -62,18 +40,6 @@ func TestCluesPage(t *testing.T) {
 	if _, err := st.Assign(ctx, list[0].ID, clues.AssignInput{Assignee: officer}, "test"); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(api.New(api.Config{Version: "test"}, pool, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler())
-	defer srv.Close()
-	ctx2, cancel := context.WithTimeout(ctx, 3*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx2, node, "--test", "--test-reporter=spec", "test/clues.test.mjs")
-	cmd.Dir = webDir
-	cmd.Env = append(os.Environ(), "WARDEN_URL="+srv.URL, "WARDEN_ARTIFACTS="+filepath.Join(webDir, "test-artifacts"), "NO_COLOR=1",
-		"WARDEN_USER="+officer, "WARDEN_PASSWORD="+password,
-		"WARDEN_PHOTO="+filepath.Join(repoRoot(t), "internal", "photoexif", "testdata", "clue-photo.jpg"))
-	out, err := cmd.CombinedOutput()
-	t.Logf("node --test test/clues.test.mjs:\n%s", out)
-	if err != nil {
-		t.Fatalf("the clue ledger page failed in Chromium: %v (screenshots in web/test-artifacts/)", err)
-	}
+	chrome.run(t, servePages(t, pool, api.Config{}), 5*time.Minute, []string{"WARDEN_USER=" + officer, "WARDEN_PASSWORD=" + password,
+		"WARDEN_PHOTO=" + filepath.Join(repoRoot(t), "internal", "photoexif", "testdata", "clue-photo.jpg")}, "test/clues.test.mjs")
 }

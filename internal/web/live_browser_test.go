@@ -2,22 +2,16 @@ package web_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"warden/internal/api"
 	"warden/internal/auth"
 	"warden/internal/testdb"
-	"warden/internal/web"
 	"warden/internal/zoning"
 )
 
@@ -25,16 +19,16 @@ import (
 // (a core protection zone [100.04, 100.06] × [30.04, 30.06] inside a
 // general control zone out to [100.00, 100.10]²) and a user of role.
 type liveSite struct {
-	url, user, password string
+	pageServer
+	chrome         chromiumRun
+	user, password string
 }
 
 const liveAdminToken = "wdn_live_pages_admin_token_0123456789"
 
 func newLiveSite(t *testing.T, role auth.Role) liveSite {
 	t.Helper()
-	if err := web.New(web.Config{}).Built(); err != nil {
-		t.Fatalf("%v; `make web` builds them", err)
-	}
+	chrome := needChromium(t)
 	pool := testdb.New(t)
 	ctx := t.Context()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -42,13 +36,11 @@ func newLiveSite(t *testing.T, role auth.Role) liveSite {
 	if err != nil {
 		t.Fatal(err)
 	}
-	site := liveSite{user: "dawa", password: "a long walk passphrase"}
+	site := liveSite{chrome: chrome, user: "dawa", password: "a long walk passphrase"}
 	if _, err := auth.NewStore(pool).CreateUser(ctx, auth.UserInput{Name: site.user, Roles: []auth.Role{role}, Password: site.password}); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(api.New(api.Config{Version: "test", AdminToken: liveAdminToken, Engine: eng}, pool, log).Handler())
-	t.Cleanup(srv.Close)
-	site.url = srv.URL
+	site.pageServer = servePages(t, pool, api.Config{AdminToken: liveAdminToken, Engine: eng})
 	ring := func(x0, y0, x1, y1 float64) [][2]float64 {
 		return [][2]float64{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}
 	}
@@ -69,7 +61,7 @@ func newLiveSite(t *testing.T, role auth.Role) liveSite {
 func (s liveSite) admin(t *testing.T, method, path string, body any, status int) map[string]any {
 	t.Helper()
 	b, _ := json.Marshal(body)
-	req, _ := http.NewRequestWithContext(t.Context(), method, s.url+path, bytes.NewReader(b))
+	req, _ := http.NewRequestWithContext(t.Context(), method, s.URL+path, bytes.NewReader(b))
 	req.Header.Set("Authorization", "Bearer "+liveAdminToken)
 	req.Header.Set("Content-Type", "application/json")
 	res, err := http.DefaultClient.Do(req)
@@ -86,25 +78,11 @@ func (s liveSite) admin(t *testing.T, method, path string, body any, status int)
 	return doc
 }
 
-// runNode runs one web/test script against the site with env added.
+// runNode runs one web/test script against the site, signed in as its user,
+// with env added.
 func runNode(t *testing.T, site liveSite, script string, env ...string) {
 	t.Helper()
-	webDir := filepath.Join(repoRoot(t), "web")
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Fatal("node is not on PATH: install Node 20 and npm (`make setup` says how)")
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, "--test", "--test-reporter=spec", script)
-	cmd.Dir = webDir
-	cmd.Env = append(os.Environ(), append([]string{"WARDEN_URL=" + site.url, "WARDEN_ARTIFACTS=" + filepath.Join(webDir, "test-artifacts"), "NO_COLOR=1",
-		"WARDEN_USER=" + site.user, "WARDEN_PASSWORD=" + site.password}, env...)...)
-	out, err := cmd.CombinedOutput()
-	t.Logf("node --test %s:\n%s", script, out)
-	if err != nil {
-		t.Fatalf("%s failed in Chromium: %v (screenshots in web/test-artifacts/)", script, err)
-	}
+	site.chrome.run(t, site.pageServer, 5*time.Minute, append([]string{"WARDEN_USER=" + site.user, "WARDEN_PASSWORD=" + site.password}, env...), script)
 }
 
 // TestLivePage runs web/test/live.test.mjs in real headless Chromium: an
