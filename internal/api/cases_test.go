@@ -283,6 +283,9 @@ func TestCoverageAPI(t *testing.T) {
 	if p.get("properties", "staff", 0, "name") != "次仁" {
 		t.Errorf("patched cell: %s", p.Raw)
 	}
-	e.do("PATCH", fmt.Sprintf("/api/v1/grid-cells/%v", id), map[string]any{"staff": []map[string]any{{"phone": "x"}}}, true).problem(422, "name is required")
+	bad := e.do("PATCH", fmt.Sprintf("/api/v1/grid-cells/%v", id), map[string]any{"staff": []map[string]any{{"phone": "x"}}}, true).problem(422, "name is required")
+	if typ, _ := bad.JSON["type"].(string); !strings.HasSuffix(typ, "/invalid-grid-cell") {
+		t.Errorf("a grid cell refused: type %v, want /problems/invalid-grid-cell", typ)
+	}
 	e.do("POST", "/api/v1/reserves/qiangtang/grid-cells/generate?size_m=10", nil, true).problem(422, "size_m")
 }

@@ -170,7 +170,7 @@ func (s *Store) ImportCells(ctx context.Context, reserve string, doc []byte, crs
 	}
 	ins, bad := cellsIn(ps)
 	if len(bad) > 0 {
-		return nil, problem.Invalid("invalid-grid-cell", bad[0].Reason, bad...)
+		return nil, problem.Invalid(problem.InvalidGridCell, bad[0].Reason, bad...)
 	}
 	err = db.Tx(ctx, s.pool, func(tx pgx.Tx) error {
 		rid, err := reserveRef(ctx, tx, reserve)
@@ -281,9 +281,7 @@ func (s *Store) UpdateCell(ctx context.Context, id int64, p CellPatch) (Cell, er
 			ps.Text(ptr, *v)
 		}
 	}
-	// the type is the one cases use, as it was before grid cells had a
-	// package of their own
-	if err := ps.Err("invalid-case"); err != nil {
+	if err := ps.Err(problem.InvalidGridCell); err != nil {
 		return Cell{}, err
 	}
 	tag, err := s.pool.Exec(ctx, `UPDATE grid_cell SET name = coalesce($2, name), duties = coalesce($3, duties), staff = coalesce($4, staff),

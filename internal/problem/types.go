@@ -10,6 +10,19 @@ type Names struct {
 	EN string `json:"en"`
 }
 
+// Problem types of the grid and the units' reports; the table below has
+// every type.
+const (
+	// InvalidGridCell refuses a grid cell's fields (name, staff, duties,
+	// tasks, assessment) or a grid that cannot be generated.
+	InvalidGridCell = "invalid-grid-cell"
+	// InvalidReport refuses a unit's daily report: no progress, a bad or
+	// future date.
+	InvalidReport = "invalid-report"
+	// ReportExists refuses a second daily report of a unit for one day.
+	ReportExists = "report-exists"
+)
+
 // Types are the problem types Warden answers with, by their slug (the last
 // segment of the type URI). GET /api/v1/problem-types serves this table.
 var Types = map[string]Names{
@@ -110,9 +123,9 @@ var Types = map[string]Names{
 	"invalid-measure":               {"执法措施无效", "Invalid measure"},
 	"invalid-area":                  {"行政区无效", "Invalid administrative area"},
 	"area-in-use":                   {"行政区仍是案件的责任单位", "The area is a responsible unit of cases"},
-	"invalid-grid-cell":             {"网格无效", "Invalid grid cell"},
-	"invalid-report":                {"日报无效", "Invalid daily report"},
-	"report-exists":                 {"当日报告已提交", "The day's report is in already"},
+	InvalidGridCell:                 {"网格无效", "Invalid grid cell"},
+	InvalidReport:                   {"日报无效", "Invalid daily report"},
+	ReportExists:                    {"当日报告已提交", "The day's report is in already"},
 	// Green Shield clues
 	"invalid-clue-batch": {"问题线索批次无效", "Invalid clue batch"},
 	"invalid-clue":       {"问题线索操作无效", "Invalid clue request"},

@@ -9,6 +9,7 @@ import (
 
 	"warden/internal/cases"
 	"warden/internal/cases/casetest"
+	"warden/internal/problem"
 	"warden/internal/reports"
 	"warden/internal/testdb"
 )
@@ -36,9 +37,16 @@ func TestReports(t *testing.T) {
 		t.Fatalf("late report: %+v %v", r, err)
 	}
 	_, err := rs.SubmitUnitReport(ctx, "540624", reports.UnitReportInput{Date: casetest.Day(-1), Progress: "again"}, "安多县")
-	casetest.ExpectProblem(t, err, 409, "already reported")
+	if p := casetest.ExpectProblem(t, err, 409, "already reported"); p.Type != problem.ReportExists {
+		t.Errorf("a second report: type %q, want %q", p.Type, problem.ReportExists)
+	}
 	_, err = rs.SubmitUnitReport(ctx, "540624", reports.UnitReportInput{Date: casetest.Day(2), Progress: "x"}, "安多县")
 	casetest.ExpectProblem(t, err, 422, "future")
+	// a report's refusals are of its own type, not a case's
+	_, err = rs.SubmitUnitReport(ctx, "540624", reports.UnitReportInput{Date: casetest.Day(-2)}, "安多县")
+	if p := casetest.ExpectProblem(t, err, 422, "progress"); p.Type != problem.InvalidReport {
+		t.Errorf("a report without progress: type %q, want %q", p.Type, problem.InvalidReport)
+	}
 	_, err = rs.SubmitUnitReport(ctx, "nowhere", reports.UnitReportInput{Date: casetest.Day(-1), Progress: "x"}, "x")
 	casetest.ExpectProblem(t, err, 404, "nowhere")
 

@@ -35,9 +35,7 @@ func (s *Store) SubmitUnitReport(ctx context.Context, unit string, in UnitReport
 	var ps problem.List
 	d := ps.Date("date", in.Date, true)
 	ps.Required("progress", in.Progress)
-	// the type is the one cases use, as it was before reports had a
-	// package of their own
-	if err := ps.Err("invalid-case"); err != nil {
+	if err := ps.Err(problem.InvalidReport); err != nil {
 		return UnitReport{}, err
 	}
 	var r UnitReport
@@ -56,13 +54,13 @@ func (s *Store) SubmitUnitReport(ctx context.Context, unit string, in UnitReport
 		return r, err
 	}
 	if y, m, dd := now.In(loc).Date(); d.After(time.Date(y, m, dd, 0, 0, 0, 0, time.UTC)) {
-		return r, problem.Invalid("invalid-report", fmt.Sprintf("date %s is in the future: a daily report covers a day that has passed (or today)", in.Date),
+		return r, problem.Invalid(problem.InvalidReport, fmt.Sprintf("date %s is in the future: a daily report covers a day that has passed (or today)", in.Date),
 			problem.At(-1, "date", "in the future"))
 	}
 	err = s.pool.QueryRow(ctx, `INSERT INTO unit_report (area_id, report_date, progress, submitted_by, submitted_at) VALUES ($1, $2::date, $3, $4, $5)
 		ON CONFLICT (area_id, report_date) DO NOTHING RETURNING submitted_at`, aid, in.Date, in.Progress, actor, now).Scan(&r.SubmittedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return r, problem.Conflict("report-exists", fmt.Sprintf("unit %s has already reported on %s", unit, in.Date))
+		return r, problem.Conflict(problem.ReportExists, fmt.Sprintf("unit %s has already reported on %s", unit, in.Date))
 	}
 	if err != nil {
 		return r, err
