@@ -23,11 +23,12 @@ type liveFlags struct {
 	LiveMQTTTopic     string        `name:"live-mqtt-topic" env:"WARDEN_LIVE_MQTT_TOPIC" default:"warden/fixes/+" help:"Topic filter; its last level is the device id."`
 	LiveMQTTUser      string        `name:"live-mqtt-username" env:"WARDEN_LIVE_MQTT_USERNAME" help:"MQTT user name."`
 	LiveMQTTPassword  string        `name:"live-mqtt-password" env:"WARDEN_LIVE_MQTT_PASSWORD" help:"MQTT password."`
+	LiveMQTTClientID  string        `name:"live-mqtt-client-id" env:"WARDEN_LIVE_MQTT_CLIENT_ID" default:"warden-live" help:"MQTT client id of the subscription, the same in every process (one at a time holds it)."`
 }
 
 // mqtt is the broker subscription of the flags.
 func (f liveFlags) mqtt() live.MQTT {
-	return live.MQTT{Broker: f.LiveMQTTURL, Topic: f.LiveMQTTTopic, Username: f.LiveMQTTUser, Password: f.LiveMQTTPassword}
+	return live.MQTT{Broker: f.LiveMQTTURL, Topic: f.LiveMQTTTopic, Username: f.LiveMQTTUser, Password: f.LiveMQTTPassword, ClientID: f.LiveMQTTClientID}
 }
 
 // options are the live options; the default debounce is the tracks' jitter

@@ -392,6 +392,8 @@ func (s *Server) eventStream(c echo.Context) error {
 			return nil
 		case <-ping.C:
 			fmt.Fprint(w, ": ping\n\n")
+		case <-sub.Done(): // events may have been missed: the client reconnects with Last-Event-ID
+			return nil
 		case e := <-sub.C:
 			if err := send(e); err != nil {
 				return nil

@@ -278,12 +278,6 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	log.Info("zone engine ready", "epoch", eng.Epoch())
 	env.UseEngine(eng)
 	lv := live.New(env.Pool, eng, cfg.Live, log)
-	if cfg.LiveMQTT.Broker != "" {
-		if err := lv.RunMQTT(ctx, cfg.LiveMQTT); err != nil {
-			return err
-		}
-		log.Info("live: subscribed to MQTT", "broker", cfg.LiveMQTT.Broker)
-	}
 	replicas, err := openReplicas(ctx, env, cfg, log)
 	if err != nil {
 		return err
@@ -326,6 +320,7 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
+	lv.Hub().Reset() // event streams never end by themselves: their clients reconnect elsewhere
 	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	return srv.Shutdown(sctx)

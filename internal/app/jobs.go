@@ -14,9 +14,12 @@ import (
 
 // startJobs starts the background jobs, each run by one process of all those
 // serving the database (lease.Runner): the case job (overdue marking and its
-// webhooks), live positions' checks, deliveries and retention, the live
-// devices' days becoming tracks, and the sweep of spent rate-limit rows. The
-// returned function stops them and waits, so that the pool outlives them.
+// webhooks), live positions' checks, deliveries and retention, the MQTT
+// subscription, the live devices' days becoming tracks, and the sweep of
+// spent rate-limit rows; and, in every process, the following of live events
+// judged by the others. The returned function stops them and waits (the
+// MQTT subscription for the fixes it has taken in), so that the pool
+// outlives them.
 func startJobs(ctx context.Context, env *Env, cfg Config, lv *live.Service, log *slog.Logger) func() {
 	r := lease.NewRunner(env.Pool, cfg.JobLease, log)
 	jobCtx, stop := context.WithCancel(ctx)
@@ -30,6 +33,18 @@ func startJobs(ctx context.Context, env *Env, cfg Config, lv *live.Service, log 
 	}
 	run("cases", func(ctx context.Context) error { return env.Notify.Run(ctx, cfg.Notify, log, env.Cases.Sweep) })
 	run("live", lv.Run)
+	if cfg.LiveMQTT.Broker != "" {
+		run("live_mqtt", func(ctx context.Context) error {
+			log.Info("live: subscribing to MQTT", "broker", cfg.LiveMQTT.Broker)
+			return lv.RunMQTT(ctx, cfg.LiveMQTT)
+		})
+	}
+	// in every process: events judged by the others reach its streams
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		lv.Follow(jobCtx)
+	}()
 	run("live_days", func(ctx context.Context) error { return runDayTracks(ctx, lv, env.Tracks, log) })
 	run("rate_limits", func(ctx context.Context) error {
 		t := time.NewTicker(time.Minute)

@@ -52,19 +52,29 @@ type Event struct {
 	activity string
 }
 
-// insertEvent stores an event. The finding of an entry the law forbids is
-// filed apart (insertFinding), after the event is out.
-func insertEvent(ctx context.Context, tx pgx.Tx, e *Event) error {
-	err := tx.QueryRow(ctx, `
-		INSERT INTO live_event (device_id, kind, alert, reserves, reserve, zone_id, zone_kind, subject, subject_kind, at, lon, lat, depth_m, text_zh, text_en)
-		VALUES ($1, $2, $3, $4, nullif($5, ''), nullif($6, 0), nullif($7, ''), $8, $9, $10, $11, $12, $13, $14, $15)
-		RETURNING id, created_at`,
-		e.Device, e.Kind, e.Alert, e.Reserves, e.Reserve, e.ZoneID, e.ZoneKind, e.Subject, string(e.SubjectKind), e.At, e.Lon, e.Lat, e.DepthM, e.TextZH, e.TextEN).
-		Scan(&e.ID, &e.CreatedAt)
-	if err != nil {
-		return fmt.Errorf("live: event %s of %s: %w", e.Kind, e.Device, err)
+// insertEvents stores events, in one round trip, and announces them to
+// the other processes (at commit). The finding of an entry the law forbids
+// is filed apart (insertFinding), after the event is out.
+func (s *Service) insertEvents(ctx context.Context, tx pgx.Tx, events []*Event) error {
+	if len(events) == 0 {
+		return nil
 	}
-	return nil
+	b := &pgx.Batch{}
+	for _, e := range events {
+		b.Queue(`INSERT INTO live_event (device_id, kind, alert, reserves, reserve, zone_id, zone_kind, subject, subject_kind, at, lon, lat, depth_m, text_zh, text_en)
+			VALUES ($1, $2, $3, $4, nullif($5, ''), nullif($6, 0), nullif($7, ''), $8, $9, $10, $11, $12, $13, $14, $15)
+			RETURNING id, created_at`,
+			e.Device, e.Kind, e.Alert, e.Reserves, e.Reserve, e.ZoneID, e.ZoneKind, e.Subject, string(e.SubjectKind), e.At, e.Lon, e.Lat, e.DepthM, e.TextZH, e.TextEN).
+			QueryRow(func(row pgx.Row) error { return row.Scan(&e.ID, &e.CreatedAt) })
+	}
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return fmt.Errorf("live: %d events of %s and others: %w", len(events), events[0].Device, err)
+	}
+	ids := make([]int64, len(events))
+	for i, e := range events {
+		ids[i] = e.ID
+	}
+	return s.announce(ctx, tx, ids, false)
 }
 
 // insertFinding stores the finding of an event that carries a judgment (an
@@ -146,10 +156,12 @@ func (s *Service) checkSilent(ctx context.Context) error {
 		if err := rows.Err(); err != nil {
 			return err
 		}
+		ptrs := make([]*Event, len(events))
 		for i := range events {
-			if err := insertEvent(ctx, tx, &events[i]); err != nil {
-				return err
-			}
+			ptrs[i] = &events[i]
+		}
+		if err := s.insertEvents(ctx, tx, ptrs); err != nil {
+			return err
 		}
 		return s.enqueue(ctx, tx, events)
 	})
@@ -234,6 +246,9 @@ func (s *Service) Acknowledge(ctx context.Context, id int64, who string) (Event,
 	if err != nil {
 		return Event{}, err
 	}
+	if err := s.announce(ctx, s.pool, []int64{id}, true); err != nil {
+		return Event{}, err
+	}
 	ack := e
 	ack.Kind = "acknowledged"
 	return e, db.AfterCommit(ctx, func(context.Context) error { s.hub.Publish(ack); return nil })
@@ -253,14 +268,19 @@ type Subscription struct {
 	C      chan Event
 	filter func(Event) bool
 	hub    *Hub
+	done   chan struct{}
 }
+
+// Done is closed when the hub ends the subscription: events may have been
+// missed, and the subscriber should catch up from the stored events.
+func (sub *Subscription) Done() <-chan struct{} { return sub.done }
 
 // NewHub returns an empty hub.
 func NewHub() *Hub { return &Hub{subs: map[*Subscription]bool{}} }
 
 // Subscribe returns a subscription to the events filter accepts (nil: all).
 func (h *Hub) Subscribe(filter func(Event) bool) *Subscription {
-	sub := &Subscription{C: make(chan Event, 4096), filter: filter, hub: h}
+	sub := &Subscription{C: make(chan Event, 4096), filter: filter, hub: h, done: make(chan struct{})}
 	h.mu.Lock()
 	h.subs[sub] = true
 	h.mu.Unlock()
@@ -272,6 +292,18 @@ func (sub *Subscription) Close() {
 	sub.hub.mu.Lock()
 	delete(sub.hub.subs, sub)
 	sub.hub.mu.Unlock()
+}
+
+// Reset ends every subscription (their Done closes): the event streams
+// close, and their clients reconnect with Last-Event-ID, to this process or
+// another, and read what they missed from the stored events.
+func (h *Hub) Reset() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for sub := range h.subs {
+		close(sub.done)
+		delete(h.subs, sub)
+	}
 }
 
 // Publish gives e to every subscriber that wants it, without waiting.

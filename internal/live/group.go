@@ -169,12 +169,12 @@ func (s *Service) writeGroup(ctx context.Context, tx pgx.Tx, batch []*write) (ma
 		pgx.CopyFromRows(fixes)); err != nil {
 		return nil, fmt.Errorf("live: store fixes: %w", err)
 	}
-	all := make([]Event, 0, len(events))
-	for _, e := range events {
-		if err := insertEvent(ctx, tx, e); err != nil {
-			return nil, err
-		}
-		all = append(all, *e)
+	if err := s.insertEvents(ctx, tx, events); err != nil {
+		return nil, err
+	}
+	all := make([]Event, len(events))
+	for i, e := range events {
+		all[i] = *e
 	}
 	return stale, s.enqueue(ctx, tx, all)
 }

@@ -25,6 +25,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"warden/internal/db"
@@ -127,6 +128,9 @@ type Service struct {
 	log     *slog.Logger
 	hub     *Hub
 	metrics *Metrics
+	// origin names this process in its notices; conn connects Follow.
+	origin string
+	conn   *pgx.ConnConfig
 
 	mu       sync.Mutex
 	devices  map[string]*deviceState
@@ -142,7 +146,10 @@ type Service struct {
 func New(pool *pgxpool.Pool, engine *zoning.Engine, opts Options, log *slog.Logger) *Service {
 	s := &Service{pool: db.Scoped(pool), engine: engine, law: law.NewStore(pool), opts: opts.withDefaults(), log: log,
 		hub: NewHub(), metrics: newMetrics(), devices: map[string]*deviceState{}, days: map[string]bool{},
-		wake: make(chan struct{}, 1)}
+		wake: make(chan struct{}, 1), origin: newOrigin()}
+	if pool != nil {
+		s.conn = pool.Config().ConnConfig
+	}
 	s.hub.dropped = s.metrics.dropped.Inc
 	return s
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
@@ -21,6 +22,11 @@ type MQTT struct {
 	Broker             string
 	Topic              string
 	Username, Password string
+	// ClientID names the subscription at the broker (default warden-live).
+	// It is the same in every process, and the session persists (clean
+	// session off), so that the process that takes the subscription over
+	// gets the QoS 1 messages the broker kept while none was connected.
+	ClientID string
 }
 
 // mqttFix is a fix as an MQTT message carries it.
@@ -54,37 +60,72 @@ func DecodeMQTT(topic string, payload []byte) (Fix, string, error) {
 	return fs[0], m.Key, nil
 }
 
-// RunMQTT subscribes to the broker until ctx ends and ingests every message
-// as a fix of the device its topic names; refused messages are logged and
-// counted (warden_live_mqtt_refused_total). It returns once subscribed.
+// MQTTSubscription is a live subscription to the broker.
+type MQTTSubscription struct {
+	client   mqtt.Client
+	inflight *sync.WaitGroup
+}
+
+// RunMQTT ingests the broker's messages until ctx ends (see ConnectMQTT),
+// then disconnects and waits for the messages being ingested. Serve runs it
+// in one process of all those on the database, under the job lease
+// live_mqtt: a topic subscribed by every process would give each fix to
+// each of them.
 func (s *Service) RunMQTT(ctx context.Context, m MQTT) error {
+	sub, err := s.ConnectMQTT(ctx, m)
+	if err != nil {
+		return err
+	}
+	<-ctx.Done()
+	sub.Close()
+	return nil
+}
+
+// ConnectMQTT subscribes (QoS 1) to the broker and ingests every message as
+// a fix of the device its topic names; refused messages are logged and
+// counted (warden_live_mqtt_refused_total). It returns once subscribed. A
+// message taken in is stored even if ctx ends meanwhile.
+func (s *Service) ConnectMQTT(ctx context.Context, m MQTT) (*MQTTSubscription, error) {
 	if m.Topic == "" {
 		m.Topic = "warden/fixes/+"
 	}
-	opts := mqtt.NewClientOptions().AddBroker(m.Broker).SetClientID(fmt.Sprintf("warden-%d", time.Now().UnixNano())).
+	if m.ClientID == "" {
+		m.ClientID = "warden-live"
+	}
+	opts := mqtt.NewClientOptions().AddBroker(m.Broker).SetClientID(m.ClientID).
 		SetUsername(m.Username).SetPassword(m.Password).SetAutoReconnect(true).SetCleanSession(false).SetOrderMatters(true)
+	inflight := &sync.WaitGroup{}
+	ictx := context.WithoutCancel(ctx)
 	handle := func(_ mqtt.Client, msg mqtt.Message) {
+		inflight.Add(1)
+		defer inflight.Done()
 		f, key, err := DecodeMQTT(msg.Topic(), msg.Payload())
 		if err == nil {
-			_, err = s.Ingest(ctx, Ingest{Protocol: "mqtt", Token: &key, Fixes: []Fix{f}})
+			_, err = s.Ingest(ictx, Ingest{Protocol: "mqtt", Token: &key, Fixes: []Fix{f}})
 		}
 		if err != nil {
 			s.metrics.mqttRefused.Inc()
 			s.log.Warn("live: MQTT message refused", "topic", msg.Topic(), "err", err)
 		}
 	}
+	// messages the broker kept for the session arrive before the
+	// subscription is made again: the default handler takes them
+	opts.SetDefaultPublishHandler(handle)
 	opts.SetOnConnectHandler(func(c mqtt.Client) { c.Subscribe(m.Topic, 1, handle) })
 	c := mqtt.NewClient(opts)
 	if t := c.Connect(); !t.WaitTimeout(10*time.Second) || t.Error() != nil {
-		return fmt.Errorf("live: MQTT broker %s: %v", m.Broker, t.Error())
+		return nil, fmt.Errorf("live: MQTT broker %s: %v", m.Broker, t.Error())
 	}
 	if t := c.Subscribe(m.Topic, 1, handle); !t.WaitTimeout(10*time.Second) || t.Error() != nil {
 		c.Disconnect(0)
-		return fmt.Errorf("live: MQTT subscribe %s: %v", m.Topic, t.Error())
+		return nil, fmt.Errorf("live: MQTT subscribe %s: %v", m.Topic, t.Error())
 	}
-	go func() {
-		<-ctx.Done()
-		c.Disconnect(250)
-	}()
-	return nil
+	return &MQTTSubscription{client: c, inflight: inflight}, nil
+}
+
+// Close disconnects from the broker and waits until the messages already
+// taken in are stored.
+func (sub *MQTTSubscription) Close() {
+	sub.client.Disconnect(250)
+	sub.inflight.Wait()
 }
