@@ -2,7 +2,6 @@ package main
 
 import (
 	"os"
-	"runtime/pprof"
 	"time"
 
 	"warden/internal/app"
@@ -100,13 +99,12 @@ type benchCmd struct {
 }
 
 type benchLiveCmd struct {
-	URL        string        `default:"http://127.0.0.1:8080" help:"The running warden serve."`
-	Token      string        `env:"WARDEN_TOKEN" help:"Admin token (default: DATA_DIR/admin-token)."`
-	Reserve    string        `default:"qiangtang" help:"Reserve whose core zone boundary the devices drive across."`
-	Devices    int           `default:"1000" help:"How many devices."`
-	Duration   time.Duration `default:"30s" help:"How long they report."`
-	Workers    int           `default:"0" help:"Most HTTP connections at once; 0: no limit (each device sends on time, as phones do)."`
-	CPUProfile string        `name:"cpuprofile" help:"Write the bench client's own CPU profile to this file (go tool pprof)."`
+	URL      string        `default:"http://127.0.0.1:8080" help:"The running warden serve."`
+	Token    string        `env:"WARDEN_TOKEN" help:"Admin token (default: DATA_DIR/admin-token)."`
+	Reserve  string        `default:"qiangtang" help:"Reserve whose core zone boundary the devices drive across."`
+	Devices  int           `default:"1000" help:"How many devices."`
+	Duration time.Duration `default:"30s" help:"How long they report."`
+	Workers  int           `default:"0" help:"Most HTTP connections at once; 0: no limit (each device sends on time, as phones do)."`
 }
 
 func (b *benchLiveCmd) Run(rc *runContext) error {
@@ -115,16 +113,5 @@ func (b *benchLiveCmd) Run(rc *runContext) error {
 		return err
 	}
 	o := app.BenchLiveOptions{URL: b.URL, Token: token, Reserve: b.Reserve, Devices: b.Devices, Duration: b.Duration, Workers: b.Workers}
-	if b.CPUProfile != "" {
-		f, err := os.Create(b.CPUProfile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
-	}
 	return rc.withEnv(func(env *app.Env) error { return app.BenchLive(rc.ctx, env, o, os.Stdout) })
 }
