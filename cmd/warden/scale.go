@@ -9,17 +9,19 @@ import (
 
 // scaleFlags tune running several `warden serve` processes on one database.
 type scaleFlags struct {
-	AuditRetentionMonths int           `name:"audit-retention-months" env:"WARDEN_AUDIT_RETENTION_MONTHS" default:"0" help:"Detach the audit log's month partitions older than this many whole months (kept as tables for archiving); 0: keep every month in the log."`
-	FixRetentionMonths   int           `name:"fix-retention-months" env:"WARDEN_FIX_RETENTION_MONTHS" default:"0" help:"Detach the month partitions of track fixes (by the month a track's fixes end) older than this many whole months (kept as tables for archiving); the tracks, their visits and findings stay. 0: keep every month."`
-	ReadDatabaseURL      []string      `name:"read-database-url" env:"WARDEN_READ_DATABASE_URL" help:"Streaming replicas of DATABASE_URL (comma-separated) that answer tiles, OGC API, lists and reports; a client that has just written reads from the primary until a replica has replayed its write."`
-	ReadMaxLag           time.Duration `name:"read-max-lag" env:"WARDEN_READ_MAX_LAG" default:"10s" help:"How far behind the primary a replica may be and still answer reads."`
-	PprofAddr            string        `name:"pprof-addr" env:"WARDEN_PPROF_ADDR" help:"Serve Go's profiler (net/http/pprof) on this private address, e.g. 127.0.0.1:6060, for go tool pprof; empty: off."`
-	JobLease             time.Duration `name:"job-lease" env:"WARDEN_JOB_LEASE" default:"30s" help:"How long a process holds a background job (overdue cases, webhooks, live checks) without renewing it: how soon another process takes the job over when its holder dies."`
+	AuditRetentionMonths   int           `name:"audit-retention-months" env:"WARDEN_AUDIT_RETENTION_MONTHS" default:"0" help:"Detach the audit log's month partitions older than this many whole months (kept as tables for archiving); 0: keep every month in the log."`
+	FixRetentionMonths     int           `name:"fix-retention-months" env:"WARDEN_FIX_RETENTION_MONTHS" default:"0" help:"Detach the month partitions of track fixes (by the month a track's fixes end) older than this many whole months (kept as tables for archiving); the tracks, their visits and findings stay. 0: keep every month."`
+	FindingRetentionMonths int           `name:"finding-retention-months" env:"WARDEN_FINDING_RETENTION_MONTHS" default:"0" help:"Detach the month partitions of findings older than this many whole months (kept as tables for archiving), but for months with findings that are evidence of a case. 0: keep every month."`
+	ReadDatabaseURL        []string      `name:"read-database-url" env:"WARDEN_READ_DATABASE_URL" help:"Streaming replicas of DATABASE_URL (comma-separated) that answer tiles, OGC API, lists and reports; a client that has just written reads from the primary until a replica has replayed its write."`
+	ReadMaxLag             time.Duration `name:"read-max-lag" env:"WARDEN_READ_MAX_LAG" default:"10s" help:"How far behind the primary a replica may be and still answer reads."`
+	PprofAddr              string        `name:"pprof-addr" env:"WARDEN_PPROF_ADDR" help:"Serve Go's profiler (net/http/pprof) on this private address, e.g. 127.0.0.1:6060, for go tool pprof; empty: off."`
+	JobLease               time.Duration `name:"job-lease" env:"WARDEN_JOB_LEASE" default:"30s" help:"How long a process holds a background job (overdue cases, webhooks, live checks) without renewing it: how soon another process takes the job over when its holder dies."`
 }
 
 // apply sets the scale-out part of cfg.
 func (f scaleFlags) apply(cfg *app.Config) {
-	cfg.JobLease, cfg.AuditRetentionMonths, cfg.FixRetentionMonths = f.JobLease, f.AuditRetentionMonths, f.FixRetentionMonths
+	cfg.JobLease, cfg.AuditRetentionMonths = f.JobLease, f.AuditRetentionMonths
+	cfg.FixRetentionMonths, cfg.FindingRetentionMonths = f.FixRetentionMonths, f.FindingRetentionMonths
 	cfg.ReadDatabaseURLs, cfg.ReadMaxLag = f.ReadDatabaseURL, f.ReadMaxLag
 	cfg.PprofAddr = f.PprofAddr
 }

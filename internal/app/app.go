@@ -96,6 +96,10 @@ type Config struct {
 	// track fixes (track_segment, by the month the track's fixes end) older
 	// than that many whole months; 0 keeps them all.
 	FixRetentionMonths int
+	// FindingRetentionMonths, when positive, detaches the month partitions
+	// of findings older than that many whole months, but for months whose
+	// findings are evidence of a case; 0 keeps them all.
+	FindingRetentionMonths int
 	// JobLease is how long a process holds a background job's lease without
 	// renewing it (0: lease.DefaultTTL): how soon another process takes the
 	// job over when its holder dies.

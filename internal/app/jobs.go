@@ -77,11 +77,11 @@ type monthTable struct {
 // monthPartitioned are the tables partitioned by month, with their
 // retention settings.
 func monthPartitioned(cfg Config) []monthTable {
-	return []monthTable{{"audit_log", cfg.AuditRetentionMonths}, {"track_segment", cfg.FixRetentionMonths}}
+	return []monthTable{{"audit_log", cfg.AuditRetentionMonths}, {"track_segment", cfg.FixRetentionMonths}, {"finding", cfg.FindingRetentionMonths}}
 }
 
-// keepPartitions makes the month partitions of the audit log and the track
-// fixes three months ahead and, with a retention, detaches the months
+// keepPartitions makes the month partitions of the audit log, the track
+// fixes and the findings three months ahead and, with a retention, detaches the months
 // before it, every six hours.
 func keepPartitions(ctx context.Context, env *Env, cfg Config, log *slog.Logger) error {
 	t := time.NewTicker(6 * time.Hour)

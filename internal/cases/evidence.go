@@ -43,7 +43,7 @@ type Evidence struct {
 func (s *Store) evidence(ctx context.Context, id int64) ([]Evidence, error) {
 	rows, err := s.pool.Query(ctx, `SELECT e.id, e.kind, e.role, e.finding_id, f.kind, e.track_id, e.screening_id, m.code, e.file_name,
 		cf.content_type, cf.bytes, encode(cf.sha256, 'hex'), e.note, e.added_by, e.added_at
-		FROM case_evidence e LEFT JOIN finding f ON f.id = e.finding_id LEFT JOIN marker m ON m.id = e.marker_id
+		FROM case_evidence e LEFT JOIN finding f ON f.id = e.finding_id AND f.created_at = e.finding_at LEFT JOIN marker m ON m.id = e.marker_id
 		LEFT JOIN case_file cf ON cf.id = e.file_id
 		WHERE e.case_id = $1 ORDER BY e.id`, id)
 	if err != nil {

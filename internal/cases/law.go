@@ -105,7 +105,7 @@ func (s *Store) lawChange(ctx context.Context, c Case) (*LawChange, error) {
 	var fam, subject, oldSet string
 	if err := s.pool.QueryRow(ctx, `SELECT coalesce(r.rule_family, ''), coalesce(f.subject_kind, ''), coalesce(f.rule_set, '')
 		FROM violation_case c JOIN reserve r ON r.id = c.reserve_id
-		LEFT JOIN LATERAL (SELECT f.subject_kind, f.rule_set FROM case_evidence e JOIN finding f ON f.id = e.finding_id
+		LEFT JOIN LATERAL (SELECT f.subject_kind, f.rule_set FROM case_evidence e JOIN finding f ON f.id = e.finding_id AND f.created_at = e.finding_at
 		                   WHERE e.case_id = c.id ORDER BY e.id LIMIT 1) f ON true
 		WHERE c.id = $1`, c.ID).Scan(&fam, &subject, &oldSet); err != nil {
 		return nil, fmt.Errorf("cases: law of %d: %w", c.ID, err)

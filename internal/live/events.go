@@ -79,7 +79,10 @@ func (s *Service) insertEvents(ctx context.Context, tx pgx.Tx, events []*Event) 
 
 // insertFinding stores the finding of an event that carries a judgment (an
 // entry the law forbids), which the finding table's intake turns into a
-// case. An event has at most one finding: filing it again does nothing.
+// case. An event has at most one finding: filing it again does nothing. The
+// finding is created at the event's created_at, so that its key
+// (live_event_id, created_at), unique in the month it is filed under (00083),
+// is the same however late it is filed.
 func insertFinding(ctx context.Context, tx pgx.Tx, e *Event) error {
 	j := e.judgment
 	if j == nil {
@@ -88,13 +91,13 @@ func insertFinding(ctx context.Context, tx pgx.Tx, e *Event) error {
 	var fid int64
 	err := tx.QueryRow(ctx, `
 		INSERT INTO finding (kind, reserve_id, zone_kind, geom, activity, articles, basis_zh, basis_en, source, live_event_id,
-		                     subject, subject_kind, observed_at, observed_until, legal_basis, penalty, rule_set)
-		SELECT 'prohibited_entry', r.id, $2, ST_SetSRID(ST_MakePoint($3, $4), 4326), $5, $6, $7, $8, 'live', $9, $10, $11, $12, $12, $13, $14, $15
+		                     subject, subject_kind, observed_at, observed_until, legal_basis, penalty, rule_set, created_at)
+		SELECT 'prohibited_entry', r.id, $2, ST_SetSRID(ST_MakePoint($3, $4), 4326), $5, $6, $7, $8, 'live', $9, $10, $11, $12, $12, $13, $14, $15, $16
 		FROM reserve r WHERE r.code = $1
-		ON CONFLICT (live_event_id) WHERE live_event_id IS NOT NULL DO NOTHING
+		ON CONFLICT (live_event_id, created_at) WHERE live_event_id IS NOT NULL DO NOTHING
 		RETURNING id`,
 		e.Reserve, e.ZoneKind, *e.Lon, *e.Lat, e.activity, citeCodes(j.LegalBasis), e.TextZH, e.TextEN, e.ID,
-		e.Subject, string(e.SubjectKind), e.At, j.LegalBasis, j.Penalty, j.RuleSet).Scan(&fid)
+		e.Subject, string(e.SubjectKind), e.At, j.LegalBasis, j.Penalty, j.RuleSet, e.CreatedAt).Scan(&fid)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil
 	}
@@ -186,7 +189,7 @@ type EventFilter struct {
 
 const eventColumns = `e.id, e.device_id, e.kind, e.alert, e.reserves, coalesce(e.reserve, ''), coalesce(e.zone_id, 0), coalesce(e.zone_kind, ''),
 	e.subject, e.subject_kind, e.at, e.lon, e.lat, e.depth_m, e.text_zh, e.text_en, e.created_at, e.acknowledged_at, coalesce(e.acknowledged_by, ''),
-	(SELECT f.id FROM finding f WHERE f.live_event_id = e.id LIMIT 1)`
+	(SELECT f.id FROM finding f WHERE f.live_event_id = e.id AND f.created_at = e.created_at LIMIT 1)`
 
 func scanEvent(row pgx.Row) (Event, error) {
 	var e Event

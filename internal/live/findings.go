@@ -84,7 +84,7 @@ func (s *Service) fileMissingFindings(ctx context.Context) error {
 	}
 	rows, err := s.pool.Query(ctx, `SELECT `+eventColumns+` FROM live_event e
 		WHERE e.alert AND e.kind = 'enter' AND e.reserve IS NOT NULL AND e.created_at > $1::timestamptz - interval '2 days'
-		  AND NOT EXISTS (SELECT 1 FROM finding f WHERE f.live_event_id = e.id)
+		  AND NOT EXISTS (SELECT 1 FROM finding f WHERE f.live_event_id = e.id AND f.created_at = e.created_at)
 		ORDER BY e.id LIMIT 500`, s.opts.Now())
 	if err != nil {
 		return fmt.Errorf("live: alerts without findings: %w", err)

@@ -2,6 +2,8 @@ package testdb_test
 
 import (
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -141,9 +143,11 @@ func migratedTo(t *testing.T, v int64) *pgxpool.Pool {
 }
 
 // TestUpgradeToPartitions: a database at 00081 with tracks in it (one with
-// fix times in March 2025, one without times) is upgraded in place: every
-// segment is kept, under the month its track's fixes end, with its track's
-// fixes_end, and the keys still hold.
+// fix times in March 2025, one without times) and findings that are
+// evidence of cases is upgraded in place: every segment is kept, under the
+// month its track's fixes end, with its track's fixes_end; every finding is
+// kept under its month, ids kept, and its evidence refers to it; and the
+// keys still hold.
 func TestUpgradeToPartitions(t *testing.T) {
 	ctx := t.Context()
 	old := migratedTo(t, 81)
@@ -155,9 +159,11 @@ func TestUpgradeToPartitions(t *testing.T) {
 		SELECT t.id, o, 2, 'SRID=4326;LINESTRING ZM (86 34.5 4700 1743451200, 86.01 34.5 4700 1743462000)' FROM t, generate_series(0, 1) o`); err != nil {
 		t.Fatal(err)
 	}
+	oldFindings(t, old)
 	if _, err := db.Migrate(ctx, old); err != nil {
 		t.Fatalf("upgrade from 00081: %v", err)
 	}
+	checkFindings(t, old)
 	rows, err := old.Query(ctx, `SELECT t.subject, s.tableoid::regclass::text, count(*), bool_and(s.fixes_end = t.fixes_end)
 		FROM track t JOIN track_segment s ON s.track_id = t.id GROUP BY 1, 2 ORDER BY 1`)
 	if err != nil {
@@ -193,11 +199,70 @@ func TestUpgradeToPartitions(t *testing.T) {
 	if err := old.QueryRow(ctx, `SELECT DISTINCT s.tableoid::regclass::text FROM track t JOIN track_segment s ON s.track_id = t.id WHERE t.subject = 'ranger 1'`).Scan(&part); err != nil || part != "track_segment_default" {
 		t.Errorf("a track ending in April 2025 (not made) has its segments in %s (%v), want track_segment_default", part, err)
 	}
-	var n int
-	if err := old.QueryRow(ctx, `WITH d AS (DELETE FROM track RETURNING id) SELECT (SELECT count(*) FROM d)`).Scan(&n); err != nil || n != 2 {
-		t.Fatalf("delete the tracks: %d, %v", n, err)
+	if _, err := old.Exec(ctx, `DELETE FROM track WHERE subject = 'ranger 2'`); err != nil {
+		t.Fatalf("delete a track: %v", err)
 	}
-	if err := old.QueryRow(ctx, `SELECT count(*) FROM track_segment`).Scan(&n); err != nil || n != 0 {
-		t.Errorf("%d segments outlive their tracks (%v)", n, err)
+	var n int
+	if err := old.QueryRow(ctx, `SELECT count(*) FROM track_segment`).Scan(&n); err != nil || n != 2 {
+		t.Errorf("%d segments after deleting one of two tracks of two segments each (%v), want 2", n, err)
+	}
+}
+
+// oldFindings stores, in a database at 00081, an observation finding of
+// March 2025 and the finding of a live event filed a minute after the
+// event, each the evidence of a case of its own.
+func oldFindings(t *testing.T, pool *pgxpool.Pool) {
+	t.Helper()
+	if _, err := pool.Exec(t.Context(), `
+		INSERT INTO reserve (code, name_en, level, zoning_scheme) VALUES ('old', 'Old', 'county', 'three_zone');
+		INSERT INTO observation (track_id, ordinal, geom, observed_at, category, activity)
+		SELECT id, 0, 'SRID=4326;POINT(86 34.5)', started_at, 'logging', 'entry' FROM track WHERE subject = 'ranger 1';
+		INSERT INTO finding (kind, reserve_id, zone_kind, geom, activity, articles, basis_zh, basis_en, source, track_id, observation_id,
+		                     subject, subject_kind, observed_at, created_at)
+		SELECT 'prohibited_activity', r.id, 'core', o.geom, 'entry', '{NRR-26}', '第二十六条', 'Art. 26', 'observation', o.track_id, o.id,
+		       'ranger 1', 'visitor', o.observed_at, '2025-04-01 08:00Z'
+		FROM reserve r, observation o;
+		INSERT INTO live_device (id, kind, subject, subject_kind, token_hash) VALUES ('d1', 'phone', 'walker', 'visitor', '\x00');
+		INSERT INTO live_event (device_id, kind, alert, reserves, subject, subject_kind, at, text_zh, text_en, created_at)
+		VALUES ('d1', 'enter', true, '{old}', 'walker', 'visitor', '2025-05-31 23:59:30Z', '进入', 'entered', '2025-05-31 23:59:40Z');
+		INSERT INTO finding (kind, reserve_id, zone_kind, geom, activity, articles, basis_zh, basis_en, source, live_event_id,
+		                     subject, subject_kind, observed_at, created_at)
+		SELECT 'prohibited_entry', r.id, 'core', 'SRID=4326;POINT(86 34.6)', 'entry', '{NRR-26}', '第二十六条', 'Art. 26', 'live', e.id,
+		       'walker', 'visitor', e.at, '2025-06-01 00:00:40Z'
+		FROM reserve r, live_event e;
+		INSERT INTO violation_case (number, reserve_id, year, seq, source, kind, geom, point, activity, observed_at, last_seen_at)
+		SELECT 'OLD-' || f.id, f.reserve_id, 2025, f.id, 'system', f.kind, f.geom, f.geom, f.activity, f.observed_at, f.observed_at FROM finding f;
+		INSERT INTO case_evidence (case_id, kind, finding_id, added_by)
+		SELECT c.id, 'finding', f.id, 'system' FROM violation_case c JOIN finding f ON c.number = 'OLD-' || f.id`); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// checkFindings: after the upgrade the two findings of oldFindings are in
+// their months (the live one under its event's time, May), each the
+// evidence of its case, and a new finding takes the next id.
+func checkFindings(t *testing.T, pool *pgxpool.Pool) {
+	t.Helper()
+	ctx := t.Context()
+	rows, err := pool.Query(ctx, `SELECT f.source, f.tableoid::regclass::text, e.finding_at = f.created_at
+		FROM finding f JOIN case_evidence e ON e.finding_id = f.id AND e.finding_at = f.created_at ORDER BY f.id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	var source, part string
+	var same bool
+	if _, err := pgx.ForEachRow(rows, []any{&source, &part, &same}, func() error {
+		got = append(got, fmt.Sprintf("%s %s %v", source, part, same))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"observation finding_202504 true", "live finding_202505 true"}; !slices.Equal(got, want) {
+		t.Errorf("findings after the upgrade: %q, want %q", got, want)
+	}
+	var maxID, next int64
+	if err := pool.QueryRow(ctx, `SELECT max(id), nextval('finding_seq') FROM finding`).Scan(&maxID, &next); err != nil || next != maxID+1 {
+		t.Errorf("the next finding id is %d after %d (%v)", next, maxID, err)
 	}
 }

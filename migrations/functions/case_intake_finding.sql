@@ -68,7 +68,7 @@ BEGIN
                penalty = coalesce(NEW.penalty, penalty)
         WHERE id = cid AND case_zone_rank(NEW.zone_kind) < case_zone_rank(zone_kind);
     END IF;
-    INSERT INTO case_evidence (case_id, kind, finding_id, track_id, screening_id, note, added_by)
-    VALUES (cid, 'finding', NEW.id, trk, scr, NEW.basis_zh, 'system');
+    INSERT INTO case_evidence (case_id, kind, finding_id, finding_at, track_id, screening_id, note, added_by)
+    VALUES (cid, 'finding', NEW.id, NEW.created_at, trk, scr, NEW.basis_zh, 'system');
     RETURN NULL;
 END $$;

@@ -5,7 +5,7 @@ CREATE OR REPLACE FUNCTION case_law_from_evidence() RETURNS trigger LANGUAGE plp
 BEGIN
     IF NEW.kind = 'finding' THEN
         UPDATE violation_case c SET legal_basis = f.legal_basis, penalty = f.penalty
-        FROM finding f WHERE f.id = NEW.finding_id AND c.id = NEW.case_id AND c.legal_basis = '[]' AND f.legal_basis <> '[]';
+        FROM finding f WHERE f.id = NEW.finding_id AND f.created_at = NEW.finding_at AND c.id = NEW.case_id AND c.legal_basis = '[]' AND f.legal_basis <> '[]';
     ELSIF NEW.kind = 'marker' THEN
         UPDATE violation_case c SET (articles, basis_zh, basis_en, legal_basis, penalty) =
             (SELECT m.articles, m.basis_zh, m.basis_en, m.legal_basis, m.penalty FROM case_marker_law((c.observed_at AT TIME ZONE c.timezone)::date) m)

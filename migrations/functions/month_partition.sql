@@ -2,7 +2,9 @@
 -- table partitioned by month (audit_log by at, finding by created_at,
 -- track_segment by fixes_end), if it is missing, and returns its name.
 -- Rows of that month waiting in the table's default partition (the fixes
--- of an old patrol uploaded before its month was made) move into it first.
+-- of an old patrol uploaded before its month was made) move into it first;
+-- findings that are a case's evidence cannot move so (the reference holds
+-- them), which is why the job makes every month three months ahead.
 -- Processes making it at once take turns under an advisory lock on the
 -- name. It runs as the schema's owner for the runtime role, so parent is
 -- checked against the tables it serves.
