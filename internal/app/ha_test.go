@@ -48,7 +48,14 @@ func TestSwitchoverToPromotedReplica(t *testing.T) {
 		serveErr = app.Serve(ctx, app.Config{DatabaseURL: url, Addr: addr, AdminToken: token, DataDir: t.TempDir(), Version: "test"},
 			slog.New(slog.NewTextHandler(io.Discard, nil)))
 	}()
-	defer func() { cancel(); <-stopped }()
+	defer func() { // then the pair's cleanups stop both clusters, which a hung shutdown must not hold up
+		cancel()
+		select {
+		case <-stopped:
+		case <-time.After(time.Minute):
+			t.Error("warden did not stop within a minute of its context ending")
+		}
+	}()
 	n := 0
 	create := func() int {
 		n++

@@ -34,7 +34,8 @@ type Options struct {
 	BinDir string
 	// Database is created if missing (default "warden").
 	Database string
-	// Ephemeral trades durability for speed (fsync off): for tests.
+	// Ephemeral trades durability for speed (fsync off) and stops the
+	// cluster when this process ends, however it ends: for tests.
 	Ephemeral bool
 }
 
@@ -125,6 +126,7 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	if opts.Ephemeral {
 		c.serverOpts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 	}
+	c.watch() // first: a start that times out may still leave a server
 	if err := c.start(ctx); err != nil {
 		os.RemoveAll(sock)
 		return nil, fmt.Errorf("start PostgreSQL in %s (see %s): %w", dir, filepath.Join(dir, "server.log"), err)
@@ -134,6 +136,31 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// watch makes an ephemeral cluster stop when this process ends: a watchdog
+// in a session of its own waits for this process and then stops the server
+// (immediate mode) and removes its socket directory. A test binary killed,
+// or ended by its -timeout, runs no cleanup, and would otherwise leave its
+// clusters running. Once the cluster is stopped in order, the watchdog
+// finds no server and does nothing.
+func (c *Cluster) watch() {
+	if !c.opts.Ephemeral {
+		return
+	}
+	q := func(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+	stop := q(filepath.Join(c.bin, "pg_ctl")) + " -D " + q(c.opts.DataDir) + " -m immediate stop"
+	if c.asUser != "" {
+		stop = "runuser -u " + q(c.asUser) + " -- " + stop
+	}
+	script := fmt.Sprintf("while kill -0 %d 2>/dev/null; do sleep 2; done; if [ -f %s ]; then %s; fi; rm -rf %s",
+		os.Getpid(), q(filepath.Join(c.opts.DataDir, "postmaster.pid")), stop, q(c.sockDir))
+	cmd := exec.Command("sh", "-c", script)
+	cmd.Dir = os.TempDir()
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if cmd.Start() == nil {
+		go func() { _ = cmd.Wait() }()
+	}
 }
 
 func (c *Cluster) start(ctx context.Context) error {

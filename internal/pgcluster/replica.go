@@ -59,6 +59,7 @@ func (c *Cluster) copyTo(ctx context.Context, dataDir string, standby bool) (*Cl
 	if r.opts.Ephemeral {
 		r.serverOpts += " -c fsync=off -c synchronous_commit=off"
 	}
+	r.watch() // first: a start that times out may still leave a server
 	if err := r.start(ctx); err != nil {
 		os.RemoveAll(sock)
 		return nil, fmt.Errorf("start the copy in %s (see %s): %w", dir, filepath.Join(dir, "server.log"), err)
