@@ -12,10 +12,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"math"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/paulmach/orb"
 
 	"warden/geodata"
 	"warden/internal/geoio"
@@ -51,6 +53,7 @@ type Reserve struct {
 	Code     string
 	Vertices int        // ST_NPoints summed over the stored zones
 	BBox     [4]float64 // minLon, minLat, maxLon, maxLat of the zones
+	Core     orb.Point  // the first vertex of the core's outer ring: a point on its boundary
 	Build    time.Duration
 }
 
@@ -90,6 +93,11 @@ func Build(ctx context.Context, pool *pgxpool.Pool, sp Spec) (Reserve, error) {
 		return r, fmt.Errorf("benchzones: %s has no bbox", sp.Code)
 	}
 	copy(r.BBox[:], res.BBox)
+	if err := pool.QueryRow(ctx, `SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointN(ST_ExteriorRing(ST_GeometryN(z.geom, 1)), 1) AS p
+		FROM zone z JOIN reserve r ON r.id = z.reserve_id JOIN zoning_version v ON v.id = z.version_id AND v.is_current
+		WHERE r.code = $1 AND z.kind IN ('core', 'core_protection') ORDER BY z.id LIMIT 1) s`, sp.Code).Scan(&r.Core[0], &r.Core[1]); err != nil {
+		return r, fmt.Errorf("benchzones: core vertex of %s: %w", sp.Code, err)
+	}
 	r.Build = time.Since(start)
 	return r, nil
 }
@@ -126,6 +134,41 @@ func densify(ctx context.Context, pool *pgxpool.Pool, sp Spec) ([]byte, error) {
 	}
 	doc.WriteString(`]}`)
 	return doc.Bytes(), nil
+}
+
+// Shared builds the reserves specs describe in one database that lasts as
+// long as the test binary (Pool), for a package's benchmarks to share, and
+// returns it with them in the order of specs.
+func Shared(specs ...Spec) (*pgxpool.Pool, []Reserve, error) {
+	pool, err := Pool()
+	if err != nil {
+		return nil, nil, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	rs := make([]Reserve, 0, len(specs))
+	for _, sp := range specs {
+		r, err := Build(ctx, pool, sp)
+		if err != nil {
+			pool.Close()
+			return nil, nil, err
+		}
+		rs = append(rs, r)
+	}
+	return pool, rs, nil
+}
+
+// Star is a star-shaped polygon of n vertices around c, the benchmarks'
+// project footprint: radius r metres ± 15 % over 40 points.
+func Star(c orb.Point, r float64, n int) orb.Polygon {
+	ring := make(orb.Ring, 0, n+1)
+	k := 111_320 * math.Cos(c[1]*math.Pi/180)
+	for i := range n {
+		t := 2 * math.Pi * float64(i) / float64(n)
+		ri := r * (1 + 0.15*math.Sin(40*t))
+		ring = append(ring, orb.Point{c[0] + ri*math.Cos(t)/k, c[1] + ri*math.Sin(t)/111_320})
+	}
+	return orb.Polygon{append(ring, ring[0])}
 }
 
 // Pool returns a pool on a fresh migrated database (testdb) that lasts as

@@ -268,21 +268,19 @@ var (
 	benchFile []byte
 )
 
-// BenchmarkUploadTrack100k: see the top of this file. In the same run, the
-// analyst's way does the same work the obvious way (see analyst): the
-// figures are printed side by side with their ratio (target, issue #13:
-// 3× faster than the analyst). Without ogr2ogr the analyst's side is skipped
-// with a line saying so.
-func BenchmarkUploadTrack100k(b *testing.B) {
+// benchReserve builds the benchmark reserve in a fresh database and returns
+// the runtime role's URL of it, a pool on it, its vertex count, and a copy
+// of the benchmark track with the offset of its name's placeholder.
+func benchReserve(b *testing.B) (url string, pool *pgxpool.Pool, verts int, data []byte, mark int) {
+	b.Helper()
 	ctx := context.Background()
-	url := testdb.URL(b)
+	url = testdb.URL(b)
 	pool, err := db.Open(ctx, url, db.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(pool.Close)
 	r, err := benchzones.Build(ctx, pool, benchzones.Qiangtang)
-	verts := r.Vertices
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -294,8 +292,17 @@ func BenchmarkUploadTrack100k(b *testing.B) {
 		b.Fatal(err)
 	}
 	fileOnce.Do(func() { benchFile = patrolFile(bl, bt, cl, ct) })
-	data := bytes.Clone(benchFile)
-	mark := bytes.Index(data, []byte("patrol 000000000000"))
+	data = bytes.Clone(benchFile)
+	return url, pool, r.Vertices, data, bytes.Index(data, []byte("patrol 000000000000"))
+}
+
+// BenchmarkUploadTrack100k: see the top of this file. In the same run, the
+// analyst's way does the same work the obvious way (see analyst): the
+// figures are printed side by side with their ratio (target, issue #13:
+// 3× faster than the analyst). Without ogr2ogr the analyst's side is skipped
+// with a line saying so.
+func BenchmarkUploadTrack100k(b *testing.B) {
+	url, pool, verts, data, mark := benchReserve(b)
 	srv := startServer(b, url)
 	upload := func(n int) patrol.Track {
 		copy(data[mark+7:mark+19], fmt.Sprintf("%012d", n))
@@ -442,25 +449,8 @@ func (a *analyst) check(b *testing.B, t patrol.Track) {
 // file is decoded before the clock starts. Prints both and the ratio.
 func BenchmarkSaveTrack100kEngineVsSQL(b *testing.B) {
 	ctx := context.Background()
-	pool, err := db.Open(ctx, testdb.URL(b), db.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(pool.Close)
-	if _, err := benchzones.Build(ctx, pool, benchzones.Qiangtang); err != nil {
-		b.Fatal(err)
-	}
-	var bl, bt, cl, ct float64
-	if err := pool.QueryRow(ctx, `
-		WITH c AS (SELECT ST_PointOnSurface(geom) AS p FROM zone WHERE kind = 'core'),
-		     o AS (SELECT ST_Boundary(ST_Union(geom)) AS g FROM zone)
-		SELECT ST_X(ST_ClosestPoint(o.g, c.p)), ST_Y(ST_ClosestPoint(o.g, c.p)), ST_X(c.p), ST_Y(c.p) FROM c, o`).Scan(&bl, &bt, &cl, &ct); err != nil {
-		b.Fatal(err)
-	}
-	fileOnce.Do(func() { benchFile = patrolFile(bl, bt, cl, ct) })
-	data := bytes.Clone(benchFile)
-	mark := bytes.Index(data, []byte("patrol 000000000000"))
-	eng, err := zoning.StartEngine(ctx, pool, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	_, pool, _, data, mark := benchReserve(b)
+	eng, err := zoning.StartEngine(ctx, pool, slog.New(slog.DiscardHandler))
 	if err != nil {
 		b.Fatal(err)
 	}

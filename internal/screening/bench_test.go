@@ -15,14 +15,11 @@ package screening_test
 import (
 	"context"
 	"fmt"
-	"math"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
 
 	"warden/internal/benchzones"
@@ -33,37 +30,7 @@ import (
 	"warden/internal/zoning"
 )
 
-const (
-	benchCode      = "bench-qiangtang"
-	benchFootVerts = 10_000
-)
-
-// buildBenchReserve stores the densified Qiangtang zones as reserve
-// bench-qiangtang and returns their vertex count and the first vertex of the
-// core zone's exterior ring.
-func buildBenchReserve(ctx context.Context, pool *pgxpool.Pool) (int, orb.Point, error) {
-	r, err := benchzones.Build(ctx, pool, benchzones.Qiangtang)
-	if err != nil {
-		return 0, orb.Point{}, err
-	}
-	n := r.Vertices
-	var c orb.Point
-	err = pool.QueryRow(ctx, `SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointN(ST_ExteriorRing(ST_GeometryN(geom, 1)), 1) AS p FROM zone WHERE kind = 'core') s`).Scan(&c[0], &c[1])
-	return n, c, err
-}
-
-// star is a star-shaped polygon with n vertices around c: radius r metres
-// ± 15 % over 40 points.
-func star(c orb.Point, r float64, n int) orb.Polygon {
-	ring := make(orb.Ring, 0, n+1)
-	k := 111_320 * math.Cos(c[1]*math.Pi/180)
-	for i := range n {
-		t := 2 * math.Pi * float64(i) / float64(n)
-		ri := r * (1 + 0.15*math.Sin(40*t))
-		ring = append(ring, orb.Point{c[0] + ri*math.Cos(t)/k, c[1] + ri*math.Sin(t)/111_320})
-	}
-	return orb.Polygon{append(ring, ring[0])}
-}
+const benchFootVerts = 10_000
 
 // naive is the screening's measurements written the obvious way, on the
 // raw, unsubdivided zones near the footprint (bounding boxes within the
@@ -93,26 +60,13 @@ const naiveIntersections = `
 	GROUP BY 1, 2`
 
 type benchFixture struct {
-	pool     *pgxpool.Pool
-	store    *screening.Store
-	vertices int
-	centre   orb.Point
+	pool    *pgxpool.Pool
+	store   *screening.Store
+	reserve benchzones.Reserve
 }
 
-var (
-	fixtureOnce sync.Once
-	fixture     *benchFixture
-	fixtureErr  error
-)
-
-func newFixture() (f *benchFixture, err error) {
-	pool, err := benchzones.Pool()
-	if err != nil {
-		return nil, err
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	n, c, err := buildBenchReserve(ctx, pool)
+var sharedBenchFixture = sync.OnceValues(func() (*benchFixture, error) {
+	pool, rs, err := benchzones.Shared(benchzones.Qiangtang)
 	if err != nil {
 		return nil, err
 	}
@@ -120,16 +74,16 @@ func newFixture() (f *benchFixture, err error) {
 	if err != nil {
 		return nil, err
 	}
-	return &benchFixture{pool: pool, store: s, vertices: n, centre: c}, nil
-}
+	return &benchFixture{pool: pool, store: s, reserve: rs[0]}, nil
+})
 
 func benchEnv(b *testing.B) *benchFixture {
 	b.Helper()
-	fixtureOnce.Do(func() { fixture, fixtureErr = newFixture() })
-	if fixtureErr != nil {
-		b.Fatal(fixtureErr)
+	f, err := sharedBenchFixture()
+	if err != nil {
+		b.Fatal(err)
 	}
-	return fixture
+	return f
 }
 
 // benchFootprints are the footprints benchmarked: the 10,000-vertex star of
@@ -153,7 +107,7 @@ func BenchmarkScreen(b *testing.B) {
 	ctx := context.Background()
 	for _, c := range benchFootprints {
 		b.Run(c.name, func(b *testing.B) {
-			req := screening.Request{Features: []geoio.Feature{{Geometry: star(f.centre, c.radius, c.vertices)}}, Activity: "quarrying"}
+			req := screening.Request{Features: []geoio.Feature{{Geometry: benchzones.Star(f.reserve.Core, c.radius, c.vertices)}}, Activity: "quarrying"}
 			if _, err := f.store.Screen(ctx, req); err != nil { // warm up
 				b.Fatal(err)
 			}
@@ -164,7 +118,7 @@ func BenchmarkScreen(b *testing.B) {
 				}
 			}
 			b.ReportMetric(b.Elapsed().Seconds()*1000/float64(b.N), "ms/screening")
-			b.ReportMetric(float64(f.vertices), "zone-vertices")
+			b.ReportMetric(float64(f.reserve.Vertices), "zone-vertices")
 		})
 	}
 }
@@ -176,7 +130,7 @@ func BenchmarkScreenNaive(b *testing.B) {
 	f := benchEnv(b)
 	ctx := context.Background()
 	for _, c := range benchFootprints {
-		w, err := wkb.Marshal(star(f.centre, c.radius, c.vertices))
+		w, err := wkb.Marshal(benchzones.Star(f.reserve.Core, c.radius, c.vertices))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -224,11 +178,11 @@ func BenchmarkScreenNaive(b *testing.B) {
 func TestScreenLargeMatchesPostGIS(t *testing.T) {
 	ctx := t.Context()
 	pool := testdb.New(t)
-	n, c, err := buildBenchReserve(ctx, pool)
+	r, err := benchzones.Build(ctx, pool, benchzones.Qiangtang)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fp := star(c, 5000, benchFootVerts)
+	fp := benchzones.Star(r.Core, 5000, benchFootVerts)
 	s, err := engineStore(ctx, pool, screening.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -240,12 +194,12 @@ func TestScreenLargeMatchesPostGIS(t *testing.T) {
 	if sc.Footprint.Vertices != benchFootVerts+1 || sc.Verdict != screening.Prohibited {
 		t.Fatalf("footprint %d vertices, verdict %s", sc.Footprint.Vertices, sc.Verdict)
 	}
-	checkAgainstReference(t, pool, sc, fp, benchCode)
-	cz, bz := zoneResult(t, sc, benchCode, zoning.Core), zoneResult(t, sc, benchCode, zoning.Buffer)
+	checkAgainstReference(t, pool, sc, fp, r.Code)
+	cz, bz := zoneResult(t, sc, r.Code, zoning.Core), zoneResult(t, sc, r.Code, zoning.Buffer)
 	if cz.AreaM2 < 1e7 || bz.AreaM2 < 1e7 {
 		t.Errorf("core %.0f m², buffer %.0f m²: the star should lie across the core/buffer boundary", cz.AreaM2, bz.AreaM2)
 	}
-	t.Logf("%d zone vertices; core %.1f ha, buffer %.1f ha, experimental %.0f m away", n, cz.AreaHa, bz.AreaHa, zoneResult(t, sc, benchCode, zoning.Experimental).DistanceM)
+	t.Logf("%d zone vertices; core %.1f ha, buffer %.1f ha, experimental %.0f m away", r.Vertices, cz.AreaHa, bz.AreaHa, zoneResult(t, sc, r.Code, zoning.Experimental).DistanceM)
 	page, err := s.Report(ctx, sc.ID)
 	if err != nil {
 		t.Fatal(err)

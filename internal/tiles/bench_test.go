@@ -83,7 +83,7 @@ func benchTiles(b *testing.B, layer string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv := httptest.NewServer(api.New(api.Config{Version: "bench"}, pool, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler())
+	srv := httptest.NewServer(api.New(api.Config{Version: "bench"}, pool, slog.New(slog.DiscardHandler)).Handler())
 	defer srv.Close()
 	fetch := func(t maptile.Tile) (int, error) {
 		res, err := srv.Client().Get(fmt.Sprintf("%s/tiles/%s/%d/%d/%d.mvt", srv.URL, layer, t.Z, t.X, t.Y))

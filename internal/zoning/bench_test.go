@@ -37,11 +37,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
 	"math"
 	"math/rand/v2"
-	"net/http"
 	"net/http/httptest"
 	"sync"
 	"testing"
@@ -83,42 +81,38 @@ type benchFixture struct {
 	store   *zoning.Store
 	reserve benchzones.Reserve
 	points  []orb.Point
+	logged  sync.Once
 }
 
-var (
-	fixtureOnce sync.Once
-	fixture     *benchFixture
-	fixtureErr  error
-)
-
-func newBenchFixture() (f *benchFixture, err error) {
-	pool, err := benchzones.Pool()
+var sharedBenchFixture = sync.OnceValues(func() (*benchFixture, error) {
+	pool, rs, err := benchzones.Shared(benchzones.Qiangtang)
 	if err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	r, err := benchzones.Build(ctx, pool, benchzones.Qiangtang)
-	if err != nil {
-		pool.Close()
-		return nil, err
-	}
-	return &benchFixture{pool: pool, store: zoning.NewStore(pool), reserve: r, points: randomPoints(r.BBox, benchPoints)}, nil
-}
+	return &benchFixture{pool: pool, store: zoning.NewStore(pool), reserve: rs[0], points: randomPoints(rs[0].BBox, benchPoints)}, nil
+})
 
 func benchEnv(b *testing.B) *benchFixture {
 	b.Helper()
-	fixtureOnce.Do(func() {
-		fixture, fixtureErr = newBenchFixture()
-		if fixtureErr == nil {
-			b.Logf("benchmark reserve %s: %d vertices in 3 zones (Qiangtang sample zones at %v m segments), built in %v; %d points in bbox %v",
-				fixture.reserve.Code, fixture.reserve.Vertices, benchzones.Qiangtang.SegmentM, fixture.reserve.Build.Round(time.Millisecond), len(fixture.points), fixture.reserve.BBox)
-		}
-	})
-	if fixtureErr != nil {
-		b.Fatal(fixtureErr)
+	f, err := sharedBenchFixture()
+	if err != nil {
+		b.Fatal(err)
 	}
-	return fixture
+	f.logged.Do(func() {
+		b.Logf("benchmark reserve %s: %d vertices in 3 zones (Qiangtang sample zones at %v m segments), built in %v; %d points in bbox %v",
+			f.reserve.Code, f.reserve.Vertices, benchzones.Qiangtang.SegmentM, f.reserve.Build.Round(time.Millisecond), len(f.points), f.reserve.BBox)
+	})
+	return f
+}
+
+// lonLats splits points into their longitudes and latitudes, as the
+// reference queries unnest them.
+func lonLats(pts []orb.Point) (xs, ys []float64) {
+	xs, ys = make([]float64, len(pts)), make([]float64, len(pts))
+	for i, p := range pts {
+		xs[i], ys[i] = p[0], p[1]
+	}
+	return xs, ys
 }
 
 func countInside(ls []zoning.Location) int {
@@ -165,7 +159,7 @@ func BenchmarkLocateBatch100k(b *testing.B) {
 // answer; the client does not decode it).
 func BenchmarkLocateBatch100kHTTP(b *testing.B) {
 	f := benchEnv(b)
-	srv := httptest.NewServer(api.New(api.Config{Version: "bench", AdminToken: benchToken}, f.pool, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler())
+	srv := httptest.NewServer(api.New(api.Config{Version: "bench", AdminToken: benchToken}, f.pool, slog.New(slog.DiscardHandler)).Handler())
 	defer srv.Close()
 	pos := make([][2]float64, len(f.points))
 	for i, p := range f.points {
@@ -175,22 +169,7 @@ func BenchmarkLocateBatch100kHTTP(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	post := func() (int64, error) {
-		req, err := authorized(context.Background(), http.MethodPost, srv.URL+"/api/v1/locate", body) // anonymous batches stop at 10,000 points
-		if err != nil {
-			return 0, err
-		}
-		res, err := srv.Client().Do(req)
-		if err != nil {
-			return 0, err
-		}
-		defer res.Body.Close()
-		n, err := io.Copy(io.Discard, res.Body)
-		if err == nil && res.StatusCode != http.StatusOK {
-			err = fmt.Errorf("POST /api/v1/locate: %s", res.Status)
-		}
-		return n, err
-	}
+	post := func() (int64, error) { return postBatch(srv.Client(), srv.URL, body) }
 	respBytes, err := post() // warm up: connection, plans, caches
 	if err != nil {
 		b.Fatal(err)
@@ -235,21 +214,11 @@ func BenchmarkLocateOneWithDistance(b *testing.B) {
 // always measures the distance) through the real API, full round trip.
 func BenchmarkLocateOneWithDistanceHTTP(b *testing.B) {
 	f := benchEnv(b)
-	srv := httptest.NewServer(api.New(api.Config{Version: "bench"}, f.pool, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler())
+	srv := httptest.NewServer(api.New(api.Config{Version: "bench"}, f.pool, slog.New(slog.DiscardHandler)).Handler())
 	defer srv.Close()
 	get := func(p orb.Point) error {
-		res, err := srv.Client().Get(fmt.Sprintf("%s/api/v1/locate?lon=%v&lat=%v", srv.URL, p[0], p[1]))
-		if err != nil {
-			return err
-		}
-		defer res.Body.Close()
-		if _, err := io.Copy(io.Discard, res.Body); err != nil {
-			return err
-		}
-		if res.StatusCode != http.StatusOK {
-			return fmt.Errorf("GET /api/v1/locate: %s", res.Status)
-		}
-		return nil
+		_, err := readOK(srv.Client().Get(fmt.Sprintf("%s/api/v1/locate?lon=%v&lat=%v", srv.URL, p[0], p[1])))
+		return err
 	}
 	for i := range 20 {
 		if err := get(f.points[len(f.points)-1-i]); err != nil {
@@ -307,10 +276,7 @@ func TestLocateMatchesPostGIS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	xs, ys := make([]float64, len(pts)), make([]float64, len(pts))
-	for i, p := range pts {
-		xs[i], ys[i] = p[0], p[1]
-	}
+	xs, ys := lonLats(pts)
 	type ref struct {
 		id   int64
 		kind zoning.Kind

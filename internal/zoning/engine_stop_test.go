@@ -3,7 +3,6 @@ package zoning_test
 import (
 	"context"
 	"errors"
-	"io"
 	"log/slog"
 	"strings"
 	"testing"
@@ -29,7 +28,7 @@ func TestEngineStopsBeforeThePool(t *testing.T) {
 		return n
 	}
 	ctx, cancel := context.WithCancel(t.Context())
-	eng, err := zoning.StartEngine(ctx, pool, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	eng, err := zoning.StartEngine(ctx, pool, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,6 @@ package zoning_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"math"
 	"math/rand/v2"
@@ -18,12 +17,10 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/encoding/wkb"
 
 	"warden/internal/benchzones"
 	"warden/internal/geoio"
-	"warden/internal/markers"
-	"warden/internal/sample"
+	"warden/internal/sample/sampletest"
 	"warden/internal/testcorpus"
 	"warden/internal/testdb"
 	"warden/internal/zoning"
@@ -48,43 +45,30 @@ type storedZone struct {
 func newEngineFixture(t *testing.T) *engineFixture {
 	t.Helper()
 	ctx := t.Context()
-	pool := testdb.New(t)
+	pool := sampletest.New(t)
 	zs := zoning.NewStore(pool)
-	if _, err := sample.LoadIfEmpty(ctx, zs, markers.NewStore(pool)); err != nil {
-		t.Fatal(err)
-	}
 	if _, err := benchzones.Build(ctx, pool, benchzones.Qiangtang); err != nil {
 		t.Fatal(err)
 	}
 	loadCorpusReserves(t, zs)
-	eng, err := zoning.StartEngine(ctx, pool, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return startEngineFixture(t, pool)
+}
+
+// sampleEngine is the sample reserves in a fresh database, the engine on
+// them and their current zones.
+func sampleEngine(t *testing.T) *engineFixture {
+	t.Helper()
+	return startEngineFixture(t, sampletest.New(t))
+}
+
+// startEngineFixture starts the engine on pool's zones and reads them.
+func startEngineFixture(t *testing.T, pool *pgxpool.Pool) *engineFixture {
+	t.Helper()
+	eng, err := zoning.StartEngine(t.Context(), pool, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &engineFixture{pool: pool, eng: eng}
-	rows, err := pool.Query(ctx, `
-		SELECT z.id, ST_AsBinary(z.geom) FROM zone z JOIN zoning_version v ON v.id = z.version_id AND v.is_current ORDER BY z.id`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var z storedZone
-		if err := rows.Scan(&z.id, &z.wkb); err != nil {
-			t.Fatal(err)
-		}
-		g, err := wkb.Unmarshal(z.wkb)
-		if err != nil {
-			t.Fatal(err)
-		}
-		z.geom = g.(orb.MultiPolygon)
-		z.bbox = z.geom.Bound()
-		f.zones = append(f.zones, z)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return f
+	return &engineFixture{pool: pool, eng: eng, zones: currentStoredZones(t, pool)}
 }
 
 // corpusOutlines are the shared corpus's protected areas (see its
@@ -328,10 +312,7 @@ func TestEngineLocateAndDistanceEqualPostGIS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	xs, ys := make([]float64, len(pts)), make([]float64, len(pts))
-	for i, p := range pts {
-		xs[i], ys[i] = p[0], p[1]
-	}
+	xs, ys := lonLats(pts)
 	r := make([]float64, len(pts))
 	for i, l := range got {
 		if l.BoundaryDistanceM == nil {
@@ -377,7 +358,7 @@ func TestEngineLocateAndDistanceEqualPostGIS(t *testing.T) {
 func TestEngineFollowsOtherProcesses(t *testing.T) {
 	ctx := t.Context()
 	pool := testdb.New(t)
-	eng, err := zoning.StartEngine(ctx, pool, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	eng, err := zoning.StartEngine(ctx, pool, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -385,10 +366,7 @@ func TestEngineFollowsOtherProcesses(t *testing.T) {
 		t.Fatalf("empty database: index %v", ix)
 	}
 	start := eng.Epoch()
-	other := zoning.NewStore(pool) // no engine: another process
-	if _, err := sample.LoadIfEmpty(ctx, other, markers.NewStore(pool)); err != nil {
-		t.Fatal(err)
-	}
+	sampletest.Load(t, pool) // through stores without the engine: another process
 	var last int64
 	if err := pool.QueryRow(ctx, `SELECT epoch FROM zoning_epoch`).Scan(&last); err != nil {
 		t.Fatal(err)

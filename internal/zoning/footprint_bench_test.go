@@ -2,7 +2,6 @@ package zoning_test
 
 import (
 	"context"
-	"math"
 	"syscall"
 	"testing"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
 
+	"warden/internal/benchzones"
 	"warden/internal/zoning"
 )
 
@@ -26,19 +26,6 @@ func cpuTime() time.Duration {
 
 // footprintVertices is the size of the screening benchmark's footprint.
 const footprintVertices = 10_000
-
-// starFootprint is a star-shaped polygon of n vertices around c: radius r
-// metres ± 15 % over 40 points (as screening's benchmark draws it).
-func starFootprint(c orb.Point, r float64, n int) orb.Polygon {
-	ring := make(orb.Ring, 0, n+1)
-	k := 111_320 * math.Cos(c[1]*math.Pi/180)
-	for i := range n {
-		t := 2 * math.Pi * float64(i) / float64(n)
-		ri := r * (1 + 0.15*math.Sin(40*t))
-		ring = append(ring, orb.Point{c[0] + ri*math.Cos(t)/k, c[1] + ri*math.Sin(t)/111_320})
-	}
-	return orb.Polygon{append(ring, ring[0])}
-}
 
 // naiveFootprint is the check an analyst writes on the raw zones: the
 // areas of ST_Intersection on geography ($2 false), and with distances
@@ -63,13 +50,7 @@ func BenchmarkFootprintSideBySide(b *testing.B) {
 	f := sideEnv(b)
 	ctx := context.Background()
 	for _, r := range f.reserves {
-		var c orb.Point
-		if err := f.pool.QueryRow(ctx, `SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointN(ST_ExteriorRing(ST_GeometryN(z.geom, 1)), 1) AS p
-			FROM zone z JOIN reserve r ON r.id = z.reserve_id JOIN zoning_version v ON v.id = z.version_id AND v.is_current
-			WHERE r.code = $1 AND z.kind IN ('core', 'core_protection') ORDER BY z.id LIMIT 1) s`, r.Code).Scan(&c[0], &c[1]); err != nil {
-			b.Fatal(err)
-		}
-		star := starFootprint(c, 5000, footprintVertices)
+		star := benchzones.Star(r.Core, 5000, footprintVertices)
 		w, err := wkb.Marshal(orb.MultiPolygon{star})
 		if err != nil {
 			b.Fatal(err)

@@ -1,8 +1,6 @@
 package zoning_test
 
 import (
-	"io"
-	"log/slog"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -12,10 +10,6 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
 
-	"warden/internal/markers"
-	"warden/internal/sample"
-	"warden/internal/testdb"
-	"warden/internal/zoning"
 	"warden/internal/zoning/engine"
 )
 
@@ -99,16 +93,8 @@ func testLines(zones []storedZone, n int) []orb.LineString {
 // Every zone within the radius is answered.
 func TestEngineFootprintsEqualPostGIS(t *testing.T) {
 	ctx := t.Context()
-	pool := testdb.New(t)
-	if _, err := sample.LoadIfEmpty(ctx, zoning.NewStore(pool), markers.NewStore(pool)); err != nil {
-		t.Fatal(err)
-	}
-	eng, err := zoning.StartEngine(ctx, pool, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix := eng.Index(ctx)
-	zones := currentStoredZones(t, pool)
+	f := sampleEngine(t)
+	pool, ix, zones := f.pool, f.eng.Index(ctx), f.zones
 	const radius = 5000.0
 	type fp struct {
 		polys  orb.MultiPolygon

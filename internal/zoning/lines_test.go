@@ -1,8 +1,6 @@
 package zoning_test
 
 import (
-	"io"
-	"log/slog"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -11,10 +9,6 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
 
-	"warden/internal/markers"
-	"warden/internal/sample"
-	"warden/internal/testdb"
-	"warden/internal/zoning"
 	"warden/internal/zoning/engine"
 )
 
@@ -63,35 +57,8 @@ func testPaths(zones []storedZone, n int) []orb.LineString {
 // which lengthens the sum by up to that on the test's 100 km segments.
 func TestEngineLinesEqualPostGIS(t *testing.T) {
 	ctx := t.Context()
-	pool := testdb.New(t)
-	zs := zoning.NewStore(pool)
-	if _, err := sample.LoadIfEmpty(ctx, zs, markers.NewStore(pool)); err != nil {
-		t.Fatal(err)
-	}
-	eng, err := zoning.StartEngine(ctx, pool, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix := eng.Index(ctx)
-	f := &engineFixture{pool: pool}
-	rows, err := pool.Query(ctx, `SELECT z.id, ST_AsBinary(z.geom) FROM zone z JOIN zoning_version v ON v.id = z.version_id AND v.is_current ORDER BY z.id`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var z storedZone
-		if err := rows.Scan(&z.id, &z.wkb); err != nil {
-			t.Fatal(err)
-		}
-		g, err := wkb.Unmarshal(z.wkb)
-		if err != nil {
-			t.Fatal(err)
-		}
-		z.geom = g.(orb.MultiPolygon)
-		z.bbox = z.geom.Bound()
-		f.zones = append(f.zones, z)
-	}
-	rows.Close()
+	f := sampleEngine(t)
+	pool, ix := f.pool, f.eng.Index(ctx)
 	crossings, lengths := 0, 0
 	for pi, path := range testPaths(f.zones, 300) {
 		w, err := wkb.Marshal(path)
