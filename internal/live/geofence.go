@@ -1,9 +1,11 @@
 package live
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"warden/internal/law"
@@ -283,6 +285,7 @@ func (st *deviceState) saved() []savedZone {
 		}
 		out = append(out, sz)
 	}
+	slices.SortFunc(out, func(a, b savedZone) int { return cmp.Compare(a.Zone, b.Zone) }) // the same states, the same bytes
 	return out
 }
 

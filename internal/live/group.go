@@ -27,6 +27,9 @@ type write struct {
 	received  time.Time
 	tokenHash []byte
 	done      chan error
+	// zoneStates are the devices' zone states as written (JSON), kept as
+	// stored once the transaction has committed.
+	zoneStates map[string][]byte
 }
 
 // maxGroup caps the writes of one transaction.
@@ -103,6 +106,9 @@ func (s *Service) flush(batch []*write) {
 		case stale[w]:
 			w.done <- errStale
 		default:
+			for id, st := range w.states {
+				st.stored = w.zoneStates[id]
+			}
 			s.publish(w.events)
 			s.queueFindings(w.events)
 			w.done <- nil
@@ -187,7 +193,7 @@ type deviceUpdates struct {
 	lon, lat  []*float64
 	received  []time.Time
 	battery   []*float64
-	zoneState [][]byte
+	zoneState []*string // nil: unchanged since last written
 }
 
 // add takes the devices of w: the last accepted fix, the last battery
@@ -206,10 +212,19 @@ func (u *deviceUpdates) add(w *write) error {
 		if l := st.last; l != nil {
 			at, lon, lat = &l.Time, &l.Lon, &l.Lat
 		}
-		zs, err := json.Marshal(st.saved())
+		b, err := json.Marshal(st.saved())
 		if err != nil {
 			return fmt.Errorf("live: zone states of %s: %w", id, err)
 		}
+		var zs *string
+		if !bytes.Equal(b, st.stored) {
+			text := string(b)
+			zs = &text
+		}
+		if w.zoneStates == nil {
+			w.zoneStates = map[string][]byte{}
+		}
+		w.zoneStates[id] = b
 		u.ids = append(u.ids, id)
 		u.at, u.lon, u.lat = append(u.at, at), append(u.lon, lon), append(u.lat, lat)
 		u.received, u.battery, u.zoneState = append(u.received, w.received), append(u.battery, batt), append(u.zoneState, zs)
@@ -221,15 +236,11 @@ func (u *deviceUpdates) exec(ctx context.Context, tx pgx.Tx) error {
 	if len(u.ids) == 0 {
 		return nil
 	}
-	zs := make([]string, len(u.zoneState))
-	for i, b := range u.zoneState {
-		zs[i] = string(b)
-	}
 	_, err := tx.Exec(ctx, `UPDATE live_device d SET last_fix_at = u.at, last_lon = u.lon, last_lat = u.lat, last_received_at = u.received,
-		battery = coalesce(u.battery, d.battery), zone_state = u.zone_state
+		battery = coalesce(u.battery, d.battery), zone_state = coalesce(u.zone_state, d.zone_state)
 		FROM unnest($1::text[], $2::timestamptz[], $3::float8[], $4::float8[], $5::timestamptz[], $6::real[], $7::jsonb[])
 		     AS u(id, at, lon, lat, received, battery, zone_state)
-		WHERE d.id = u.id`, u.ids, u.at, u.lon, u.lat, u.received, u.battery, zs)
+		WHERE d.id = u.id`, u.ids, u.at, u.lon, u.lat, u.received, u.battery, u.zoneState)
 	if err != nil {
 		return fmt.Errorf("live: devices' last fixes: %w", err)
 	}

@@ -58,6 +58,9 @@ type deviceState struct {
 	zones      map[int64]*zoneState
 	lowBattery bool
 	lastSOS    time.Time
+	// stored is the zone states as last written (JSON), so that unchanged
+	// states are not written again.
+	stored []byte
 }
 
 // keyed reports whether tok is the device's token.
