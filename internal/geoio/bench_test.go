@@ -36,13 +36,27 @@ func patrolGPX(n int) []byte {
 // the MB/s column is the decode rate.
 func BenchmarkReadTrackGPX(b *testing.B) {
 	data := patrolGPX(100_000)
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	for b.Loop() {
-		tr, err := geoio.ReadTrack("patrol.gpx", bytes.NewReader(data), geoio.TrackOptions{})
-		if err != nil || tr.Points() != 100_000 {
-			b.Fatalf("%v, %d points", err, tr.Points())
-		}
+	for _, c := range []struct {
+		name string
+		read func(string, *bytes.Reader, geoio.TrackOptions) (*geoio.Track, error)
+	}{
+		{"encoding-xml", func(n string, r *bytes.Reader, o geoio.TrackOptions) (*geoio.Track, error) {
+			return geoio.ReadTrack(n, r, o)
+		}},
+		{"fast", func(n string, r *bytes.Reader, o geoio.TrackOptions) (*geoio.Track, error) {
+			return geoio.ReadTrackFile(n, r, o)
+		}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				tr, err := c.read("patrol.gpx", bytes.NewReader(data), geoio.TrackOptions{})
+				if err != nil || tr.Points() != 100_000 {
+					b.Fatalf("%v, %d points", err, tr.Points())
+				}
+			}
+			b.ReportMetric(float64(len(data))/1e6, "file_MB")
+		})
 	}
-	b.ReportMetric(float64(len(data))/1e6, "file_MB")
 }

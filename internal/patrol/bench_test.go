@@ -332,7 +332,7 @@ func BenchmarkUploadTrack100k(b *testing.B) {
 		b.Fatal(err)
 	}
 	t0 := time.Now()
-	tr, err := geoio.ReadTrack("patrol.gpx", bytes.NewReader(data), geoio.TrackOptions{})
+	tr, err := geoio.ReadTrackFile("patrol.gpx", bytes.NewReader(data), geoio.TrackOptions{})
 	if err != nil || tr.Points() != benchPoints {
 		b.Fatalf("decode: %v", err)
 	}
