@@ -50,11 +50,12 @@ func nullJSON(b json.RawMessage) any {
 }
 
 // Record appends e to the audit log (At and ID are set by the database).
-func (s *Store) Record(ctx context.Context, e Entry) error {
+func (s *Store) Record(ctx context.Context, e Entry) (err error) {
+	defer db.Wrap(&err, "auth: record")
 	for _, f := range []*string{&e.Actor, &e.Address, &e.Action, &e.Route, &e.Resource, &e.ResourceID, &e.Reserve} {
 		*f = cleanText(*f)
 	}
-	_, err := s.pool.Exec(ctx, `INSERT INTO audit_log (actor, actor_id, via, token_id, address, action, route, resource, resource_id, reserve, status, before, after)
+	_, err = s.pool.Exec(ctx, `INSERT INTO audit_log (actor, actor_id, via, token_id, address, action, route, resource, resource_id, reserve, status, before, after)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 		e.Actor, e.ActorID, string(e.Via), e.TokenID, e.Address, e.Action, e.Route, e.Resource, e.ResourceID, e.Reserve, e.Status,
 		nullJSON(e.Before), nullJSON(e.After))
@@ -90,7 +91,8 @@ type AuditPage struct {
 }
 
 // Audit lists entries matching f, newest first.
-func (s *Store) Audit(ctx context.Context, f AuditFilter) (AuditPage, error) {
+func (s *Store) Audit(ctx context.Context, f AuditFilter) (_ AuditPage, err error) {
+	defer db.Wrap(&err, "auth: audit")
 	if err := db.CheckPage(&f.Limit, f.Offset, 100, 1000); err != nil {
 		return AuditPage{}, err
 	}
@@ -111,12 +113,12 @@ func (s *Store) Audit(ctx context.Context, f AuditFilter) (AuditPage, error) {
 	}
 	p := AuditPage{Limit: f.Limit, Offset: f.Offset, Entries: []Entry{}}
 	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM audit_log`+q.Where(), q.Args...).Scan(&p.Total); err != nil {
-		return p, fmt.Errorf("auth: count audit entries: %w", err)
+		return p, fmt.Errorf("count: %w", err)
 	}
 	rows, err := s.pool.Query(ctx, `SELECT id, at, actor, actor_id, via, token_id, address, action, route, resource, resource_id, reserve, status, before, after
 		FROM audit_log`+q.Where()+` ORDER BY id DESC`+q.Page(f.Limit, f.Offset), q.Args...)
 	if err != nil {
-		return p, fmt.Errorf("auth: list audit entries: %w", err)
+		return p, err
 	}
 	defer rows.Close()
 	for rows.Next() {

@@ -126,7 +126,8 @@ func (s *Store) verify(ctx context.Context, hash, pw string) (bool, error) {
 
 // CreateUser stores a new user; 409 if the name is taken, 422 for a bad
 // name, role, reserve or password.
-func (s *Store) CreateUser(ctx context.Context, in UserInput) (User, error) {
+func (s *Store) CreateUser(ctx context.Context, in UserInput) (_ User, err error) {
+	defer db.Wrap(&err, "auth: create user")
 	if !userName.MatchString(in.Name) {
 		return User{}, invalid("name", fmt.Sprintf("user name %q must be 1-63 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit", in.Name))
 	}
@@ -148,7 +149,7 @@ func (s *Store) CreateUser(ctx context.Context, in UserInput) (User, error) {
 		hash = &h
 	}
 	var u User
-	err := db.Tx(ctx, s.pool, func(tx pgx.Tx) error {
+	err = db.Tx(ctx, s.pool, func(tx pgx.Tx) error {
 		var id int64
 		err := tx.QueryRow(ctx, `INSERT INTO app_user (name, display_name, roles, all_reserves, password_hash)
 			VALUES ($1, $2, $3, $4, $5) RETURNING id`, in.Name, in.DisplayName, roleStrings(in.Roles), len(in.Reserves) == 0, hash).Scan(&id)
@@ -203,7 +204,8 @@ func setReserves(ctx context.Context, tx pgx.Tx, id int64, codes []string) error
 }
 
 // User returns the user with this name (404 if none).
-func (s *Store) User(ctx context.Context, name string) (User, error) {
+func (s *Store) User(ctx context.Context, name string) (_ User, err error) {
+	defer db.Wrap(&err, "auth: user %q", name)
 	u, err := scanUser(s.pool.QueryRow(ctx, `SELECT `+userCols+` FROM app_user u WHERE u.name = $1`, name))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return u, problem.NotFound("user", name)
@@ -212,7 +214,8 @@ func (s *Store) User(ctx context.Context, name string) (User, error) {
 }
 
 // Users lists every user by name.
-func (s *Store) Users(ctx context.Context) ([]User, error) {
+func (s *Store) Users(ctx context.Context) (_ []User, err error) {
+	defer db.Wrap(&err, "auth: users")
 	rows, err := s.pool.Query(ctx, `SELECT `+userCols+` FROM app_user u ORDER BY u.name`)
 	if err != nil {
 		return nil, err
@@ -231,7 +234,8 @@ func (s *Store) Users(ctx context.Context) ([]User, error) {
 
 // UpdateUser applies p to the named user. Disabling a user or changing
 // their password ends their sessions.
-func (s *Store) UpdateUser(ctx context.Context, name string, p UserPatch) (User, error) {
+func (s *Store) UpdateUser(ctx context.Context, name string, p UserPatch) (_ User, err error) {
+	defer db.Wrap(&err, "auth: update user %q", name)
 	cur, err := s.User(ctx, name)
 	if err != nil {
 		return cur, err
@@ -314,7 +318,8 @@ func scanToken(row pgx.Row) (Token, error) {
 
 // CreateToken makes an API token for the named user, valid until expires
 // (nil: until revoked).
-func (s *Store) CreateToken(ctx context.Context, user, name string, expires *time.Time) (NewToken, error) {
+func (s *Store) CreateToken(ctx context.Context, user, name string, expires *time.Time) (_ NewToken, err error) {
+	defer db.Wrap(&err, "auth: create token %q", name)
 	if err := checkText("name", name); err != nil {
 		return NewToken{}, err
 	}
@@ -342,7 +347,8 @@ func (s *Store) CreateToken(ctx context.Context, user, name string, expires *tim
 }
 
 // Token returns one token (404 if none).
-func (s *Store) Token(ctx context.Context, id int64) (Token, error) {
+func (s *Store) Token(ctx context.Context, id int64) (_ Token, err error) {
+	defer db.Wrap(&err, "auth: token %d", id)
 	t, err := scanToken(s.pool.QueryRow(ctx, `SELECT `+tokenCols+` FROM api_token t JOIN app_user u ON u.id = t.user_id WHERE t.id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return t, problem.NotFound("token", strconv.FormatInt(id, 10))
@@ -351,7 +357,8 @@ func (s *Store) Token(ctx context.Context, id int64) (Token, error) {
 }
 
 // Tokens lists the tokens of the named user ("" for everyone's), newest first.
-func (s *Store) Tokens(ctx context.Context, user string) ([]Token, error) {
+func (s *Store) Tokens(ctx context.Context, user string) (_ []Token, err error) {
+	defer db.Wrap(&err, "auth: tokens")
 	rows, err := s.pool.Query(ctx, `SELECT `+tokenCols+` FROM api_token t JOIN app_user u ON u.id = t.user_id
 		WHERE $1 = '' OR u.name = $1 ORDER BY t.id DESC`, user)
 	if err != nil {
@@ -370,7 +377,8 @@ func (s *Store) Tokens(ctx context.Context, user string) ([]Token, error) {
 }
 
 // RevokeToken revokes a token (revoking it again changes nothing).
-func (s *Store) RevokeToken(ctx context.Context, id int64) (Token, error) {
+func (s *Store) RevokeToken(ctx context.Context, id int64) (_ Token, err error) {
+	defer db.Wrap(&err, "auth: revoke token %d", id)
 	if _, err := s.pool.Exec(ctx, `UPDATE api_token SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1`, id); err != nil {
 		return Token{}, err
 	}
@@ -388,12 +396,13 @@ const principalCols = `u.id, u.name, u.roles, u.all_reserves, u.disabled,
 
 // ByToken returns the principal of an API token; a 401 says why a token is
 // refused (unknown, revoked, expired, its user disabled).
-func (s *Store) ByToken(ctx context.Context, secret string) (*Principal, error) {
+func (s *Store) ByToken(ctx context.Context, secret string) (_ *Principal, err error) {
+	defer db.Wrap(&err, "auth: by token")
 	p := &Principal{Via: ViaToken}
 	var disabled bool
 	var roles []string
 	var expires, revoked *time.Time
-	err := s.pool.QueryRow(ctx, `SELECT t.id, t.expires_at, t.revoked_at, `+principalCols+`
+	err = s.pool.QueryRow(ctx, `SELECT t.id, t.expires_at, t.revoked_at, `+principalCols+`
 		FROM api_token t JOIN app_user u ON u.id = t.user_id WHERE t.hash = $1`, hashSecret(secret)).
 		Scan(&p.TokenID, &expires, &revoked, &p.UserID, &p.Name, &roles, &p.AllReserves, &disabled, &p.Reserves)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -435,12 +444,13 @@ type Session struct {
 var ErrBadLogin = Unauthorized("bad-login", "the user name or password is wrong")
 
 // Login checks a password and starts a session of length ttl.
-func (s *Store) Login(ctx context.Context, name, password, address, userAgent string, ttl time.Duration) (Session, *Principal, error) {
+func (s *Store) Login(ctx context.Context, name, password, address, userAgent string, ttl time.Duration) (_ Session, _ *Principal, err error) {
+	defer db.Wrap(&err, "auth: login %q", name)
 	p := &Principal{Via: ViaSession}
 	var disabled bool
 	var roles []string
 	var hash *string
-	err := s.pool.QueryRow(ctx, `SELECT u.password_hash, `+principalCols+` FROM app_user u WHERE u.name = $1`, name).
+	err = s.pool.QueryRow(ctx, `SELECT u.password_hash, `+principalCols+` FROM app_user u WHERE u.name = $1`, name).
 		Scan(&hash, &p.UserID, &p.Name, &roles, &p.AllReserves, &disabled, &p.Reserves)
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return Session{}, nil, err
@@ -483,11 +493,12 @@ func (s *Store) Login(ctx context.Context, name, password, address, userAgent st
 
 // BySession returns the principal of a session cookie; nil without error
 // when the session is unknown or over (the caller treats it as no session).
-func (s *Store) BySession(ctx context.Context, secret string) (*Principal, error) {
+func (s *Store) BySession(ctx context.Context, secret string) (_ *Principal, err error) {
+	defer db.Wrap(&err, "auth: by session")
 	p := &Principal{Via: ViaSession}
 	var disabled bool
 	var roles []string
-	err := s.pool.QueryRow(ctx, `SELECT s.csrf, `+principalCols+`
+	err = s.pool.QueryRow(ctx, `SELECT s.csrf, `+principalCols+`
 		FROM user_session s JOIN app_user u ON u.id = s.user_id WHERE s.hash = $1 AND s.expires_at > now()`, hashSecret(secret)).
 		Scan(&p.CSRF, &p.UserID, &p.Name, &roles, &p.AllReserves, &disabled, &p.Reserves)
 	if errors.Is(err, pgx.ErrNoRows) || (err == nil && disabled) {
@@ -501,15 +512,17 @@ func (s *Store) BySession(ctx context.Context, secret string) (*Principal, error
 }
 
 // Logout ends the session with this cookie secret.
-func (s *Store) Logout(ctx context.Context, secret string) error {
-	_, err := s.pool.Exec(ctx, `DELETE FROM user_session WHERE hash = $1`, hashSecret(secret))
+func (s *Store) Logout(ctx context.Context, secret string) (err error) {
+	defer db.Wrap(&err, "auth: logout")
+	_, err = s.pool.Exec(ctx, `DELETE FROM user_session WHERE hash = $1`, hashSecret(secret))
 	return err
 }
 
 // ChangePassword sets a user's password after checking the current one, and
 // ends the user's other sessions (keepSession, the cookie secret of the
 // session asking, stays).
-func (s *Store) ChangePassword(ctx context.Context, userID int64, current, next, keepSession string) error {
+func (s *Store) ChangePassword(ctx context.Context, userID int64, current, next, keepSession string) (err error) {
+	defer db.Wrap(&err, "auth: change password %d", userID)
 	var hash *string
 	if err := s.pool.QueryRow(ctx, `SELECT password_hash FROM app_user WHERE id = $1`, userID).Scan(&hash); err != nil {
 		return err

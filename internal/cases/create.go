@@ -44,7 +44,8 @@ type CreateInput struct {
 var extraActivities = []string{"marker_damage", "other"}
 
 // Create registers a case from an outside source and returns it.
-func (s *Store) Create(ctx context.Context, in CreateInput, actor string) (Case, error) {
+func (s *Store) Create(ctx context.Context, in CreateInput, actor string) (_ Case, err error) {
+	defer db.Wrap(&err, "cases: create")
 	g, err := in.check()
 	if err != nil {
 		return Case{}, err

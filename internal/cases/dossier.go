@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"time"
+	"warden/internal/db"
 )
 
 // Article is one legal provision a case rests on, with its text.
@@ -34,7 +35,8 @@ type Dossier struct {
 }
 
 // Dossier gathers the case file of case id.
-func (s *Store) Dossier(ctx context.Context, id int64) (Dossier, error) {
+func (s *Store) Dossier(ctx context.Context, id int64) (_ Dossier, err error) {
+	defer db.Wrap(&err, "cases: dossier %d", id)
 	c, err := s.Get(ctx, id)
 	if err != nil {
 		return Dossier{}, err
@@ -56,13 +58,13 @@ func (s *Store) Dossier(ctx context.Context, id int64) (Dossier, error) {
 	}
 	rows, err := s.pool.Query(ctx, `SELECT code, title_zh, title_en, text_zh, text_en FROM screening_article WHERE code = ANY($1) ORDER BY ordinal`, c.Articles)
 	if err != nil {
-		return d, fmt.Errorf("cases: dossier %d: articles: %w", id, err)
+		return d, fmt.Errorf("articles: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var a Article
 		if err := rows.Scan(&a.Code, &a.TitleZH, &a.TitleEN, &a.TextZH, &a.TextEN); err != nil {
-			return d, fmt.Errorf("cases: dossier %d: articles: %w", id, err)
+			return d, fmt.Errorf("articles: %w", err)
 		}
 		d.LegalBasis = append(d.LegalBasis, a)
 	}

@@ -114,7 +114,8 @@ func sniff(u Upload) (contentType, kind string, err error) {
 // AddFile stores an uploaded photo or document as evidence on a case. The
 // file is kept once per content (sha256); the same file twice on one case is
 // a conflict.
-func (s *Store) AddFile(ctx context.Context, id int64, u Upload, actor string) (Evidence, error) {
+func (s *Store) AddFile(ctx context.Context, id int64, u Upload, actor string) (_ Evidence, err error) {
+	defer db.Wrap(&err, "cases: add file %d", id)
 	if int64(len(u.Data)) > s.opts.MaxFileBytes {
 		return Evidence{}, problem.TooLarge(fmt.Sprintf("the file is %d bytes; evidence files may be at most %d", len(u.Data), s.opts.MaxFileBytes))
 	}
@@ -177,7 +178,7 @@ func (s *Store) AddFile(ctx context.Context, id int64, u Upload, actor string) (
 		return tx.QueryRow(ctx, `SELECT version FROM violation_case WHERE id = $1`, id).Scan(&version)
 	})
 	if err != nil {
-		return Evidence{}, fmt.Errorf("cases: add file to %d: %w", id, err)
+		return Evidence{}, err
 	}
 	return s.added(ctx, id, eid, version)
 }
@@ -209,7 +210,8 @@ type LinkInput struct {
 }
 
 // Link adds a stored track, screening or marker to a case as evidence.
-func (s *Store) Link(ctx context.Context, id int64, in LinkInput, actor string) (Evidence, error) {
+func (s *Store) Link(ctx context.Context, id int64, in LinkInput, actor string) (_ Evidence, err error) {
+	defer db.Wrap(&err, "cases: link %d", id)
 	var ps []problem.Detail
 	col := map[string]string{"track": "track_id", "screening": "screening_id", "marker": "marker_id"}[in.Kind]
 	table := map[string]string{"track": "track", "screening": "screening", "marker": "marker"}[in.Kind]
@@ -231,7 +233,7 @@ func (s *Store) Link(ctx context.Context, id int64, in LinkInput, actor string) 
 	}
 	var eid int64
 	var version int
-	err := db.Tx(ctx, s.pool, func(tx pgx.Tx) error {
+	err = db.Tx(ctx, s.pool, func(tx pgx.Tx) error {
 		l, err := s.lock(ctx, tx, id, in.Version)
 		if err != nil {
 			return err
@@ -267,13 +269,14 @@ func (s *Store) Link(ctx context.Context, id int64, in LinkInput, actor string) 
 		return tx.QueryRow(ctx, `SELECT version FROM violation_case WHERE id = $1`, id).Scan(&version)
 	})
 	if err != nil {
-		return Evidence{}, fmt.Errorf("cases: link %s to %d: %w", in.Kind, id, err)
+		return Evidence{}, fmt.Errorf("%s: %w", in.Kind, err)
 	}
 	return s.added(ctx, id, eid, version)
 }
 
 // File returns an uploaded evidence file's content type, name and bytes.
 func (s *Store) File(ctx context.Context, caseID, evidenceID int64) (contentType, name string, data []byte, err error) {
+	defer db.Wrap(&err, "cases: file %d", caseID)
 	err = s.pool.QueryRow(ctx, `SELECT cf.content_type, e.file_name, cf.content FROM case_evidence e JOIN case_file cf ON cf.id = e.file_id
 		WHERE e.case_id = $1 AND e.id = $2`, caseID, evidenceID).Scan(&contentType, &name, &data)
 	if errors.Is(err, pgx.ErrNoRows) {

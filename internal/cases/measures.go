@@ -80,7 +80,8 @@ type Measure struct {
 // has an amount, a daily penalty a daily amount and a start, a credit card
 // a colour and an enterprise as the party, a police referral the authority
 // it went to.
-func (s *Store) AddMeasure(ctx context.Context, id int64, in MeasureInput, actor string) (Case, error) {
+func (s *Store) AddMeasure(ctx context.Context, id int64, in MeasureInput, actor string) (_ Case, err error) {
+	defer db.Wrap(&err, "cases: add measure %d", id)
 	var ps []problem.Detail
 	if _, ok := measureKinds[in.Kind]; !ok {
 		bad(&ps, "kind", "kind %q must be one of administrative_penalty, daily_penalty, seizure, production_limit, production_stop, police_referral, listed_supervision, media_exposure, credit_card, notified_criticism, accountability_interview, discipline_referral", in.Kind)
@@ -126,7 +127,7 @@ func (s *Store) AddMeasure(ctx context.Context, id int64, in MeasureInput, actor
 	if err := invalid(ps); err != nil {
 		return Case{}, err
 	}
-	err := db.Tx(ctx, s.pool, func(tx pgx.Tx) error {
+	err = db.Tx(ctx, s.pool, func(tx pgx.Tx) error {
 		l, err := s.lock(ctx, tx, id, in.Version)
 		if err != nil {
 			return err
@@ -216,7 +217,8 @@ type CreditCard struct {
 
 // CreditCards lists the credit cards given, newest first; enterprise (a
 // name or a credit code) selects one enterprise's.
-func (s *Store) CreditCards(ctx context.Context, enterprise, reserve string) ([]CreditCard, error) {
+func (s *Store) CreditCards(ctx context.Context, enterprise, reserve string) (_ []CreditCard, err error) {
+	defer db.Wrap(&err, "cases: credit cards %q", reserve)
 	rows, err := s.pool.Query(ctx, `SELECT c.party_name, c.party_id, m.card, to_char(m.decided_on, 'YYYY-MM-DD'), m.authority, c.id, c.number, r.code,
 		m.description, m.created_at
 		FROM case_measure m JOIN violation_case c ON c.id = m.case_id JOIN reserve r ON r.id = c.reserve_id

@@ -3,6 +3,7 @@ package cases
 import (
 	"context"
 	"fmt"
+	"warden/internal/db"
 )
 
 // overdueSQL is true for a case c whose deadline has passed (the deadline
@@ -19,9 +20,10 @@ func OverdueAt(placeholder string) string { return fmt.Sprintf(overdueSQL, place
 // deadline, with an 'overdue' event that records the proposed next step
 // (public interview, special inspection, accountability). It returns how
 // many it marked.
-func (s *Store) Sweep(ctx context.Context) (int, error) {
+func (s *Store) Sweep(ctx context.Context) (_ int, err error) {
+	defer db.Wrap(&err, "cases: sweep")
 	var n int
-	err := s.pool.QueryRow(ctx, `WITH due AS (
+	err = s.pool.QueryRow(ctx, `WITH due AS (
 			SELECT c.id FROM violation_case c WHERE `+OverdueAt("$1")+` AND c.overdue_at IS NULL FOR UPDATE SKIP LOCKED),
 		up AS (
 			UPDATE violation_case c SET overdue_at = $1, version = c.version + 1, updated_at = now() FROM due WHERE c.id = due.id

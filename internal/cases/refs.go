@@ -3,6 +3,7 @@ package cases
 import (
 	"context"
 	"fmt"
+	"warden/internal/db"
 )
 
 // Ref names a case that a track or screening opened or extended, for the
@@ -22,7 +23,8 @@ type Ref struct {
 
 // RefsFor lists the cases whose evidence includes findings of the track (or,
 // with screening true, the screening) id, oldest first.
-func (s *Store) RefsFor(ctx context.Context, id int64, screening bool) ([]Ref, error) {
+func (s *Store) RefsFor(ctx context.Context, id int64, screening bool) (_ []Ref, err error) {
+	defer db.Wrap(&err, "cases: refs for %d", id)
 	col := "track_id"
 	if screening {
 		col = "screening_id"
@@ -32,14 +34,14 @@ func (s *Store) RefsFor(ctx context.Context, id int64, screening bool) ([]Ref, e
 		FROM violation_case c WHERE c.id IN (SELECT e.case_id FROM case_evidence e WHERE e.`+col+` = $1 AND e.kind = 'finding')
 		ORDER BY c.id`, id)
 	if err != nil {
-		return nil, fmt.Errorf("cases: cases of %s %d: %w", col, id, err)
+		return nil, err
 	}
 	defer rows.Close()
 	out := []Ref{}
 	for rows.Next() {
 		var r Ref
 		if err := rows.Scan(&r.ID, &r.Number, &r.Title, &r.Status, &r.Opened); err != nil {
-			return nil, fmt.Errorf("cases: cases of %s %d: %w", col, id, err)
+			return nil, err
 		}
 		r.StatusZH = r.Status.ZH()
 		r.Link, r.Page = fmt.Sprintf("/api/v1/cases/%d", r.ID), fmt.Sprintf("/cases/%d", r.ID)

@@ -55,7 +55,8 @@ func scanCase(row pgx.Row) (Case, error) {
 }
 
 // Get returns a case with its events, evidence and enforcement measures.
-func (s *Store) Get(ctx context.Context, id int64) (Case, error) {
+func (s *Store) Get(ctx context.Context, id int64) (_ Case, err error) {
+	defer db.Wrap(&err, "cases: get %d", id)
 	c, err := scanCase(s.pool.QueryRow(ctx, `SELECT `+caseCols+caseFrom+` WHERE c.id = $2`, s.opts.Now(), id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return c, problem.NotFound("case", fmt.Sprint(id))
@@ -91,14 +92,15 @@ func (s *Store) Get(ctx context.Context, id int64) (Case, error) {
 
 // Reserve is the code of the reserve case id lies in: the one light query
 // authorizing a case route needs (Get reads the whole case).
-func (s *Store) Reserve(ctx context.Context, id int64) (string, error) {
+func (s *Store) Reserve(ctx context.Context, id int64) (_ string, err error) {
+	defer db.Wrap(&err, "cases: reserve %d", id)
 	var code string
-	err := s.pool.QueryRow(ctx, `SELECT r.code FROM violation_case c JOIN reserve r ON r.id = c.reserve_id WHERE c.id = $1`, id).Scan(&code)
+	err = s.pool.QueryRow(ctx, `SELECT r.code FROM violation_case c JOIN reserve r ON r.id = c.reserve_id WHERE c.id = $1`, id).Scan(&code)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", problem.NotFound("case", fmt.Sprint(id))
 	}
 	if err != nil {
-		return "", fmt.Errorf("cases: reserve of case %d: %w", id, err)
+		return "", err
 	}
 	return code, nil
 }
@@ -162,7 +164,8 @@ const (
 )
 
 // List returns the cases that match f, newest first, without their events.
-func (s *Store) List(ctx context.Context, f Filter) (Page, error) {
+func (s *Store) List(ctx context.Context, f Filter) (_ Page, err error) {
+	defer db.Wrap(&err, "cases: list")
 	if err := db.CheckPage(&f.Limit, f.Offset, DefaultLimit, MaxLimit); err != nil {
 		return Page{}, err
 	}
@@ -179,22 +182,22 @@ func (s *Store) List(ctx context.Context, f Filter) (Page, error) {
 	// $1, the reference time, is selected so that it is bound in the count
 	// as in the list, with or without the overdue filter.
 	if err := s.pool.QueryRow(ctx, `SELECT count(*), $1::timestamptz`+caseFrom+q.Where(), q.Args...).Scan(&p.Total, new(time.Time)); err != nil {
-		return p, fmt.Errorf("cases: count: %w", err)
+		return p, fmt.Errorf("count: %w", err)
 	}
 	rows, err := s.pool.Query(ctx, `SELECT `+caseCols+caseFrom+q.Where()+` ORDER BY `+order+q.Page(f.Limit, f.Offset), q.Args...)
 	if err != nil {
-		return p, fmt.Errorf("cases: list: %w", err)
+		return p, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		c, err := scanCase(rows)
 		if err != nil {
-			return p, fmt.Errorf("cases: list: %w", err)
+			return p, err
 		}
 		p.Cases = append(p.Cases, c)
 	}
 	if err := rows.Err(); err != nil {
-		return p, fmt.Errorf("cases: list: %w", err)
+		return p, err
 	}
 	return p, nil
 }

@@ -37,7 +37,8 @@ func list(ss []Status) string {
 
 // Transition moves a case to in.To if the workflow allows it from where it
 // is, the version is the current one and the target's fields are given.
-func (s *Store) Transition(ctx context.Context, id int64, in TransitionInput, actor string) (Case, error) {
+func (s *Store) Transition(ctx context.Context, id int64, in TransitionInput, actor string) (_ Case, err error) {
+	defer db.Wrap(&err, "cases: transition %d", id)
 	if _, ok := ParseStatus(string(in.To)); !ok || in.To == Reported {
 		return Case{}, problem.Invalid("invalid-transition", fmt.Sprintf("to %q must be one of verified, dismissed, transferred, rectifying, interviewed, special_inspection, rectified, closed", in.To),
 			problem.At(-1, "to", "unknown status"))
@@ -50,7 +51,7 @@ func (s *Store) Transition(ctx context.Context, id int64, in TransitionInput, ac
 	if err := invalid(ps); err != nil {
 		return Case{}, err
 	}
-	err := db.Tx(ctx, s.pool, func(tx pgx.Tx) error {
+	err = db.Tx(ctx, s.pool, func(tx pgx.Tx) error {
 		l, err := s.lock(ctx, tx, id, in.Version)
 		if err != nil {
 			return err

@@ -147,7 +147,8 @@ func appendEvent(ctx context.Context, tx pgx.Tx, id int64, actor, kind string, f
 
 // RecordInspection records a monthly joint inspection on a case being
 // rectified (step 2).
-func (s *Store) RecordInspection(ctx context.Context, id int64, version int, in Inspection, actor string) (Case, error) {
+func (s *Store) RecordInspection(ctx context.Context, id int64, version int, in Inspection, actor string) (_ Case, err error) {
+	defer db.Wrap(&err, "cases: record inspection %d", id)
 	var ps []problem.Detail
 	in.check(&ps, "")
 	for i := range ps {
@@ -157,7 +158,7 @@ func (s *Store) RecordInspection(ctx context.Context, id int64, version int, in 
 	if err := invalid(ps); err != nil {
 		return Case{}, err
 	}
-	err := db.Tx(ctx, s.pool, func(tx pgx.Tx) error {
+	err = db.Tx(ctx, s.pool, func(tx pgx.Tx) error {
 		l, err := s.lock(ctx, tx, id, version)
 		if err != nil {
 			return err
@@ -200,7 +201,8 @@ type Patch struct {
 
 // Update applies a patch, recording every changed field with its old and
 // new value in an 'edit' event.
-func (s *Store) Update(ctx context.Context, id int64, p Patch, actor string) (Case, error) {
+func (s *Store) Update(ctx context.Context, id int64, p Patch, actor string) (_ Case, err error) {
+	defer db.Wrap(&err, "cases: update %d", id)
 	var ps []problem.Detail
 	if p.Version <= 0 {
 		bad(&ps, "version", "version is required: the case version you read (optimistic concurrency)")
@@ -219,7 +221,7 @@ func (s *Store) Update(ctx context.Context, id int64, p Patch, actor string) (Ca
 	if err := invalid(ps); err != nil {
 		return Case{}, err
 	}
-	err := db.Tx(ctx, s.pool, func(tx pgx.Tx) error {
+	err = db.Tx(ctx, s.pool, func(tx pgx.Tx) error {
 		l, err := s.lock(ctx, tx, id, p.Version)
 		if err != nil {
 			return err

@@ -74,3 +74,14 @@ func CheckPage(limit *int, offset, def, most int) error {
 	}
 	return nil
 }
+
+// Wrap prefixes *errp, when it is an error, with where it happened: a
+// store's package and operation (defer db.Wrap(&err, "cases: transition
+// %d", id)), so that a 500 in the log names the store and the call rather
+// than a bare database message. errors.Is and errors.As see through it, and
+// a problem's answer is unchanged. (The pattern of pkgsite's derrors.Wrap.)
+func Wrap(errp *error, format string, args ...any) {
+	if *errp != nil {
+		*errp = fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), *errp)
+	}
+}

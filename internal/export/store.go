@@ -63,7 +63,8 @@ func (s *Store) reserveExists(ctx context.Context, code string) error {
 
 // Zones returns a reserve's zones of the current version (version 0) or of
 // version, in crs.
-func (s *Store) Zones(ctx context.Context, code string, version int, crs geoio.CRS) ([]Zone, error) {
+func (s *Store) Zones(ctx context.Context, code string, version int, crs geoio.CRS) (_ []Zone, err error) {
+	defer db.Wrap(&err, "export: zones %q", code)
 	if err := s.reserveExists(ctx, code); err != nil {
 		return nil, err
 	}
@@ -81,7 +82,7 @@ func (s *Store) Zones(ctx context.Context, code string, version int, crs geoio.C
 	for rows.Next() {
 		var z Zone
 		if err := rows.Scan(&z.ID, &z.Reserve, &z.Version, &z.Kind, &z.Name, &z.NameEN, &z.AreaHa, &z.ApprovedOn, &z.Approval, db.Scan(&z.Geom)); err != nil {
-			return nil, fmt.Errorf("export: read zone of %s: %w", code, err)
+			return nil, fmt.Errorf("read zone: %w", err)
 		}
 		out = append(out, z)
 	}
@@ -95,7 +96,8 @@ func (s *Store) Zones(ctx context.Context, code string, version int, crs geoio.C
 }
 
 // Markers returns a reserve's markers (narrowed by f) in crs, by code.
-func (s *Store) Markers(ctx context.Context, code string, f markers.Filter, crs geoio.CRS) ([]Marker, error) {
+func (s *Store) Markers(ctx context.Context, code string, f markers.Filter, crs geoio.CRS) (_ []Marker, err error) {
+	defer db.Wrap(&err, "export: markers %q", code)
 	if err := s.reserveExists(ctx, code); err != nil {
 		return nil, err
 	}
@@ -150,7 +152,8 @@ type Announced struct {
 
 // Announcement returns the reserve's markers for the announcement table, by
 // code. PostGIS transforms each point to CGCS2000 and to its zone.
-func (s *Store) Announcement(ctx context.Context, code string) ([]Announced, error) {
+func (s *Store) Announcement(ctx context.Context, code string) (_ []Announced, err error) {
+	defer db.Wrap(&err, "export: announcement %q", code)
 	if err := s.reserveExists(ctx, code); err != nil {
 		return nil, err
 	}

@@ -197,6 +197,7 @@ func areaIn(p polygonal, ps *[]problem.Detail) Area {
 // (refused for an area that is a case's responsible unit). Open cases are
 // routed again; it returns how many areas were stored and cases re-routed.
 func (s *Store) ImportAreas(ctx context.Context, doc []byte, crs geoio.CRS, replace bool, actor string) (stored, rerouted int, err error) {
+	defer db.Wrap(&err, "grid: import areas")
 	ps, err := readPolygons(doc, crs)
 	if err != nil {
 		return 0, 0, err
@@ -251,7 +252,8 @@ func (s *Store) ImportAreas(ctx context.Context, doc []byte, crs geoio.CRS, repl
 }
 
 // Areas lists the administrative areas by code, with their geometry.
-func (s *Store) Areas(ctx context.Context) ([]Area, error) {
+func (s *Store) Areas(ctx context.Context) (_ []Area, err error) {
+	defer db.Wrap(&err, "grid: areas")
 	rows, err := s.pool.Query(ctx, `SELECT code, name_zh, name_en, level, parent_code, parent_name, unit_name, timezone, illustrative, note,
 		ST_Area(geom::geography) / 10000, ST_AsGeoJSON(geom, 6) FROM admin_area ORDER BY code`)
 	if err != nil {

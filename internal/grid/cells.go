@@ -90,11 +90,12 @@ const (
 // the north, column from the west: R01C01), so re-generating keeps the staff
 // of a cell that is still there; cells no longer there are removed. Open
 // cases are routed again.
-func (s *Store) GenerateGrid(ctx context.Context, reserve string, sizeM float64, actor string) ([]Cell, error) {
+func (s *Store) GenerateGrid(ctx context.Context, reserve string, sizeM float64, actor string) (_ []Cell, err error) {
+	defer db.Wrap(&err, "grid: generate grid %q", reserve)
 	if math.IsNaN(sizeM) || sizeM < MinCellM || sizeM > MaxCellM {
 		return nil, problem.Invalid("invalid-parameter", fmt.Sprintf("size_m must be %d to %d metres", MinCellM, MaxCellM), problem.At(-1, "size_m", "out of range"))
 	}
-	err := db.Tx(ctx, s.pool, func(tx pgx.Tx) error {
+	err = db.Tx(ctx, s.pool, func(tx pgx.Tx) error {
 		rid, err := reserveRef(ctx, tx, reserve)
 		if err != nil {
 			return err
@@ -163,7 +164,8 @@ func (s *Store) GenerateGrid(ctx context.Context, reserve string, sizeM float64,
 // ImportCells replaces a reserve's grid cells with a FeatureCollection:
 // properties code (required), name, duties, staff [{name, unit, phone,
 // role}], tasks [text], assessment. Open cases are routed again.
-func (s *Store) ImportCells(ctx context.Context, reserve string, doc []byte, crs geoio.CRS, actor string) ([]Cell, error) {
+func (s *Store) ImportCells(ctx context.Context, reserve string, doc []byte, crs geoio.CRS, actor string) (_ []Cell, err error) {
+	defer db.Wrap(&err, "grid: import cells %q", reserve)
 	ps, err := readPolygons(doc, crs)
 	if err != nil {
 		return nil, err
@@ -233,7 +235,8 @@ func scanCell(row pgx.Row) (Cell, error) {
 }
 
 // Cells lists a reserve's grid cells by code.
-func (s *Store) Cells(ctx context.Context, reserve string) ([]Cell, error) {
+func (s *Store) Cells(ctx context.Context, reserve string) (_ []Cell, err error) {
+	defer db.Wrap(&err, "grid: cells %q", reserve)
 	if _, err := reserveRef(ctx, s.pool, reserve); err != nil {
 		return nil, err
 	}
@@ -254,7 +257,8 @@ func (s *Store) Cells(ctx context.Context, reserve string) ([]Cell, error) {
 }
 
 // Cell returns one grid cell.
-func (s *Store) Cell(ctx context.Context, id int64) (Cell, error) {
+func (s *Store) Cell(ctx context.Context, id int64) (_ Cell, err error) {
+	defer db.Wrap(&err, "grid: cell %d", id)
 	c, err := scanCell(s.pool.QueryRow(ctx, `SELECT `+cellCols+` FROM grid_cell g JOIN reserve r ON r.id = g.reserve_id WHERE g.id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return c, problem.NotFound("grid cell", fmt.Sprint(id))
@@ -263,7 +267,8 @@ func (s *Store) Cell(ctx context.Context, id int64) (Cell, error) {
 }
 
 // UpdateCell changes a cell's name, duties, staff, tasks or assessment.
-func (s *Store) UpdateCell(ctx context.Context, id int64, p CellPatch) (Cell, error) {
+func (s *Store) UpdateCell(ctx context.Context, id int64, p CellPatch) (_ Cell, err error) {
+	defer db.Wrap(&err, "grid: update cell %d", id)
 	var ps problem.List
 	var staff, tasks []byte
 	if p.Staff != nil {

@@ -7,6 +7,7 @@ import (
 	"math"
 	"time"
 
+	"warden/internal/db"
 	"warden/internal/problem"
 )
 
@@ -86,7 +87,8 @@ const coverageSQL = `
 // without times counts whole if it was uploaded in the period. Length and
 // time are summed over each pair of consecutive fixes whose midpoint lies in
 // the cell; the covered share is the cell's area within 100 m of the tracks.
-func (s *Store) Coverage(ctx context.Context, reserve string, from, to time.Time) (Coverage, error) {
+func (s *Store) Coverage(ctx context.Context, reserve string, from, to time.Time) (_ Coverage, err error) {
+	defer db.Wrap(&err, "grid: coverage %q", reserve)
 	cv := Coverage{Reserve: reserve, From: from, To: to, BufferM: coverageBufferM, Cells: []CellCoverage{}, BlindSpots: []string{}, Skipped: []string{}}
 	if !to.After(from) {
 		return cv, problem.BadRequest("invalid-parameter", "to must be after from")

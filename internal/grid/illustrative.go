@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"warden/internal/db"
 	"warden/internal/geoio"
 )
 
@@ -83,7 +84,8 @@ var sampleCellM = map[string]float64{"qiangtang": 50_000, "alt-pirineu": 5_000}
 // (IllustrativeAreas over the reserve's extent) and a regular grid of cells
 // clipped to its zones. Reserves without illustrative units are left alone.
 // It is called by internal/sample once the reserve's zones are in.
-func (s *Store) LoadSample(ctx context.Context, reserve string) error {
+func (s *Store) LoadSample(ctx context.Context, reserve string) (err error) {
+	defer db.Wrap(&err, "grid: load sample %q", reserve)
 	if illustrativeUnits[reserve] == nil {
 		return nil
 	}

@@ -78,7 +78,8 @@ const (
 
 // SyncWebhooks makes the configured URLs the active webhooks; events from
 // now on are queued for them (by a trigger on case_event).
-func (s *Store) SyncWebhooks(ctx context.Context, urls []string) error {
+func (s *Store) SyncWebhooks(ctx context.Context, urls []string) (err error) {
+	defer db.Wrap(&err, "notify: sync webhooks")
 	if urls == nil {
 		urls = []string{}
 	}
@@ -118,7 +119,8 @@ type Notification struct {
 
 // Notifications lists notifications, newest first, with every attempt;
 // status (pending, delivered, failed) filters.
-func (s *Store) Notifications(ctx context.Context, status string, limit int) ([]Notification, error) {
+func (s *Store) Notifications(ctx context.Context, status string, limit int) (_ []Notification, err error) {
+	defer db.Wrap(&err, "notify: notifications")
 	if err := db.CheckPage(&limit, 0, DefaultLimit, MaxLimit); err != nil {
 		return nil, err
 	}
@@ -168,6 +170,7 @@ type claimed struct {
 // attempt; a failure is retried after a doubling backoff until MaxAttempts.
 // It returns how many were delivered and how many attempts failed.
 func (s *Store) Deliver(ctx context.Context, o Options) (delivered, failed int, err error) {
+	defer db.Wrap(&err, "notify: deliver")
 	o.defaults()
 	now := s.now()
 	// claim a batch by pushing its next attempt out (a lease), so that
@@ -272,7 +275,8 @@ func (s *Store) post(ctx context.Context, o Options, c claimed) (*int, time.Dura
 // Run is the background job: it syncs the webhooks, then every o.Every marks
 // overdue cases with sweep (cases.Store.Sweep) and delivers due
 // notifications, until ctx ends.
-func (s *Store) Run(ctx context.Context, o Options, log *slog.Logger, sweep func(context.Context) (int, error)) error {
+func (s *Store) Run(ctx context.Context, o Options, log *slog.Logger, sweep func(context.Context) (int, error)) (err error) {
+	defer db.Wrap(&err, "notify: run")
 	o.defaults()
 	if err := s.SyncWebhooks(ctx, o.Webhooks); err != nil {
 		return err

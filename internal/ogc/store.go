@@ -149,7 +149,8 @@ func selectList(c *Collection, crs CRS, args *db.Args) string {
 }
 
 // Items answers one page of c's features matching q, and how many match.
-func (s *Service) Items(ctx context.Context, c *Collection, q Query) (Page, error) {
+func (s *Service) Items(ctx context.Context, c *Collection, q Query) (_ Page, err error) {
+	defer db.Wrap(&err, "ogc: items")
 	var args db.Args
 	w := where(c, q, &args)
 	var page Page
@@ -167,7 +168,8 @@ func (s *Service) Items(ctx context.Context, c *Collection, q Query) (Page, erro
 }
 
 // Item answers one feature by its id (the path segment), in crs.
-func (s *Service) Item(ctx context.Context, c *Collection, id string, crs CRS) (Feature, error) {
+func (s *Service) Item(ctx context.Context, c *Collection, id string, crs CRS) (_ Feature, err error) {
+	defer db.Wrap(&err, "ogc: item")
 	var key any = id
 	if c.IDType == "integer" {
 		n, err := strconv.ParseInt(id, 10, 64)
@@ -224,7 +226,8 @@ func (s *Service) features(ctx context.Context, c *Collection, sql string, args 
 }
 
 // Extent answers c's spatial extent in CRS84 and its time span.
-func (s *Service) Extent(ctx context.Context, c *Collection) (Extent, error) {
+func (s *Service) Extent(ctx context.Context, c *Collection) (_ Extent, err error) {
+	defer db.Wrap(&err, "ogc: extent")
 	var args db.Args
 	start, end := `NULL::timestamptz`, `NULL::timestamptz`
 	if c.Time != nil {
@@ -232,7 +235,7 @@ func (s *Service) Extent(ctx context.Context, c *Collection) (Extent, error) {
 	}
 	var x0, y0, x1, y1 *float64
 	var e Extent
-	err := s.pool.QueryRow(ctx, `SELECT ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b), t0, t1 FROM (
+	err = s.pool.QueryRow(ctx, `SELECT ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b), t0, t1 FROM (
 		SELECT ST_Extent(`+c.Geom+`) AS b, `+start+` AS t0, `+end+` AS t1 FROM `+c.From+` WHERE `+where(c, Query{}, &args)+`) x`, args...).
 		Scan(&x0, &y0, &x1, &y1, &e.Start, &e.End)
 	if err != nil {

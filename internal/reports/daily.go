@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"warden/internal/cases"
+	"warden/internal/db"
 	"warden/internal/problem"
 )
 
@@ -74,7 +75,8 @@ type Daily struct {
 
 // DailyReport builds the daily report on date (YYYY-MM-DD, each unit's local
 // day); reserve limits it to one reserve's units and cases.
-func (s *Store) DailyReport(ctx context.Context, date, reserve string) (Daily, error) {
+func (s *Store) DailyReport(ctx context.Context, date, reserve string) (_ Daily, err error) {
+	defer db.Wrap(&err, "reports: daily report %q", reserve)
 	d, err := time.Parse(time.DateOnly, date)
 	if err != nil {
 		return Daily{}, problem.BadRequest("invalid-parameter", fmt.Sprintf("date=%q must be a date YYYY-MM-DD", date))

@@ -114,6 +114,7 @@ func (s *Store) overdue(ctx context.Context, reserve string, unit *int64, byUnit
 }
 
 // Overdue lists the cases overdue now, longest overdue first.
-func (s *Store) Overdue(ctx context.Context, reserve string) ([]OverdueCase, error) {
+func (s *Store) Overdue(ctx context.Context, reserve string) (_ []OverdueCase, err error) {
+	defer db.Wrap(&err, "reports: overdue %q", reserve)
 	return s.overdue(ctx, reserve, nil, false, s.opts.Now())
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"warden/internal/cases"
+	"warden/internal/db"
 )
 
 // UnitStats are one unit's statistics over all its cases.
@@ -24,7 +25,8 @@ type UnitStats struct {
 }
 
 // UnitStatistics lists per-unit statistics of all cases (of a reserve).
-func (s *Store) UnitStatistics(ctx context.Context, reserve string) ([]UnitStats, error) {
+func (s *Store) UnitStatistics(ctx context.Context, reserve string) (_ []UnitStats, err error) {
+	defer db.Wrap(&err, "reports: unit statistics %q", reserve)
 	now := s.opts.Now()
 	rows, err := s.pool.Query(ctx, `WITH units AS (`+unitScope+`)
 		SELECT u.code, u.name_zh, u.unit_name, c.status, count(c.id), count(c.id) FILTER (WHERE `+cases.OverdueAt("$3")+`),

@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"warden/internal/db"
 	"warden/internal/problem"
 )
 
@@ -31,7 +32,8 @@ type UnitReport struct {
 }
 
 // SubmitUnitReport stores a unit's daily report; one per unit and day.
-func (s *Store) SubmitUnitReport(ctx context.Context, unit string, in UnitReportInput, actor string) (UnitReport, error) {
+func (s *Store) SubmitUnitReport(ctx context.Context, unit string, in UnitReportInput, actor string) (_ UnitReport, err error) {
+	defer db.Wrap(&err, "reports: submit unit report %q", unit)
 	var ps problem.List
 	d := ps.Date("date", in.Date, true)
 	ps.Required("progress", in.Progress)
@@ -41,7 +43,7 @@ func (s *Store) SubmitUnitReport(ctx context.Context, unit string, in UnitReport
 	var r UnitReport
 	var aid int64
 	var tz string
-	err := s.pool.QueryRow(ctx, `SELECT id, timezone FROM admin_area WHERE code = $1`, unit).Scan(&aid, &tz)
+	err = s.pool.QueryRow(ctx, `SELECT id, timezone FROM admin_area WHERE code = $1`, unit).Scan(&aid, &tz)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return r, problem.NotFound("administrative area", unit)
 	}

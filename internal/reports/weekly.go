@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"warden/internal/cases"
+	"warden/internal/db"
 	"warden/internal/problem"
 )
 
@@ -60,7 +61,8 @@ func ParseISOWeek(w string) (time.Time, error) {
 }
 
 // WeeklyReport sums up an ISO week per unit.
-func (s *Store) WeeklyReport(ctx context.Context, week, reserve string) (Weekly, error) {
+func (s *Store) WeeklyReport(ctx context.Context, week, reserve string) (_ Weekly, err error) {
+	defer db.Wrap(&err, "reports: weekly report %q", reserve)
 	monday, err := ParseISOWeek(week)
 	if err != nil {
 		return Weekly{}, err

@@ -13,6 +13,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
 
+	"warden/internal/db"
 	"warden/internal/zoning"
 )
 
@@ -50,7 +51,8 @@ var reportTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 // Report renders a stored screening as a printable HTML page: verdict,
 // reasons, inputs, a map drawn server-side as SVG, the per-zone table,
 // findings and the articles quoted.
-func (s *Store) Report(ctx context.Context, id int64) ([]byte, error) {
+func (s *Store) Report(ctx context.Context, id int64) (_ []byte, err error) {
+	defer db.Wrap(&err, "screening: report %d", id)
 	sc, err := s.Get(ctx, id)
 	if err != nil {
 		return nil, err

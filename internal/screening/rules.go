@@ -121,7 +121,8 @@ type RuleTable struct {
 var allKinds = append(zoning.KindsOf(zoning.ThreeZone), zoning.KindsOf(zoning.TwoZone)...)
 
 // Rules returns the rule table.
-func (s *Store) Rules(ctx context.Context) (RuleTable, error) {
+func (s *Store) Rules(ctx context.Context) (_ RuleTable, err error) {
+	defer db.Wrap(&err, "screening: rules")
 	t := RuleTable{}
 	for _, v := range []Verdict{Prohibited, NeedsApproval, Allowed, Outside} {
 		t.Verdicts = append(t.Verdicts, Named{string(v), v.ZH(), v.EN()})

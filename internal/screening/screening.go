@@ -246,7 +246,8 @@ const FindingUnapprovedConstruction = "unapproved_construction"
 // Screen checks the request, screens the footprint against the current
 // zones, stores the screening with any findings and returns it. A refused
 // request stores nothing.
-func (s *Store) Screen(ctx context.Context, req Request) (Screening, error) {
+func (s *Store) Screen(ctx context.Context, req Request) (_ Screening, err error) {
+	defer db.Wrap(&err, "screening: screen")
 	if err := req.normalise(); err != nil {
 		return Screening{}, err
 	}

@@ -109,11 +109,12 @@ func ruleSets(r Result) []string {
 func reportPath(id int64) string { return fmt.Sprintf("/api/v1/screenings/%d/report", id) }
 
 // Get returns a stored screening with its footprint geometry and findings.
-func (s *Store) Get(ctx context.Context, id int64) (Screening, error) {
+func (s *Store) Get(ctx context.Context, id int64) (_ Screening, err error) {
+	defer db.Wrap(&err, "screening: get %d", id)
 	var sc Screening
 	var body []byte
 	var geom string
-	err := s.pool.QueryRow(ctx, `SELECT id, created_at, result, ST_AsGeoJSON(footprint, 7) FROM screening WHERE id = $1`, id).
+	err = s.pool.QueryRow(ctx, `SELECT id, created_at, result, ST_AsGeoJSON(footprint, 7) FROM screening WHERE id = $1`, id).
 		Scan(&sc.ID, &sc.CreatedAt, &body, &geom)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return sc, problem.NotFound("screening", fmt.Sprint(id))
@@ -192,7 +193,8 @@ const (
 
 // List returns the screenings that match f, newest first, without their
 // footprint geometry (GET one to have it).
-func (s *Store) List(ctx context.Context, f Filter) (Page, error) {
+func (s *Store) List(ctx context.Context, f Filter) (_ Page, err error) {
+	defer db.Wrap(&err, "screening: list")
 	if err := db.CheckPage(&f.Limit, f.Offset, DefaultLimit, MaxLimit); err != nil {
 		return Page{}, err
 	}
@@ -211,11 +213,11 @@ func (s *Store) List(ctx context.Context, f Filter) (Page, error) {
 	}
 	p := Page{Limit: f.Limit, Offset: f.Offset, Screenings: []Screening{}}
 	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM screening`+q.Where(), q.Args...).Scan(&p.Total); err != nil {
-		return p, fmt.Errorf("screening: count: %w", err)
+		return p, fmt.Errorf("count: %w", err)
 	}
 	rows, err := s.pool.Query(ctx, `SELECT id, created_at, result FROM screening`+q.Where()+` ORDER BY created_at DESC, id DESC`+q.Page(f.Limit, f.Offset), q.Args...)
 	if err != nil {
-		return p, fmt.Errorf("screening: list: %w", err)
+		return p, err
 	}
 	defer rows.Close()
 	var ids []int64

@@ -123,7 +123,8 @@ func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: db.Scoped(pool)} 
 
 // Tile returns the layer's tile t as MVT bytes, with the rows sc may see
 // (all of them for a public layer); an empty tile is nil.
-func (s *Store) Tile(ctx context.Context, l Layer, t TileID, sc Scope) ([]byte, error) {
+func (s *Store) Tile(ctx context.Context, l Layer, t TileID, sc Scope) (_ []byte, err error) {
+	defer db.Wrap(&err, "tiles: tile")
 	if t.Z < l.MinZoom {
 		return nil, nil
 	}
@@ -139,9 +140,10 @@ func (s *Store) Tile(ctx context.Context, l Layer, t TileID, sc Scope) ([]byte, 
 
 // Bounds returns the extent of the layer's data that sc may see [minLon,
 // minLat, maxLon, maxLat], or nil when there is none.
-func (s *Store) Bounds(ctx context.Context, l Layer, sc Scope) ([]float64, error) {
+func (s *Store) Bounds(ctx context.Context, l Layer, sc Scope) (_ []float64, err error) {
+	defer db.Wrap(&err, "tiles: bounds")
 	bb := make([]float64, 4)
-	err := s.pool.QueryRow(ctx, l.boundsSQL, sc.args(l)...).Scan(&bb[0], &bb[1], &bb[2], &bb[3])
+	err = s.pool.QueryRow(ctx, l.boundsSQL, sc.args(l)...).Scan(&bb[0], &bb[1], &bb[2], &bb[3])
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil
 	}
