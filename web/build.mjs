@@ -38,16 +38,32 @@ for (const f of ['maplibre-gl.mjs', 'maplibre-gl-worker.mjs', 'maplibre-gl.css']
   await copyFile(join(maplibre, f), join(assets, f));
 }
 await copyFile(join(src, 'style.css'), join(assets, 'style.css'));
-// A page's line `<!-- include: NAME -->` becomes src/partials/NAME: the
-// head's common lines and the navigation every page shares.
+// The pages' shared parts, src/partials: the top of a page (head, header
+// and navigation), the head's common lines, the navigation, the sign-in box.
 const partials = join(src, 'partials');
 const parts = Object.fromEntries(await Promise.all((await readdir(partials)).map(async (f) => [f, await readFile(join(partials, f), 'utf8')])));
-for (const f of await readdir(src)) {
-  if (!f.endsWith('.html')) continue;
-  const page = (await readFile(join(src, f), 'utf8')).replace(/^[ \t]*<!-- include: ([\w.-]+) -->\n/gm, (_, name) => {
-    if (!(name in parts)) throw new Error(`${f}: no partial ${name} in src/partials`);
-    return parts[name];
+
+// expand puts the partials into text (of where): a line `<!-- include: NAME
+// key="value" ... -->` becomes src/partials/NAME with each {{key}} in it
+// replaced by its value, and each line {{key:pattern}} by the pattern once
+// for every word of the value (none when the key is not given), * standing
+// for the word; then its own includes are expanded in turn.
+function expand(text, where) {
+  return text.replace(/^[ \t]*<!-- include: ([\w.-]+)((?: [\w-]+="[^"]*")*) -->\n/gm, (_, name, args) => {
+    if (!(name in parts)) throw new Error(`${where}: no partial ${name} in src/partials`);
+    const values = Object.fromEntries([...args.matchAll(/([\w-]+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    const filled = parts[name]
+      .replace(/^([ \t]*)\{\{([\w-]+):([^}]*)\}\}\n/gm, (_, indent, key, pattern) =>
+        (values[key] || '').split(/\s+/).filter(Boolean).map((w) => indent + pattern.replaceAll('*', w) + '\n').join(''))
+      .replace(/\{\{([\w-]+)\}\}/g, (_, key) => {
+        if (!(key in values)) throw new Error(`${where}: the partial ${name} wants ${key}="..."`);
+        return values[key];
+      });
+    return expand(filled, `${where} > ${name}`);
   });
-  await writeFile(join(out, f), page);
+}
+
+for (const f of await readdir(src)) {
+  if (f.endsWith('.html')) await writeFile(join(out, f), expand(await readFile(join(src, f), 'utf8'), f));
 }
 console.log('web: built', out);

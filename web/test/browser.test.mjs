@@ -5,57 +5,17 @@
 // WARDEN_GK_REFERENCE (PostGIS's Gauss-Krüger values for a few points).
 
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { chromium } from 'playwright-core';
+import { openPage, shot, signIn, url, useChromium } from './harness.mjs';
 
-const url = process.env.WARDEN_URL;
-const artifacts = process.env.WARDEN_ARTIFACTS || 'test-artifacts';
-const chromiumPath = process.env.WARDEN_CHROMIUM || '/usr/bin/chromium';
+useChromium();
 
-let browser;
-
-before(async () => {
-  assert.ok(url, 'WARDEN_URL is not set: run this through `go test ./internal/web` (make test)');
-  mkdirSync(artifacts, { recursive: true });
-  // launch() gives every run a fresh, temporary user-data-dir.
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--enable-unsafe-swiftshader', '--use-angle=swiftshader',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-});
-
-// open loads path in a new page, collecting console errors and uncaught
-// exceptions, and waits for the page to say it is ready.
-async function open(path, opts = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 820 }, acceptDownloads: true, ...opts });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => errors.push(`exception: ${e.message}`));
-  // Cancelled requests (MapLibre drops tiles it no longer needs) are normal.
-  page.on('requestfailed', (r) => {
-    if (r.failure()?.errorText !== 'net::ERR_ABORTED') errors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
-  });
-  page.on('response', (r) => {
-    if (r.status() >= 400) errors.push(`HTTP ${r.status()}: ${r.url()}`);
-  });
-  await page.goto(url + path);
-  await page.waitForSelector('body[data-ready="true"], #error:not([hidden])', { timeout: 30000 });
-  const shown = await page.$eval('#error', (e) => (e.hidden ? '' : e.textContent));
-  assert.equal(shown, '', 'the page shows an error');
-  return { page, errors, close: () => context.close() };
-}
+// open loads path in a new page (opts are the browser context's), failing
+// on any error answer the page gets or request that fails.
+const open = (path, opts = {}) => openPage(path, { context: { viewport: { width: 1280, height: 820 }, acceptDownloads: true, ...opts }, strict: true });
 
 // settle waits until the map has drawn every tile it asked for.
 async function settle(page) {
@@ -69,12 +29,6 @@ async function settle(page) {
 // MapLibre has drawn in the given style layer.
 function rendered(page, layer, prop) {
   return page.evaluate(([l, p]) => [...new Set(window.warden.map.queryRenderedFeatures({ layers: [l] }).map((f) => f.properties[p]))].sort(), [layer, prop]);
-}
-
-async function shot(page, name) {
-  const path = join(artifacts, name);
-  await page.screenshot({ path });
-  console.log('screenshot', path);
 }
 
 test('the map page draws every zone kind, the outline and the markers of Qiangtang, without console errors', async () => {
@@ -325,17 +279,14 @@ test('a configured raster base map is drawn under the layers and can be switched
   const base = process.env.WARDEN_URL_BASEMAP;
   const tiles = process.env.WARDEN_BASEMAP_TILES;
   assert.ok(base && tiles, 'WARDEN_URL_BASEMAP and WARDEN_BASEMAP_TILES are not set');
-  const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  page.on('pageerror', (e) => errors.push(e.message));
   let rasterTiles = 0;
-  page.on('requestfinished', (r) => {
-    if (r.url().startsWith(tiles)) rasterTiles++;
+  const { page, errors, close } = await openPage('/?reserve=qiangtang', {
+    base,
+    context: { viewport: { width: 1280, height: 820 } },
+    setup: (p) => p.on('requestfinished', (r) => {
+      if (r.url().startsWith(tiles)) rasterTiles++;
+    }),
   });
-  await page.goto(base + '/?reserve=qiangtang');
-  await page.waitForSelector('body[data-ready="true"]');
   await settle(page);
   assert.ok(rasterTiles > 0, 'no base map tile was fetched');
   const switches = await page.$$eval('#layer-list li', (lis) => lis.map((li) => li.textContent.trim()));
@@ -346,7 +297,7 @@ test('a configured raster base map is drawn under the layers and can be switched
   await page.uncheck('#toggle-basemap');
   assert.equal(await page.evaluate(() => window.warden.map.getLayoutProperty('basemap', 'visibility')), 'none');
   assert.deepEqual(errors, []);
-  await context.close();
+  await close();
 });
 
 // clickAt clicks the map at a lon/lat.
@@ -354,14 +305,6 @@ async function clickAt(page, lonLat) {
   const box = await page.locator('#map canvas').boundingBox();
   const p = await page.evaluate((ll) => window.warden.map.project(ll), lonLat);
   await page.mouse.click(box.x + p.x, box.y + p.y);
-}
-
-// login signs in on the screening page as the reviewer the Go test made.
-async function login(page) {
-  await page.fill('#login-name', process.env.WARDEN_USER);
-  await page.fill('#login-password', process.env.WARDEN_PASSWORD);
-  await page.click('#login-submit');
-  await page.waitForSelector('#whoami:not([hidden])');
 }
 
 // submit sends the screening and waits for its verdict (failing with the
@@ -378,7 +321,7 @@ test('screening: a polygon drawn in the core zone is prohibited for tourism, wit
   await settle(page);
   await page.selectOption('#activity', 'tourism');
   await page.fill('#project-name', '测试营地');
-  await login(page);
+  await signIn(page); // the reviewer the Go test made
   for (const ll of [[85.8, 34.3], [86.2, 34.3], [86.2, 34.7], [85.8, 34.7]]) await clickAt(page, ll);
   assert.equal(await page.textContent('#vertex-count'), '已画 4 个顶点');
   await submit(page);
@@ -409,7 +352,7 @@ test('screening: a polygon drawn in the core zone is prohibited for tourism, wit
 test('screening: an uploaded line far from any reserve is outside', async () => {
   const { page, errors, close } = await open('/screening');
   await page.selectOption('#activity', 'non_production_facility');
-  await login(page);
+  await signIn(page); // the reviewer the Go test made
   const road = { type: 'Feature', properties: { name: 'road' }, geometry: { type: 'LineString', coordinates: [[100, 20], [100.1, 20.1]] } };
   await page.setInputFiles('#file', { name: 'road.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify(road)) });
   await submit(page);
@@ -517,10 +460,7 @@ test('tracks: an uploaded track across the core/buffer boundary shows its zone v
   assert.equal(await page.textContent('#recent-list'), '登录后可查看和上传轨迹。');
   // Before signing in: a POST with the session cookie would need its CSRF token.
   const { edge, bufferEnd } = await coreBufferEdge(page.request);
-  await page.fill('#login-name', process.env.WARDEN_TRACKS_USER);
-  await page.fill('#login-password', process.env.WARDEN_TRACKS_PASSWORD);
-  await page.click('#login-submit');
-  await page.waitForSelector('#whoami:not([hidden])');
+  await signIn(page, process.env.WARDEN_TRACKS_USER, process.env.WARDEN_TRACKS_PASSWORD);
   await page.waitForSelector('#recent-list li.none');
   assert.equal(await page.textContent('#recent-list'), '还没有轨迹');
 
@@ -649,10 +589,7 @@ test('tracks: an uploaded track across the core/buffer boundary shows its zone v
 test('cases: a case page shows its timeline and moves the case on; the list filters by status; the map draws the case', async () => {
   const { page, errors, close } = await open('/cases', { timezoneId: 'Asia/Shanghai' });
   assert.equal(await page.textContent('#count'), '登录后可查看案件。');
-  await page.fill('#login-name', process.env.WARDEN_TRACKS_USER);
-  await page.fill('#login-password', process.env.WARDEN_TRACKS_PASSWORD);
-  await page.click('#login-submit');
-  await page.waitForSelector('#whoami:not([hidden])');
+  await signIn(page, process.env.WARDEN_TRACKS_USER, process.env.WARDEN_TRACKS_PASSWORD);
   const created = await page.evaluate(async () => {
     const me = await (await fetch('/api/v1/auth/me')).json();
     const res = await fetch('/api/v1/cases', {

@@ -4,30 +4,12 @@
 // an officer (WARDEN_RANGER, WARDEN_OFFICER, WARDEN_PASSWORD).
 
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
 
-import { chromium } from 'playwright-core';
+import { openPage, shot as screenshot, signIn, url, useChromium } from './harness.mjs';
 
-const url = process.env.WARDEN_URL;
-const artifacts = process.env.WARDEN_ARTIFACTS || 'test-artifacts';
-let browser;
-
-before(async () => {
-  assert.ok(url, 'WARDEN_URL is not set: run this through `go test ./internal/web` (make test)');
-  mkdirSync(artifacts, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.WARDEN_CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--enable-unsafe-swiftshader', '--use-angle=swiftshader',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-});
+useChromium({ need: ['WARDEN_RANGER', 'WARDEN_OFFICER', 'WARDEN_PASSWORD'] });
 
 // The finding: a snare line (盗猎) seen in Qiangtang's core zone.
 const site = [86.01, 34.51];
@@ -130,29 +112,19 @@ ${pts.join('\n')}
 `;
 }
 
-async function newPage() {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'Europe/Madrid', acceptDownloads: true });
-  const page = await context.newPage();
-  page.setDefaultTimeout(120000); // a shared, busy machine can be slow
-  const errors = [];
-  page.on('console', (m) => m.type() === 'error' && errors.push(`console: ${m.text()}`));
-  page.on('pageerror', (e) => errors.push(`exception: ${e.message}`));
-  return { page, errors, context };
-}
-
-async function signIn(page, name) {
-  await page.fill('#login-name', name);
-  await page.fill('#login-password', process.env.WARDEN_PASSWORD);
-  await page.click('#login-submit');
-  await page.waitForSelector('#whoami:not([hidden])');
-}
+// open loads path in a new page in Madrid's time zone, far from the
+// reserve's, so that the times shown are seen to be the reserve's.
+const open = (path) => openPage(path, {
+  context: { timezoneId: 'Europe/Madrid', acceptDownloads: true },
+  setup: (page) => page.setDefaultTimeout(120000), // a shared, busy machine can be slow
+});
 
 const t0 = Date.now();
 const mark = (what) => console.log(`${((Date.now() - t0) / 1000).toFixed(1)} s: ${what}`);
 
 async function shot(page, name) {
   mark(name);
-  await page.screenshot({ path: join(artifacts, name), fullPage: true });
+  await screenshot(page, name, { fullPage: true });
 }
 
 // step opens a workflow step's form and returns its locator.
@@ -190,9 +162,7 @@ const buttons = (page, sel) => page.$$eval(sel, (bs) => bs.map((b) => b.dataset.
 
 test('an officer works a case from a patrol finding to 销号 through the pages, and its dossier shows it all', async () => {
   // The ranger reports: a patrol track with a hunting waypoint in the core zone.
-  const r = await newPage();
-  await r.page.goto(url + '/tracks');
-  await r.page.waitForSelector('body[data-ready="true"]');
+  const r = await open('/tracks');
   await signIn(r.page, process.env.WARDEN_RANGER);
   const dt = await r.page.evaluateHandle((gpx) => {
     const d = new DataTransfer();
@@ -214,9 +184,7 @@ test('an officer works a case from a patrol finding to 销号 through the pages,
   mark('track uploaded');
 
   // The officer finds the case it opened in the problem list.
-  const { page, errors, context } = await newPage();
-  await page.goto(url + '/cases');
-  await page.waitForSelector('body[data-ready="true"]');
+  const { page, errors, context } = await open('/cases');
   await signIn(page, process.env.WARDEN_OFFICER);
   await page.waitForSelector('#cases-table tbody tr');
   await page.selectOption('#f-source', 'patrol');

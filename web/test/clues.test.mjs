@@ -2,48 +2,18 @@
 // running Warden with a small clue batch (run by internal/web's TestCluesPage).
 
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { chromium } from 'playwright-core';
+import { openPage, shot, signIn, useChromium } from './harness.mjs';
 
-const url = process.env.WARDEN_URL;
-const artifacts = process.env.WARDEN_ARTIFACTS || 'test-artifacts';
-let browser;
+useChromium({ need: ['WARDEN_USER', 'WARDEN_PASSWORD', 'WARDEN_PHOTO'] });
 
-before(async () => {
-  assert.ok(url, 'WARDEN_URL is not set: run this through `go test ./internal/web`');
-  mkdirSync(artifacts, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.WARDEN_CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--enable-unsafe-swiftshader', '--use-angle=swiftshader', '--no-first-run'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-});
-
+// open signs in on path and waits for the clues listed.
 async function open(path) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-  });
-  await page.goto(url + path);
-  await page.waitForSelector('body[data-ready="true"], #error:not([hidden])', { state: 'attached', timeout: 60000 }).catch((e) => {
-    throw new Error(`${e.message}; page errors: ${errors.join(' | ')}`);
-  });
-  assert.equal(await page.$eval('#error', (e) => (e.hidden ? '' : e.textContent)), '', 'the page shows an error');
-  await page.fill('#login-name', process.env.WARDEN_USER);
-  await page.fill('#login-password', process.env.WARDEN_PASSWORD);
-  await page.click('#login-submit');
-  await page.waitForSelector('#clues-table tbody tr');
-  return { page, errors, close: () => context.close() };
+  const opened = await openPage(path);
+  await signIn(opened.page);
+  await opened.page.waitForSelector('#clues-table tbody tr');
+  return opened;
 }
 
 test('问题线索台账: the clues on the map and in the table, and the verifier\'s own tasks', async () => {
@@ -59,7 +29,7 @@ test('问题线索台账: the clues on the map and in the table, and the verifie
   await page.check('#f-mine');
   await page.waitForFunction(() => document.querySelectorAll('#clues-table tbody tr').length === 1);
   assert.match(await page.getAttribute('#export-xlsx', 'href'), /^\/api\/v1\/clues\.xlsx\?assignee=/);
-  await page.screenshot({ path: join(artifacts, 'clues-zh.png'), fullPage: true });
+  await shot(page, 'clues-zh.png', { fullPage: true });
   assert.deepEqual(errors, []);
   await close();
 });
@@ -74,7 +44,7 @@ test('the clue ledger in English is wholly English', async () => {
   assert.match(text, /Quarry or mine/);
   assert.match(text, /core zone → core protection zone/i);
   assert.doesNotMatch(text, /[\u4e00-\u9fff]/, 'Chinese characters on the English page');
-  await page.screenshot({ path: join(artifacts, 'clues-en.png'), fullPage: true });
+  await shot(page, 'clues-en.png', { fullPage: true });
   assert.deepEqual(errors, []);
   await close();
 });
@@ -129,7 +99,7 @@ test('线索办理: assign a clue to a verifier, verify another with a photo, th
   assert.equal(row1[5], '已立案');
   assert.equal(await page.getAttribute('#clues-table tbody tr:nth-child(1) td:nth-child(9) a', 'href'), caseHref);
   assert.equal(row1[8], await page.textContent('#work-case'));
-  await page.screenshot({ path: join(artifacts, 'clues-work-zh.png'), fullPage: true });
+  await shot(page, 'clues-work-zh.png', { fullPage: true });
 
   // the case opened from the clue is a remote-sensing case carrying the photo
   const cs = await page.evaluate(async (href) => (await fetch('/api/v1' + href)).json(), caseHref);

@@ -3,51 +3,20 @@
 // internal/web's TestDevicesPage).
 
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { chromium } from 'playwright-core';
+import { openPage, shot, signIn, url, useChromium } from './harness.mjs';
 
-const url = process.env.WARDEN_URL;
-const artifacts = process.env.WARDEN_ARTIFACTS || 'test-artifacts';
-let browser;
+useChromium();
 
-before(async () => {
-  assert.ok(url, 'WARDEN_URL is not set: run this through `go test ./internal/web`');
-  mkdirSync(artifacts, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.WARDEN_CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-});
-
+// open signs in on path, accepting the page's confirmations, and waits for
+// the first list.
 async function open(path) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    // the refused registration's 409 is logged by the browser itself
-    if (m.type() === 'error' && !/status of 409/.test(m.text())) errors.push(`console: ${m.text()}`);
-  });
-  page.on('dialog', (d) => d.accept());
-  await page.goto(url + path);
-  await page.waitForSelector('body[data-ready="true"], #error:not([hidden])', { state: 'attached', timeout: 60000 }).catch((e) => {
-    throw new Error(`${e.message}; page errors: ${errors.join(' | ')}`);
-  });
-  assert.equal(await page.$eval('#error', (e) => (e.hidden ? '' : e.textContent)), '', 'the page shows an error');
-  await page.fill('#login-name', process.env.WARDEN_USER);
-  await page.fill('#login-password', process.env.WARDEN_PASSWORD);
-  await page.click('#login-submit');
-  await page.waitForSelector('#whoami:not([hidden])');
-  await page.waitForSelector('body[data-loaded="true"]');
-  return { page, errors, close: () => context.close() };
+  // the refused registration's 409 is logged by the browser itself
+  const opened = await openPage(path, { ignore: /status of 409/, setup: (page) => page.on('dialog', (d) => d.accept()) });
+  await signIn(opened.page);
+  await opened.page.waitForSelector('body[data-loaded="true"]');
+  return opened;
 }
 
 // register fills the form for a new device and sends it.
@@ -99,7 +68,7 @@ test('定位设备: register a device and see its token once, which works; edit 
   assert.equal(row[5], '60');
   assert.match(row[6], /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+08:00$/, 'the last fix in the reserve\'s local time with its offset');
   assert.equal(row[7], '71%');
-  await page.screenshot({ path: join(artifacts, 'devices-zh.png'), fullPage: true });
+  await shot(page, 'devices-zh.png', { fullPage: true });
 
   // Delete (the confirmation is accepted): the row goes, and the token stops working.
   await page.click('#devices-table tr[data-id="ranger-phone-1"] button.delete');
@@ -121,7 +90,7 @@ test('the devices page in English is wholly English', async () => {
   assert.doesNotMatch(text, /[\u4e00-\u9fff]/, 'Chinese characters on the English page');
   const row = await page.$eval('#devices-table tr[data-id="ranger-phone-9"]', (tr) => [...tr.cells].map((c) => c.textContent));
   assert.deepEqual([row[2], row[4], row[6]], ['Phone', 'Plateau', 'no fix yet']);
-  await page.screenshot({ path: join(artifacts, 'devices-en.png'), fullPage: true });
+  await shot(page, 'devices-en.png', { fullPage: true });
   assert.deepEqual(errors, []);
   await close();
 });

@@ -3,64 +3,38 @@
 // internal/web's TestLivePage).
 
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { chromium } from 'playwright-core';
+import { openPage, shot, signIn, url, useChromium } from './harness.mjs';
 
-const url = process.env.WARDEN_URL;
-const artifacts = process.env.WARDEN_ARTIFACTS || 'test-artifacts';
 const device = process.env.WARDEN_DEVICE;
 const token = process.env.WARDEN_DEVICE_TOKEN;
-let browser;
 
-before(async () => {
-  assert.ok(url && device && token, 'WARDEN_URL, WARDEN_DEVICE or WARDEN_DEVICE_TOKEN is not set: run this through `go test ./internal/web`');
-  mkdirSync(artifacts, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.WARDEN_CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--enable-unsafe-swiftshader', '--use-angle=swiftshader', '--no-first-run', '--autoplay-policy=no-user-gesture-required'],
-  });
-});
+useChromium({ need: ['WARDEN_DEVICE', 'WARDEN_DEVICE_TOKEN'], args: ['--autoplay-policy=no-user-gesture-required'] });
 
-after(async () => {
-  await browser?.close();
-});
-
-// open signs in on path and waits for the page's first load.
+// open signs in on path and waits for the event stream and the page's first
+// load. Notifications shown are recorded for the test in window.shown
+// (headless Chromium shows none).
 async function open(path) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await context.grantPermissions(['notifications'], { origin: url });
-  // Notifications shown are recorded for the test (headless Chromium shows none).
-  await context.addInitScript(() => {
-    window.shown = [];
-    const Real = window.Notification;
-    window.Notification = class extends Real {
-      constructor(title, options) {
-        window.shown.push({ title, body: options?.body || '' });
-        super(title, options);
-      }
-    };
+  const opened = await openPage(path, {
+    setup: async (page) => {
+      await page.context().grantPermissions(['notifications'], { origin: url });
+      await page.addInitScript(() => {
+        window.shown = [];
+        const Real = window.Notification;
+        window.Notification = class extends Real {
+          constructor(title, options) {
+            window.shown.push({ title, body: options?.body || '' });
+            super(title, options);
+          }
+        };
+      });
+    },
   });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-  });
-  await page.goto(url + path);
-  await page.waitForSelector('body[data-ready="true"], #error:not([hidden])', { state: 'attached', timeout: 60000 }).catch((e) => {
-    throw new Error(`${e.message}; page errors: ${errors.join(' | ')}`);
-  });
-  assert.equal(await page.$eval('#error', (e) => (e.hidden ? '' : e.textContent)), '', 'the page shows an error');
-  await page.fill('#login-name', process.env.WARDEN_USER);
-  await page.fill('#login-password', process.env.WARDEN_PASSWORD);
-  await page.click('#login-submit');
-  await page.waitForSelector('#stream-state[data-state="open"]', { timeout: 30000 });
-  await page.waitForSelector('body[data-loaded="true"]');
-  return { page, errors, close: () => context.close() };
+  await signIn(opened.page);
+  await opened.page.waitForSelector('#stream-state[data-state="open"]', { timeout: 30000 });
+  await opened.page.waitForSelector('body[data-loaded="true"]');
+  return opened;
 }
 
 // walk sends a phone's fixes over the Traccar Client (OsmAnd) protocol, a
@@ -110,7 +84,7 @@ test('实时监控: a walk into the core protection zone raises one entry alert 
   assert.match(await page.$eval('#alerts li .acked', (e) => e.textContent), /已确认（dawa，\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+08:00）/);
   const stillOpen = await page.evaluate(async () => (await (await fetch('/api/v1/events?alerts=true&open=true')).json()).events.length);
   assert.equal(stillOpen, 0, 'the alert is acknowledged in the store too');
-  await page.screenshot({ path: join(artifacts, 'live-zh.png'), fullPage: true });
+  await shot(page, 'live-zh.png', { fullPage: true });
   assert.deepEqual(errors, []);
   await close();
 });
@@ -124,7 +98,7 @@ test('the live map in English is wholly English', async () => {
   assert.match(text, /V-1024 · Visitor/);
   assert.match(text, /\+08:00/);
   assert.doesNotMatch(text, /[\u4e00-\u9fff]/, 'Chinese characters on the English page');
-  await page.screenshot({ path: join(artifacts, 'live-en.png'), fullPage: true });
+  await shot(page, 'live-en.png', { fullPage: true });
   assert.deepEqual(errors, []);
   await close();
 });

@@ -2,48 +2,14 @@
 // Warden with the sample reserves (run by internal/web's TestRulesPage).
 
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { chromium } from 'playwright-core';
+import { openPage, shot, useChromium } from './harness.mjs';
 
-const url = process.env.WARDEN_URL;
-const artifacts = process.env.WARDEN_ARTIFACTS || 'test-artifacts';
-let browser;
+useChromium();
 
-before(async () => {
-  assert.ok(url, 'WARDEN_URL is not set: run this through `go test ./internal/web`');
-  mkdirSync(artifacts, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.WARDEN_CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-});
-
-async function open(path) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-  });
-  page.on('response', (r) => {
-    if (r.status() >= 400) errors.push(`HTTP ${r.status()}: ${r.url()}`);
-  });
-  await page.goto(url + path);
-  await page.waitForSelector('body[data-ready="true"], #error:not([hidden])', { timeout: 30000 }).catch((e) => {
-    throw new Error(`${e.message}; page errors: ${errors.join(' | ')}`);
-  });
-  assert.equal(await page.$eval('#error', (e) => (e.hidden ? '' : e.textContent)), '', 'the page shows an error');
-  return { page, errors, close: () => context.close() };
-}
+// open loads path, failing on any error answer the page gets.
+const open = (path) => openPage(path, { strict: true });
 
 test('规则表: the 2026 Regulations through the zone conversion, and the 2017 ones the day before', async () => {
   const { page, errors, close } = await open('/rules?reserve=qiangtang&on=2026-03-15&lang=zh');
@@ -59,7 +25,7 @@ test('规则表: the 2026 Regulations through the zone conversion, and the 2017 
   assert.match(quarry[2], /第二十七条/);
   assert.match(quarry[4], /第四十一条.*违法修筑设施: 5万元以上50万元以下/);
   assert.match(await page.textContent('#provisions'), /原有居民必要的生产生活活动/);
-  await page.screenshot({ path: join(artifacts, 'rules-zh.png'), fullPage: false });
+  await shot(page, 'rules-zh.png');
   await page.fill('#on', '2026-03-14');
   await page.dispatchEvent('#on', 'change');
   await page.waitForFunction(() => /2017年修订/.test(document.querySelector('#ruleset h2').textContent));
@@ -80,7 +46,7 @@ test('rule table in English is wholly English', async () => {
   assert.match(provisions, /\(6\) public service activities such as science popularisation, eco-tourism, education, culture and sport/);
   assert.match(provisions, /unofficial translation; the Chinese text is authoritative/);
   assert.match(provisions, /The authentic texts are Chinese: GET \/api\/v1\/law\/instruments\/nrr-2026\./);
-  await page.screenshot({ path: join(artifacts, 'rules-en.png'), fullPage: false });
+  await shot(page, 'rules-en.png');
   assert.deepEqual(errors, []);
   await close();
 });
