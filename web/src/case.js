@@ -13,7 +13,7 @@ import { account } from './account.js';
 import { activityName, dossierView } from './dossier.js';
 import { eventComment, fmtLocal, fmtNumber, fmtYuan, problemView, statusColours } from './casecommon.js';
 import { actionForm, actions, exifView, stepForm, stepName, steps } from './casework.js';
-import { el, getJSON, reserveName, showError } from './common.js';
+import { el, getJSON, request, reserveName, showError } from './common.js';
 import { readExif } from './exif.js';
 import { lang, setupLangSwitch, t } from './i18n.js';
 import { addTileLayers, baseStyle } from './mapbase.js';
@@ -201,10 +201,9 @@ async function main() {
   };
   // The dossier reads GET .../dossier: the case with its legal basis in full.
   const fetchCase = async () => {
-    const res = await fetch(`/api/v1/cases/${encodeURIComponent(caseID)}${dossier ? '/dossier' : ''}`, { headers: { Accept: 'application/json' } });
-    const doc = await res.json();
-    if (res.ok && dossier) return { ok: true, doc: { ...doc.case, legal_basis: doc.legal_basis || [] } };
-    return { ok: res.ok, status: res.status, doc };
+    const r = await request(`/api/v1/cases/${encodeURIComponent(caseID)}${dossier ? '/dossier' : ''}`);
+    if (r.ok && dossier) return { ok: true, doc: { ...r.doc.case, legal_basis: r.doc.legal_basis || [] } };
+    return r;
   };
   const ctx = {
     notice: null,

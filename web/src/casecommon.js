@@ -1,10 +1,13 @@
 // What the case pages share: the statuses and sources with their labels,
-// refused requests in the page's language, and times, dates and amounts as
-// the reserve's staff read them.
+// refused requests in the page's language, times, dates and amounts as the
+// reserve's staff read them, and the loading of a signed-in list (the
+// cases, clues and devices pages).
 
+import { request } from './common.js';
 import { lang, t } from './i18n.js';
+import { problemView } from './problems.js';
 
-export { problemView } from './problems.js';
+export { problemView };
 
 // statuses are the workflow's, in order (internal/cases/cases.go).
 export const statuses = ['reported', 'verified', 'dismissed', 'transferred', 'rectifying', 'interviewed', 'special_inspection', 'rectified', 'closed'];
@@ -80,4 +83,22 @@ export function eventComment(ev) {
     if (m) return say(m);
   }
   return ev.comment;
+}
+
+// loadList loads a signed-in list page's list: signed in, it fetches url()
+// and hands the answer to shown; signed out, or refused, it calls
+// shown(null), says signIn's message or the problem in count and empties
+// the table body. body[data-loaded] is "true" once it is done.
+export async function loadList({ session, url, count, body, signIn, shown }) {
+  document.body.dataset.loaded = 'false';
+  const r = session.me.authenticated ? await request(url()) : null;
+  if (r?.ok) {
+    shown(r.doc);
+  } else {
+    shown(null);
+    if (r) count.replaceChildren(problemView(r.status, r.doc));
+    else count.textContent = t(signIn);
+    body.replaceChildren();
+  }
+  document.body.dataset.loaded = 'true';
 }

@@ -8,7 +8,7 @@
 import './casei18n.js';
 import './cases.css';
 import { account } from './account.js';
-import { fmtLocal, fmtNumber, problemView, sources, statusColours, statuses, today } from './casecommon.js';
+import { fmtLocal, fmtNumber, loadList, sources, statusColours, statuses, today } from './casecommon.js';
 import { el, getJSON, reserveName, showError } from './common.js';
 import { lang, setupLangSwitch, t } from './i18n.js';
 
@@ -93,29 +93,18 @@ async function main() {
     workbook.href = `/api/v1/cases?${p}&format=xlsx`;
     return p;
   };
-  const load = async () => {
-    document.body.dataset.loaded = 'false';
-    if (!session.me.authenticated) {
-      last = null;
-      count.textContent = t('cases.signInToSee');
-      body.replaceChildren();
-      document.body.dataset.loaded = 'true';
-      return;
-    }
-    const p = address();
-    p.set('limit', '500');
-    const res = await fetch(`/api/v1/cases?${p}`, { headers: { Accept: 'application/json' } });
-    const doc = await res.json();
-    if (!res.ok) {
-      last = null;
-      count.replaceChildren(problemView(res.status, doc));
-      body.replaceChildren();
-    } else {
+  const load = () => loadList({
+    session, count, body, signIn: 'cases.signInToSee',
+    url: () => {
+      const p = address();
+      p.set('limit', '500');
+      return `/api/v1/cases?${p}`;
+    },
+    shown: (doc) => {
       last = doc;
-      render();
-    }
-    document.body.dataset.loaded = 'true';
-  };
+      if (doc) render();
+    },
+  });
   session = await account(() => load().catch(showError));
   for (const k of ['reserve', 'status', 'source', 'overdue']) f[k].addEventListener('change', () => load().catch(showError));
   for (const k of ['unit', 'grid_cell']) f[k].addEventListener('change', () => load().catch(showError));

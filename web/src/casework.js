@@ -8,7 +8,7 @@
 
 import './casei18n.js';
 import { fmtNumber, problemView, today } from './casecommon.js';
-import { el } from './common.js';
+import { el, request } from './common.js';
 import { distanceToCase, nearM, readExif } from './exif.js';
 import { lang, t } from './i18n.js';
 
@@ -162,19 +162,11 @@ function collect(form, fields, body = {}) {
   return body;
 }
 
-// send posts a request and returns {ok, status, doc}.
-async function send(url, csrf, init) {
-  const res = await fetch(url, { ...init, headers: { Accept: 'application/json', 'X-CSRF-Token': csrf, ...(init.headers || {}) } });
-  let doc = {};
-  try {
-    doc = await res.json();
-  } catch {
-    // an empty or non-JSON answer: the status says enough
-  }
-  return { ok: res.ok, status: res.status, doc };
-}
+// send sends a request with the session's CSRF token and returns {ok,
+// status, doc}.
+const send = (url, csrf, init) => request(url, { ...init, csrf });
 
-const postJSON = (url, csrf, body, method = 'POST') => send(url, csrf, { method, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+const postJSON = (url, csrf, body, method = 'POST') => send(url, csrf, { method, json: body });
 
 // shell is a form with a heading, fields, a submit button and a result area.
 function shell(id, data, title, children) {

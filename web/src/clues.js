@@ -13,85 +13,14 @@ import * as maplibregl from './maplibre-gl.mjs';
 import './casei18n.js';
 import './clues.css';
 import { account } from './account.js';
-import { fmtLocal, fmtNumber, problemView } from './casecommon.js';
+import { fmtLocal, fmtNumber, loadList, problemView } from './casecommon.js';
 import { fieldLabels } from './problems.js';
-import { el, getJSON, reserveName, showError } from './common.js';
+import { el, getJSON, request, reserveName, showError } from './common.js';
 import { lang, messages, setupLangSwitch, t } from './i18n.js';
 import { addTileLayers, baseStyle } from './mapbase.js';
+import labels from './messages/clues.json' with { type: 'json' };
 
-Object.assign(messages, {
-  'clues.title': { zh: 'Warden 问题线索台账', en: 'Warden clue ledger' },
-  'clues.reserve': { zh: '保护区', en: 'Reserve' },
-  'clues.status': { zh: '状态', en: 'Status' },
-  'clues.assignee': { zh: '核查人', en: 'Verifier' },
-  'clues.mine': { zh: '我的核查任务', en: 'My verification tasks' },
-  'clues.export': { zh: '下载问题线索台账（Excel）', en: 'Download the clue ledger (Excel)' },
-  'clues.number': { zh: '线索编号', en: 'Clue' },
-  'clues.change': { zh: '变化类型', en: 'Change' },
-  'clues.zone': { zh: '功能区', en: 'Zone' },
-  'clues.area': { zh: '面积（公顷）', en: 'Area (ha)' },
-  'clues.priority': { zh: '优先级', en: 'Priority' },
-  'clues.deadline': { zh: '核查期限', en: 'Deadline' },
-  'clues.case': { zh: '案件', en: 'Case' },
-  'clues.all': { zh: '全部', en: 'All' },
-  'clues.count': { zh: '共 {n} 条线索', en: '{n} clues' },
-  'clues.signIn': { zh: '登录后可查看问题线索。', en: 'Sign in to see the clues.' },
-  'clues.outside': { zh: '保护区外', en: 'outside' },
-  'clues.overdue': { zh: '（逾期）', en: '(overdue)' },
-  'clueStatus.new': { zh: '待分派', en: 'New' },
-  'clueStatus.assigned': { zh: '待核查', en: 'Assigned' },
-  'clueStatus.case_opened': { zh: '已立案', en: 'Case opened' },
-  'clueStatus.closed': { zh: '已办结', en: 'Closed' },
-  'clueStatus.linked': { zh: '重复（已关联）', en: 'Repeat (linked)' },
-  'priority.high': { zh: '高', en: 'High' },
-  'priority.medium': { zh: '中', en: 'Medium' },
-  'priority.low': { zh: '低', en: 'Low' },
-  'change.construction': { zh: '新增建设', en: 'Construction' },
-  'change.quarry_mine': { zh: '采石采矿', en: 'Quarry or mine' },
-  'change.road': { zh: '道路', en: 'Road' },
-  'change.farmland': { zh: '开垦耕地', en: 'Farmland' },
-  'change.hydropower': { zh: '水电', en: 'Hydropower' },
-  'change.tourism_facility': { zh: '旅游设施', en: 'Tourism facility' },
-  'change.deforestation': { zh: '毁林', en: 'Deforestation' },
-  'change.other': { zh: '其他', en: 'Other' },
-  'clues.action': { zh: '办理', en: 'Action' },
-  'clues.work': { zh: '办理', en: 'Work' },
-  'work.title': { zh: '线索办理', en: 'Working clue' },
-  'work.assign': { zh: '分派核查', en: 'Assign for verification' },
-  'work.assigneeDefault': { zh: '留空：所在网格的网格员', en: 'blank: the grid cell\'s staff' },
-  'work.assignSubmit': { zh: '分派', en: 'Assign' },
-  'work.verify': { zh: '现场核查', en: 'Field verification' },
-  'work.result': { zh: '核查结果', en: 'Result' },
-  'work.approval': { zh: '批准文件', en: 'Approval' },
-  'work.visit': { zh: '现场到访', en: 'Visit' },
-  'work.visitLatest': { zh: '最近一次到访', en: 'The latest visit' },
-  'work.noVisit': { zh: '暂无轨迹或实时定位经过', en: 'No track or live device has passed' },
-  'work.visitTrack': { zh: '巡护轨迹 {id}（{subject}，{at}）', en: 'Patrol track {id} ({subject}, {at})' },
-  'work.visitLive': { zh: '实时定位 {id}（{subject}，{at}）', en: 'Live device {id} ({subject}, {at})' },
-  'work.note': { zh: '核查说明', en: 'Note' },
-  'work.photos': { zh: '现场照片', en: 'Photos' },
-  'work.verifySubmit': { zh: '提交核查结果', en: 'Record the verification' },
-  'work.finished': { zh: '该线索已核查或已关联，不能再分派或核查。', en: 'This clue is verified or linked: it can no longer be assigned or verified.' },
-  'work.reserve': { zh: '保护区', en: 'Reserve' },
-  'work.zones': { zh: '功能区（按现行法律）', en: 'Zones (as the law judges them)' },
-  'work.area': { zh: '面积', en: 'Area' },
-  'work.hectares': { zh: '{n} 公顷', en: '{n} ha' },
-  'work.images': { zh: '影像时相', en: 'Images' },
-  'work.grid': { zh: '网格', en: 'Grid cell' },
-  'work.status': { zh: '状态', en: 'Status' },
-  'work.resultDone': { zh: '核查结果：', en: 'Result: ' },
-  'work.verifiedBy': { zh: '（{who}，{at}）', en: ' ({who}, {at})' },
-  'work.case': { zh: '已立案：', en: 'Case opened: ' },
-  'work.photo': { zh: '{name}：拍摄于 {at}，位置 {lon}, {lat}，距线索 {d} 米（{from}）', en: '{name}: taken {at} at {lon}, {lat}, {d} m from the clue ({from})' },
-  'work.photoNoPlace': { zh: '{name}：照片未记录位置', en: '{name}: the photo records no position' },
-  'work.fromExif': { zh: '读自照片 EXIF', en: 'read from the photo\'s EXIF' },
-  'work.fromClient': { zh: '由客户端提供', en: 'sent by the client' },
-  'result.illegal_activity': { zh: '违法违规人类活动', en: 'Illegal human activity' },
-  'result.lawful': { zh: '合法（已批准）', en: 'Lawful (approved)' },
-  'result.pre_existing': { zh: '保护区设立前已存在', en: 'Existed before the reserve' },
-  'result.natural_change': { zh: '自然变化', en: 'Natural change' },
-  'result.false_detection': { zh: '误判', en: 'False detection' },
-});
+Object.assign(messages, labels);
 
 fieldLabels({ deadline: { zh: '核查期限', en: 'deadline' } });
 
@@ -169,23 +98,12 @@ async function main() {
     workbook.href = `/api/v1/clues.xlsx?${p}`;
     return p;
   };
-  const load = async () => {
-    document.body.dataset.loaded = 'false';
-    if (!session.me.authenticated) {
-      clues = null;
-      count.textContent = t('clues.signIn');
-      body.replaceChildren();
-      document.body.dataset.loaded = 'true';
-      return;
-    }
-    const res = await fetch(`/api/v1/clues?${params()}`, { headers: { Accept: 'application/json' } });
-    const doc = await res.json();
-    if (!res.ok) {
-      clues = null;
-      count.replaceChildren(problemView(res.status, doc));
-      body.replaceChildren();
-    } else {
+  const load = () => loadList({
+    session, count, body, signIn: 'clues.signIn',
+    url: () => `/api/v1/clues?${params()}`,
+    shown: (doc) => {
       clues = doc;
+      if (!doc) return;
       const features = clues.map((c) => ({ type: 'Feature', properties: { id: c.id, status: c.status }, geometry: c.geometry }));
       map.getSource('clue-list').setData({ type: 'FeatureCollection', features });
       if (clues.length) {
@@ -194,9 +112,8 @@ async function main() {
         map.fitBounds(b, { padding: 40, maxZoom: 12, duration: 0 });
       }
       render();
-    }
-    document.body.dataset.loaded = 'true';
-  };
+    },
+  });
   const work = workPanel(map, () => session, () => load());
   session = await account(() => load().catch(showError));
   for (const k of ['reserve', 'status', 'assignee', 'mine']) f[k].addEventListener('change', () => load().catch(showError));
@@ -218,13 +135,12 @@ async function main() {
 async function send(session, url, init) {
   const problem = document.getElementById('work-problem');
   problem.replaceChildren();
-  const res = await fetch(url, { method: 'POST', ...init, headers: { Accept: 'application/json', 'X-CSRF-Token': session.csrf, ...(init.headers || {}) } });
-  const doc = await res.json().catch(() => ({}));
-  if (!res.ok) {
-    problem.replaceChildren(problemView(res.status, doc));
+  const r = await request(url, { method: 'POST', ...init, csrf: session.csrf });
+  if (!r.ok) {
+    problem.replaceChildren(problemView(r.status, r.doc));
     return null;
   }
-  return doc;
+  return r.doc;
 }
 
 // visitText names a visit: a patrol track or a live device, who, and when
@@ -307,7 +223,7 @@ function workPanel(map, session, reload) {
     const deadline = document.getElementById('assign-deadline').value;
     if (who) body.assignee = who;
     if (deadline) body.deadline = deadline;
-    send(session(), `/api/v1/clues/${w.id}/assignment`, { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }).then(after).catch(showError);
+    send(session(), `/api/v1/clues/${w.id}/assignment`, { json: body }).then(after).catch(showError);
   });
   document.getElementById('verify-form').addEventListener('submit', (e) => {
     e.preventDefault();

@@ -18,6 +18,22 @@ export async function getJSON(url) {
   return res.json();
 }
 
+// request sends a request to the API and returns {ok, status, doc}, doc
+// being the answer's JSON ({} when it has none, as a 204 has not). csrf,
+// when given, goes as X-CSRF-Token, which writes need; json, when given, is
+// sent as the JSON body.
+export async function request(url, { csrf, json, ...init } = {}) {
+  const headers = { Accept: 'application/json', ...init.headers };
+  if (csrf !== undefined) headers['X-CSRF-Token'] = csrf;
+  if (json !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(json);
+  }
+  const res = await fetch(url, { ...init, headers });
+  const doc = await res.json().catch(() => ({}));
+  return { ok: res.ok, status: res.status, doc };
+}
+
 // reserveName is the reserve's name in the current language, else the other.
 export function reserveName(r) {
   return (lang() === 'en' ? r.name_en || r.name_zh : r.name_zh || r.name_en) || r.code;

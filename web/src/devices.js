@@ -7,50 +7,12 @@
 
 import './devices.css';
 import { account } from './account.js';
-import { fmtLocal, fmtNumber, problemView } from './casecommon.js';
-import { el, getJSON, reserveName, showError } from './common.js';
+import { fmtLocal, fmtNumber, loadList, problemView } from './casecommon.js';
+import { el, getJSON, request, reserveName, showError } from './common.js';
 import { lang, messages, setupLangSwitch, t } from './i18n.js';
+import labels from './messages/devices.json' with { type: 'json' };
 
-Object.assign(messages, {
-  'devices.title': { zh: 'Warden 定位设备', en: 'Warden devices' },
-  'devices.login': { zh: '登录（管理设备需要地理信息或管理员账号）', en: 'Sign in (managing devices needs a GIS or admin account)' },
-  'devices.reserve': { zh: '保护区', en: 'Reserve' },
-  'devices.all': { zh: '全部', en: 'All' },
-  'devices.count': { zh: '共 {n} 台设备', en: 'Devices: {n}' },
-  'devices.signIn': { zh: '登录后可查看设备。', en: 'Sign in to see the devices.' },
-  'devices.id': { zh: '设备标识', en: 'Device ID' },
-  'devices.name': { zh: '名称', en: 'Name' },
-  'devices.kind': { zh: '设备类型', en: 'Kind' },
-  'devices.subject': { zh: '跟踪对象', en: 'Tracks' },
-  'devices.subjectKind': { zh: '对象类型', en: 'Subject kind' },
-  'devices.reserves': { zh: '保护区', en: 'Reserves' },
-  'devices.interval': { zh: '上报间隔（秒）', en: 'Reporting interval (s)' },
-  'devices.lastFix': { zh: '最后定位时间', en: 'Last fix' },
-  'devices.battery': { zh: '电量', en: 'Battery' },
-  'devices.actions': { zh: '操作', en: 'Actions' },
-  'devices.never': { zh: '尚未定位', en: 'no fix yet' },
-  'devices.register': { zh: '登记设备', en: 'Register a device' },
-  'devices.editTitle': { zh: '修改设备 {id}', en: 'Edit device {id}' },
-  'devices.submitNew': { zh: '登记', en: 'Register' },
-  'devices.submitEdit': { zh: '保存修改', en: 'Save' },
-  'devices.cancel': { zh: '取消修改', en: 'Cancel' },
-  'devices.edit': { zh: '修改', en: 'Edit' },
-  'devices.rotate': { zh: '重新生成密钥', en: 'New token' },
-  'devices.delete': { zh: '删除', en: 'Delete' },
-  'devices.confirmDelete': { zh: '删除设备 {id}？其密钥将立即失效（已收到的定位和事件保留备查）。', en: 'Delete device {id}? Its token stops working at once (its fixes and events are kept for audit).' },
-  'devices.confirmRotate': { zh: '为设备 {id} 重新生成密钥？旧密钥将立即失效。', en: 'Make a new token for device {id}? The old one stops working at once.' },
-  'devices.tokenTitle': { zh: '设备接入密钥（只显示这一次）', en: 'The device\'s token (shown only this once)' },
-  'devices.tokenNote': {
-    zh: '请立即抄录：关闭或刷新本页后无法再次查看，只能重新生成。在 Traccar Client 中，“设备标识”填设备标识，“服务器地址”填下面的地址。',
-    en: 'Copy it now: once this page is closed or reloaded it cannot be shown again, only replaced. In Traccar Client, set Device identifier to the device ID and Server URL to the address below.',
-  },
-  'devices.token': { zh: '密钥：', en: 'Token: ' },
-  'devices.url': { zh: '服务器地址：', en: 'Server URL: ' },
-  'deviceKind.phone': { zh: '手机', en: 'Phone' },
-  'deviceKind.vehicle_logger': { zh: '车载定位器', en: 'Vehicle logger' },
-  'deviceKind.collar': { zh: '动物项圈', en: 'Collar' },
-  'deviceKind.satellite_messenger': { zh: '卫星通信终端', en: 'Satellite messenger' },
-});
+Object.assign(messages, labels);
 
 const kinds = ['phone', 'vehicle_logger', 'collar', 'satellite_messenger'];
 const subjectKinds = ['patrol', 'research_permit', 'original_resident', 'visitor', 'vehicle', 'unknown'];
@@ -114,18 +76,13 @@ async function main() {
   // send makes a write with the session's CSRF token; a refusal is shown
   // under the form in the page's language and returns null.
   const send = async (method, url, body) => {
-    const res = await fetch(url, {
-      method,
-      headers: { Accept: 'application/json', 'X-CSRF-Token': session.csrf, ...(body ? { 'Content-Type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const doc = res.status === 204 ? {} : await res.json();
-    if (!res.ok) {
-      formProblem.replaceChildren(problemView(res.status, doc));
+    const r = await request(url, { method, csrf: session.csrf, json: body });
+    if (!r.ok) {
+      formProblem.replaceChildren(problemView(r.status, r.doc));
       return null;
     }
     formProblem.replaceChildren();
-    return doc;
+    return r.doc;
   };
 
   const render = () => {
@@ -149,29 +106,18 @@ async function main() {
     }));
   };
 
-  const load = async () => {
-    document.body.dataset.loaded = 'false';
-    if (!session.me.authenticated) {
-      devices = null;
-      count.textContent = t('devices.signIn');
-      body.replaceChildren();
-      document.body.dataset.loaded = 'true';
-      return;
-    }
-    const p = new URLSearchParams();
-    if (filter.value) p.set('reserve', filter.value);
-    const res = await fetch(`/api/v1/devices?${p}`, { headers: { Accept: 'application/json' } });
-    const doc = await res.json();
-    if (!res.ok) {
-      devices = null;
-      count.replaceChildren(problemView(res.status, doc));
-      body.replaceChildren();
-    } else {
-      devices = doc.devices;
-      render();
-    }
-    document.body.dataset.loaded = 'true';
-  };
+  const load = () => loadList({
+    session, count, body, signIn: 'devices.signIn',
+    url: () => {
+      const p = new URLSearchParams();
+      if (filter.value) p.set('reserve', filter.value);
+      return `/api/v1/devices?${p}`;
+    },
+    shown: (doc) => {
+      devices = doc && doc.devices;
+      if (doc) render();
+    },
+  });
 
   const rotate = async (d) => {
     if (!confirm(t('devices.confirmRotate', { id: d.id }))) return;

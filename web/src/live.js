@@ -15,43 +15,9 @@ import { fmtLocal, fmtNumber, problemView } from './casecommon.js';
 import { el, getJSON, reserveName, showError } from './common.js';
 import { lang, messages, setupLangSwitch, t } from './i18n.js';
 import { addTileLayers, baseStyle } from './mapbase.js';
+import labels from './messages/live.json' with { type: 'json' };
 
-Object.assign(messages, {
-  'live.title': { zh: 'Warden 实时监控', en: 'Warden live map' },
-  'live.login': { zh: '登录（实时监控需要账号）', en: 'Sign in (the live map needs an account)' },
-  'live.reserve': { zh: '保护区', en: 'Reserve' },
-  'live.all': { zh: '全部', en: 'All' },
-  'live.hours': { zh: '轨迹时长', en: 'Trails of the last' },
-  'live.hoursN': { zh: '{n} 小时', en: '{n} h' },
-  'live.notify': { zh: '开启提示音和桌面通知', en: 'Turn on sound and notifications' },
-  'live.notifyOn': { zh: '提示音已开启', en: 'Sound on' },
-  'live.alerts': { zh: '待处理告警', en: 'Alerts' },
-  'live.noAlerts': { zh: '暂无告警。', en: 'No alerts.' },
-  'live.devices': { zh: '设备', en: 'Devices' },
-  'live.device': { zh: '设备', en: 'Device' },
-  'live.subject': { zh: '跟踪对象', en: 'Tracks' },
-  'live.lastFix': { zh: '最后定位时间', en: 'Last fix' },
-  'live.age': { zh: '距今', en: 'Age' },
-  'live.battery': { zh: '电量', en: 'Battery' },
-  'live.position': { zh: '位置（经度, 纬度）', en: 'Position (lon, lat)' },
-  'live.never': { zh: '尚未定位', en: 'no fix yet' },
-  'live.noDevices': { zh: '没有设备。', en: 'No devices.' },
-  'live.signIn': { zh: '登录后可查看实时位置和告警。', en: 'Sign in to see live positions and alerts.' },
-  'live.ack': { zh: '确认', en: 'Acknowledge' },
-  'live.acked': { zh: '已确认（{who}，{at}）', en: 'Acknowledged by {who} at {at}' },
-  'live.connected': { zh: '实时连接正常', en: 'Live: connected' },
-  'live.reconnecting': { zh: '实时连接中断，正在重连…', en: 'Live: reconnecting…' },
-  'age.s': { zh: '{n} 秒前', en: '{n} s ago' },
-  'age.m': { zh: '{n} 分钟前', en: '{n} min ago' },
-  'age.h': { zh: '{n} 小时前', en: '{n} h ago' },
-  'age.d': { zh: '{n} 天前', en: '{n} days ago' },
-  'eventKind.enter': { zh: '进入', en: 'Entry' },
-  'eventKind.exit': { zh: '离开', en: 'Exit' },
-  'eventKind.dwell': { zh: '停留', en: 'Dwell' },
-  'eventKind.sos': { zh: '求救', en: 'SOS' },
-  'eventKind.silent': { zh: '失联', en: 'Silent' },
-  'eventKind.low_battery': { zh: '电量低', en: 'Low battery' },
-});
+Object.assign(messages, labels);
 
 const hourChoices = [1, 3, 6, 12, 24];
 

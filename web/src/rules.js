@@ -7,32 +7,9 @@
 import { el, getJSON, reserveName, showError } from './common.js';
 import { lang, messages, setupLangSwitch, t } from './i18n.js';
 import { openingReserves } from './opening.js';
+import labels from './messages/rules.json' with { type: 'json' };
 
-Object.assign(messages, {
-  'rules.title': { zh: 'Warden 规则表', en: 'Warden rule table' },
-  'rules.reserve': { zh: '保护区', en: 'Reserve' },
-  'rules.on': { zh: '日期', en: 'Date' },
-  'rules.print': { zh: '打印', en: 'Print' },
-  'rules.ruleSet': { zh: '规则集', en: 'Rule set' },
-  'rules.inForce': { zh: '施行日期', en: 'In force from' },
-  'rules.day': { zh: '适用日期', en: 'Applied on' },
-  'rules.converted': { zh: '本保护区仍为三区划分，按默认对应关系管理：核心区、缓冲区按核心保护区，实验区按一般控制区，外围保护地带在保护区之外。', en: 'This reserve is still zoned in three zones and is managed by the default conversion: core and buffer zones as the core protection zone, the experimental zone as the general control zone; the peripheral belt lies outside the reserve.' },
-  'rules.activity': { zh: '活动', en: 'Activity' },
-  'rules.verdict': { zh: '结论', en: 'Verdict' },
-  'rules.basis': { zh: '依据', en: 'Basis' },
-  'rules.condition': { zh: '条件或批准', en: 'Condition or approval' },
-  'rules.penalty': { zh: '罚则', en: 'Penalty' },
-  'rules.provisions': { zh: '引用条文（以官方文本为准）', en: 'Provisions cited' },
-  'rules.authentic': { zh: '', en: 'The authentic texts are Chinese: GET /api/v1/law/instruments/{code}.' },
-  'rules.unofficial': { zh: '', en: '(unofficial translation; the Chinese text is authoritative)' },
-  'rules.outside': { zh: '在保护区之外', en: 'Outside the reserve' },
-  'rules.noChinese': { zh: '（本条没有中文文本，原文见英文页面。）', en: '' },
-  'rules.upTo': { zh: '{max}以下', en: 'up to {max}' },
-  'rules.range': { zh: '{min}以上{max}以下', en: '{min} to {max}' },
-  'circ.activity': { zh: '违法行为', en: 'the act' },
-  'circ.facilities': { zh: '违法修筑设施', en: 'unlawful facilities' },
-  'circ.ecological_damage': { zh: '造成生态破坏', en: 'ecological damage' },
-});
+Object.assign(messages, labels);
 
 const $ = (id) => document.getElementById(id);
 let view = null;

@@ -9,7 +9,7 @@ import * as maplibregl from './maplibre-gl.mjs';
 import './casei18n.js';
 import { account } from './account.js';
 import { fmtNumber } from './casecommon.js';
-import { el, fmtTime, getJSON, localZone, reserveName, showError } from './common.js';
+import { el, fmtTime, getJSON, localZone, request, reserveName, showError } from './common.js';
 import { lang, setupLangSwitch, t } from './i18n.js';
 import { trackColours } from './layers.js';
 import { addTileLayers, baseStyle } from './mapbase.js';
@@ -232,10 +232,9 @@ async function main() {
       recentList.replaceChildren(el('li', { class: 'none' }, t('tracks.signInToSee')));
       return;
     }
-    const res = await fetch('/api/v1/tracks?limit=20', { headers: { Accept: 'application/json' } });
-    const doc = await res.json();
-    if (!res.ok) {
-      recentList.replaceChildren(el('li', { class: 'problem' }, problemText(res.status, doc)));
+    const { ok, status, doc } = await request('/api/v1/tracks?limit=20');
+    if (!ok) {
+      recentList.replaceChildren(el('li', { class: 'problem' }, problemText(status, doc)));
       return;
     }
     recentList.replaceChildren(...(doc.tracks.length === 0 ? [el('li', { class: 'none' }, t('tracks.none'))] : doc.tracks.map((tr) =>
@@ -294,14 +293,13 @@ async function main() {
     if (tz) body.append('timezone', tz);
     body.append('file', file, file.name);
     result.replaceChildren(el('p', {}, t('tracks.uploading')));
-    const res = await fetch('/api/v1/tracks', { method: 'POST', headers: { Accept: 'application/json', 'X-CSRF-Token': session.csrf }, body });
-    const doc = await res.json();
-    if (!res.ok) {
+    const { ok, status, doc } = await request('/api/v1/tracks', { method: 'POST', csrf: session.csrf, body });
+    if (!ok) {
       shown = null;
-      result.replaceChildren(problemView(res.status, doc));
+      result.replaceChildren(problemView(status, doc));
       return;
     }
-    await open(doc, res.status === 201);
+    await open(doc, status === 201);
     await recent();
   });
 
