@@ -114,10 +114,7 @@ ${pts.join('\n')}
 
 // open loads path in a new page in Madrid's time zone, far from the
 // reserve's, so that the times shown are seen to be the reserve's.
-const open = (path) => openPage(path, {
-  context: { timezoneId: 'Europe/Madrid', acceptDownloads: true },
-  setup: (page) => page.setDefaultTimeout(120000), // a shared, busy machine can be slow
-});
+const open = (path) => openPage(path, { context: { timezoneId: 'Europe/Madrid', acceptDownloads: true } });
 
 const t0 = Date.now();
 const mark = (what) => console.log(`${((Date.now() - t0) / 1000).toFixed(1)} s: ${what}`);

@@ -49,6 +49,7 @@ export function useChromium({ need = [], args = [] } = {}) {
 export async function openPage(path, { base = url, context: options = {}, setup, ignore, strict = false } = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
   const page = await context.newPage();
+  page.setDefaultTimeout(120000); // a shared, busy machine can be slow
   const errors = [];
   page.on('pageerror', (e) => errors.push(`exception: ${e.message}`));
   page.on('console', (m) => {
