@@ -11,6 +11,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
 
+	"warden/internal/benchzones"
 	"warden/internal/geoio"
 	"warden/internal/markers"
 	"warden/internal/problem"
@@ -323,7 +324,7 @@ func TestDistanceOutside(t *testing.T) {
 	// A point, a small square, and a 4,000-vertex star whose nearest tips are
 	// about 1.5 km from the reserve (distances found through the simplified
 	// footprint and refined on the footprint itself).
-	for _, g := range []orb.Geometry{p, square(p, 50), star(p, 500, 4000)} {
+	for _, g := range []orb.Geometry{p, square(p, 50), benchzones.Star(p, 500, 4000)} {
 		sc := screen(t, s, g, "mining", screening.Proposed)
 		if sc.Verdict != screening.Outside || len(sc.Reserves) != 1 || sc.Reserves[0].Intersects {
 			t.Fatalf("%s: verdict %s, reserves %+v", g.GeoJSONType(), sc.Verdict, sc.Reserves)
