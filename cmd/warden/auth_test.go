@@ -1,10 +1,6 @@
 package main_test
 
 import (
-	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -20,27 +16,16 @@ func TestUsersAndTokensCLI(t *testing.T) {
 	s := start(t, bin, data)
 	warden := func(args ...string) string {
 		t.Helper()
-		cmd := exec.Command(bin, args...)
-		cmd.Env = append(os.Environ(), "WARDEN_DATA_DIR="+data, "DATABASE_URL=")
-		out, err := cmd.CombinedOutput()
+		out, err := cli(bin, data, args...)
 		if err != nil {
 			t.Fatalf("warden %s: %v\n%s", strings.Join(args, " "), err, out)
 		}
-		return string(out)
+		return out
 	}
-	call := func(method, path, token, body string) int {
+	status := func(method, path, token, body string) int {
 		t.Helper()
-		req, _ := http.NewRequest(method, "http://"+s.addr+path, strings.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		if token != "" {
-			req.Header.Set("Authorization", "Bearer "+token)
-		}
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-		return res.StatusCode
+		st, _, _ := call(t, method, "http://"+s.addr+path, token, nil, body)
+		return st
 	}
 
 	out := warden("user", "create", "li.ming", "--role", "ranger", "--reserve", "qiangtang", "--display-name", "李明", "--password")
@@ -48,7 +33,7 @@ func TestUsersAndTokensCLI(t *testing.T) {
 	if pw == nil || !strings.Contains(out, "ranger") || !strings.Contains(out, "qiangtang") {
 		t.Fatalf("user create:\n%s", out)
 	}
-	if code := call("POST", "/api/v1/auth/login", "", `{"name":"li.ming","password":"`+pw[1]+`"}`); code != 200 {
+	if code := status("POST", "/api/v1/auth/login", "", `{"name":"li.ming","password":"`+pw[1]+`"}`); code != 200 {
 		t.Errorf("login with the generated password: %d", code)
 	}
 	out = warden("token", "create", "--user", "li.ming", "--name", "gps logger", "--expires", "720h")
@@ -56,10 +41,10 @@ func TestUsersAndTokensCLI(t *testing.T) {
 	if tok == nil {
 		t.Fatalf("token create:\n%s", out)
 	}
-	if code := call("GET", "/api/v1/tracks", tok[1], ""); code != 200 {
+	if code := status("GET", "/api/v1/tracks", tok[1], ""); code != 200 {
 		t.Errorf("the ranger's token reading tracks: %d", code)
 	}
-	if code := call("POST", "/api/v1/reserves", tok[1], `{"code":"x","name_zh":"x","level":"county","zoning_scheme":"three_zone"}`); code != 403 {
+	if code := status("POST", "/api/v1/reserves", tok[1], `{"code":"x","name_zh":"x","level":"county","zoning_scheme":"three_zone"}`); code != 403 {
 		t.Errorf("the ranger's token creating a reserve: %d", code)
 	}
 	list := warden("token", "list", "--user", "li.ming")
@@ -68,16 +53,12 @@ func TestUsersAndTokensCLI(t *testing.T) {
 	}
 	id := regexp.MustCompile(`token (\d+) for li.ming`).FindStringSubmatch(out)[1]
 	warden("token", "revoke", id)
-	if code := call("GET", "/api/v1/tracks", tok[1], ""); code != 401 {
+	if code := status("GET", "/api/v1/tracks", tok[1], ""); code != 401 {
 		t.Errorf("a revoked token: %d", code)
 	}
 
 	// The bootstrap token still works, and makes users through the API.
-	admin, err := os.ReadFile(filepath.Join(data, "admin-token"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if code := call("POST", "/api/v1/users", strings.TrimSpace(string(admin)), `{"name":"gis","roles":["gis"],"password":"a long password"}`); code != 201 {
+	if code := status("POST", "/api/v1/users", readToken(t, data), `{"name":"gis","roles":["gis"],"password":"a long password"}`); code != 201 {
 		t.Errorf("POST /api/v1/users with the bootstrap token: %d", code)
 	}
 	if users := warden("user", "list"); !strings.Contains(users, "li.ming") || !strings.Contains(users, "gis") {
@@ -85,15 +66,13 @@ func TestUsersAndTokensCLI(t *testing.T) {
 	}
 	checkDeviceCLI(t, warden, s.addr)
 	warden("user", "set", "li.ming", "--disable")
-	if code := call("POST", "/api/v1/auth/login", "", `{"name":"li.ming","password":"`+pw[1]+`"}`); code != 401 {
+	if code := status("POST", "/api/v1/auth/login", "", `{"name":"li.ming","password":"`+pw[1]+`"}`); code != 401 {
 		t.Errorf("a disabled user's login: %d", code)
 	}
 	s.stop(t)
 
 	// A bad security flag stops serve before it starts.
-	cmd := exec.Command(bin, "serve", "--public-read", "zones,secrets", "--addr", freeAddr(t))
-	cmd.Env = append(os.Environ(), "WARDEN_DATA_DIR="+data, "DATABASE_URL=")
-	if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "secrets") {
+	if out, err := cli(bin, data, "serve", "--public-read", "zones,secrets", "--addr", freeAddr(t)); err == nil || !strings.Contains(out, "secrets") {
 		t.Errorf("serve --public-read zones,secrets: %v\n%s", err, out)
 	}
 }

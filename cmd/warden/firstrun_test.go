@@ -1,9 +1,7 @@
 package main_test
 
 import (
-	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -28,13 +26,8 @@ func TestFirstStartAdmin(t *testing.T) {
 	}
 	login := func(pw string) int {
 		t.Helper()
-		res, err := http.Post("http://"+s.addr+"/api/v1/auth/login", "application/json",
-			strings.NewReader(`{"name":"admin","password":"`+pw+`"}`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-		return res.StatusCode
+		st, _, _ := call(t, "POST", "http://"+s.addr+"/api/v1/auth/login", "", nil, `{"name":"admin","password":"`+pw+`"}`)
+		return st
 	}
 	if code := login(m[2]); code != 200 {
 		t.Fatalf("sign-in with the printed password: %d", code)
@@ -43,13 +36,11 @@ func TestFirstStartAdmin(t *testing.T) {
 		t.Errorf("sign-in with a wrong password: %d", code)
 	}
 
-	cli := exec.Command(bin, "user", "create", "wang", "--role", "viewer")
-	cli.Env = append(os.Environ(), "WARDEN_DATA_DIR="+data, "DATABASE_URL=")
-	out, err := cli.CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "wang") {
+	out, err := cli(bin, data, "user", "create", "wang", "--role", "viewer")
+	if err != nil || !strings.Contains(out, "wang") {
 		t.Fatalf("user create: %v\n%s", err, out)
 	}
-	if strings.Contains(string(out), "start") || !strings.Contains(string(out), "joined the running private PostgreSQL cluster") {
+	if strings.Contains(out, "start") || !strings.Contains(out, "joined the running private PostgreSQL cluster") {
 		t.Errorf("user create beside a running service should say it joined the cluster:\n%s", out)
 	}
 	s.stop(t)

@@ -120,6 +120,26 @@ func (s *service) stop(t *testing.T) {
 	}
 }
 
+// readToken is the admin token the first start generated into data.
+func readToken(t *testing.T, data string) string {
+	t.Helper()
+	tok, err := os.ReadFile(filepath.Join(data, "admin-token"))
+	if err != nil {
+		t.Fatalf("no generated admin token: %v", err)
+	}
+	return strings.TrimSpace(string(tok))
+}
+
+// cli runs the warden binary with args as an administrator on the machine
+// does beside the service of data (it joins that service's private
+// cluster), and returns what it printed.
+func cli(bin, data string, args ...string) (string, error) {
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), "WARDEN_DATA_DIR="+data, "DATABASE_URL=")
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
 func get(t *testing.T, url string) string {
 	t.Helper()
 	res, err := http.Get(url)
@@ -142,23 +162,13 @@ func TestServeWithPrivateCluster(t *testing.T) {
 	if body := get(t, "http://"+s.addr+"/api/v1/reserves"); !strings.Contains(body, `"qiangtang"`) || !strings.Contains(body, `"alt-pirineu"`) {
 		t.Fatalf("sample reserves not served: %s", body)
 	}
-	tok, err := os.ReadFile(filepath.Join(data, "admin-token"))
-	if err != nil {
-		t.Fatalf("no generated admin token: %v\n%s", err, s.log)
-	}
-	if !strings.Contains(s.log.String(), strings.TrimSpace(string(tok))) {
+	tok := readToken(t, data)
+	if !strings.Contains(s.log.String(), tok) {
 		t.Errorf("the generated token was not printed:\n%s", s.log)
 	}
-	req, _ := http.NewRequest("POST", "http://"+s.addr+"/api/v1/reserves",
-		strings.NewReader(`{"code":"kept","name_en":"Kept across restarts","level":"county","zoning_scheme":"three_zone"}`))
-	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(string(tok)))
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != 201 {
-		t.Fatalf("create reserve with the generated token: %d", res.StatusCode)
+	if st, body, _ := call(t, "POST", "http://"+s.addr+"/api/v1/reserves", tok, nil,
+		`{"code":"kept","name_en":"Kept across restarts","level":"county","zoning_scheme":"three_zone"}`); st != 201 {
+		t.Fatalf("create reserve with the generated token: %d %s", st, body)
 	}
 	s.stop(t)
 	if _, err := os.Stat(filepath.Join(data, "pgdata", "postmaster.pid")); !os.IsNotExist(err) {
@@ -179,10 +189,8 @@ func TestServeWithPrivateCluster(t *testing.T) {
 	zones := filepath.Join(t.TempDir(), "zones.geojson")
 	os.WriteFile(zones, []byte(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"kind":"核心区"},
 		"geometry":{"type":"Polygon","coordinates":[[[100,30],[100.1,30],[100.1,30.1],[100,30.1],[100,30]]]}}]}`), 0o644)
-	cli := exec.Command(bin, "import", "zones", "--reserve", "kept", zones)
-	cli.Env = append(os.Environ(), "WARDEN_DATA_DIR="+data, "DATABASE_URL=")
-	out, err := cli.CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "version 1 is now current") || !strings.Contains(string(out), "core") {
+	out, err := cli(bin, data, "import", "zones", "--reserve", "kept", zones)
+	if err != nil || !strings.Contains(out, "version 1 is now current") || !strings.Contains(out, "core") {
 		t.Fatalf("import zones: %v\n%s", err, out)
 	}
 	if body := get(t, "http://"+s.addr+"/api/v1/reserves/kept"); !strings.Contains(body, `"kind":"core"`) {
@@ -191,10 +199,8 @@ func TestServeWithPrivateCluster(t *testing.T) {
 	bad := filepath.Join(t.TempDir(), "bad.geojson")
 	os.WriteFile(bad, []byte(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"kind":"core"},
 		"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]}}]}`), 0o644)
-	cli = exec.Command(bin, "import", "zones", "--reserve", "kept", bad)
-	cli.Env = append(os.Environ(), "WARDEN_DATA_DIR="+data, "DATABASE_URL=")
-	out, err = cli.CombinedOutput()
-	if err == nil || !strings.Contains(string(out), "Self-intersection") {
+	out, err = cli(bin, data, "import", "zones", "--reserve", "kept", bad)
+	if err == nil || !strings.Contains(out, "Self-intersection") {
 		t.Fatalf("import of a bowtie: %v\n%s", err, out)
 	}
 	s.stop(t)

@@ -12,25 +12,13 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"warden/internal/sample/sampletest"
 )
 
 // maxUploadRSS is the documented memory ceiling of the service: the peak
 // resident memory of `warden serve` through a 50 MB track upload (README,
 // Security, limits).
 const maxUploadRSS = 300 << 20
-
-// squaresZones are three nested squares around 100.05°E 30.05°N: the
-// experimental ring [100.00, 100.10]², the buffer ring [100.02, 100.08]²,
-// the core [100.04, 100.06]².
-const squaresZones = `{"type":"FeatureCollection","features":[
- {"type":"Feature","properties":{"kind":"experimental"},"geometry":{"type":"Polygon","coordinates":[
-  [[100.00,30.00],[100.10,30.00],[100.10,30.10],[100.00,30.10],[100.00,30.00]],
-  [[100.02,30.02],[100.02,30.08],[100.08,30.08],[100.08,30.02],[100.02,30.02]]]}},
- {"type":"Feature","properties":{"kind":"buffer"},"geometry":{"type":"Polygon","coordinates":[
-  [[100.02,30.02],[100.08,30.02],[100.08,30.08],[100.02,30.08],[100.02,30.02]],
-  [[100.04,30.04],[100.04,30.06],[100.06,30.06],[100.06,30.04],[100.04,30.04]]]}},
- {"type":"Feature","properties":{"kind":"core"},"geometry":{"type":"Polygon","coordinates":[
-  [[100.04,30.04],[100.06,30.04],[100.06,30.06],[100.04,30.06],[100.04,30.04]]]}}]}`
 
 // TestUploadMemoryCeiling uploads a 50 MB CSV track of about 1.6 million
 // fixes walking back and forth through the three zones of a reserve, and
@@ -41,11 +29,7 @@ func TestUploadMemoryCeiling(t *testing.T) {
 	bin := build(t)
 	data := dataDir(t)
 	s := start(t, bin, data)
-	tok, err := os.ReadFile(filepath.Join(data, "admin-token"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	token := strings.TrimSpace(string(tok))
+	token := readToken(t, data)
 	send := func(method, path, contentType string, body io.Reader) (int, []byte) {
 		t.Helper()
 		req, err := http.NewRequest(method, "http://"+s.addr+path, body)
@@ -66,7 +50,7 @@ func TestUploadMemoryCeiling(t *testing.T) {
 		strings.NewReader(`{"code":"squares","name_en":"Nested squares","level":"county","zoning_scheme":"three_zone"}`)); code != 201 {
 		t.Fatalf("create reserve: %d %s", code, b)
 	}
-	if code, b := send("PUT", "/api/v1/reserves/squares/zones?approved_on=2020-01-01", "application/geo+json", strings.NewReader(squaresZones)); code != 201 {
+	if code, b := send("PUT", "/api/v1/reserves/squares/zones?approved_on=2020-01-01", "application/geo+json", strings.NewReader(sampletest.SquaresZones)); code != 201 {
 		t.Fatalf("put zones: %d %s", code, b)
 	}
 	before := peakRSS(t, s.cmd.Process.Pid)

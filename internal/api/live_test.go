@@ -11,23 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"warden/internal/sample/sampletest"
 )
-
-// plateauZones is a two-zone reserve: a core protection zone [100.04,
-// 100.06] × [30.04, 30.06] inside a general control zone out to
-// [100.00, 100.10]².
-func plateauZones() map[string]any {
-	ring := func(x0, y0, x1, y1 float64) [][2]float64 {
-		return [][2]float64{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}
-	}
-	f := func(kind string, rings ...[][2]float64) map[string]any {
-		return map[string]any{"type": "Feature", "properties": map[string]any{"kind": kind}, "geometry": map[string]any{"type": "Polygon", "coordinates": rings}}
-	}
-	return map[string]any{"type": "FeatureCollection", "features": []any{
-		f("general_control", ring(100, 30, 100.1, 30.1), ring(100.04, 30.04, 100.06, 30.06)),
-		f("core_protection", ring(100.04, 30.04, 100.06, 30.06)),
-	}}
-}
 
 // sseEvent is one live message of the stream.
 type sseEvent struct {
@@ -96,7 +81,7 @@ func stream(t *testing.T, e *env, query, lastID string, d time.Duration) <-chan 
 func TestLiveTraccarToStream(t *testing.T) {
 	e := newEnv(t, false)
 	e.do("POST", "/api/v1/reserves", map[string]any{"code": "plateau", "name_zh": "高原", "level": "national", "zoning_scheme": "two_zone"}, true).expect(201)
-	e.do("PUT", "/api/v1/reserves/plateau/zones", plateauZones(), true).expect(201)
+	e.do("PUT", "/api/v1/reserves/plateau/zones", sampletest.PlateauZones, true).expect(201)
 	tok := e.do("POST", "/api/v1/devices", map[string]any{"id": "357299070000001", "kind": "phone", "subject": "游客甲", "subject_kind": "visitor",
 		"reserves": []string{"plateau"}}, true).expect(201).get("token").(string)
 	events := stream(t, e, "reserve=plateau", "", 60*time.Second)

@@ -3,16 +3,15 @@ package app_test
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
 	"warden/internal/app"
-	"warden/internal/geoio"
 	"warden/internal/live"
 	"warden/internal/patrol"
+	"warden/internal/sample/sampletest"
 	"warden/internal/testdb"
 	"warden/internal/zoning"
 )
@@ -24,23 +23,8 @@ import (
 func TestDayTracks(t *testing.T) {
 	pool := testdb.New(t)
 	ctx := t.Context()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	zs := zoning.NewStore(pool)
-	if _, err := zs.CreateReserve(ctx, zoning.ReserveInput{Code: "plateau", NameZH: "高原保护区", Level: "national", ZoningScheme: zoning.TwoZone}); err != nil {
-		t.Fatal(err)
-	}
-	feats, err := geoio.DecodeGeoJSON([]byte(`{"type":"FeatureCollection","features":[
-	 {"type":"Feature","properties":{"kind":"general_control"},"geometry":{"type":"Polygon","coordinates":[
-	  [[100.00,30.00],[100.10,30.00],[100.10,30.10],[100.00,30.10],[100.00,30.00]],
-	  [[100.04,30.04],[100.04,30.06],[100.06,30.06],[100.06,30.04],[100.04,30.04]]]}},
-	 {"type":"Feature","properties":{"kind":"core_protection"},"geometry":{"type":"Polygon","coordinates":[
-	  [[100.04,30.04],[100.06,30.04],[100.06,30.06],[100.04,30.06],[100.04,30.04]]]}}]}`), geoio.GeoJSONOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := zs.PutZones(ctx, "plateau", feats, zoning.VersionInput{}); err != nil {
-		t.Fatal(err)
-	}
+	log := slog.New(slog.DiscardHandler)
+	sampletest.AddPlateau(t, pool)
 	eng, err := zoning.StartEngine(ctx, pool, log)
 	if err != nil {
 		t.Fatal(err)

@@ -3,7 +3,6 @@ package app_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -46,7 +45,7 @@ func TestSwitchoverToPromotedReplica(t *testing.T) {
 	go func() {
 		defer close(stopped)
 		serveErr = app.Serve(ctx, app.Config{DatabaseURL: url, Addr: addr, AdminToken: token, DataDir: t.TempDir(), Version: "test"},
-			slog.New(slog.NewTextHandler(io.Discard, nil)))
+			slog.New(slog.DiscardHandler))
 	}()
 	defer func() { // then the pair's cleanups stop both clusters, which a hung shutdown must not hold up
 		cancel()

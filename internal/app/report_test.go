@@ -12,10 +12,8 @@ import (
 	"warden/internal/cases"
 	"warden/internal/clues"
 	"warden/internal/grid"
-	"warden/internal/markers"
-	"warden/internal/sample"
+	"warden/internal/sample/sampletest"
 	"warden/internal/testdb"
-	"warden/internal/zoning"
 )
 
 // TestDailyReportOverdueClues: `warden report daily` lists the clues still
@@ -25,9 +23,7 @@ func TestDailyReportOverdueClues(t *testing.T) {
 	pool := testdb.New(t)
 	ctx := t.Context()
 	cs := cases.NewStore(pool, cases.Options{})
-	if _, err := sample.LoadIfEmpty(ctx, zoning.NewStore(pool), markers.NewStore(pool), grid.NewStore(pool).LoadSample); err != nil {
-		t.Fatal(err)
-	}
+	sampletest.Load(t, pool, grid.NewStore(pool).LoadSample)
 	st := clues.NewStore(pool, cs, clues.Options{Now: func() time.Time { return time.Date(2026, 5, 2, 4, 0, 0, 0, time.UTC) }})
 	doc := `{"type":"FeatureCollection","features":[
 	 {"type":"Feature","properties":{"变化类型":"采石"},"geometry":{"type":"Point","coordinates":[86.0,34.8]}},

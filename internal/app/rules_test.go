@@ -1,14 +1,11 @@
 package app_test
 
 import (
-	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"warden/internal/testdb"
 )
 
 // walkerCSV is a small agency rule set in CSV, with its own text.
@@ -37,27 +34,7 @@ default,experimental,,allowed,2,,,
 // set with a fault is refused with its line and column and exit status 1,
 // and the corrected one judges the reserve from then on.
 func TestRulesAndStartedOnCommands(t *testing.T) {
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "warden")
-	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/warden").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	url := testdb.URL(t)
-	run := func(args ...string) (string, string, error) {
-		cmd := exec.Command(bin, args...)
-		cmd.Env = append(os.Environ(), "DATABASE_URL="+url, "WARDEN_LOG_LEVEL=warn")
-		var stdout, stderr bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		err := cmd.Run()
-		return stdout.String(), stderr.String(), err
-	}
-	if out, errs, err := run("import", "sample"); err != nil {
-		t.Fatalf("warden import sample: %v\n%s%s", err, out, errs)
-	}
-	quarry := filepath.Join(dir, "quarry.geojson")
-	if err := os.WriteFile(quarry, []byte(`{"type":"Polygon","coordinates":[[[85.99,34.49],[86.01,34.49],[86.01,34.51],[85.99,34.51],[85.99,34.49]]]}`), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	dir, quarry, run := sampleCLI(t)
 	out, errs, err := run("screen", quarry, "--activity", "quarrying", "--status", "under_construction", "--started-on", "2026-03-01")
 	if err != nil {
 		t.Fatalf("warden screen: %v\n%s%s", err, out, errs)

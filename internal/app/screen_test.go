@@ -10,15 +10,18 @@ import (
 
 	"warden/internal/api"
 	"warden/internal/app"
-	"warden/internal/sample"
+	"warden/internal/sample/sampletest"
 	"warden/internal/screening"
 	"warden/internal/testdb"
 )
 
-// TestScreenCommand runs `warden screen` as a person would: the built binary
-// on a database with the sample reserves, a footprint file, the verdict table
-// on stdout; a refused request is one line on stderr and exit status 1.
-func TestScreenCommand(t *testing.T) {
+// sampleCLI builds cmd/warden into a fresh directory and returns it, a
+// footprint file in it (quarry.geojson: a 0.02° square around (86, 34.5),
+// in Qiangtang's core zone, 70 km from its boundary) and a function that
+// runs the binary as a person would on a fresh database holding the samples
+// (`warden import sample`), with its stdout, stderr and error.
+func sampleCLI(t *testing.T) (string, string, func(args ...string) (string, string, error)) {
+	t.Helper()
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "warden")
 	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/warden").CombinedOutput(); err != nil {
@@ -36,11 +39,18 @@ func TestScreenCommand(t *testing.T) {
 	if out, errs, err := run("import", "sample"); err != nil {
 		t.Fatalf("warden import sample: %v\n%s%s", err, out, errs)
 	}
-	// (86, 34.5) lies in Qiangtang's core zone, 70 km from its boundary.
-	file := filepath.Join(dir, "quarry.geojson")
-	if err := os.WriteFile(file, []byte(`{"type":"Polygon","coordinates":[[[85.99,34.49],[86.01,34.49],[86.01,34.51],[85.99,34.51],[85.99,34.49]]]}`), 0o644); err != nil {
+	quarry := filepath.Join(dir, "quarry.geojson")
+	if err := os.WriteFile(quarry, []byte(`{"type":"Polygon","coordinates":[[[85.99,34.49],[86.01,34.49],[86.01,34.51],[85.99,34.51],[85.99,34.49]]]}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	return dir, quarry, run
+}
+
+// TestScreenCommand runs `warden screen` as a person would: the built binary
+// on a database with the sample reserves, a footprint file, the verdict table
+// on stdout; a refused request is one line on stderr and exit status 1.
+func TestScreenCommand(t *testing.T) {
+	_, file, run := sampleCLI(t)
 	out, errs, err := run("screen", file, "--activity", "quarrying", "--status", "existing", "--project", "某采石场", "--distance-m", "10000")
 	if err != nil {
 		t.Fatalf("warden screen: %v\n%s%s", err, out, errs)
@@ -61,11 +71,8 @@ func TestScreenCommand(t *testing.T) {
 
 // TestScreenFile screens a WKT road through internal/app and prints it.
 func TestScreenFile(t *testing.T) {
-	pool := testdb.New(t)
+	pool := sampletest.New(t)
 	env := &app.Env{Pool: pool, Stores: api.NewStores(pool, api.StoreOptions{})}
-	if _, err := sample.LoadIfEmpty(t.Context(), env.Zones, env.Markers); err != nil {
-		t.Fatal(err)
-	}
 	file := filepath.Join(t.TempDir(), "road.wkt")
 	if err := os.WriteFile(file, []byte("LINESTRING(86 34.5, 86 36.9)\n"), 0o644); err != nil {
 		t.Fatal(err)

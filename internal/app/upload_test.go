@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http/httptest"
 	"os"
@@ -23,7 +22,7 @@ import (
 // one refused (printed as its problem), then the good one again.
 func TestUploadCommand(t *testing.T) {
 	pool := testdb.New(t)
-	srv := httptest.NewServer(api.New(api.Config{AdminToken: "tok", Version: "test"}, pool, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler())
+	srv := httptest.NewServer(api.New(api.Config{AdminToken: "tok", Version: "test"}, pool, slog.New(slog.DiscardHandler)).Handler())
 	t.Cleanup(srv.Close)
 	dir := t.TempDir()
 	var gpx strings.Builder

@@ -16,15 +16,7 @@ func TestSharedLimiter(t *testing.T) {
 	a := NewSharedLimiter(pool, "writes", 3, time.Minute)
 	b := NewSharedLimiter(pool, "writes", 3, time.Minute)
 	other := NewSharedLimiter(pool, "logins", 3, time.Minute)
-	for i, l := range []*Limiter{a, b, a} {
-		if ok, _ := l.Allow("10.0.0.1"); !ok {
-			t.Fatalf("event %d of 3 refused", i+1)
-		}
-	}
-	ok, retry := b.Allow("10.0.0.1")
-	if ok || retry <= 0 || retry > 20*time.Second {
-		t.Errorf("the 4th event, in the other process: %v, retry %v (want refused, about 20 s)", ok, retry)
-	}
+	wantThreeAMinute(t, "10.0.0.1", a, b, a, b) // the 4th in the other process
 	if ok, _ := other.Allow("10.0.0.1"); !ok {
 		t.Error("another limiter's count is shared")
 	}
@@ -43,21 +35,7 @@ func TestSharedLimiter(t *testing.T) {
 
 	f1 := NewSharedLimiter(pool, "failed", 2, 15*time.Minute)
 	f2 := NewSharedLimiter(pool, "failed", 2, 15*time.Minute)
-	if blocked, _ := f2.Blocked("ranger"); blocked {
-		t.Error("a fresh name is blocked")
-	}
-	f1.Allow("ranger")
-	if blocked, _ := f2.Blocked("ranger"); blocked {
-		t.Error("blocked after one failure of two")
-	}
-	f2.Allow("ranger")
-	if blocked, d := f1.Blocked("ranger"); !blocked || d <= 0 || d > 8*time.Minute {
-		t.Errorf("after a failure in each process: blocked %v for %v", blocked, d)
-	}
-	f2.Reset("ranger")
-	if blocked, _ := f1.Blocked("ranger"); blocked {
-		t.Error("Reset in one process does not unblock in the other")
-	}
+	wantTwoFailures(t, "ranger", f1, f2) // a failure in each process, Reset in one
 
 	ctx := context.Background()
 	owner := testdb.Owner(t, pool)

@@ -18,6 +18,7 @@ import (
 	"warden/internal/law"
 	"warden/internal/markers"
 	"warden/internal/problem"
+	"warden/internal/problem/problemtest"
 	"warden/internal/screening"
 	"warden/internal/testdb"
 	"warden/internal/zoning"
@@ -265,7 +266,7 @@ func TestCreateRefusals(t *testing.T) {
 		{cases.CreateInput{Source: "public_report", Location: pt, Activity: "hunting", Reserve: "nowhere"}, 422, []string{"does not exist"}},
 	} {
 		_, err := f.Cases.Create(t.Context(), c.in, "test")
-		casetest.ExpectProblem(t, err, c.status, c.fragments...)
+		problemtest.Want(t, err, c.status, c.fragments...)
 	}
 	if n := f.Count(`SELECT count(*) FROM violation_case`); n != 0 {
 		t.Errorf("%d cases stored", n)
@@ -292,7 +293,7 @@ func TestTransitionRules(t *testing.T) {
 			in.Version = c.Version
 		}
 		_, err := f.Cases.Transition(ctx, c.ID, in, "officer")
-		return casetest.ExpectProblem(t, err, status, fragments...)
+		return problemtest.Want(t, err, status, fragments...)
 	}
 	// not allowed from reported
 	for _, to := range []cases.Status{cases.Transferred, cases.Rectifying, cases.Interviewed, cases.SpecialInspection, cases.Rectified, cases.Closed} {
@@ -449,7 +450,7 @@ func TestMeasures(t *testing.T) {
 		{cases.MeasureInput{Kind: "seizure", DecidedOn: "2025-06-01", Description: "挖掘机2台", Amount: ptr(1.0)}, []string{"applies only to administrative_penalty"}},
 	} {
 		_, err := add(m.in)
-		casetest.ExpectProblem(t, err, 422, m.fragments...)
+		problemtest.Want(t, err, 422, m.fragments...)
 	}
 	if _, err := add(cases.MeasureInput{Kind: "administrative_penalty", DecidedOn: "2025-06-02", Amount: ptr(50000.0), DecisionNo: "藏林罚〔2025〕12号"}); err != nil {
 		t.Fatal(err)
@@ -488,7 +489,7 @@ func TestMeasures(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = f.Cases.AddMeasure(ctx, p.ID, cases.MeasureInput{Kind: "credit_card", DecidedOn: "2025-06-03", Card: "red"}, "officer")
-	casetest.ExpectProblem(t, err, 422, "not an enterprise")
+	problemtest.Want(t, err, 422, "not an enterprise")
 
 	// the criminal case: fined, rectified, verified — and refused closing
 	c, _ = f.Cases.Get(ctx, c.ID)
@@ -511,7 +512,7 @@ func TestMeasures(t *testing.T) {
 	c, _ = f.Cases.Get(ctx, c.ID)
 	closing := cases.TransitionInput{To: cases.Closed, Version: c.Version, Verification: &cases.Verification{Date: "2025-06-14", Verifiers: []string{"市林草局"}}}
 	_, err = f.Cases.Transition(ctx, c.ID, closing, "officer")
-	casetest.ExpectProblem(t, err, 409, "以罚代刑", "police_referral")
+	problemtest.Want(t, err, 409, "以罚代刑", "police_referral")
 	if c, err = f.Cases.AddMeasure(ctx, c.ID, cases.MeasureInput{Kind: "police_referral", DecidedOn: "2025-06-13", Authority: "尼玛县公安局"}, "officer"); err != nil {
 		t.Fatal(err)
 	}
@@ -520,7 +521,7 @@ func TestMeasures(t *testing.T) {
 		t.Fatalf("closing after the referral: %v", err)
 	}
 	_, err = f.Cases.AddMeasure(ctx, c.ID, cases.MeasureInput{Kind: "media_exposure", DecidedOn: "2025-06-20", Description: "电视台"}, "officer")
-	casetest.ExpectProblem(t, err, 409, "no more measures")
+	problemtest.Want(t, err, 409, "no more measures")
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -555,13 +556,13 @@ func TestEvidenceFiles(t *testing.T) {
 		t.Errorf("evidence %+v", e)
 	}
 	_, err = f.Cases.AddFile(ctx, c.ID, cases.Upload{FileName: "again.png", Data: png}, "ranger")
-	casetest.ExpectProblem(t, err, 409, "already evidence")
+	problemtest.Want(t, err, 409, "already evidence")
 	_, err = f.Cases.AddFile(ctx, c.ID, cases.Upload{FileName: "x.exe", Data: []byte("MZ\x90\x00binary")}, "ranger")
-	casetest.ExpectProblem(t, err, 415, "photo")
+	problemtest.Want(t, err, 415, "photo")
 	_, err = f.Cases.AddFile(ctx, c.ID, cases.Upload{FileName: "big.pdf", Data: append([]byte("%PDF-1.4 "), make([]byte, 1<<20)...)}, "ranger")
-	casetest.ExpectProblem(t, err, 413, "at most")
+	problemtest.Want(t, err, 413, "at most")
 	_, err = f.Cases.AddFile(ctx, c.ID, cases.Upload{FileName: "p2.png", Data: append(png, 0), Version: 1}, "ranger")
-	casetest.ExpectProblem(t, err, 409, "not 1")
+	problemtest.Want(t, err, 409, "not 1")
 	ct, name, data, err := f.Cases.File(ctx, c.ID, e.ID)
 	if err != nil || ct != "image/png" || name != "p.png" || string(data) != string(png) {
 		t.Errorf("file: %s %s %d bytes %v", ct, name, len(data), err)
@@ -571,9 +572,9 @@ func TestEvidenceFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = f.Cases.Link(ctx, c.ID, cases.LinkInput{Kind: "screening", ID: sc.ID}, "officer")
-	casetest.ExpectProblem(t, err, 409, "already evidence")
+	problemtest.Want(t, err, 409, "already evidence")
 	_, err = f.Cases.Link(ctx, c.ID, cases.LinkInput{Kind: "track", ID: 999999}, "officer")
-	casetest.ExpectProblem(t, err, 422, "does not exist")
+	problemtest.Want(t, err, 422, "does not exist")
 }
 
 // TestMarkerCheckOpensCase: a marker found damaged opens a marker_check case;
@@ -604,7 +605,7 @@ func TestMarkerCheckOpensCase(t *testing.T) {
 		{Kind: "administrative_penalty", DecidedOn: "2026-12-01", Amount: ptr(30000.0), HigherAmountBasis: "某条例第十条"},
 	} {
 		_, err = f.Cases.AddMeasure(t.Context(), c.ID, in, "officer")
-		casetest.ExpectProblem(t, err, 422, "0 to 20000 CNY")
+		problemtest.Want(t, err, 422, "0 to 20000 CNY")
 	}
 	if got, err := f.Cases.AddMeasure(t.Context(), c.ID, cases.MeasureInput{Kind: "administrative_penalty", DecidedOn: "2026-12-01", Amount: ptr(15000.0)}, "officer"); err != nil || len(got.MeasuresTaken) != 1 {
 		t.Fatalf("a fine within the range: %v", err)

@@ -8,10 +8,7 @@ import (
 
 	"warden/internal/cases"
 	"warden/internal/cases/casetest"
-	"warden/internal/markers"
-	"warden/internal/sample"
-	"warden/internal/testdb"
-	"warden/internal/zoning"
+	"warden/internal/sample/sampletest"
 )
 
 // TestNumberYearInReserveTimeZone: a case in no administrative area is
@@ -19,13 +16,9 @@ import (
 // 22:00 UTC on 31 December it is still that year in Europe/Madrid (23:00)
 // but already the next in Beijing (06:00).
 func TestNumberYearInReserveTimeZone(t *testing.T) {
-	pool := testdb.New(t)
+	pool := sampletest.New(t) // the sample reserves without the illustrative administrative areas
 	clk := &casetest.Clock{}
 	cs := cases.NewStore(pool, cases.Options{Now: clk.Now})
-	// the sample reserves without the illustrative administrative areas
-	if _, err := sample.LoadIfEmpty(t.Context(), zoning.NewStore(pool), markers.NewStore(pool)); err != nil {
-		t.Fatal(err)
-	}
 	if _, err := pool.Exec(t.Context(), `UPDATE reserve SET time_zone = 'Europe/Madrid' WHERE code = 'alt-pirineu'`); err != nil {
 		t.Fatal(err)
 	}

@@ -13,9 +13,8 @@ import (
 	"warden/internal/clues"
 	"warden/internal/geoio"
 	"warden/internal/grid"
-	"warden/internal/markers"
-	"warden/internal/problem"
-	"warden/internal/sample"
+	"warden/internal/problem/problemtest"
+	"warden/internal/sample/sampletest"
 	"warden/internal/testdb"
 	"warden/internal/zoning"
 )
@@ -35,9 +34,7 @@ func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	pool := testdb.New(t)
 	cs := cases.NewStore(pool, cases.Options{MaxFileBytes: 1 << 20})
-	if _, err := sample.LoadIfEmpty(t.Context(), zoning.NewStore(pool), markers.NewStore(pool), grid.NewStore(pool).LoadSample); err != nil {
-		t.Fatal(err)
-	}
+	sampletest.Load(t, pool, grid.NewStore(pool).LoadSample)
 	eng, err := zoning.StartEngine(t.Context(), pool, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
@@ -93,15 +90,6 @@ func (f *fixture) places() places {
 	return p
 }
 
-func expectProblem(t *testing.T, err error, status int, typ string) *problem.Error {
-	t.Helper()
-	pe, ok := problem.As(err)
-	if !ok || pe.Status != status || pe.Type != typ {
-		t.Fatalf("got %v, want %d %s", err, status, typ)
-	}
-	return pe
-}
-
 // TestBatchLocated: a batch over the Qiangtang sample is located clue by
 // clue — areas per reserve and zone kind equal to PostGIS on the raw zones,
 // the zone kind the 2026 Regulations judge it as, the county, grid cell,
@@ -123,13 +111,13 @@ func TestBatchLocated(t *testing.T) {
 
 	in.Data = collection(append(append([]map[string]any{}, good...), feature(bowtie, map[string]any{"change_type": "road"}))...)
 	_, _, err := f.st.Upload(ctx, in, "gis")
-	pe := expectProblem(t, err, 422, "invalid-geometry")
+	pe := problemtest.WantType(t, err, 422, "invalid-geometry")
 	if len(pe.Problems) != 1 || pe.Problems[0].Pointer != "features[3].geometry" || pe.Problems[0].Location == nil {
 		t.Errorf("invalid polygon: %+v", pe.Problems)
 	}
 	in.Data = collection(append(append([]map[string]any{}, good...), feature(square(p.core, 0.001), map[string]any{"change_type": "ufo"}))...)
 	_, _, err = f.st.Upload(ctx, in, "gis")
-	pe = expectProblem(t, err, 422, "invalid-clue-batch")
+	pe = problemtest.WantType(t, err, 422, "invalid-clue-batch")
 	if len(pe.Problems) != 1 || pe.Problems[0].Pointer != "features[3].properties.change_type" {
 		t.Errorf("unknown change type: %+v", pe.Problems)
 	}
@@ -225,7 +213,7 @@ func TestPointAlerts(t *testing.T) {
 	}
 	bad := "lon,lat,变化类型\n86,34.8,毁林\n86,,道路\n"
 	_, _, err = f.st.Upload(ctx, clues.UploadInput{FileName: "bad.csv", Data: []byte(bad), Source: "alert feed", ImagedAfter: "2025-09-01"}, "gis")
-	pe := expectProblem(t, err, 422, "invalid-point")
+	pe := problemtest.WantType(t, err, 422, "invalid-point")
 	if pe.Problems[0].Line != 3 {
 		t.Errorf("bad row: %+v", pe.Problems)
 	}

@@ -5,10 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"warden/internal/markers"
-	"warden/internal/sample"
+	"warden/internal/sample/sampletest"
 	"warden/internal/testdb"
-	"warden/internal/zoning"
 )
 
 // TestNearestZoneIndexed reads the plan of the past-zoning lookup that
@@ -16,12 +14,8 @@ import (
 // out, it must be able to walk the zone_geog index (migration 00018) rather
 // than measure every zone of every version.
 func TestNearestZoneIndexed(t *testing.T) {
-	pool := testdb.New(t)
+	pool := sampletest.WithLaterVersions(t)
 	ctx := t.Context()
-	zs := zoning.NewStore(pool)
-	if _, err := sample.LoadIfEmpty(ctx, zs, markers.NewStore(pool), sample.LaterVersions(zs)); err != nil {
-		t.Fatal(err)
-	}
 	tx, err := pool.Begin(ctx)
 	if err != nil {
 		t.Fatal(err)

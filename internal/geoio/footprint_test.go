@@ -15,6 +15,7 @@ import (
 
 	"warden/internal/geoio"
 	"warden/internal/problem"
+	"warden/internal/problem/problemtest"
 	"warden/internal/testcorpus"
 )
 
@@ -208,13 +209,13 @@ func TestReadFootprintKML(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, err := geoio.ReadFootprint("p.kmz", b.Bytes(), geoio.FootprintOptions{})
-			wantProblem(t, err, 422, "leaves the archive")
+			problemtest.Want(t, err, 422, "leaves the archive")
 		}
 	})
 	t.Run("faults with line and column", func(t *testing.T) {
 		bad := "<kml><Placemark><LineString><coordinates>\n  88,31 88.1,x\n  200,31</coordinates></LineString></Placemark></kml>"
 		_, err := geoio.ReadFootprint("p.kml", []byte(bad), geoio.FootprintOptions{})
-		pe := wantProblem(t, err, 422, `coordinate "88.1,x": "x" is not a number`, "longitude 200 is outside -180..180")
+		pe := problemtest.Want(t, err, 422, `coordinate "88.1,x": "x" is not a number`, "longitude 200 is outside -180..180")
 		if p := pe.Problems[0]; p.Line != 2 || p.Column != 9 || *p.Feature != 0 {
 			t.Fatalf("first problem at %d:%d: %+v", p.Line, p.Column, p)
 		}
@@ -224,11 +225,11 @@ func TestReadFootprintKML(t *testing.T) {
 	})
 	t.Run("projected crs does not apply", func(t *testing.T) {
 		_, err := geoio.ReadFootprint("p.kml", []byte(doc), geoio.FootprintOptions{CRS: 4515})
-		wantProblem(t, err, 400, "longitude/latitude (WGS 84) by definition")
+		problemtest.Want(t, err, 400, "longitude/latitude (WGS 84) by definition")
 	})
 	t.Run("too many vertices", func(t *testing.T) {
 		_, err := geoio.ReadFootprint("p.kml", []byte(doc), geoio.FootprintOptions{MaxVertices: 10})
-		wantProblem(t, err, 413, "vertices, more than the limit of 10")
+		problemtest.Want(t, err, 413, "vertices, more than the limit of 10")
 	})
 }
 
@@ -294,7 +295,7 @@ func TestReadFootprintWKT(t *testing.T) {
 	for _, tc := range refused {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := geoio.ReadFootprint("f.wkt", []byte(tc.wkt), geoio.FootprintOptions{})
-			pe := wantProblem(t, err, tc.status, tc.fragment)
+			pe := problemtest.Want(t, err, tc.status, tc.fragment)
 			if tc.line > 0 {
 				if p := pe.Problems[0]; p.Line != tc.line || p.Column != tc.col {
 					t.Fatalf("at %d:%d, want %d:%d: %v", p.Line, p.Column, tc.line, tc.col, pe)
@@ -317,7 +318,7 @@ func TestReadFootprintWKT(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err := geoio.ReadFootprint("f.wkt", []byte("POINT (3658643.18 27538039.95)"), geoio.FootprintOptions{CRS: 4515})
-		wantProblem(t, err, 422, "swapped")
+		problemtest.Want(t, err, 422, "swapped")
 	})
 }
 
@@ -415,7 +416,7 @@ func TestReadFootprintCSV(t *testing.T) {
 	for _, tc := range refused {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := geoio.ReadFootprint("t.csv", []byte(tc.csv), geoio.FootprintOptions{CRS: tc.crs, Shape: tc.shape})
-			wantProblem(t, err, tc.status, tc.fragments...)
+			problemtest.Want(t, err, tc.status, tc.fragments...)
 		})
 	}
 }
@@ -434,11 +435,11 @@ func TestReadFootprintGeoJSON(t *testing.T) {
 		t.Fatalf("gzip: %v %v", feats, err)
 	}
 	_, err = geoio.ReadFootprint("e.geojson", []byte(`{"type":"MultiPolygon","coordinates":[]}`), geoio.FootprintOptions{})
-	wantProblem(t, err, 422, "MultiPolygon is empty")
+	problemtest.Want(t, err, 422, "MultiPolygon is empty")
 	// Projected GeoJSON, as the zones API takes it, is checked for plausibility.
 	gkDoc := `{"type":"Point","coordinates":[3658643.18,27538039.95]}`
 	_, err = geoio.ReadFootprint("p.geojson", []byte(gkDoc), geoio.FootprintOptions{CRS: 4515})
-	wantProblem(t, err, 422, "swapped")
+	problemtest.Want(t, err, 422, "swapped")
 	_, err = geoio.ReadFootprint("t.gpx", []byte(`<gpx><wpt lat="1" lon="2"/></gpx>`), geoio.FootprintOptions{})
-	wantProblem(t, err, 415, "GPS track format", "GeoJSON, KML, KMZ, WKT")
+	problemtest.Want(t, err, 415, "GPS track format", "GeoJSON, KML, KMZ, WKT")
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"warden/internal/geoio"
+	"warden/internal/problem/problemtest"
 )
 
 // gzipStream returns a reader of the gzip compression of prefix followed by n
@@ -46,7 +47,7 @@ func TestGzipBomb(t *testing.T) {
 	t.Run("compression ratio", func(t *testing.T) {
 		r, written := gzipStream(t, bombPrefix, '0', size)
 		_, err := geoio.ReadTrack("bomb.gpx.gz", r, geoio.TrackOptions{})
-		wantProblem(t, err, 413, "expands more than 100 times", "compression bomb")
+		problemtest.Want(t, err, 413, "expands more than 100 times", "compression bomb")
 		if w := written.Load(); w > 16<<20 {
 			t.Fatalf("%d bytes were decompressed before the refusal", w)
 		}
@@ -54,7 +55,7 @@ func TestGzipBomb(t *testing.T) {
 	t.Run("uncompressed size", func(t *testing.T) {
 		r, written := gzipStream(t, bombPrefix, '0', size)
 		_, err := geoio.ReadTrack("bomb.gpx.gz", r, geoio.TrackOptions{MaxBytes: 8 << 20, MaxCompressionRatio: 1e9})
-		wantProblem(t, err, 413, "the uncompressed file is larger than the limit of 8 MiB")
+		problemtest.Want(t, err, 413, "the uncompressed file is larger than the limit of 8 MiB")
 		if w := written.Load(); w > 16<<20 {
 			t.Fatalf("%d bytes were decompressed before the refusal", w)
 		}
@@ -63,7 +64,7 @@ func TestGzipBomb(t *testing.T) {
 		// NUL bytes are not XML: refused at the first byte, nothing more read.
 		r, written := gzipStream(t, "", 0, size)
 		_, err := geoio.ReadTrack("zeros.gpx.gz", r, geoio.TrackOptions{})
-		wantProblem(t, err, 400, "line 1")
+		problemtest.Want(t, err, 400, "line 1")
 		if w := written.Load(); w > 16<<20 {
 			t.Fatalf("%d bytes were decompressed before the refusal", w)
 		}
@@ -76,7 +77,7 @@ func TestGzipBomb(t *testing.T) {
 		zw.Write([]byte("}"))
 		zw.Close()
 		_, err := geoio.ReadFootprint("site.geojson.gz", b.Bytes(), geoio.FootprintOptions{})
-		wantProblem(t, err, 413, "compression bomb")
+		problemtest.Want(t, err, 413, "compression bomb")
 	})
 }
 
@@ -102,27 +103,31 @@ func kmzOf(t *testing.T, prefix string, fill byte, n int, suffix string) []byte 
 	return b.Bytes()
 }
 
+// TestKMZBomb: a KMZ whose document declares a huge size, expands too far
+// or is larger than the limit is refused with 413 before it is inflated,
+// as a track and as a footprint.
 func TestKMZBomb(t *testing.T) {
 	const kml = `<kml><Placemark><LineString><coordinates>1,2 3,4`
-	t.Run("declared size", func(t *testing.T) {
-		kmz := kmzOf(t, kml, ' ', 200<<20, "</coordinates></LineString></Placemark></kml>")
-		_, err := geoio.ReadTrack("bomb.kmz", bytes.NewReader(kmz), geoio.TrackOptions{})
-		wantProblem(t, err, 413, "doc.kml in the KMZ is 200 MiB uncompressed, more than the limit of 50 MiB")
-		_, err = geoio.ReadFootprint("bomb.kmz", kmz, geoio.FootprintOptions{})
-		wantProblem(t, err, 413, "more than the limit of 64 MiB")
-	})
-	t.Run("ratio", func(t *testing.T) {
-		kmz := kmzOf(t, kml, ' ', 30<<20, "</coordinates></LineString></Placemark></kml>")
-		_, err := geoio.ReadTrack("bomb.kmz", bytes.NewReader(kmz), geoio.TrackOptions{})
-		wantProblem(t, err, 413, "doc.kml in the KMZ expands more than 100 times")
-		_, err = geoio.ReadFootprint("bomb.kmz", kmz, geoio.FootprintOptions{})
-		wantProblem(t, err, 413, "compression bomb")
-	})
-	t.Run("archive size", func(t *testing.T) {
-		kmz := kmzOf(t, kml, ' ', 10, "</coordinates></LineString></Placemark></kml>")
-		_, err := geoio.ReadTrack("big.kmz", bytes.NewReader(kmz), geoio.TrackOptions{MaxBytes: 100})
-		wantProblem(t, err, 413, "the file is larger than the limit of 100 bytes")
-	})
+	for _, c := range []struct {
+		name             string
+		size             int
+		opts             geoio.TrackOptions
+		track, footprint string // "": not read as one
+	}{
+		{"declared size", 200 << 20, geoio.TrackOptions{}, "doc.kml in the KMZ is 200 MiB uncompressed, more than the limit of 50 MiB", "more than the limit of 64 MiB"},
+		{"ratio", 30 << 20, geoio.TrackOptions{}, "doc.kml in the KMZ expands more than 100 times", "compression bomb"},
+		{"archive size", 10, geoio.TrackOptions{MaxBytes: 100}, "the file is larger than the limit of 100 bytes", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			kmz := kmzOf(t, kml, ' ', c.size, "</coordinates></LineString></Placemark></kml>")
+			_, err := geoio.ReadTrack("bomb.kmz", bytes.NewReader(kmz), c.opts)
+			problemtest.Want(t, err, 413, c.track)
+			if c.footprint != "" {
+				_, err = geoio.ReadFootprint("bomb.kmz", kmz, geoio.FootprintOptions{})
+				problemtest.Want(t, err, 413, c.footprint)
+			}
+		})
+	}
 }
 
 func TestTrackLimits(t *testing.T) {
@@ -140,36 +145,36 @@ func TestTrackLimits(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err := readTrack(t, "t.gpx", gpx(11), geoio.TrackOptions{MaxPoints: 10})
-		wantProblem(t, err, 413, "more than 10 points")
+		problemtest.Want(t, err, 413, "more than 10 points")
 		csv := "lon,lat\n" + strings.Repeat("88,31\n", 11)
 		_, err = readTrack(t, "t.csv", csv, geoio.TrackOptions{MaxPoints: 10})
-		wantProblem(t, err, 413, "more than 10 points")
+		problemtest.Want(t, err, 413, "more than 10 points")
 		js := `{"type":"LineString","coordinates":[` + strings.TrimSuffix(strings.Repeat("[88,31],", 11), ",") + "]}"
 		_, err = readTrack(t, "t.json", js, geoio.TrackOptions{MaxPoints: 10})
-		wantProblem(t, err, 413, "more than 10 points")
+		problemtest.Want(t, err, 413, "more than 10 points")
 	})
 	t.Run("max bytes, streamed", func(t *testing.T) {
 		_, err := readTrack(t, "t.gpx", gpx(100_000), geoio.TrackOptions{MaxBytes: 1 << 20})
-		wantProblem(t, err, 413, "the file is larger than the limit of 1 MiB")
+		problemtest.Want(t, err, 413, "the file is larger than the limit of 1 MiB")
 	})
 	t.Run("xml depth", func(t *testing.T) {
 		deep := "<gpx>" + strings.Repeat("<extensions>", 100) + strings.Repeat("</extensions>", 100) + "</gpx>"
 		_, err := readTrack(t, "t.gpx", deep, geoio.TrackOptions{})
-		pe := wantProblem(t, err, 422, "nested more than 64")
+		pe := problemtest.Want(t, err, 422, "nested more than 64")
 		if pe.Problems[0].Line != 1 {
 			t.Fatalf("no line: %+v", pe.Problems)
 		}
 		_, err = readTrack(t, "t.gpx", deep, geoio.TrackOptions{MaxXMLDepth: 200})
-		wantProblem(t, err, 422, "no track points")
+		problemtest.Want(t, err, 422, "no track points")
 		_, err = geoio.ReadFootprint("t.kml", []byte("<kml>"+strings.Repeat("<Folder>", 100)+strings.Repeat("</Folder>", 100)+"</kml>"), geoio.FootprintOptions{})
-		wantProblem(t, err, 422, "nested more than 64")
+		problemtest.Want(t, err, 422, "nested more than 64")
 	})
 	t.Run("json depth", func(t *testing.T) {
 		deep := `{"type":"LineString","coordinates":` + strings.Repeat("[", 100) + strings.Repeat("]", 100) + "}"
 		_, err := readTrack(t, "t.json", deep, geoio.TrackOptions{})
-		wantProblem(t, err, 422, "nested more than 64")
+		problemtest.Want(t, err, 422, "nested more than 64")
 		deep = `{"properties":` + strings.Repeat(`{"a":`, 100) + "1" + strings.Repeat("}", 100) + "}"
 		_, err = readTrack(t, "t.json", deep, geoio.TrackOptions{})
-		wantProblem(t, err, 422, "nested more than 64")
+		problemtest.Want(t, err, 422, "nested more than 64")
 	})
 }

@@ -17,6 +17,7 @@ import (
 
 	"warden/internal/geoio"
 	"warden/internal/problem"
+	"warden/internal/problem/problemtest"
 	"warden/internal/testcorpus"
 )
 
@@ -50,29 +51,6 @@ func corpusTree(tb testing.TB, dirs ...string) []string {
 	}
 	slices.Sort(out)
 	return out
-}
-
-// wantProblem checks err is a *problem.Error with the status, a detail, and
-// reasons containing each fragment; it returns it.
-func wantProblem(t testing.TB, err error, status int, fragments ...string) *problem.Error {
-	t.Helper()
-	pe, ok := problem.As(err)
-	if !ok {
-		t.Fatalf("error %T %v is not a *problem.Error", err, err)
-	}
-	if pe.Status != status {
-		t.Fatalf("status %d, want %d: %v", pe.Status, status, pe)
-	}
-	text := pe.Detail
-	for _, p := range pe.Problems {
-		text += "\n" + p.Reason
-	}
-	for _, f := range fragments {
-		if !strings.Contains(text, f) {
-			t.Fatalf("problem %q does not mention %q", text, f)
-		}
-	}
-	return pe
 }
 
 // clearProblem checks a refusal is fit to show a user: a 4xx problem with a
@@ -347,14 +325,14 @@ func TestReadTrackCorpusSpots(t *testing.T) {
 	})
 	t.Run("bad.gpx refused", func(t *testing.T) {
 		_, err := readTrackFile(t, "gpx/togeojson/bad.gpx", geoio.TrackOptions{})
-		pe := wantProblem(t, err, 422, "no usable track points", `lat=\"undefined\"`, "line 5")
+		pe := problemtest.Want(t, err, 422, "no usable track points", `lat=\"undefined\"`, "line 5")
 		if pe.Problems[0].Line != 5 {
 			t.Fatalf("line %d, want 5", pe.Problems[0].Line)
 		}
 	})
 	t.Run("badcharacter.xml malformed", func(t *testing.T) {
 		_, err := readTrackFile(t, "gpx/georust-gpx/badcharacter.xml", geoio.TrackOptions{})
-		pe := wantProblem(t, err, 400, "invalid XML name")
+		pe := problemtest.Want(t, err, 400, "invalid XML name")
 		// <xml∂>: the fifth character is the one that may not be in a name.
 		if p := pe.Problems[0]; p.Line != 1 || p.Column != 5 {
 			t.Fatalf("at %d:%d, want 1:5", p.Line, p.Column)

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/text/encoding/unicode"
 
 	"warden/internal/geoio"
+	"warden/internal/problem/problemtest"
 )
 
 func readTrack(t *testing.T, name, content string, opts geoio.TrackOptions) (*geoio.Track, error) {
@@ -155,11 +156,11 @@ func TestReadTrackEncodings(t *testing.T) {
 	}
 	t.Run("unknown encoding", func(t *testing.T) {
 		_, err := readTrack(t, "e.gpx", doc(`<?xml version="1.0" encoding="klingon-8"?>`, "x"), geoio.TrackOptions{})
-		wantProblem(t, err, 400, "klingon-8", "UTF-8")
+		problemtest.Want(t, err, 400, "klingon-8", "UTF-8")
 	})
 	t.Run("invalid UTF-8", func(t *testing.T) {
 		_, err := readTrack(t, "e.gpx", doc("", "Z\xfcrich"), geoio.TrackOptions{})
-		wantProblem(t, err, 400, "UTF-8")
+		problemtest.Want(t, err, 400, "UTF-8")
 	})
 }
 
@@ -180,7 +181,7 @@ func TestReadTrackMalformedXML(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := readTrack(t, "m.gpx", tc.doc, geoio.TrackOptions{})
-			pe := wantProblem(t, err, 400, tc.fragment)
+			pe := problemtest.Want(t, err, 400, tc.fragment)
 			if p := pe.Problems[0]; p.Line != tc.line || p.Column != tc.col {
 				t.Fatalf("at %d:%d, want %d:%d: %v", p.Line, p.Column, tc.line, tc.col, pe)
 			}
@@ -295,7 +296,7 @@ func TestReadTrackKML(t *testing.T) {
 	t.Run("corrupt kmz", func(t *testing.T) {
 		kmz := zipOf(t, map[string]string{"doc.kml": kmlTrack})
 		_, err := readTrack(t, "t.kmz", kmz[:len(kmz)/2], geoio.TrackOptions{})
-		wantProblem(t, err, 400, "zip")
+		problemtest.Want(t, err, 400, "zip")
 	})
 }
 
@@ -356,18 +357,18 @@ func TestReadTrackGeoJSON(t *testing.T) {
 	})
 	t.Run("malformed", func(t *testing.T) {
 		_, err := readTrack(t, "g.json", "{\"type\":\"LineString\",\n \"coordinates\":[[1,2],[3,4]]]}", geoio.TrackOptions{})
-		pe := wantProblem(t, err, 400, "line 2")
+		pe := problemtest.Want(t, err, 400, "line 2")
 		if p := pe.Problems[0]; p.Line != 2 || p.Column != 29 {
 			t.Fatalf("at %d:%d", p.Line, p.Column)
 		}
 	})
 	t.Run("truncated", func(t *testing.T) {
 		_, err := readTrack(t, "g.json", "{\"type\":\"LineString\",\n \"coordinates\":[[1,2],[3,", geoio.TrackOptions{})
-		wantProblem(t, err, 400, "unexpected end of input")
+		problemtest.Want(t, err, 400, "unexpected end of input")
 	})
 	t.Run("no points", func(t *testing.T) {
 		_, err := readTrack(t, "g.json", `{"type":"FeatureCollection","features":[]}`, geoio.TrackOptions{})
-		wantProblem(t, err, 422, "no track points")
+		problemtest.Want(t, err, 422, "no track points")
 	})
 }
 
@@ -419,7 +420,7 @@ func TestReadTrackCSVHeaders(t *testing.T) {
 	})
 	t.Run("no coordinate columns", func(t *testing.T) {
 		_, err := readTrack(t, "t.csv", "when,where\n2024-05-01,camp\n", geoio.TrackOptions{})
-		wantProblem(t, err, 422, "no coordinate columns", `"when", "where"`, "location-long")
+		problemtest.Want(t, err, 422, "no coordinate columns", `"when", "where"`, "location-long")
 	})
 	t.Run("unterminated quote", func(t *testing.T) {
 		// Quotes are read leniently (DMS values hold bare quotes): the rest of

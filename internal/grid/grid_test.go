@@ -9,6 +9,7 @@ import (
 
 	"warden/internal/cases/casetest"
 	"warden/internal/grid"
+	"warden/internal/problem/problemtest"
 	"warden/internal/testdb"
 )
 
@@ -70,9 +71,9 @@ func TestSampleAreasAndGrid(t *testing.T) {
 	}
 	bad := []grid.Staff{{Name: "", Phone: "call me"}}
 	_, err = f.Grid.UpdateCell(t.Context(), cells[0].ID, grid.CellPatch{Staff: &bad})
-	casetest.ExpectProblem(t, err, 422, "staff[0].name is required", "not a telephone number")
+	problemtest.Want(t, err, 422, "staff[0].name is required", "not a telephone number")
 	_, err = f.Grid.GenerateGrid(t.Context(), "qiangtang", 600, "test")
-	casetest.ExpectProblem(t, err, 422, "cells")
+	problemtest.Want(t, err, 422, "cells")
 }
 
 // TestCoverage: a patrol track through one grid cell covers part of it; the

@@ -39,52 +39,43 @@ func cites(j law.Judgment, ins string, art, para, item int) bool {
 	return false
 }
 
-// Each item of 2026 Art. 26: an activity under it is allowed (or allowed
-// with the approval Art. 31 asks for, or to original residents) in the core
-// protection zone, and the verdict cites the item.
-func TestArticle26Items2026(t *testing.T) {
+// Each item of 2026 Art. 26 in the core protection zone and of Art. 27 in
+// the general control zone: an activity under it is allowed (or allowed
+// with the approval Art. 31 asks for, to original residents, or on
+// conditions), and the verdict cites the item.
+func TestArticle26And27Items2026(t *testing.T) {
 	b := book(t)
 	for _, c := range []struct {
-		item     int
-		activity string
-		want     law.Verdict
+		kind          zoning.Kind
+		article, item int
+		want          law.Verdict
+		activities    []string
 	}{
-		{1, "patrol_monitoring", law.Allowed}, {1, "生态修复", law.Allowed}, {1, "research_observation", law.Allowed},
-		{1, "basic_surveying", law.Allowed}, {1, "heritage_protection", law.Allowed}, {1, "disaster_prevention", law.Allowed},
-		{1, "emergency_rescue", law.Allowed}, {1, "law_enforcement", law.Allowed},
-		{2, "grazing", law.AllowedForOriginalResidents}, {2, "采药", law.AllowedForOriginalResidents},
-		{2, "existing_infrastructure", law.AllowedWithApproval},
-		{3, "linear_infrastructure_crossing", law.AllowedWithApproval},
-		{4, "national_security", law.AllowedWithApproval}, {4, "national_major_project", law.AllowedWithApproval},
-		{5, "state_council_approved", law.AllowedWithApproval},
-	} {
-		j := judge(t, b, "2026-06-01", zoning.CoreProtection, c.activity, law.OriginalResident)
-		if j.Verdict != c.want || j.Breach || !cites(j, "nrr-2026", 26, 1, c.item) {
-			t.Errorf("%s in core protection: %s breach=%v basis %+v; want %s citing Art. 26(%d)", c.activity, j.Verdict, j.Breach, j.LegalBasis, c.want, c.item)
-		}
-	}
-}
+		{zoning.CoreProtection, 26, 1, law.Allowed, []string{"patrol_monitoring", "生态修复", "research_observation", "basic_surveying", "heritage_protection", "disaster_prevention", "emergency_rescue", "law_enforcement"}},
+		{zoning.CoreProtection, 26, 2, law.AllowedForOriginalResidents, []string{"grazing", "采药"}},
+		{zoning.CoreProtection, 26, 2, law.AllowedWithApproval, []string{"existing_infrastructure"}},
+		{zoning.CoreProtection, 26, 3, law.AllowedWithApproval, []string{"linear_infrastructure_crossing"}},
+		{zoning.CoreProtection, 26, 4, law.AllowedWithApproval, []string{"national_security", "national_major_project"}},
+		{zoning.CoreProtection, 26, 5, law.AllowedWithApproval, []string{"state_council_approved"}},
 
-// Each item of 2026 Art. 27 in the general control zone.
-func TestArticle27Items2026(t *testing.T) {
-	b := book(t)
-	for _, c := range []struct {
-		item     int
-		activity string
-		want     law.Verdict
-	}{
-		{1, "patrol_monitoring", law.Allowed}, {1, "grazing", law.AllowedForOriginalResidents}, {1, "linear_infrastructure_crossing", law.AllowedWithApproval},
-		{2, "planned_infrastructure", law.AllowedWithApproval}, {2, "road", law.Conditional},
-		{3, "fossil_survey", law.AllowedWithApproval}, {3, "geological_survey", law.AllowedWithApproval},
-		{3, "strategic_mineral_exploration", law.AllowedWithApproval}, {3, "mining", law.Conditional},
-		{4, "rewilding_breeding", law.Allowed}, {4, "标本采集", law.Allowed},
-		{5, "forest_tending", law.Allowed}, {5, "logging", law.Conditional},
-		{6, "science_education", law.Allowed}, {6, "eco_tourism", law.Allowed}, {6, "education_culture_sport", law.Allowed},
-		{7, "state_council_approved", law.AllowedWithApproval},
+		{zoning.GeneralControl, 27, 1, law.Allowed, []string{"patrol_monitoring"}},
+		{zoning.GeneralControl, 27, 1, law.AllowedForOriginalResidents, []string{"grazing"}},
+		{zoning.GeneralControl, 27, 1, law.AllowedWithApproval, []string{"linear_infrastructure_crossing"}},
+		{zoning.GeneralControl, 27, 2, law.AllowedWithApproval, []string{"planned_infrastructure"}},
+		{zoning.GeneralControl, 27, 2, law.Conditional, []string{"road"}},
+		{zoning.GeneralControl, 27, 3, law.AllowedWithApproval, []string{"fossil_survey", "geological_survey", "strategic_mineral_exploration"}},
+		{zoning.GeneralControl, 27, 3, law.Conditional, []string{"mining"}},
+		{zoning.GeneralControl, 27, 4, law.Allowed, []string{"rewilding_breeding", "标本采集"}},
+		{zoning.GeneralControl, 27, 5, law.Allowed, []string{"forest_tending"}},
+		{zoning.GeneralControl, 27, 5, law.Conditional, []string{"logging"}},
+		{zoning.GeneralControl, 27, 6, law.Allowed, []string{"science_education", "eco_tourism", "education_culture_sport"}},
+		{zoning.GeneralControl, 27, 7, law.AllowedWithApproval, []string{"state_council_approved"}},
 	} {
-		j := judge(t, b, "2026-06-01", zoning.GeneralControl, c.activity, law.OriginalResident)
-		if j.Verdict != c.want || j.Breach || !cites(j, "nrr-2026", 27, 1, c.item) {
-			t.Errorf("%s in general control: %s breach=%v basis %+v; want %s citing Art. 27(%d)", c.activity, j.Verdict, j.Breach, j.LegalBasis, c.want, c.item)
+		for _, activity := range c.activities {
+			j := judge(t, b, "2026-06-01", c.kind, activity, law.OriginalResident)
+			if j.Verdict != c.want || j.Breach || !cites(j, "nrr-2026", c.article, 1, c.item) {
+				t.Errorf("%s in %s: %s breach=%v basis %+v; want %s citing Art. %d(%d)", activity, c.kind, j.Verdict, j.Breach, j.LegalBasis, c.want, c.article, c.item)
+			}
 		}
 	}
 }

@@ -2,7 +2,6 @@ package lease
 
 import (
 	"context"
-	"io"
 	"log/slog"
 	"sync/atomic"
 	"testing"
@@ -18,7 +17,7 @@ func TestMain(m *testing.M) { testdb.Main(m) }
 // left by a process that died is taken over once it has expired.
 func TestLeaseOneAtATime(t *testing.T) {
 	pool := testdb.New(t)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := slog.New(slog.DiscardHandler)
 	ctx := context.Background()
 	// a dead process's lease, expiring in a second
 	if _, err := testdb.Owner(t, pool).Exec(ctx, `INSERT INTO job_lease (name, holder, expires_at) VALUES ('sweep', 'gone:1:x', now() + interval '1 s')`); err != nil {

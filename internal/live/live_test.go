@@ -2,7 +2,6 @@ package live
 
 import (
 	"context"
-	"io"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -13,24 +12,14 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"warden/internal/geoio"
-	"warden/internal/problem"
+	"warden/internal/problem/problemtest"
+	"warden/internal/sample/sampletest"
 	"warden/internal/testdb"
 	"warden/internal/zoning"
 )
 
 // TestMain gives this package's tests a private PostGIS cluster.
 func TestMain(m *testing.M) { testdb.Main(m) }
-
-// The plateau reserve (two zones): a core protection zone
-// [100.04, 100.06] × [30.04, 30.06] inside a general control zone out to
-// [100.00, 100.10]².
-const plateauZones = `{"type":"FeatureCollection","features":[
- {"type":"Feature","properties":{"kind":"general_control"},"geometry":{"type":"Polygon","coordinates":[
-  [[100.00,30.00],[100.10,30.00],[100.10,30.10],[100.00,30.10],[100.00,30.00]],
-  [[100.04,30.04],[100.04,30.06],[100.06,30.06],[100.06,30.04],[100.04,30.04]]]}},
- {"type":"Feature","properties":{"kind":"core_protection"},"geometry":{"type":"Polygon","coordinates":[
-  [[100.04,30.04],[100.06,30.04],[100.06,30.06],[100.04,30.06],[100.04,30.04]]]}}]}`
 
 // clock is a settable clock for the service.
 type clock struct {
@@ -47,18 +36,8 @@ func plateau(t *testing.T, opts Options) (*pgxpool.Pool, *Service, *clock) {
 	t.Helper()
 	pool := testdb.New(t)
 	ctx := t.Context()
-	zs := zoning.NewStore(pool)
-	if _, err := zs.CreateReserve(ctx, zoning.ReserveInput{Code: "plateau", NameZH: "高原保护区", Level: "national", ZoningScheme: zoning.TwoZone}); err != nil {
-		t.Fatal(err)
-	}
-	feats, err := geoio.DecodeGeoJSON([]byte(plateauZones), geoio.GeoJSONOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := zs.PutZones(ctx, "plateau", feats, zoning.VersionInput{}); err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	sampletest.AddPlateau(t, pool)
+	log := slog.New(slog.DiscardHandler)
 	eng, err := zoning.StartEngine(ctx, pool, log)
 	if err != nil {
 		t.Fatal(err)
@@ -78,14 +57,6 @@ func register(t *testing.T, s *Service, id, kind string) Device {
 }
 
 func ptr[T any](v T) *T { return &v }
-
-func wantStatus(t *testing.T, err error, status int, typ string) {
-	t.Helper()
-	p, ok := problem.As(err)
-	if !ok || p.Status != status || p.Type != typ {
-		t.Fatalf("got %v, want %d %s", err, status, typ)
-	}
-}
 
 // TestDevices: the registry gives the token once, keeps only its hash,
 // refuses what it cannot use, and a rotated or deleted device's old token
@@ -116,10 +87,10 @@ func TestDevices(t *testing.T) {
 		{DeviceInput{ID: ptr("c-1"), Kind: ptr("collar"), Subject: ptr("x"), Reserves: []string{"atlantis"}}, "unknown-reserve"},
 	} {
 		_, err := s.CreateDevice(ctx, c.in)
-		wantStatus(t, err, 422, c.typ)
+		problemtest.WantType(t, err, 422, c.typ)
 	}
 	_, err = s.CreateDevice(ctx, DeviceInput{ID: ptr("ph-1"), Kind: ptr("phone"), Subject: ptr("x")})
-	wantStatus(t, err, 409, "device-exists")
+	problemtest.WantType(t, err, 409, "device-exists")
 
 	fix := func(tok string, sec int) error {
 		_, err := s.Ingest(ctx, Ingest{Protocol: "osmand", Token: &tok, Fixes: []Fix{{Device: "ph-1", Time: c.now().Add(time.Duration(sec) * time.Second), Lon: 100.02, Lat: 30.02}}})
@@ -128,12 +99,12 @@ func TestDevices(t *testing.T) {
 	if err := fix(d.Token, -10); err != nil {
 		t.Fatal(err)
 	}
-	wantStatus(t, fix("wdv_wrong", -9), http.StatusUnauthorized, "invalid-device-token")
+	problemtest.WantType(t, fix("wdv_wrong", -9), http.StatusUnauthorized, "invalid-device-token")
 	rot, err := s.UpdateDevice(ctx, "ph-1", DeviceInput{Name: ptr("巡护手机"), RotateToken: true})
 	if err != nil || rot.Token == "" || rot.Token == d.Token || rot.Name != "巡护手机" {
 		t.Fatalf("rotate: %+v %v", rot, err)
 	}
-	wantStatus(t, fix(d.Token, -8), http.StatusUnauthorized, "invalid-device-token")
+	problemtest.WantType(t, fix(d.Token, -8), http.StatusUnauthorized, "invalid-device-token")
 	if err := fix(rot.Token, -7); err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +114,7 @@ func TestDevices(t *testing.T) {
 	if err := s.DeleteDevice(ctx, "ph-1"); err != nil {
 		t.Fatal(err)
 	}
-	wantStatus(t, fix(rot.Token, -6), http.StatusNotFound, "unknown-device")
+	problemtest.WantType(t, fix(rot.Token, -6), http.StatusNotFound, "unknown-device")
 	if err := pool.QueryRow(ctx, `SELECT count(*) FROM live_position WHERE device_id = 'ph-1'`).Scan(&n); err != nil || n != 2 {
 		t.Fatalf("%d fixes kept after the device went, want 2 (%v)", n, err)
 	}

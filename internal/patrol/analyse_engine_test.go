@@ -17,11 +17,7 @@ import (
 func TestEngineAnalysisEqualsSQL(t *testing.T) {
 	pool, s := squaresDB(t, Options{})
 	ctx := t.Context()
-	var cx, cy float64
-	if err := pool.QueryRow(ctx, `SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(z.geom) p FROM zone z JOIN reserve r ON r.id = z.reserve_id
-		WHERE r.code = 'qiangtang' AND z.kind = 'core') x`).Scan(&cx, &cy); err != nil {
-		t.Fatal(err)
-	}
+	cx, cy := qiangtangCore(t, pool)
 	var squares, drive []geoio.Fix
 	for _, f := range eastward(t0) {
 		squares = append(squares, geoio.Fix{Lon: f.lon, Lat: f.lat, Time: f.t})

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/xml"
 	"fmt"
-	"io"
 	"log/slog"
 	"math"
 	"strings"
@@ -15,54 +14,36 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"warden/internal/geoio"
-	"warden/internal/markers"
 	"warden/internal/problem"
-	"warden/internal/sample"
-	"warden/internal/testdb"
+	"warden/internal/sample/sampletest"
 	"warden/internal/zoning"
 )
-
-// The squares reserve: three nested squares centred on 100.05°E 30.05°N,
-// core [100.04, 100.06] × [30.04, 30.06], buffer out to 0.02° from the
-// centre... as rings: experimental [100.00, 100.10]² minus the buffer's
-// outer square [100.02, 100.08]², buffer that minus the core.
-const squaresZones = `{"type":"FeatureCollection","features":[
- {"type":"Feature","properties":{"kind":"experimental"},"geometry":{"type":"Polygon","coordinates":[
-  [[100.00,30.00],[100.10,30.00],[100.10,30.10],[100.00,30.10],[100.00,30.00]],
-  [[100.02,30.02],[100.02,30.08],[100.08,30.08],[100.08,30.02],[100.02,30.02]]]}},
- {"type":"Feature","properties":{"kind":"buffer"},"geometry":{"type":"Polygon","coordinates":[
-  [[100.02,30.02],[100.08,30.02],[100.08,30.08],[100.02,30.08],[100.02,30.02]],
-  [[100.04,30.04],[100.04,30.06],[100.06,30.06],[100.06,30.04],[100.04,30.04]]]}},
- {"type":"Feature","properties":{"kind":"core"},"geometry":{"type":"Polygon","coordinates":[
-  [[100.04,30.04],[100.06,30.04],[100.06,30.06],[100.04,30.06],[100.04,30.04]]]}}]}`
 
 // squaresDB is a fresh database with the squares reserve and the samples.
 func squaresDB(t *testing.T, opts Options) (*pgxpool.Pool, *Store) {
 	t.Helper()
-	pool := testdb.New(t)
-	ctx := t.Context()
-	zs := zoning.NewStore(pool)
-	if _, err := sample.LoadIfEmpty(ctx, zs, markers.NewStore(pool)); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := zs.CreateReserve(ctx, zoning.ReserveInput{Code: "squares", NameEN: "Nested squares (test)", Level: "county", ZoningScheme: zoning.ThreeZone}); err != nil {
-		t.Fatal(err)
-	}
-	feats, err := geoio.DecodeGeoJSON([]byte(squaresZones), geoio.GeoJSONOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := zs.PutZones(ctx, "squares", feats, zoning.VersionInput{}); err != nil {
-		t.Fatal(err)
-	}
+	pool := sampletest.New(t)
+	sampletest.AddSquares(t, pool)
 	return pool, withEngine(t, pool, NewStore(pool, opts))
+}
+
+// qiangtangCore is a point of the Qiangtang sample's core zone
+// (ST_PointOnSurface), where the tests' drives turn back.
+func qiangtangCore(t *testing.T, pool *pgxpool.Pool) (float64, float64) {
+	t.Helper()
+	var cx, cy float64
+	if err := pool.QueryRow(t.Context(), `SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(z.geom) p FROM zone z JOIN reserve r ON r.id = z.reserve_id
+		WHERE r.code = 'qiangtang' AND z.kind = 'core') x`).Scan(&cx, &cy); err != nil {
+		t.Fatal(err)
+	}
+	return cx, cy
 }
 
 // withEngine gives s a zone engine on pool, as the service runs it: tracks
 // on days of the current zoning are analysed by the engine.
 func withEngine(t *testing.T, pool *pgxpool.Pool, s *Store) *Store {
 	t.Helper()
-	eng, err := zoning.StartEngine(t.Context(), pool, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	eng, err := zoning.StartEngine(t.Context(), pool, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,11 +214,7 @@ func TestVisitsSquares(t *testing.T) {
 func TestVisitsQiangtang(t *testing.T) {
 	pool, s := squaresDB(t, Options{})
 	ctx := t.Context()
-	var cx, cy float64
-	if err := pool.QueryRow(ctx, `SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(z.geom) p FROM zone z JOIN reserve r ON r.id = z.reserve_id
-		WHERE r.code = 'qiangtang' AND z.kind = 'core') x`).Scan(&cx, &cy); err != nil {
-		t.Fatal(err)
-	}
+	cx, cy := qiangtangCore(t, pool)
 	// A vehicle driving from north of the reserve south to a point of the
 	// core and back north, about 1 km a minute, wobbling.
 	var seg []fx

@@ -6,11 +6,7 @@ import (
 	"sort"
 	"testing"
 	"time"
-
-	"warden/internal/markers"
-	"warden/internal/sample"
-	"warden/internal/testdb"
-	"warden/internal/zoning"
+	"warden/internal/sample/sampletest"
 )
 
 // TestVisitsInZoningOfTheDay: Qiangtang's two-zone zoning is approved on
@@ -18,18 +14,9 @@ import (
 // the three zones in force that day, each with its depth; on 2026-06-10 it
 // visits the two zones of the new zoning.
 func TestVisitsInZoningOfTheDay(t *testing.T) {
-	pool := testdb.New(t)
-	ctx := t.Context()
-	zs := zoning.NewStore(pool)
-	if _, err := sample.LoadIfEmpty(ctx, zs, markers.NewStore(pool), sample.LaterVersions(zs)); err != nil {
-		t.Fatal(err)
-	}
+	pool := sampletest.WithLaterVersions(t)
 	s := withEngine(t, pool, NewStore(pool, Options{}))
-	var cx, cy float64
-	if err := pool.QueryRow(ctx, `SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(z.geom) p FROM zone z JOIN reserve r ON r.id = z.reserve_id
-		WHERE r.code = 'qiangtang' AND z.kind = 'core') x`).Scan(&cx, &cy); err != nil {
-		t.Fatal(err)
-	}
+	cx, cy := qiangtangCore(t, pool)
 	drive := func(start time.Time) []fx {
 		var seg []fx
 		north := 36.9

@@ -10,6 +10,7 @@ import (
 	"warden/internal/cases"
 	"warden/internal/cases/casetest"
 	"warden/internal/problem"
+	"warden/internal/problem/problemtest"
 	"warden/internal/reports"
 	"warden/internal/testdb"
 )
@@ -37,18 +38,14 @@ func TestReports(t *testing.T) {
 		t.Fatalf("late report: %+v %v", r, err)
 	}
 	_, err := rs.SubmitUnitReport(ctx, "540624", reports.UnitReportInput{Date: casetest.Day(-1), Progress: "again"}, "安多县")
-	if p := casetest.ExpectProblem(t, err, 409, "already reported"); p.Type != problem.ReportExists {
-		t.Errorf("a second report: type %q, want %q", p.Type, problem.ReportExists)
-	}
+	problemtest.WantType(t, err, 409, problem.ReportExists, "already reported")
 	_, err = rs.SubmitUnitReport(ctx, "540624", reports.UnitReportInput{Date: casetest.Day(2), Progress: "x"}, "安多县")
-	casetest.ExpectProblem(t, err, 422, "future")
+	problemtest.Want(t, err, 422, "future")
 	// a report's refusals are of its own type, not a case's
 	_, err = rs.SubmitUnitReport(ctx, "540624", reports.UnitReportInput{Date: casetest.Day(-2)}, "安多县")
-	if p := casetest.ExpectProblem(t, err, 422, "progress"); p.Type != problem.InvalidReport {
-		t.Errorf("a report without progress: type %q, want %q", p.Type, problem.InvalidReport)
-	}
+	problemtest.WantType(t, err, 422, problem.InvalidReport, "progress")
 	_, err = rs.SubmitUnitReport(ctx, "nowhere", reports.UnitReportInput{Date: casetest.Day(-1), Progress: "x"}, "x")
-	casetest.ExpectProblem(t, err, 404, "nowhere")
+	problemtest.Want(t, err, 404, "nowhere")
 
 	d, err := rs.DailyReport(ctx, casetest.Day(0), "qiangtang")
 	if err != nil {

@@ -13,9 +13,9 @@ import (
 
 	"warden/internal/benchzones"
 	"warden/internal/geoio"
-	"warden/internal/markers"
 	"warden/internal/problem"
-	"warden/internal/sample"
+	"warden/internal/problem/problemtest"
+	"warden/internal/sample/sampletest"
 	"warden/internal/screening"
 	"warden/internal/testdb"
 	"warden/internal/zoning"
@@ -25,10 +25,7 @@ import (
 // three zones; alt-pirineu, two zones).
 func sampleDB(t *testing.T) (*pgxpool.Pool, *screening.Store) {
 	t.Helper()
-	pool := testdb.New(t)
-	if _, err := sample.LoadIfEmpty(t.Context(), zoning.NewStore(pool), markers.NewStore(pool)); err != nil {
-		t.Fatal(err)
-	}
+	pool := sampletest.New(t)
 	s, err := engineStore(t.Context(), pool, screening.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -469,27 +466,6 @@ func TestMixedFootprint(t *testing.T) {
 	}
 }
 
-func wantProblem(t *testing.T, err error, status int, typ string, fragments ...string) *problem.Error {
-	t.Helper()
-	p, ok := problem.As(err)
-	if !ok {
-		t.Fatalf("error %v is not a problem", err)
-	}
-	if p.Status != status || p.Type != typ {
-		t.Fatalf("problem %d %s, want %d %s: %v", p.Status, p.Type, status, typ, p)
-	}
-	text := p.Detail
-	for _, d := range p.Problems {
-		text += "\n" + d.Reason
-	}
-	for _, f := range fragments {
-		if !strings.Contains(text, f) {
-			t.Errorf("problem does not mention %q: %s", f, text)
-		}
-	}
-	return p
-}
-
 // TestRefused: bad requests are refused with a clear problem and store nothing.
 func TestRefused(t *testing.T) {
 	pool, s := sampleDB(t)
@@ -500,29 +476,29 @@ func TestRefused(t *testing.T) {
 		return screening.Request{Features: []geoio.Feature{{Geometry: g}}, Activity: activity, Doc: "Feature", Pointer: "footprint"}
 	}
 	_, err := s.Screen(ctx, req(bowtie, "quarrying"))
-	p := wantProblem(t, err, 422, "invalid-geometry", "Self-intersection", "ST_MakeValid would give a MultiPolygon of 2 parts", "ha")
+	p := problemtest.WantType(t, err, 422, "invalid-geometry", "Self-intersection", "ST_MakeValid would give a MultiPolygon of 2 parts", "ha")
 	if d := p.Problems[0]; len(d.Location) != 2 || math.Abs(d.Location[0]-(e[0]+0.005)) > 1e-9 || d.Pointer != "footprint.geometry" {
 		t.Errorf("problem %+v: want the crossing at %v and pointer footprint.geometry", d, []float64{e[0] + 0.005, e[1] + 0.005})
 	}
 	_, err = s.Screen(ctx, req(square(e, 100), "dancing"))
-	wantProblem(t, err, 422, "unknown-activity", `unknown activity "dancing"`, "quarrying (采石)", "sand_digging")
+	problemtest.WantType(t, err, 422, "unknown-activity", `unknown activity "dancing"`, "quarrying (采石)", "sand_digging")
 	_, err = s.Screen(ctx, req(orb.MultiPolygon{}, "quarrying"))
-	wantProblem(t, err, 422, "invalid-footprint", "empty")
+	problemtest.WantType(t, err, 422, "invalid-footprint", "empty")
 	_, err = s.Screen(ctx, screening.Request{Activity: "quarrying"})
-	wantProblem(t, err, 422, "empty-footprint", "no geometry")
+	problemtest.WantType(t, err, 422, "empty-footprint", "no geometry")
 	_, err = s.Screen(ctx, screening.Request{Features: []geoio.Feature{{}}, Activity: "quarrying"})
-	wantProblem(t, err, 422, "empty-footprint", "no geometry")
+	problemtest.WantType(t, err, 422, "empty-footprint", "no geometry")
 	_, err = s.Screen(ctx, screening.Request{Features: []geoio.Feature{{Geometry: square(e, 100)}}, Activity: "quarrying", DistanceM: 60_000})
-	wantProblem(t, err, 422, "invalid-screening", "at most 50000")
+	problemtest.WantType(t, err, 422, "invalid-screening", "at most 50000")
 	_, err = s.Screen(ctx, screening.Request{Features: []geoio.Feature{{Geometry: square(e, 100)}}, Activity: "quarrying", Project: screening.Project{Status: "planned"}})
-	wantProblem(t, err, 422, "invalid-screening", "proposed, under_construction or existing")
+	problemtest.WantType(t, err, 422, "invalid-screening", "proposed, under_construction or existing")
 	_, err = s.Screen(ctx, req(orb.LineString{{179.9, 0}, {-179.9, 0}}, "entry"))
-	wantProblem(t, err, 422, "invalid-footprint", "antimeridian")
+	problemtest.WantType(t, err, 422, "invalid-footprint", "antimeridian")
 	_, err = s.Screen(ctx, screening.Request{Features: []geoio.Feature{{Geometry: orb.Point{86, 34}}}, CRS: 4515, Activity: "entry"})
-	wantProblem(t, err, 422, "invalid-footprint", "easting")
+	problemtest.WantType(t, err, 422, "invalid-footprint", "easting")
 	small := screening.NewStore(pool, screening.Options{MaxVertices: 4})
 	_, err = small.Screen(ctx, req(square(e, 100), "quarrying"))
-	wantProblem(t, err, 413, "too-large", "more than 4 vertices")
+	problemtest.WantType(t, err, 413, "too-large", "more than 4 vertices")
 	var n int
 	if err := pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM screening) + (SELECT count(*) FROM finding)`).Scan(&n); err != nil || n != 0 {
 		t.Fatalf("%d rows stored for refused requests (%v)", n, err)

@@ -5,10 +5,8 @@ import (
 	"testing"
 
 	"warden/internal/geoio"
-	"warden/internal/markers"
-	"warden/internal/sample"
+	"warden/internal/sample/sampletest"
 	"warden/internal/screening"
-	"warden/internal/testdb"
 	"warden/internal/zoning"
 )
 
@@ -19,12 +17,8 @@ import (
 // proposed project today, it lies in the core protection zone of the
 // current zoning.
 func TestScreeningZoningOfItsDay(t *testing.T) {
-	pool := testdb.New(t)
+	pool := sampletest.WithLaterVersions(t)
 	ctx := t.Context()
-	zs := zoning.NewStore(pool)
-	if _, err := sample.LoadIfEmpty(ctx, zs, markers.NewStore(pool), sample.LaterVersions(zs)); err != nil {
-		t.Fatal(err)
-	}
 	s, err := engineStore(ctx, pool, screening.Options{})
 	if err != nil {
 		t.Fatal(err)

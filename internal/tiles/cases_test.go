@@ -27,11 +27,7 @@ func TestCaseTiles(t *testing.T) {
 	}
 	l := layer(t, "cases")
 	tile := maptile.At(orb.Point{86, 34.5}, 8)
-	got := decode(t, l, tile, get(t, s, l, tile))
-	if len(got.Features) != 1 {
-		t.Fatalf("%d case features in %v, want 1", len(got.Features), tile)
-	}
-	f := got.Features[0]
+	f := onlyFeature(t, s, l, tile)
 	p := f.Properties
 	if fid, _ := f.ID.(float64); int64(fid) != cs.ID || p["case"] != float64(cs.ID) || p["number"] != cs.Number || p["status"] != "reported" ||
 		p["severity"] != "high" || p["reserve"] != "qiangtang" || p["opened_at"] != cs.ReportedAt.UTC().Format("2006-01-02T15:04:05Z") {

@@ -18,10 +18,9 @@ import (
 
 	"warden/internal/markers"
 	"warden/internal/problem"
-	"warden/internal/sample"
+	"warden/internal/sample/sampletest"
 	"warden/internal/testdb"
 	"warden/internal/tiles"
-	"warden/internal/zoning"
 )
 
 func TestMain(m *testing.M) { testdb.Main(m) }
@@ -29,10 +28,7 @@ func TestMain(m *testing.M) { testdb.Main(m) }
 // withSample returns a store on a fresh database holding the sample reserves.
 func withSample(t *testing.T) (*tiles.Store, *pgxpool.Pool) {
 	t.Helper()
-	pool := testdb.New(t)
-	if _, err := sample.LoadIfEmpty(t.Context(), zoning.NewStore(pool), markers.NewStore(pool)); err != nil {
-		t.Fatal(err)
-	}
+	pool := sampletest.New(t)
 	return tiles.NewStore(pool), pool
 }
 
@@ -64,6 +60,17 @@ func decode(t *testing.T, l tiles.Layer, tile maptile.Tile, b []byte) *mvt.Layer
 	}
 	ls.ProjectToWGS84(tile)
 	return ls[0]
+}
+
+// onlyFeature fetches and decodes a tile of l that must hold exactly one
+// feature, and returns it.
+func onlyFeature(t *testing.T, s *tiles.Store, l tiles.Layer, tile maptile.Tile) *geojson.Feature {
+	t.Helper()
+	got := decode(t, l, tile, get(t, s, l, tile))
+	if len(got.Features) != 1 {
+		t.Fatalf("%d %s features in %v, want 1", len(got.Features), l.Name, tile)
+	}
+	return got.Features[0]
 }
 
 func names(ls mvt.Layers) []string {

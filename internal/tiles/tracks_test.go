@@ -61,11 +61,7 @@ func TestTrackTiles(t *testing.T) {
 
 	tracks, obs := layer(t, "tracks"), layer(t, "observations")
 	tile := maptile.At(orb.Point{86, 34.5}, 6)
-	got := decode(t, tracks, tile, get(t, s, tracks, tile))
-	if len(got.Features) != 1 {
-		t.Fatalf("%d track features in %v, want 1", len(got.Features), tile)
-	}
-	f := got.Features[0]
+	f := onlyFeature(t, s, tracks, tile)
 	p := f.Properties
 	if fid, _ := f.ID.(float64); int64(fid) != in.ID || p["track"] != float64(in.ID) || p["subject_kind"] != "patrol" ||
 		p["reserve"] != "qiangtang" || p["started_at"] != "2024-05-01T01:00:00Z" {

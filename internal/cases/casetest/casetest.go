@@ -6,7 +6,6 @@ package casetest
 
 import (
 	"encoding/json"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -15,11 +14,8 @@ import (
 
 	"warden/internal/cases"
 	"warden/internal/grid"
-	"warden/internal/markers"
-	"warden/internal/problem"
-	"warden/internal/sample"
+	"warden/internal/sample/sampletest"
 	"warden/internal/testdb"
-	"warden/internal/zoning"
 )
 
 // Clock is the stores' time: the real time (the database stamps events
@@ -76,9 +72,7 @@ func New(t *testing.T) *Fixture {
 	pool := testdb.New(t)
 	clk := &Clock{}
 	f := &Fixture{T: t, Pool: pool, Cases: cases.NewStore(pool, cases.Options{Now: clk.Now, MaxFileBytes: 1 << 20}), Grid: grid.NewStore(pool), Clock: clk}
-	if _, err := sample.LoadIfEmpty(t.Context(), zoning.NewStore(pool), markers.NewStore(pool), f.Grid.LoadSample); err != nil {
-		t.Fatal(err)
-	}
+	sampletest.Load(t, pool, f.Grid.LoadSample)
 	return f
 }
 
@@ -122,27 +116,4 @@ func (f *Fixture) NewCase(p [2]float64) cases.Case {
 		f.T.Fatal(err)
 	}
 	return c
-}
-
-// ExpectProblem fails unless err is a problem with the status whose detail
-// (or a problem reason) mentions every fragment.
-func ExpectProblem(t *testing.T, err error, status int, fragments ...string) *problem.Error {
-	t.Helper()
-	p, ok := problem.As(err)
-	if !ok {
-		t.Fatalf("error %v, want a %d problem", err, status)
-	}
-	if p.Status != status {
-		t.Fatalf("status %d (%s), want %d", p.Status, p.Detail, status)
-	}
-	text := p.Detail
-	for _, d := range p.Problems {
-		text += "\n" + d.Reason
-	}
-	for _, fr := range fragments {
-		if !strings.Contains(text, fr) {
-			t.Fatalf("problem does not mention %q: %s", fr, text)
-		}
-	}
-	return p
 }
