@@ -11,9 +11,7 @@ import (
 // bootstrap admin token; then a token by `warden token create`, used and
 // revoked.
 func TestUsersAndTokensCLI(t *testing.T) {
-	bin := build(t)
-	data := dataDir(t)
-	s := start(t, bin, data)
+	bin, data, s := startFresh(t)
 	warden := func(args ...string) string {
 		t.Helper()
 		out, err := cli(bin, data, args...)

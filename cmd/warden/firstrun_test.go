@@ -13,9 +13,7 @@ import (
 // once; they sign in; the CLI joins the running cluster without claiming to
 // start one; a restart makes no second administrator.
 func TestFirstStartAdmin(t *testing.T) {
-	bin := build(t)
-	data := dataDir(t)
-	s := start(t, bin, data)
+	bin, data, s := startFresh(t)
 	m := regexp.MustCompile(`user name: (\S+)\n\s+password:\s+(\S+)`).FindStringSubmatch(s.log.String())
 	if m == nil || m[1] != "admin" {
 		t.Fatalf("the first start printed no administrator:\n%s", s.log)

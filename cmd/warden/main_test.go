@@ -59,6 +59,14 @@ type service struct {
 	done chan error
 }
 
+// startFresh builds warden and starts `warden serve` on a fresh data
+// directory, as the README's quick start does.
+func startFresh(t *testing.T) (bin, data string, s *service) {
+	t.Helper()
+	bin, data = build(t), dataDir(t)
+	return bin, data, start(t, bin, data)
+}
+
 func start(t *testing.T, bin, data string, env ...string) *service {
 	t.Helper()
 	s := &service{addr: freeAddr(t), log: &strings.Builder{}, done: make(chan error, 1)}
@@ -155,10 +163,7 @@ func get(t *testing.T, url string) string {
 }
 
 func TestServeWithPrivateCluster(t *testing.T) {
-	bin := build(t)
-	data := dataDir(t)
-
-	s := start(t, bin, data)
+	bin, data, s := startFresh(t)
 	if body := get(t, "http://"+s.addr+"/api/v1/reserves"); !strings.Contains(body, `"qiangtang"`) || !strings.Contains(body, `"alt-pirineu"`) {
 		t.Fatalf("sample reserves not served: %s", body)
 	}

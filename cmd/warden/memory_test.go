@@ -26,9 +26,7 @@ const maxUploadRSS = 300 << 20
 // upload must be stored and analysed (hundreds of zone visits) within the
 // ceiling, start-up included.
 func TestUploadMemoryCeiling(t *testing.T) {
-	bin := build(t)
-	data := dataDir(t)
-	s := start(t, bin, data)
+	_, data, s := startFresh(t)
 	token := readToken(t, data)
 	send := func(method, path, contentType string, body io.Reader) (int, []byte) {
 		t.Helper()

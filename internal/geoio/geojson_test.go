@@ -99,6 +99,19 @@ func checkDecoded(t testing.TB, feats []geoio.Feature, projected bool) {
 	}
 }
 
+// firstFault is the first fault check finds in xs, or "" if none.
+func firstFault[T any](xs []T, check func(T) string) string {
+	for _, x := range xs {
+		if r := check(x); r != "" {
+			return r
+		}
+	}
+	return ""
+}
+
+// checkGeometry is the first fault of g a decoder must never let through
+// (non-finite or, unless projected, out-of-range positions, short lines and
+// rings, open rings, nil members), or "".
 func checkGeometry(g orb.Geometry, projected bool) string {
 	pt := func(p orb.Point) string {
 		if math.IsNaN(p[0]) || math.IsNaN(p[1]) || math.IsInf(p[0], 0) || math.IsInf(p[1], 0) {
@@ -113,68 +126,45 @@ func checkGeometry(g orb.Geometry, projected bool) string {
 		if len(l) < 2 {
 			return fmt.Sprintf("line of %d positions", len(l))
 		}
-		for _, p := range l {
-			if r := pt(p); r != "" {
-				return r
-			}
-		}
-		return ""
+		return firstFault(l, pt)
 	}
 	poly := func(p orb.Polygon) string {
 		if len(p) == 0 {
 			return "polygon without rings"
 		}
-		for _, r := range p {
+		return firstFault(p, func(r orb.Ring) string {
 			if len(r) < 4 {
 				return fmt.Sprintf("ring of %d positions", len(r))
 			}
 			if r[0] != r[len(r)-1] {
 				return "ring not closed"
 			}
-			if s := line(orb.LineString(r)); s != "" {
-				return s
-			}
-		}
-		return ""
+			return line(orb.LineString(r))
+		})
 	}
 	switch g := g.(type) {
 	case orb.Point:
 		return pt(g)
 	case orb.MultiPoint:
-		for _, p := range g {
-			if r := pt(p); r != "" {
-				return r
-			}
-		}
+		return firstFault(g, pt)
 	case orb.LineString:
 		return line(g)
 	case orb.MultiLineString:
-		for _, l := range g {
-			if r := line(l); r != "" {
-				return r
-			}
-		}
+		return firstFault(g, line)
 	case orb.Polygon:
 		return poly(g)
 	case orb.MultiPolygon:
-		for _, p := range g {
-			if r := poly(p); r != "" {
-				return r
-			}
-		}
+		return firstFault(g, poly)
 	case orb.Collection:
-		for _, e := range g {
+		return firstFault(g, func(e orb.Geometry) string {
 			if e == nil {
 				return "nil member in a GeometryCollection"
 			}
-			if r := checkGeometry(e, projected); r != "" {
-				return r
-			}
-		}
+			return checkGeometry(e, projected)
+		})
 	default:
 		return fmt.Sprintf("unexpected geometry type %T", g)
 	}
-	return ""
 }
 
 // Deliberate leniencies: files geojsonhint calls bad that Warden accepts, and why.
