@@ -118,18 +118,27 @@ var public = access{open: true}
 // read is a read route of a class that needs perm.
 func read(class string, perm auth.Permission) access { return access{class: class, perm: perm} }
 
-// accessRules is the table: one line per route. Keep it in the order of
-// routes(), and add a line with every new route.
+// accessRules is the table: one line per route, gathered from one table per
+// area below. Keep each in the order of routes(), and add a line with every
+// new route; a route listed twice is a programming error.
 func (s *Server) accessRules() map[string]access {
+	rules := map[string]access{}
+	for _, part := range []map[string]access{
+		s.pageRules(), s.reserveRules(), s.patrolRules(), s.accountRules(), s.caseRules(), s.clueLiveRules(),
+	} {
+		for route, a := range part {
+			if _, twice := rules[route]; twice {
+				panic("api: two access rules for " + route)
+			}
+			rules[route] = a
+		}
+	}
+	return rules
+}
+
+// pageRules are the access rules of the pages, tiles, OGC API and the API's own documents.
+func (s *Server) pageRules() map[string]access {
 	zoning := auth.ReadZoning
-	trackOwner := scope{kind: lookupScope, lookup: s.trackOwner, reserve: true}
-	caseOwner := scope{kind: lookupScope, lookup: s.caseOwner, reserve: true}
-	cellOwner := scope{kind: lookupScope, lookup: s.cellOwner, reserve: true}
-	screeningOwner := scope{kind: lookupScope, lookup: s.screeningOwner, reserve: true}
-	clueOwner := scope{kind: lookupScope, lookup: s.clueOwner, reserve: true}
-	deviceOwner := scope{kind: lookupScope, lookup: s.deviceOwner, reserve: true}
-	caseWrite := access{perm: auth.WriteCases, scope: caseOwner, resource: "case", idParam: "id",
-		before: func(c echo.Context) (any, error) { return s.caseBefore(c) }}
 	return map[string]access{
 		"GET /":                          public,
 		"GET /markers":                   public,
@@ -161,7 +170,13 @@ func (s *Server) accessRules() map[string]access {
 
 		"GET /api/v1/openapi.json":  public,
 		"GET /api/v1/problem-types": public,
+	}
+}
 
+// reserveRules are the access rules of reserves, zones, markers, locate, rules and the law.
+func (s *Server) reserveRules() map[string]access {
+	zoning := auth.ReadZoning
+	return map[string]access{
 		"GET /api/v1/reserves":                read("reserves", zoning),
 		"POST /api/v1/reserves":               {perm: auth.WriteZoning, scope: scope{kind: bodyScope, name: "code"}, resource: "reserve"},
 		"GET /api/v1/reserves/:code":          read("reserves", zoning),
@@ -184,7 +199,14 @@ func (s *Server) accessRules() map[string]access {
 		"GET /api/v1/law/instruments":       read("rules", zoning),
 		"GET /api/v1/law/instruments/:code": read("rules", zoning),
 		"POST /api/v1/rulesets":             {perm: auth.WriteZoning, scope: scope{kind: queryScope, name: "reserve"}, resource: "rule_set"},
+	}
+}
 
+// patrolRules are the access rules of screenings, tracks and permits.
+func (s *Server) patrolRules() map[string]access {
+	trackOwner := scope{kind: lookupScope, lookup: s.trackOwner, reserve: true}
+	screeningOwner := scope{kind: lookupScope, lookup: s.screeningOwner, reserve: true}
+	return map[string]access{
 		"POST /api/v1/screenings":           {perm: auth.WriteScreenings, scope: scope{kind: handlerScope}, resource: "screening"},
 		"GET /api/v1/screenings":            {class: "screenings", perm: auth.ReadScreenings, scope: scope{kind: queryScope, name: "reserve"}},
 		"GET /api/v1/screenings/:id":        {class: "screenings", perm: auth.ReadScreenings, scope: screeningOwner},
@@ -198,7 +220,12 @@ func (s *Server) accessRules() map[string]access {
 		"GET /api/v1/tracks/:id/visits": {class: "tracks", perm: auth.ReadTracks, own: auth.ReadOwnTracks, scope: trackOwner},
 		"POST /api/v1/permits":          {perm: auth.WritePermits, scope: scope{kind: bodyScope, name: "reserve"}, resource: "permit"},
 		"GET /api/v1/permits/:id":       {class: "permits", perm: auth.ReadPermits, scope: scope{kind: lookupScope, lookup: s.permitOwner, reserve: true}},
+	}
+}
 
+// accountRules are the access rules of sign-in, users, tokens and the audit log.
+func (s *Server) accountRules() map[string]access {
+	return map[string]access{
 		"POST /api/v1/auth/login":    public,
 		"GET /api/v1/auth/me":        public,
 		"POST /api/v1/auth/logout":   {resource: "session"},
@@ -213,7 +240,17 @@ func (s *Server) accessRules() map[string]access {
 		"DELETE /api/v1/tokens/:id": {perm: auth.ManageUsers, own: auth.OwnTokens, scope: scope{kind: lookupScope, lookup: s.tokenOwner},
 			resource: "token", idParam: "id", before: func(c echo.Context) (any, error) { return s.tokenBefore(c) }},
 		"GET /api/v1/audit": {perm: auth.ReadAudit},
+	}
+}
 
+// caseRules are the access rules of cases, administrative areas, grid cells, reports and notifications.
+func (s *Server) caseRules() map[string]access {
+	zoning := auth.ReadZoning
+	caseOwner := scope{kind: lookupScope, lookup: s.caseOwner, reserve: true}
+	cellOwner := scope{kind: lookupScope, lookup: s.cellOwner, reserve: true}
+	caseWrite := access{perm: auth.WriteCases, scope: caseOwner, resource: "case", idParam: "id",
+		before: func(c echo.Context) (any, error) { return s.caseBefore(c) }}
+	return map[string]access{
 		"POST /api/v1/cases":                              {perm: auth.WriteCases, scope: scope{kind: bodyScope, name: "reserve"}, resource: "case"},
 		"GET /api/v1/cases":                               {class: "cases", perm: auth.ReadCases, scope: scope{kind: queryScope, name: "reserve"}},
 		"GET /api/v1/cases/:id":                           {class: "cases", perm: auth.ReadCases, scope: caseOwner},
@@ -241,7 +278,14 @@ func (s *Server) accessRules() map[string]access {
 		"GET /api/v1/reports/overdue": {class: "reports", perm: auth.ReadReports, scope: scope{kind: queryScope, name: "reserve"}},
 		"GET /api/v1/reports/units":   {class: "reports", perm: auth.ReadReports, scope: scope{kind: queryScope, name: "reserve"}},
 		"GET /api/v1/notifications":   {perm: auth.ReadAudit},
+	}
+}
 
+// clueLiveRules are the access rules of Green Shield clues, devices, positions and live events.
+func (s *Server) clueLiveRules() map[string]access {
+	clueOwner := scope{kind: lookupScope, lookup: s.clueOwner, reserve: true}
+	deviceOwner := scope{kind: lookupScope, lookup: s.deviceOwner, reserve: true}
+	return map[string]access{
 		"POST /api/v1/clue-batches":           {perm: auth.WriteCases, scope: scope{kind: globalScope}, resource: "clue-batch"},
 		"GET /api/v1/clue-batches":            {class: "cases", perm: auth.ReadCases, scope: scope{kind: queryScope, name: "reserve"}},
 		"GET /api/v1/clue-batches/:id":        {class: "cases", perm: auth.ReadCases, scope: scope{kind: globalScope}},
