@@ -66,7 +66,8 @@ func TestSampleReserveServed(t *testing.T) {
 		m := z.(map[string]any)
 		kinds[m["kind"].(string)] = m["area_ha"].(float64)
 	}
-	for _, k := range []string{"core", "buffer", "experimental"} {
+	// the current zoning: the two zones approved 2026-06-01
+	for _, k := range []string{"core_protection", "general_control"} {
 		if kinds[k] < 1e6 {
 			t.Errorf("qiangtang %s zone area %v ha, want > 1,000,000 ha", k, kinds[k])
 		}

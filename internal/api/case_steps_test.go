@@ -182,15 +182,15 @@ func TestCaseTitleAndParty(t *testing.T) {
 		t.Errorf("after naming the party: %s", got.Raw)
 	}
 
-	core := findPoint(e, "core")
+	core := findPoint(e, "core_protection")
 	body := screeningBody(lonLatSquare(core, 400), "quarrying", "under_construction")
 	sc := e.do("POST", "/api/v1/screenings", body, true).expect(201)
 	refs := sc.get("cases").([]any)
-	if len(refs) != 1 || refs[0].(map[string]any)["title"] != "核心区内采石（未批先建）" {
+	if len(refs) != 1 || refs[0].(map[string]any)["title"] != "核心保护区内采石（未批先建）" {
 		t.Fatalf("the screening's case: %s", sc.get("cases"))
 	}
 	c := e.do("GET", refs[0].(map[string]any)["link"].(string), nil, true).expect(200)
-	if d := c.get("description").(string); !strings.Contains(d, "某公司") || !strings.Contains(d, "公顷") || !strings.Contains(d, "核心区") || party(c.JSON) != "某公司/enterprise" {
+	if d := c.get("description").(string); !strings.Contains(d, "某公司") || !strings.Contains(d, "公顷") || !strings.Contains(d, "核心保护区") || party(c.JSON) != "某公司/enterprise" {
 		t.Errorf("the screening's case: %q, party %s", d, party(c.JSON))
 	}
 }
@@ -201,7 +201,7 @@ func TestCaseTitleAndParty(t *testing.T) {
 func TestCaseListForAnOffice(t *testing.T) {
 	e := newEnv(t, true)
 	withCaseSample(t, e)
-	core := findPoint(e, "core")
+	core := findPoint(e, "core_protection")
 	cst := time.FixedZone("CST", 8*3600)
 	yesterday := time.Now().In(cst).AddDate(0, 0, -1).Format(time.DateOnly)
 	nextMonth := time.Now().In(cst).AddDate(0, 1, 0).Format(time.DateOnly)
@@ -284,7 +284,7 @@ func TestChineseNamesAndLocalTimes(t *testing.T) {
 		t.Errorf("level 国家级 stored as %v", r.get("level"))
 	}
 	e.do("POST", "/api/v1/reserves", map[string]any{"code": "x", "name_zh": "x", "level": "乡级", "zoning_scheme": "three_zone"}, true).problem(422, "国家级")
-	core := findPoint(e, "core")
+	core := findPoint(e, "core_protection")
 	sc := e.do("POST", "/api/v1/screenings", screeningBody(lonLatSquare(core, 400), "采石", "proposed"), true).expect(201)
 	if sc.get("activity", "code") != "quarrying" && sc.get("activity") != "quarrying" {
 		t.Errorf("activity 采石 screened as %v", sc.get("activity"))

@@ -211,7 +211,7 @@ func TestCaseLifecycleAPI(t *testing.T) {
 func TestScreeningCaseAPI(t *testing.T) {
 	e := newEnv(t, true)
 	withCaseSample(t, e)
-	core := findPoint(e, "core")
+	core := findPoint(e, "core_protection")
 	sc := e.do("POST", "/api/v1/screenings", screeningBody(lonLatSquare(core, 400), "quarrying", "under_construction"), true).expect(201)
 	if len(sc.get("findings").([]any)) != 1 {
 		t.Fatalf("findings: %s", sc.Raw)
@@ -224,7 +224,7 @@ func TestScreeningCaseAPI(t *testing.T) {
 	area := c["area"].(map[string]any)
 	cell := c["grid_cell"].(map[string]any)
 	// 86°E is the fourth of the seven strips: 改则县
-	if c["status"] != "reported" || c["kind"] != "unapproved_construction" || c["zone_kind"] != "core" || area["code"] != "542526" || cell["code"] == "" ||
+	if c["status"] != "reported" || c["kind"] != "unapproved_construction" || c["zone_kind"] != "core_protection" || area["code"] != "542526" || cell["code"] == "" ||
 		c["party"].(map[string]any)["name"] != "某公司" || !strings.HasPrefix(c["number"].(string), "qiangtang-") {
 		t.Fatalf("case: %v", c)
 	}
@@ -242,7 +242,7 @@ func TestScreeningCaseAPI(t *testing.T) {
 	// a case from a public letter, drawn on the map
 	r := e.do("POST", "/api/v1/cases", map[string]any{"source": "public_report", "source_ref": "来信2025-17", "activity": "grazing", "title": "核心区放牧",
 		"location": lonLatSquare([2]float64{core[0] + 0.2, core[1]}, 1000)}, true).expect(201)
-	if r.get("zone_kind") != "core" || r.get("basis_zh") == "" || r.Header.Get("Location") != fmt.Sprintf("/api/v1/cases/%v", r.get("id")) {
+	if r.get("zone_kind") != "core_protection" || r.get("basis_zh") == "" || r.Header.Get("Location") != fmt.Sprintf("/api/v1/cases/%v", r.get("id")) {
 		t.Errorf("public letter case: %s", r.Raw)
 	}
 	e.do("POST", "/api/v1/cases", map[string]any{"source": "public_report", "activity": "grazing"}, true).problem(422, "location")

@@ -143,15 +143,17 @@ func poly(lon, lat, h float64) string {
 func TestGreenShieldLoop(t *testing.T) {
 	e, pool := newClueEnv(t)
 	ctx := t.Context()
+	// the batch is imaged 2026-05-01: in the sample's three zones (version 1;
+	// its two zones are approved 2026-06-01)
 	var edge [2]float64
 	if err := pool.QueryRow(ctx, `SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointN(ST_ExteriorRing(ST_GeometryN(z.geom, 1)), 1) p FROM zone z
-		JOIN zoning_version v ON v.id = z.version_id AND v.is_current JOIN reserve r ON r.id = z.reserve_id
+		JOIN zoning_version v ON v.id = z.version_id AND v.version = 1 JOIN reserve r ON r.id = z.reserve_id
 		WHERE r.code = 'qiangtang' AND z.kind = 'core') x`).Scan(&edge[0], &edge[1]); err != nil {
 		t.Fatal(err)
 	}
 	var north [2]float64 // 0.02° north of the reserve's northernmost vertex
 	if err := pool.QueryRow(ctx, `SELECT ST_X(p), ST_Y(p) + 0.02 FROM (SELECT (ST_DumpPoints(z.geom)).geom p FROM zone z
-		JOIN zoning_version v ON v.id = z.version_id AND v.is_current JOIN reserve r ON r.id = z.reserve_id
+		JOIN zoning_version v ON v.id = z.version_id AND v.version = 1 JOIN reserve r ON r.id = z.reserve_id
 		WHERE r.code = 'qiangtang' AND z.kind = 'experimental') x ORDER BY ST_Y(p) DESC LIMIT 1`).Scan(&north[0], &north[1]); err != nil {
 		t.Fatal(err)
 	}
@@ -185,7 +187,7 @@ func TestGreenShieldLoop(t *testing.T) {
 			zs := z.(map[string]any)
 			var want float64
 			if err := pool.QueryRow(ctx, `SELECT coalesce(sum(ST_Area(ST_Intersection(z.geom, c.geom)::geography)) / 10000, 0) FROM clue c, zone z
-				JOIN zoning_version v ON v.id = z.version_id AND v.is_current WHERE c.id = $1 AND z.kind = $2`, id(c), zs["zone_kind"]).Scan(&want); err != nil {
+				JOIN zoning_version v ON v.id = z.version_id AND v.version = 1 WHERE c.id = $1 AND z.kind = $2`, id(c), zs["zone_kind"]).Scan(&want); err != nil {
 				t.Fatal(err)
 			}
 			if got := zs["area_ha"].(float64); math.Abs(got-want) > 1e-4 {

@@ -63,7 +63,7 @@ func TestExportsReadByGDAL(t *testing.T) {
 	e := newEnv(t, true)
 	dir := t.TempDir()
 	zonesAPI := e.do("GET", "/api/v1/reserves/qiangtang/zones", nil, false).expect(200)
-	wantNames := featureCodes(zonesAPI, "name") // 实验区, 核心区, 缓冲区
+	wantNames := featureCodes(zonesAPI, "name") // 一般控制区, 核心保护区: the current zoning
 
 	check := func(label, src, geom string, n int, crsID string, field string, want []string) string {
 		t.Helper()
@@ -90,23 +90,23 @@ func TestExportsReadByGDAL(t *testing.T) {
 	}
 
 	gj := e.download(dir, "/api/v1/reserves/qiangtang/zones.geojson", "z.geojson")
-	check("zones.geojson", gj, "MULTIPOLYGON", 3, "4326", "name", wantNames)
+	check("zones.geojson", gj, "MULTIPOLYGON", 2, "4326", "name", wantNames)
 
 	kmlPath := e.download(dir, "/api/v1/reserves/qiangtang/zones.kml", "z.kml")
-	out := check("zones.kml", kmlPath, "MULTIPOLYGON", 3, "4326", "Name", wantNames)
-	if !strings.Contains(out, "kind_zh (String) = 核心区") {
+	out := check("zones.kml", kmlPath, "MULTIPOLYGON", 2, "4326", "Name", wantNames)
+	if !strings.Contains(out, "kind_zh (String) = 核心保护区") {
 		t.Errorf("zones.kml: no kind_zh in the ExtendedData")
 	}
 	raw, _ := os.ReadFile(kmlPath)
-	for _, want := range []string{`<Style id="core">`, `<styleUrl>#core</styleUrl>`, `<styleUrl>#buffer</styleUrl>`, `<PolyStyle>`} {
+	for _, want := range []string{`<Style id="core_protection">`, `<styleUrl>#core_protection</styleUrl>`, `<styleUrl>#general_control</styleUrl>`, `<PolyStyle>`} {
 		if !bytes.Contains(raw, []byte(want)) {
 			t.Errorf("zones.kml lacks %s", want)
 		}
 	}
 
 	shp := e.download(dir, "/api/v1/reserves/qiangtang/zones.shp.zip", "z.shp.zip")
-	out = check("zones.shp.zip", "/vsizip/"+shp, "POLYGON", 3, "4326", "name", wantNames)
-	if !strings.Contains(out, "kind_zh (String) = 缓冲区") || !strings.Contains(out, "area_ha (Real)") {
+	out = check("zones.shp.zip", "/vsizip/"+shp, "POLYGON", 2, "4326", "name", wantNames)
+	if !strings.Contains(out, "kind_zh (String) = 一般控制区") || !strings.Contains(out, "area_ha (Real)") {
 		t.Errorf("zones.shp.zip: attributes missing:\n%.3000s", out)
 	}
 	if prj := zipEntry(t, shp, ".prj"); !strings.Contains(prj, "GCS_WGS_1984") {
@@ -117,7 +117,7 @@ func TestExportsReadByGDAL(t *testing.T) {
 	}
 
 	shp4490 := e.download(dir, "/api/v1/reserves/qiangtang/zones.shp.zip?crs=EPSG:4490", "z4490.shp.zip")
-	check("zones.shp.zip in EPSG:4490", "/vsizip/"+shp4490, "POLYGON", 3, "4490", "name", wantNames)
+	check("zones.shp.zip in EPSG:4490", "/vsizip/"+shp4490, "POLYGON", 2, "4490", "name", wantNames)
 	if prj := zipEntry(t, shp4490, ".prj"); !strings.Contains(prj, "China_Geodetic_Coordinate_System_2000") {
 		t.Errorf("the EPSG:4490 .prj is %q, want CGCS2000", prj)
 	}
@@ -139,7 +139,11 @@ func TestExportsReadByGDAL(t *testing.T) {
 	}
 
 	gpkg := e.download(dir, "/api/v1/reserves/qiangtang/zones.gpkg", "z.gpkg")
-	check("zones.gpkg", gpkg, "MULTIPOLYGON", 3, "4326", "name", wantNames)
+	check("zones.gpkg", gpkg, "MULTIPOLYGON", 2, "4326", "name", wantNames)
+	// an older version on request: the three zones of version 1
+	v1 := e.download(dir, "/api/v1/reserves/qiangtang/zones.gpkg?version=1", "z1.gpkg")
+	check("zones.gpkg?version=1", v1, "MULTIPOLYGON", 3, "4326", "name",
+		featureCodes(e.do("GET", "/api/v1/reserves/qiangtang/zones?version=1", nil, false).expect(200), "name"))
 
 	for _, f := range []string{"geojson", "kml", "shp.zip", "gpkg"} {
 		p := e.download(dir, "/api/v1/reserves/alt-pirineu/markers."+f, "m."+f)
@@ -411,14 +415,15 @@ func TestPutZonesShapefile(t *testing.T) {
 	e.newReserve("qt-boundary", "three_zone")
 	v = e.putZip("qt-boundary", "", zipDir(t, real, "")).expect(201)
 	qt := zoneAreas(e.do("GET", "/api/v1/reserves/qiangtang", nil, false).expect(200), "zoning", "zones")
-	total := qt["core"] + qt["buffer"] + qt["experimental"]
+	total := qt["core_protection"] + qt["general_control"]
 	if got := v.get("zones", 0, "area_ha").(float64); math.Abs(got-total) > 1e-3*total || v.get("zones", 0, "name") != "西藏羌塘" {
 		t.Errorf("the real boundary: %v ha named %v, the sample zones total %v ha", got, v.get("zones", 0, "name"), total)
 	}
 
 	// Refused uploads store nothing.
 	e.newReserve("refused", "two_zone")
-	e.putZip("refused", "", own).problem(422, "not part of the two_zone scheme")
+	three := e.do("GET", "/api/v1/reserves/qiangtang/zones.shp.zip?version=1", nil, false).expect(200).Raw
+	e.putZip("refused", "", three).problem(422, "not part of the two_zone scheme")
 	e.putZip("refused", "", []byte("PK\x03\x04 not really")).problem(400, "not a readable zip")
 	if n := len(e.do("GET", "/api/v1/reserves/refused/zones", nil, false).expect(200).get("features").([]any)); n != 0 {
 		t.Errorf("a refused upload left %d zones", n)

@@ -58,7 +58,8 @@ func TestLawInstruments(t *testing.T) {
 }
 
 // The rules of a three-zone reserve on both sides of 2026-03-15: the 2017
-// Regulations, then the 2026 Regulations through the zone conversion.
+// Regulations, then the 2026 Regulations through the zone conversion, until
+// its two-zone zoning approved 2026-06-01.
 func TestRulesOnADay(t *testing.T) {
 	e := newEnv(t, true)
 	before := e.do("GET", "/api/v1/rules?reserve=qiangtang&on=2026-03-14", nil, false).expect(200)
@@ -79,6 +80,12 @@ func TestRulesOnADay(t *testing.T) {
 	if quarry == nil || quarry["verdict"] != "prohibited" || !strings.Contains(quarry["cite_zh"].(string), "第二十七条") ||
 		quarry["penalty"].(map[string]any)["max_yuan"].(float64) != 500000 {
 		t.Errorf("quarrying in the experimental zone after the change: %v", quarry)
+	}
+	// from 2026-06-01 the sample's approved two zones: nothing converted
+	approved := e.do("GET", "/api/v1/rules?reserve=qiangtang&on=2026-06-01", nil, false).expect(200)
+	if approved.get("converted") != false || len(approved.get("zones").([]any)) != 2 || approved.get("zones", 0, "kind") != "core_protection" ||
+		approved.get("zones", 1, "label_zh") != "一般控制区" {
+		t.Errorf("2026-06-01: %.800s", approved.Raw)
 	}
 	quoted := false
 	for _, p := range after.get("provisions").([]any) {

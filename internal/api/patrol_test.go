@@ -53,7 +53,9 @@ func (r *resp) track() patrol.Track {
 // into its core and back, a fix a minute, with a logging waypoint in the core.
 func coreTrack(t *testing.T, e *env, start time.Time) []byte {
 	t.Helper()
-	r := e.do("GET", "/api/v1/reserves/qiangtang/zones", nil, true).expect(200)
+	// the three zones in force on the track's day (version 1: the sample's
+	// two zones are approved 2026-06-01)
+	r := e.do("GET", "/api/v1/reserves/qiangtang/zones?version=1", nil, true).expect(200)
 	var lon, lat float64
 	for _, f := range r.get("features").([]any) {
 		p := f.(map[string]any)["properties"].(map[string]any)
@@ -66,7 +68,7 @@ func coreTrack(t *testing.T, e *env, start time.Time) []byte {
 			}
 		}
 	}
-	loc := e.do("GET", fmt.Sprintf("/api/v1/locate?lon=%v&lat=%v", lon, lat), nil, true).expect(200)
+	loc := e.do("GET", fmt.Sprintf("/api/v1/locate?lon=%v&lat=%v&on=%s", lon, lat, start.Format(time.DateOnly)), nil, true).expect(200)
 	if loc.get("zone_kind") != "core" {
 		t.Fatalf("the core's vertex mean %v,%v is in %v, not the core", lon, lat, loc.get("zone_kind"))
 	}
@@ -177,8 +179,8 @@ func TestTrackAPI(t *testing.T) {
 		t.Errorf("GET permit: %s", p.Raw)
 	}
 	e.do("GET", "/api/v1/permits/77", nil, true).problem(404, "permit")
-	e.do("POST", "/api/v1/permits", map[string]any{"subject": "x", "reserve": "qiangtang", "zone_kinds": []string{"core_protection"},
-		"valid_from": "2024-07-01", "valid_to": "2024-07-02"}, true).problem(422, "no core_protection zones")
+	e.do("POST", "/api/v1/permits", map[string]any{"subject": "x", "reserve": "qiangtang", "zone_kinds": []string{"peripheral"},
+		"valid_from": "2024-07-01", "valid_to": "2024-07-02"}, true).problem(422, "no peripheral zones")
 	e.do("POST", "/api/v1/permits", map[string]any{"subject": "x", "colour": "red"}, true).problem(400, "colour")
 	// The researcher's trip under the permit, the track shifted in time so it
 	// is a different file: covered, no findings but the logging observation.

@@ -18,9 +18,9 @@ import (
 	"warden/internal/testcorpus"
 )
 
-// findPoint walks north from (86, 34.5) (inside Qiangtang's core zone) with
-// batch locate and returns a point of the given zone kind at least 2 km from
-// any zone boundary.
+// findPoint walks north from (86, 34.5) (inside the core protection zone of
+// Qiangtang's current zoning) with batch locate and returns a point of the
+// given zone kind at least 2 km from any zone boundary.
 func findPoint(e *env, kind string) [2]float64 {
 	e.t.Helper()
 	var pts [][2]float64
@@ -53,8 +53,8 @@ func screeningBody(footprint any, activity, status string) map[string]any {
 
 func TestScreeningsAPI(t *testing.T) {
 	e := newEnv(t, true)
-	core := findPoint(e, "core")
-	exp := findPoint(e, "experimental")
+	core := findPoint(e, "core_protection")
+	exp := findPoint(e, "general_control")
 	body := screeningBody(map[string]any{"type": "Feature", "properties": map[string]any{"name": "pit"}, "geometry": lonLatSquare(core, 500)}, "quarrying", "existing")
 	e.do("POST", "/api/v1/screenings", body, false).problem(401, "Authorization")
 	r := e.do("POST", "/api/v1/screenings", body, true).expect(201)
@@ -127,7 +127,7 @@ func TestScreeningsAPI(t *testing.T) {
 // TestScreeningsRefused: each bad request is a clear 4xx and stores nothing.
 func TestScreeningsRefused(t *testing.T) {
 	e := newEnv(t, true)
-	exp := findPoint(e, "experimental")
+	exp := findPoint(e, "general_control")
 	bowtie := map[string]any{"type": "Polygon", "coordinates": [][][2]float64{{exp, {exp[0] + 0.01, exp[1] + 0.01}, {exp[0] + 0.01, exp[1]}, {exp[0], exp[1] + 0.01}, exp}}}
 	r := e.do("POST", "/api/v1/screenings", screeningBody(map[string]any{"type": "FeatureCollection", "features": []any{
 		map[string]any{"type": "Feature", "properties": nil, "geometry": lonLatSquare(exp, 100)},
@@ -205,7 +205,7 @@ func multipartFile(t *testing.T, name string, data []byte, fields map[string]str
 // project's fields beside it.
 func TestScreeningsUpload(t *testing.T) {
 	e := newEnv(t, true)
-	exp := findPoint(e, "experimental")
+	exp := findPoint(e, "general_control")
 	data, _ := json.Marshal(map[string]any{"type": "FeatureCollection", "features": []any{
 		map[string]any{"type": "Feature", "properties": map[string]any{"name": "hotel"}, "geometry": lonLatSquare(exp, 150)},
 		map[string]any{"type": "Feature", "properties": map[string]any{"name": "access road"}, "geometry": map[string]any{"type": "LineString", "coordinates": [][2]float64{exp, {exp[0] + 0.03, exp[1] + 0.01}}}},
@@ -224,7 +224,7 @@ func TestScreeningsUpload(t *testing.T) {
 // zone prefix, as Chinese surveys announce them).
 func TestScreeningsUploadFormats(t *testing.T) {
 	e := newEnv(t, true)
-	p := findPoint(e, "experimental")
+	p := findPoint(e, "general_control")
 	ring := func(c [2]float64, d float64) [][2]float64 {
 		return [][2]float64{{c[0] - d, c[1] - d}, {c[0] + d, c[1] - d}, {c[0] + d, c[1] + d}, {c[0] - d, c[1] + d}, {c[0] - d, c[1] - d}}
 	}
@@ -369,7 +369,7 @@ func TestScreeningReportPDF(t *testing.T) {
 		t.Fatal("pdftotext is not installed: run `make setup` (Debian package poppler-utils)")
 	}
 	e := newEnv(t, true)
-	core := findPoint(e, "core")
+	core := findPoint(e, "core_protection")
 	road := map[string]any{"type": "LineString", "coordinates": [][2]float64{{core[0] - 0.05, core[1]}, {core[0] + 0.05, core[1] + 0.02}}}
 	r := e.do("POST", "/api/v1/screenings", screeningBody(road, "non_production_facility", "under_construction"), true).expect(201)
 	id := int(r.get("id").(float64))
@@ -396,7 +396,7 @@ func TestScreeningReportPDF(t *testing.T) {
 		t.Fatalf("pdftotext: %v", err)
 	}
 	text := string(out)
-	for _, want := range []string{"PROHIBITED", "禁止", fmt.Sprintf("No. %d", id), "Regulations on Nature Reserves", "核心区"} {
+	for _, want := range []string{"PROHIBITED", "禁止", fmt.Sprintf("No. %d", id), "Regulations on Nature Reserves", "核心保护区"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the PDF lacks %q; its text:\n%.3000s", want, text)
 		}

@@ -39,6 +39,8 @@ func sampleCLI(t *testing.T) (string, string, func(args ...string) (string, stri
 	if out, errs, err := run("import", "sample"); err != nil {
 		t.Fatalf("warden import sample: %v\n%s%s", err, out, errs)
 	}
+	// (86, 34.5) lies in the core protection zone of Qiangtang's current
+	// zoning (its two zones approved 2026-06-01).
 	quarry := filepath.Join(dir, "quarry.geojson")
 	if err := os.WriteFile(quarry, []byte(`{"type":"Polygon","coordinates":[[[85.99,34.49],[86.01,34.49],[86.01,34.51],[85.99,34.51],[85.99,34.49]]]}`), 0o644); err != nil {
 		t.Fatal(err)
@@ -55,8 +57,8 @@ func TestScreenCommand(t *testing.T) {
 	if err != nil {
 		t.Fatalf("warden screen: %v\n%s%s", err, out, errs)
 	}
-	for _, want := range []string{"VERDICT: PROHIBITED  禁止", "qiangtang", "core", "buffer", "prohibited nrr-2026/26/1", "核心区（按核心保护区管理）内禁止采石",
-		"Quarrying: prohibited in the core zone", "finding 1: unapproved_construction in the core zone of qiangtang",
+	for _, want := range []string{"VERDICT: PROHIBITED  禁止", "qiangtang", "core_protection", "general_control", "prohibited nrr-2026/26/1", "核心保护区内禁止采石",
+		"Quarrying: prohibited in the core protection zone", "finding 1: unapproved_construction in the core_protection zone of qiangtang",
 		"report: /api/v1/screenings/1/report", "geojson quarry.geojson, EPSG:4326"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the output lacks %q:\n%s", want, out)
@@ -86,7 +88,7 @@ func TestScreenFile(t *testing.T) {
 	}
 	var b bytes.Buffer
 	app.PrintScreening(&b, sc)
-	if !strings.Contains(b.String(), "线路穿越西藏羌塘国家级自然保护区缓冲区") || !strings.Contains(b.String(), "experimental") {
+	if !strings.Contains(b.String(), "线路穿越西藏羌塘国家级自然保护区一般控制区") || !strings.Contains(b.String(), "general_control") {
 		t.Errorf("output:\n%s", b.String())
 	}
 	if _, err := app.Screen(t.Context(), env, file, app.ScreenOptions{Activity: "entry", CRS: "EPSG:9999"}); err == nil || !strings.Contains(err.Error(), "unsupported CRS") {

@@ -110,15 +110,16 @@ func (f *fixture) caseOf(finding int64) cases.Case {
 	return c
 }
 
-// TestScreeningFindingOpensCase: an under-construction quarry screened in the
-// Qiangtang core opens a case, numbered, routed to its county and grid cell;
-// the same quarry screened again the same day is evidence on it.
+// TestScreeningFindingOpensCase: an under-construction quarry screened today
+// in the Qiangtang core protection zone opens a case, numbered, routed to
+// its county and grid cell; the same quarry screened again the same day is
+// evidence on it.
 func TestScreeningFindingOpensCase(t *testing.T) {
 	f := newFixture(t)
 	sc := f.screen(casetest.CorePoint, "某矿业公司")
 	c := f.caseOf(sc.Findings[0].ID)
 	if c.Number != fmt.Sprintf("qiangtang-%d-0001", casetest.ThisYear()) || c.Source != "screening" || c.Status != cases.Reported || c.Kind != "unapproved_construction" ||
-		c.Activity != "quarrying" || *c.ZoneKind != "core" || c.Party.Name != "某矿业公司" || c.Party.Kind != "enterprise" {
+		c.Activity != "quarrying" || *c.ZoneKind != "core_protection" || c.Party.Name != "某矿业公司" || c.Party.Kind != "enterprise" {
 		t.Fatalf("case: %+v", c)
 	}
 	// 86°E lies in the fourth of seven strips of 79.95-90.88°E: 改则县

@@ -11,7 +11,6 @@ import (
 
 	"warden/internal/cases"
 	"warden/internal/clues"
-	"warden/internal/geoio"
 	"warden/internal/grid"
 	"warden/internal/problem/problemtest"
 	"warden/internal/sample/sampletest"
@@ -78,12 +77,12 @@ func (f *fixture) places() places {
 	var p places
 	p.core = [2]float64{86, 34.8}
 	if err := f.pool.QueryRow(f.t.Context(), `SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointN(ST_ExteriorRing(ST_GeometryN(z.geom, 1)), 1) p
-		FROM zone z JOIN zoning_version v ON v.id = z.version_id AND v.is_current JOIN reserve r ON r.id = z.reserve_id
+		FROM zone z JOIN zoning_version v ON v.id = z.version_id AND v.version = 1 JOIN reserve r ON r.id = z.reserve_id
 		WHERE r.code = 'qiangtang' AND z.kind = 'core') x`).Scan(&p.coreEdge[0], &p.coreEdge[1]); err != nil {
 		f.t.Fatal(err)
 	}
 	if err := f.pool.QueryRow(f.t.Context(), `SELECT ST_X(p), ST_Y(p) + 0.02 FROM (SELECT (ST_DumpPoints(z.geom)).geom p
-		FROM zone z JOIN zoning_version v ON v.id = z.version_id AND v.is_current JOIN reserve r ON r.id = z.reserve_id
+		FROM zone z JOIN zoning_version v ON v.id = z.version_id AND v.version = 1 JOIN reserve r ON r.id = z.reserve_id
 		WHERE r.code = 'qiangtang' AND z.kind = 'experimental') x ORDER BY ST_Y(p) DESC LIMIT 1`).Scan(&p.outside[0], &p.outside[1]); err != nil {
 		f.t.Fatal(err)
 	}
@@ -154,12 +153,13 @@ func TestBatchLocated(t *testing.T) {
 		out.Priority != "low" || len(out.Zones) != 0 {
 		t.Errorf("clue outside: %+v", out)
 	}
-	// areas per reserve and zone kind against PostGIS on the raw zones
+	// areas per reserve and zone kind against PostGIS on the raw zones of
+	// the three-zone version in force on 2026-05-01
 	checked := 0
 	for _, c := range cs {
 		for _, z := range c.Zones {
 			want := f.scalar(`SELECT sum(ST_Area(ST_Intersection(z.geom, c.geom)::geography)) / 10000 FROM clue c, zone z
-				JOIN zoning_version v ON v.id = z.version_id AND v.is_current JOIN reserve r ON r.id = z.reserve_id
+				JOIN zoning_version v ON v.id = z.version_id AND v.version = 1 JOIN reserve r ON r.id = z.reserve_id
 				WHERE c.id = $1 AND r.code = $2 AND z.kind = $3`, c.ID, z.Reserve, z.ZoneKind).(float64)
 			if math.Abs(z.AreaHa-want) > 1e-4 || want <= 0 {
 				t.Errorf("clue %s in %s: %.6f ha, PostGIS %.6f ha", c.Number, z.ZoneKind, z.AreaHa, want)
@@ -220,25 +220,13 @@ func TestPointAlerts(t *testing.T) {
 }
 
 // TestZoningOnChangeDate: a clue is located in the zoning version in force on
-// its change date: after a new version approved 2026-06-01 that makes the
-// whole reserve one experimental zone, a change imaged on 2026-05-01 still
-// lies in the core zone, one imaged on 2026-07-01 in the experimental zone.
+// its change date: in the Qiangtang sample, whose two-zone version is
+// approved 2026-06-01, a change imaged on 2026-05-01 lies in the core zone,
+// one imaged on 2026-07-01 in the core protection zone.
 func TestZoningOnChangeDate(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()
-	var whole string
-	if err := f.pool.QueryRow(ctx, `SELECT ST_AsGeoJSON(ST_Multi(ST_Union(z.geom))) FROM zone z JOIN zoning_version v ON v.id = z.version_id AND v.is_current
-		JOIN reserve r ON r.id = z.reserve_id WHERE r.code = 'qiangtang'`).Scan(&whole); err != nil {
-		t.Fatal(err)
-	}
-	feats, err := geoio.DecodeGeoJSON([]byte(`{"type":"Feature","properties":{"kind":"experimental"},"geometry":`+whole+`}`), geoio.GeoJSONOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := zoning.NewStore(f.pool).PutZones(ctx, "qiangtang", feats, zoning.VersionInput{ApprovedOn: "2026-06-01"}); err != nil {
-		t.Fatal(err)
-	}
-	for day, want := range map[string]string{"2026-05-01": "core", "2026-07-01": "experimental"} {
+	for day, want := range map[string]string{"2026-05-01": "core", "2026-07-01": "core_protection"} {
 		doc := collection(feature(square([2]float64{86, 34.8}, 0.002), map[string]any{"change_type": "road", "id": day}))
 		b, _, err := f.st.Upload(ctx, clues.UploadInput{FileName: day + ".geojson", Data: doc, Source: day, ImagedAfter: day}, "gis")
 		if err != nil {

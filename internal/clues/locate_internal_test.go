@@ -14,7 +14,7 @@ import (
 // out, it must be able to walk the zone_geog index (migration 00018) rather
 // than measure every zone of every version.
 func TestNearestZoneIndexed(t *testing.T) {
-	pool := sampletest.WithLaterVersions(t)
+	pool := sampletest.New(t)
 	ctx := t.Context()
 	tx, err := pool.Begin(ctx)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -86,9 +87,14 @@ func (s *Store) CreatePermit(ctx context.Context, in PermitInput) (Permit, error
 		}
 		loc = l
 	}
+	// A permit may name the zone kinds of the reserve's scheme and those of
+	// any of its zonings: a permit for a day before a three-zone reserve's
+	// approved two-zone zoning names the three zones in force then.
 	var rid int64
 	var scheme zoning.Scheme
-	err := s.pool.QueryRow(ctx, `SELECT id, zoning_scheme FROM reserve WHERE code = $1`, in.Reserve).Scan(&rid, &scheme)
+	var had []string
+	err := s.pool.QueryRow(ctx, `SELECT r.id, r.zoning_scheme, array(SELECT DISTINCT z.kind FROM zone z WHERE z.reserve_id = r.id)
+		FROM reserve r WHERE r.code = $1`, in.Reserve).Scan(&rid, &scheme, &had)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Permit{}, permitInvalid("reserve", fmt.Sprintf("reserve %q does not exist", in.Reserve))
 	}
@@ -104,7 +110,7 @@ func (s *Store) CreatePermit(ctx context.Context, in PermitInput) (Permit, error
 		if err != nil {
 			return Permit{}, permitInvalid(fmt.Sprintf("zone_kinds[%d]", i), err.Error())
 		}
-		if !scheme.Allows(kind) {
+		if !scheme.Allows(kind) && !slices.Contains(had, string(kind)) {
 			return Permit{}, permitInvalid(fmt.Sprintf("zone_kinds[%d]", i), fmt.Sprintf("reserve %s (%s) has no %s zones", in.Reserve, scheme, kind))
 		}
 		if !containsKind(p.ZoneKinds, kind) {

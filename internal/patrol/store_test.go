@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -216,7 +217,9 @@ func TestVisitsQiangtang(t *testing.T) {
 	ctx := t.Context()
 	cx, cy := qiangtangCore(t, pool)
 	// A vehicle driving from north of the reserve south to a point of the
-	// core and back north, about 1 km a minute, wobbling.
+	// core and back north, about 1 km a minute, wobbling, on 2024-05-01: in
+	// the sample's three zones (version 1; its two zones are approved
+	// 2026-06-01).
 	var seg []fx
 	north := 36.9
 	n := int((north - cy) / 0.009)
@@ -238,7 +241,7 @@ func TestVisitsQiangtang(t *testing.T) {
 		rows, err := pool.Query(ctx, `
 			WITH tz AS (SELECT geom FROM track_segment WHERE track_id = $1),
 			     piece AS (SELECT (ST_Dump(ST_Intersection(z.geom, ST_Force2D(tz.geom)))).geom AS g
-			               FROM zone z JOIN reserve r ON r.id = z.reserve_id JOIN zoning_version v ON v.id = z.version_id AND v.is_current, tz
+			               FROM zone z JOIN reserve r ON r.id = z.reserve_id JOIN zoning_version v ON v.id = z.version_id AND v.version = 1, tz
 			               WHERE r.code = 'qiangtang' AND z.kind = $2)
 			SELECT to_timestamp(ST_InterpolatePoint(tz.geom, ST_StartPoint(g))), to_timestamp(ST_InterpolatePoint(tz.geom, ST_EndPoint(g))),
 			       ST_Length(g::geography)
@@ -425,6 +428,12 @@ func TestFindings(t *testing.T) {
 	}
 }
 
+// isProblem says whether err is a 4xx problem mentioning frag.
+func isProblem(err error, frag string) bool {
+	pe, ok := problem.As(err)
+	return ok && pe.Status/100 == 4 && strings.Contains(pe.Detail+fmt.Sprint(pe.Problems), frag)
+}
+
 // TestPermitRefusals: bad permits are 422s naming the field.
 func TestPermitRefusals(t *testing.T) {
 	_, s := squaresDB(t, Options{})
@@ -444,8 +453,7 @@ func TestPermitRefusals(t *testing.T) {
 	} {
 		in := ok
 		c.mod(&in)
-		_, err := s.CreatePermit(t.Context(), in)
-		if pe, isP := problem.As(err); !isP || pe.Status/100 != 4 || !strings.Contains(pe.Detail+fmt.Sprint(pe.Problems), c.frag) {
+		if _, err := s.CreatePermit(t.Context(), in); !isProblem(err, c.frag) {
 			t.Errorf("%s: %v, want a 4xx mentioning %q", name, err, c.frag)
 		}
 	}
@@ -456,6 +464,16 @@ func TestPermitRefusals(t *testing.T) {
 	got, err := s.Permit(t.Context(), p.ID)
 	if err != nil || got.Subject != "x" || !got.ValidTo.Equal(time.Date(2024, 5, 3, 0, 0, 0, 0, time.UTC)) {
 		t.Errorf("permit %+v, %v", got, err)
+	}
+	// Qiangtang is two-zone since its zoning approved 2026-06-01; a permit
+	// for 2024 names the zones it had then, and still no zone it never had.
+	old := PermitInput{Subject: "dr-li", Reserve: "qiangtang", ZoneKinds: []string{"core", "缓冲区"}, ValidFrom: "2024-05-01", ValidTo: "2024-05-02"}
+	if _, err := s.CreatePermit(t.Context(), old); err != nil {
+		t.Errorf("a 2024 permit for Qiangtang's core and buffer zones: %v", err)
+	}
+	old.ZoneKinds = []string{"peripheral"}
+	if _, err := s.CreatePermit(t.Context(), old); !isProblem(err, "has no peripheral zones") {
+		t.Errorf("a permit for a peripheral belt Qiangtang never had: %v", err)
 	}
 }
 
@@ -612,6 +630,33 @@ func TestReserveTimeZone(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("%s: no grazing finding", c.tz)
+		}
+	}
+}
+
+// TestDateBoundaryTrack: the same visitor's walk into the core zone of a
+// three-zone reserve on 2026-03-14 and on 2026-03-15 (Beijing time): the
+// entry is judged under the 2017 Regulations (Art. 27, fine under Art. 34)
+// the first day, and under the 2026 Regulations through the zone conversion
+// (Art. 26, fine under Art. 40) the next.
+func TestDateBoundaryTrack(t *testing.T) {
+	_, s := squaresDB(t, Options{})
+	for i, c := range []struct {
+		day             time.Time
+		set, basis, pen string
+	}{
+		{time.Date(2026, 3, 14, 1, 0, 0, 0, time.UTC), "cn-nrr-2017", "nrr-2017/27/1", "Art. 34"},
+		{time.Date(2026, 3, 15, 1, 0, 0, 0, time.UTC), "cn-nrr-2026", "nrr-2026/26/1", "Art. 40"},
+	} {
+		tr := upload(t, s, Input{Subject: fmt.Sprint("visitor-", i), SubjectKind: Visitor}, gpxFile([][]fx{eastward(c.day)}))
+		var core *Finding
+		for k, f := range tr.Findings {
+			if f.Kind == FindingProhibitedEntry && f.ZoneKind == zoning.Core {
+				core = &tr.Findings[k]
+			}
+		}
+		if core == nil || core.RuleSet != c.set || !slices.Contains(core.Articles, c.basis) || core.Penalty == nil || !strings.Contains(core.Penalty.CiteEN, c.pen) {
+			t.Errorf("visitor in the core zone on %s: %+v, want %s citing %s, fined under %s", c.day.Format(time.DateOnly), core, c.set, c.basis, c.pen)
 		}
 	}
 }

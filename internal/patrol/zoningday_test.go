@@ -14,7 +14,7 @@ import (
 // the three zones in force that day, each with its depth; on 2026-06-10 it
 // visits the two zones of the new zoning.
 func TestVisitsInZoningOfTheDay(t *testing.T) {
-	pool := sampletest.WithLaterVersions(t)
+	pool := sampletest.New(t)
 	s := withEngine(t, pool, NewStore(pool, Options{}))
 	cx, cy := qiangtangCore(t, pool)
 	drive := func(start time.Time) []fx {

@@ -56,8 +56,9 @@ func LoadIfEmpty(ctx context.Context, zs *zoning.Store, ms *markers.Store, extra
 	return loaded, nil
 }
 
-// Load reads one reserve folder (reserve.json, zones.geojson, markers.geojson)
-// from fsys and stores it, then runs the extras on it.
+// Load reads one reserve folder (reserve.json, zones.geojson, markers.geojson,
+// and versions.json with the later zoning versions it lists, if any) from
+// fsys and stores it, then runs the extras on it.
 func Load(ctx context.Context, zs *zoning.Store, ms *markers.Store, fsys fs.FS, dir string, extras ...Extra) error {
 	raw, err := fs.ReadFile(fsys, path.Join(dir, "reserve.json"))
 	if err != nil {
@@ -98,6 +99,9 @@ func Load(ctx context.Context, zs *zoning.Store, ms *markers.Store, fsys fs.FS, 
 	if _, err := ms.Create(ctx, in.Code, ins); err != nil {
 		return fmt.Errorf("markers.geojson: %w", err)
 	}
+	if err := laterVersions(ctx, zs, fsys, dir, in.Code); err != nil {
+		return err
+	}
 	for _, x := range extras {
 		if err := x(ctx, in.Code); err != nil {
 			return err
@@ -106,41 +110,41 @@ func Load(ctx context.Context, zs *zoning.Store, ms *markers.Store, fsys fs.FS, 
 	return nil
 }
 
-// LaterVersions is an Extra that stores the later zoning versions a sample
-// folder lists in versions.json (Qiangtang: its two-zone zoning approved
-// 2026-06-01, derived by the default conversion), each as a new version
-// with its approval date, so the transition from three zones to two shows
-// in the sample: acts before the day are located in the old zones, acts
-// from it in the new ones.
-func LaterVersions(zs *zoning.Store) Extra {
-	return func(ctx context.Context, reserve string) error {
-		raw, err := fs.ReadFile(geodata.FS, path.Join(reserve, "versions.json"))
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil
-		}
+// laterVersions stores the later zoning versions a sample folder lists in
+// versions.json (Qiangtang: its two-zone zoning approved 2026-06-01, derived
+// by the default conversion), each as a new version with its approval date,
+// so the transition from three zones to two shows in the sample: an act is
+// located in the zoning approved on or before its day, so acts before
+// 2026-06-01 are located in the three zones (judged under the 2026
+// Regulations through the conversion from 2026-03-15) and acts from it in
+// the two.
+func laterVersions(ctx context.Context, zs *zoning.Store, fsys fs.FS, dir, reserve string) error {
+	raw, err := fs.ReadFile(fsys, path.Join(dir, "versions.json"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var vs []struct {
+		File       string `json:"file"`
+		ApprovedOn string `json:"approved_on"`
+		Approval   string `json:"approval"`
+		Note       string `json:"note"`
+	}
+	if err := json.Unmarshal(raw, &vs); err != nil {
+		return fmt.Errorf("versions.json: %w", err)
+	}
+	for _, v := range vs {
+		feats, err := readFeatures(fsys, path.Join(dir, v.File))
 		if err != nil {
 			return err
 		}
-		var vs []struct {
-			File       string `json:"file"`
-			ApprovedOn string `json:"approved_on"`
-			Approval   string `json:"approval"`
-			Note       string `json:"note"`
+		if _, err := zs.PutZones(ctx, reserve, feats, zoning.VersionInput{ApprovedOn: v.ApprovedOn, Approval: v.Approval, Note: v.Note}); err != nil {
+			return fmt.Errorf("%s: %w", v.File, err)
 		}
-		if err := json.Unmarshal(raw, &vs); err != nil {
-			return fmt.Errorf("%s/versions.json: %w", reserve, err)
-		}
-		for _, v := range vs {
-			feats, err := readFeatures(geodata.FS, path.Join(reserve, v.File))
-			if err != nil {
-				return err
-			}
-			if _, err := zs.PutZones(ctx, reserve, feats, zoning.VersionInput{ApprovedOn: v.ApprovedOn, Approval: v.Approval, Note: v.Note}); err != nil {
-				return fmt.Errorf("%s/%s: %w", reserve, v.File, err)
-			}
-		}
-		return nil
 	}
+	return nil
 }
 
 func readFeatures(fsys fs.FS, name string) ([]geoio.Feature, error) {

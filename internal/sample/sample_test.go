@@ -95,7 +95,7 @@ func TestLoadIfEmptyLoadsOnce(t *testing.T) {
 	}
 }
 
-// TestQiangtangTwoZoneVersion: with its later versions, the Qiangtang sample
+// TestQiangtangTwoZoneVersion: loaded on first start, the Qiangtang sample
 // has the three-zone zoning and, from 2026-06-01, the two-zone zoning
 // derived by the conversion (core and buffer → core protection zone,
 // experimental → general control zone, the same outline), and the rule view
@@ -104,7 +104,7 @@ func TestQiangtangTwoZoneVersion(t *testing.T) {
 	pool := testdb.New(t)
 	ctx := t.Context()
 	zs, ms := zoning.NewStore(pool), markers.NewStore(pool)
-	if _, err := sample.LoadIfEmpty(ctx, zs, ms, sample.LaterVersions(zs)); err != nil {
+	if _, err := sample.LoadIfEmpty(ctx, zs, ms); err != nil {
 		t.Fatal(err)
 	}
 	ls := law.NewStore(pool)

@@ -21,8 +21,9 @@ import (
 	"warden/internal/zoning"
 )
 
-// sampleDB is a fresh database with the sample reserves (qiangtang,
-// three zones; alt-pirineu, two zones).
+// sampleDB is a fresh database with the sample reserves (qiangtang, three
+// zones, then from 2026-06-01 the two zones derived from them, its current
+// zoning; alt-pirineu, two zones).
 func sampleDB(t *testing.T) (*pgxpool.Pool, *screening.Store) {
 	t.Helper()
 	pool := sampletest.New(t)
@@ -43,7 +44,10 @@ func point(t *testing.T, pool *pgxpool.Pool, sql string, args ...any) orb.Point 
 	return p
 }
 
-const zoneOf = `FROM zone z JOIN zoning_version v ON v.id = z.version_id AND v.is_current JOIN reserve r ON r.id = z.reserve_id
+// zoneOf picks a reserve's zone of a kind: in the samples each kind is in
+// one zoning version (Qiangtang's core, buffer and experimental zones in
+// version 1, its core protection and general control zones in version 2).
+const zoneOf = `FROM zone z JOIN reserve r ON r.id = z.reserve_id
 	WHERE r.code = $1 AND z.kind = $2`
 
 // inside is a point well inside the reserve's zone of that kind.
@@ -202,8 +206,9 @@ func TestRuleTable(t *testing.T) {
 
 func TestVerdicts(t *testing.T) {
 	pool, s := sampleDB(t)
-	core := inside(t, pool, "qiangtang", zoning.Core)
-	exp := inside(t, pool, "qiangtang", zoning.Experimental)
+	// screened today: in Qiangtang's current, two-zone zoning
+	core := inside(t, pool, "qiangtang", zoning.CoreProtection)
+	exp := inside(t, pool, "qiangtang", zoning.GeneralControl)
 	cases := []struct {
 		name     string
 		g        orb.Geometry
@@ -211,10 +216,10 @@ func TestVerdicts(t *testing.T) {
 		want     screening.Verdict
 		zh, en   string
 	}{
-		{"quarry in the core zone", square(core, 400), "采石", screening.Prohibited, "第二十六条，核心区（按核心保护区管理）内禁止采石；罚则：《自然保护区条例》（2026年修订）第四十条，10万元以上100万元以下",
-			"Quarrying: prohibited in the core zone (managed as core protection zone); penalty: Regulations on Nature Reserves (2026), Art. 40, 100,000 to 1,000,000 yuan"},
-		{"tourism in the experimental zone", square(exp, 400), "tourism", screening.NeedsApproval, "第三十四条第三款", "Art. 34 ¶3"},
-		{"research in the experimental zone", square(exp, 400), "research_observation", screening.Allowed, "实验区（按一般控制区管理）内科研观测：允许", "allowed in the experimental zone (managed as general control zone)"},
+		{"quarry in the core protection zone", square(core, 400), "采石", screening.Prohibited, "第二十六条，核心保护区内禁止采石；罚则：《自然保护区条例》（2026年修订）第四十条，10万元以上100万元以下",
+			"Quarrying: prohibited in the core protection zone; penalty: Regulations on Nature Reserves (2026), Art. 40, 100,000 to 1,000,000 yuan"},
+		{"tourism in the general control zone", square(exp, 400), "tourism", screening.NeedsApproval, "第三十四条第三款", "Art. 34 ¶3"},
+		{"research in the general control zone", square(exp, 400), "research_observation", screening.Allowed, "一般控制区内科研观测：允许", "allowed in the general control zone"},
 		{"quarry in the sea", square(orb.Point{150, -40}, 400), "quarrying", screening.Outside, "没有自然保护区", "No reserve lies within 5.00 km"},
 	}
 	for _, c := range cases {
@@ -231,7 +236,7 @@ func TestVerdicts(t *testing.T) {
 			}
 			if c.want != screening.Outside {
 				checkAgainstReference(t, pool, sc, c.g, "qiangtang")
-				z := zoneResult(t, sc, "qiangtang", map[bool]zoning.Kind{true: zoning.Core, false: zoning.Experimental}[c.want == screening.Prohibited])
+				z := zoneResult(t, sc, "qiangtang", map[bool]zoning.Kind{true: zoning.CoreProtection, false: zoning.GeneralControl}[c.want == screening.Prohibited])
 				close0_5(t, "footprint share", z.FootprintShare, 1)
 				if len(sc.Articles) == 0 {
 					t.Error("no articles quoted")
@@ -250,49 +255,52 @@ func TestVerdicts(t *testing.T) {
 	}
 }
 
-// TestAcrossCoreAndBuffer: a footprint across the core/buffer boundary has
-// both areas, each matching PostGIS on the raw zones, summing to the
-// footprint, with zone shares against the zones' areas.
-func TestAcrossCoreAndBuffer(t *testing.T) {
+// TestAcrossTwoZones: a footprint across the boundary of Qiangtang's core
+// protection and general control zones has both areas, each matching
+// PostGIS on the raw zones, summing to the footprint, with zone shares
+// against the zones' areas; a production facility is outside the closed
+// lists of both (2026 Arts. 26 and 27).
+func TestAcrossTwoZones(t *testing.T) {
 	pool, s := sampleDB(t)
-	v := point(t, pool, `SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointN(ST_ExteriorRing(ST_GeometryN(z.geom, 1)), 1) AS p `+zoneOf+`) s`, "qiangtang", "core")
+	v := point(t, pool, `SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointN(ST_ExteriorRing(ST_GeometryN(z.geom, 1)), 1) AS p `+zoneOf+`) s`, "qiangtang", "core_protection")
 	g := square(v, 3000)
 	sc := screen(t, s, g, "production_facility", screening.Proposed)
 	if sc.Verdict != screening.Prohibited {
-		t.Fatalf("verdict %s, want prohibited (2026 Art. 26)", sc.Verdict)
+		t.Fatalf("verdict %s, want prohibited (2026 Arts. 26 and 27)", sc.Verdict)
 	}
 	checkAgainstReference(t, pool, sc, g, "qiangtang")
-	c, b := zoneResult(t, sc, "qiangtang", zoning.Core), zoneResult(t, sc, "qiangtang", zoning.Buffer)
+	c, b := zoneResult(t, sc, "qiangtang", zoning.CoreProtection), zoneResult(t, sc, "qiangtang", zoning.GeneralControl)
 	if !c.Intersects || !b.Intersects || c.AreaM2 < 1e6 || b.AreaM2 < 1e6 {
-		t.Fatalf("core %+v, buffer %+v: both should hold part of the 36 km² square", c, b)
+		t.Fatalf("core protection %+v, general control %+v: both should hold part of the 36 km² square", c, b)
 	}
-	close0_5(t, "core + buffer area", c.AreaM2+b.AreaM2, sc.Footprint.AreaM2)
+	close0_5(t, "core protection + general control area", c.AreaM2+b.AreaM2, sc.Footprint.AreaM2)
 	close0_5(t, "shares", c.FootprintShare+b.FootprintShare, 1)
-	close0_5(t, "core zone share", c.ZoneShare, c.AreaM2/(c.ZoneAreaHa*1e4))
-	if e := zoneResult(t, sc, "qiangtang", zoning.Experimental); e.Intersects || e.DistanceM < 10_000 {
-		t.Errorf("experimental zone: %+v, want about 15 km away", e)
-	}
-	if len(sc.Reasons) != 2 || !strings.Contains(sc.Reasons[0].ZH, "第二十六条") || !strings.Contains(sc.Reasons[1].ZH, "缓冲区（按核心保护区管理）") {
+	close0_5(t, "core protection zone share", c.ZoneShare, c.AreaM2/(c.ZoneAreaHa*1e4))
+	if len(sc.Reasons) != 2 || !strings.Contains(sc.Reasons[0].ZH, "核心保护区内禁止") || !strings.Contains(sc.Reasons[0].ZH, "第二十六条") ||
+		!strings.Contains(sc.Reasons[1].ZH, "一般控制区内禁止") || !strings.Contains(sc.Reasons[1].ZH, "第二十七条") {
 		t.Errorf("reasons: %+v", sc.Reasons)
 	}
 }
 
-// TestLinearProject: a road from outside the reserve through the
-// experimental and buffer zones into the core.
+// TestLinearProject: a road from outside the reserve through the general
+// control zone into the core protection zone.
 func TestLinearProject(t *testing.T) {
 	pool, s := sampleDB(t)
-	c := point(t, pool, `SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointN(ST_ExteriorRing(ST_GeometryN(z.geom, 1)), 1) AS p `+zoneOf+`) s`, "qiangtang", "core")
-	b := point(t, pool, `SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_ClosestPoint(ST_ExteriorRing(ST_GeometryN(z.geom, 1)), ST_SetSRID(ST_MakePoint($3, $4), 4326)) AS p `+zoneOf+`) s`,
-		"qiangtang", "experimental", c[0], c[1])
+	// from a point of the core protection zone to the nearest point of the
+	// reserve's outline and 10 % on: every point of the road nearer the
+	// point than the outline is inside the reserve
+	c := inside(t, pool, "qiangtang", zoning.CoreProtection)
+	b := point(t, pool, `SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_ClosestPoint(ST_Boundary(ST_Union(z.geom)), ST_SetSRID(ST_MakePoint($2, $3), 4326)) AS p
+		FROM zone z JOIN zoning_version v ON v.id = z.version_id AND v.is_current JOIN reserve r ON r.id = z.reserve_id WHERE r.code = $1) s`, "qiangtang", c[0], c[1])
 	dx, dy := c[0]-b[0], c[1]-b[1]
-	road := orb.LineString{{b[0] - 0.1*dx, b[1] - 0.1*dy}, {(b[0] + c[0]) / 2, (b[1] + c[1]) / 2}, {c[0] + 0.2*dx, c[1] + 0.2*dy}}
+	road := orb.LineString{{b[0] - 0.1*dx, b[1] - 0.1*dy}, {(b[0] + c[0]) / 2, (b[1] + c[1]) / 2}, {c[0], c[1]}}
 	sc := screen(t, s, road, "non_production_facility", screening.Proposed)
 	if sc.Verdict != screening.Prohibited || sc.Footprint.Measure != "length" || sc.Footprint.AreaM2 != 0 {
 		t.Fatalf("verdict %s, measure %s: %+v", sc.Verdict, sc.Footprint.Measure, sc.Footprint)
 	}
 	checkAgainstReference(t, pool, sc, road, "qiangtang")
 	var sum float64
-	for _, k := range []zoning.Kind{zoning.Core, zoning.Buffer, zoning.Experimental} {
+	for _, k := range []zoning.Kind{zoning.CoreProtection, zoning.GeneralControl} {
 		z := zoneResult(t, sc, "qiangtang", k)
 		if !z.Intersects || z.LengthM < 1000 || z.AreaM2 != 0 || z.ZoneShare != 0 {
 			t.Errorf("%s: %+v, want a length of road and no area", k, z)
@@ -304,10 +312,10 @@ func TestLinearProject(t *testing.T) {
 	}
 	var ok bool
 	for _, r := range sc.Reasons {
-		ok = ok || (r.ZoneKind == zoning.Buffer && strings.Contains(r.ZH, "线路穿越") && strings.Contains(r.EN, "The line runs"))
+		ok = ok || (r.ZoneKind == zoning.GeneralControl && strings.Contains(r.ZH, "线路穿越") && strings.Contains(r.EN, "The line runs"))
 	}
 	if !ok {
-		t.Errorf("no reason about the road through the buffer zone: %+v", sc.Reasons)
+		t.Errorf("no reason about the road through the general control zone: %+v", sc.Reasons)
 	}
 }
 
@@ -317,7 +325,7 @@ func TestDistanceOutside(t *testing.T) {
 	pool, s := sampleDB(t)
 	// A vertex of the reserve's 2 km geodesic buffer: 2 km from the reserve.
 	p := point(t, pool, `SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointN(ST_ExteriorRing(ST_GeometryN(ST_Buffer(z.geom::geography, 2000)::geometry, 1)), 1) AS p `+zoneOf+`) s`,
-		"qiangtang", "experimental")
+		"qiangtang", "general_control")
 	// A point, a small square, and a 4,000-vertex star whose nearest tips are
 	// about 1.5 km from the reserve (distances found through the simplified
 	// footprint and refined on the footprint itself).
@@ -327,14 +335,15 @@ func TestDistanceOutside(t *testing.T) {
 			t.Fatalf("%s: verdict %s, reserves %+v", g.GeoJSONType(), sc.Verdict, sc.Reserves)
 		}
 		checkAgainstReference(t, pool, sc, g, "qiangtang")
-		e := zoneResult(t, sc, "qiangtang", zoning.Experimental)
+		e := zoneResult(t, sc, "qiangtang", zoning.GeneralControl)
 		if e.DistanceM < 1400 || e.DistanceM > 2010 {
-			t.Errorf("%s: %.1f m from the experimental zone, want about 2 km", g.GeoJSONType(), e.DistanceM)
+			t.Errorf("%s: %.1f m from the general control zone, want about 2 km", g.GeoJSONType(), e.DistanceM)
 		}
-		if c := zoneResult(t, sc, "qiangtang", zoning.Core); c.DistanceM < 40_000 {
-			t.Errorf("core zone %.0f m away, want beyond 40 km", c.DistanceM)
+		// the core protection zone begins about 15 km inside the boundary
+		if c := zoneResult(t, sc, "qiangtang", zoning.CoreProtection); c.DistanceM < 15_000 {
+			t.Errorf("core protection zone %.0f m away, want beyond 15 km", c.DistanceM)
 		}
-		if !strings.Contains(sc.Reasons[0].ZH, "距最近的西藏羌塘国家级自然保护区实验区") || !strings.Contains(sc.Reasons[0].EN, "the nearest is the experimental zone") {
+		if !strings.Contains(sc.Reasons[0].ZH, "距最近的西藏羌塘国家级自然保护区一般控制区") || !strings.Contains(sc.Reasons[0].EN, "the nearest is the general control zone") {
 			t.Errorf("reason: %+v", sc.Reasons[0])
 		}
 		// 1 km is too short to find the reserve.
@@ -388,9 +397,9 @@ func TestTwoZoneReserve(t *testing.T) {
 // the footprint in that zone.
 func TestFindings(t *testing.T) {
 	pool, s := sampleDB(t)
-	v := point(t, pool, `SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointN(ST_ExteriorRing(ST_GeometryN(z.geom, 1)), 1) AS p `+zoneOf+`) s`, "qiangtang", "core")
+	v := point(t, pool, `SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointN(ST_ExteriorRing(ST_GeometryN(z.geom, 1)), 1) AS p `+zoneOf+`) s`, "qiangtang", "core_protection")
 	g := square(v, 2000)
-	exp := square(inside(t, pool, "qiangtang", zoning.Experimental), 300)
+	exp := square(inside(t, pool, "qiangtang", zoning.GeneralControl), 300)
 	for _, c := range []struct {
 		g        orb.Geometry
 		activity string
@@ -434,7 +443,7 @@ func TestFindings(t *testing.T) {
 // road (line) and two wells (points), two of the polygons overlapping.
 func TestMixedFootprint(t *testing.T) {
 	pool, s := sampleDB(t)
-	e := inside(t, pool, "qiangtang", zoning.Experimental)
+	e := inside(t, pool, "qiangtang", zoning.GeneralControl)
 	hotel := square(e, 200)
 	annex := square(orb.Point{e[0] + 0.002, e[1]}, 200) // overlaps the hotel
 	road := orb.LineString{e, {e[0] + 0.05, e[1] + 0.05}}
@@ -455,11 +464,11 @@ func TestMixedFootprint(t *testing.T) {
 	if sc.Footprint.Measure != "area" || sc.Footprint.Points != 2 || sc.Footprint.Features != 3 || sc.Footprint.LengthM < 5000 {
 		t.Errorf("footprint %+v", sc.Footprint)
 	}
-	z := zoneResult(t, sc, "qiangtang", zoning.Experimental)
+	z := zoneResult(t, sc, "qiangtang", zoning.GeneralControl)
 	if z.Points != 2 || sc.Verdict != screening.NeedsApproval {
-		t.Errorf("experimental zone %+v, verdict %s", z, sc.Verdict)
+		t.Errorf("general control zone %+v, verdict %s", z, sc.Verdict)
 	}
-	close0_5(t, "area in the experimental zone", z.AreaM2, wantArea)
+	close0_5(t, "area in the general control zone", z.AreaM2, wantArea)
 	var raw map[string]any
 	if err := json.Unmarshal(sc.Footprint.Geometry, &raw); err != nil || raw["type"] != "GeometryCollection" {
 		t.Errorf("stored footprint %s (%v)", sc.Footprint.Geometry, err)
@@ -470,7 +479,7 @@ func TestMixedFootprint(t *testing.T) {
 func TestRefused(t *testing.T) {
 	pool, s := sampleDB(t)
 	ctx := context.Background()
-	e := inside(t, pool, "qiangtang", zoning.Experimental)
+	e := inside(t, pool, "qiangtang", zoning.GeneralControl)
 	bowtie := orb.Polygon{{{e[0], e[1]}, {e[0] + 0.01, e[1] + 0.01}, {e[0] + 0.01, e[1]}, {e[0], e[1] + 0.01}, {e[0], e[1]}}}
 	req := func(g orb.Geometry, activity string) screening.Request {
 		return screening.Request{Features: []geoio.Feature{{Geometry: g}}, Activity: activity, Doc: "Feature", Pointer: "footprint"}
@@ -509,7 +518,7 @@ func TestRefused(t *testing.T) {
 // by PostGIS and screened like its lon/lat twin.
 func TestProjectedCRS(t *testing.T) {
 	pool, s := sampleDB(t)
-	e := inside(t, pool, "qiangtang", zoning.Experimental)
+	e := inside(t, pool, "qiangtang", zoning.GeneralControl)
 	crs, ok := geoio.GaussKrugerZone3(e[0])
 	if !ok {
 		t.Fatal("no Gauss-Krüger zone")
@@ -537,7 +546,7 @@ func TestProjectedCRS(t *testing.T) {
 
 func TestList(t *testing.T) {
 	pool, s := sampleDB(t)
-	core := square(inside(t, pool, "qiangtang", zoning.Core), 200)
+	core := square(inside(t, pool, "qiangtang", zoning.CoreProtection), 200)
 	gc := inside(t, pool, "alt-pirineu", zoning.GeneralControl)
 	screen(t, s, core, "quarrying", screening.Proposed)
 	screen(t, s, core, "research_observation", screening.Existing)

@@ -17,7 +17,7 @@ import (
 // proposed project today, it lies in the core protection zone of the
 // current zoning.
 func TestScreeningZoningOfItsDay(t *testing.T) {
-	pool := sampletest.WithLaterVersions(t)
+	pool := sampletest.New(t)
 	ctx := t.Context()
 	s, err := engineStore(ctx, pool, screening.Options{})
 	if err != nil {

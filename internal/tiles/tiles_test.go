@@ -137,8 +137,8 @@ func TestZoneTiles(t *testing.T) {
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	if len(want) != 3 {
-		t.Fatalf("the sample has %d Qiangtang zones, want 3", len(want))
+	if len(want) != 2 {
+		t.Fatalf("the sample has %d Qiangtang zones now, want 2", len(want))
 	}
 
 	got := decode(t, l, qiangtangZ4, get(t, s, l, qiangtangZ4))
@@ -173,8 +173,8 @@ func TestZoneTiles(t *testing.T) {
 		delete(want, id)
 	}
 	sort.Strings(kinds)
-	if fmt.Sprint(kinds) != "[buffer core experimental]" {
-		t.Errorf("zone kinds in tile %v: %v, want buffer, core, experimental", qiangtangZ4, kinds)
+	if fmt.Sprint(kinds) != "[core_protection general_control]" {
+		t.Errorf("zone kinds in tile %v: %v, want the current zoning's core_protection, general_control", qiangtangZ4, kinds)
 	}
 	if len(want) > 0 {
 		t.Errorf("zones missing from tile %v: %v", qiangtangZ4, want)
@@ -182,7 +182,8 @@ func TestZoneTiles(t *testing.T) {
 }
 
 // TestZoneTilesEveryZoom walks down from zoom 3 to 14 along a point on the
-// boundary between Qiangtang's experimental and buffer zones: each tile
+// boundary between Qiangtang's general control and core protection zones
+// (its current, two-zone zoning): each tile
 // decodes, holds only zones that are there, and is the same bytes when asked
 // again (stable ETags).
 func TestZoneTilesEveryZoom(t *testing.T) {
@@ -192,7 +193,8 @@ func TestZoneTilesEveryZoom(t *testing.T) {
 	if err := pool.QueryRow(t.Context(), `
 		SELECT ST_X(g), ST_Y(g) FROM (
 			SELECT ST_PointN(ST_ExteriorRing(ST_GeometryN(z.geom, 1)), 1) AS g
-			FROM zone z JOIN reserve r ON r.id = z.reserve_id WHERE r.code = 'qiangtang' AND z.kind = 'buffer') s`).Scan(&p[0], &p[1]); err != nil {
+			FROM zone z JOIN zoning_version v ON v.id = z.version_id AND v.is_current JOIN reserve r ON r.id = z.reserve_id
+			WHERE r.code = 'qiangtang' AND z.kind = 'core_protection') s`).Scan(&p[0], &p[1]); err != nil {
 		t.Fatal(err)
 	}
 	for z := maptile.Zoom(3); z <= 14; z++ {
@@ -203,8 +205,8 @@ func TestZoneTilesEveryZoom(t *testing.T) {
 		for _, f := range got.Features {
 			kinds[f.Properties["kind"]] = true
 		}
-		if !kinds["buffer"] {
-			t.Errorf("z%d %v: no buffer zone in a tile on its boundary (kinds %v)", z, tile, kinds)
+		if !kinds["core_protection"] || !kinds["general_control"] {
+			t.Errorf("z%d %v: not both zones in a tile on their boundary (kinds %v)", z, tile, kinds)
 		}
 		if again := get(t, s, l, tile); string(again) != string(b) {
 			t.Errorf("z%d: the same tile asked twice gives different bytes", z)

@@ -18,8 +18,8 @@ const (
 
 // TestBrowserCaseWork walks a case from a patrol finding to 销号 in headless
 // Chromium (web/test/casework.test.mjs): a ranger uploads a track whose
-// waypoint reports hunting in Qiangtang's core zone on the tracks page; an
-// officer signs in with a password and works the case opened by it through
+// waypoint reports hunting in Qiangtang's core protection zone on the tracks
+// page; an officer signs in with a password and works the case opened by it through
 // every step on the case page — verification with the party, hand-over,
 // joint inspection, public interview, measures, special inspection,
 // rectification, a photo with EXIF GPS as verification evidence, closure —

@@ -387,7 +387,8 @@ func TestEngineFollowsOtherProcesses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !ls[0].Inside || ls[0].Reserve != "qiangtang" || ls[0].ZoneKind != zoning.Core {
+	// the sample's current zoning: its two zones, approved 2026-06-01
+	if !ls[0].Inside || ls[0].Reserve != "qiangtang" || ls[0].ZoneKind != zoning.CoreProtection {
 		t.Errorf("(86, 34.5) after the samples were stored elsewhere: %+v", ls[0])
 	}
 }

@@ -31,14 +31,14 @@ function rendered(page, layer, prop) {
   return page.evaluate(([l, p]) => [...new Set(window.warden.map.queryRenderedFeatures({ layers: [l] }).map((f) => f.properties[p]))].sort(), [layer, prop]);
 }
 
-test('the map page draws every zone kind, the outline and the markers of Qiangtang, without console errors', async () => {
+test('the map page draws every zone kind of Qiangtang\'s current (two-zone) zoning, the outline and the markers, without console errors', async () => {
   const { page, errors, close } = await open('/?reserve=qiangtang');
   await settle(page);
   await page.waitForFunction(() => {
     const kinds = new Set(window.warden.map.queryRenderedFeatures({ layers: ['zones-fill'] }).map((f) => f.properties.kind));
-    return ['core', 'buffer', 'experimental'].every((k) => kinds.has(k));
+    return ['core_protection', 'general_control'].every((k) => kinds.has(k));
   }, null, { timeout: 20000 });
-  assert.deepEqual(await rendered(page, 'zones-fill', 'kind'), ['buffer', 'core', 'experimental']);
+  assert.deepEqual(await rendered(page, 'zones-fill', 'kind'), ['core_protection', 'general_control']);
   assert.deepEqual(await rendered(page, 'zones-fill', 'reserve'), ['qiangtang']);
   assert.deepEqual(await rendered(page, 'reserves-line', 'code'), ['qiangtang']);
   const statuses = await rendered(page, 'markers-symbol', 'status');
@@ -122,7 +122,7 @@ test('the layer switcher hides and shows a layer', async () => {
   await shot(page, 'map-zones-hidden.png');
   await page.check('#toggle-zones');
   await settle(page);
-  assert.deepEqual(await rendered(page, 'zones-fill', 'kind'), ['buffer', 'core', 'experimental']);
+  assert.deepEqual(await rendered(page, 'zones-fill', 'kind'), ['core_protection', 'general_control']);
   assert.deepEqual(errors, []);
   await close();
 });
@@ -142,7 +142,7 @@ test('the reserve search finds 羌塘 and moves the map to it', async () => {
     return { zoom: m.getZoom(), inside: m.getBounds().contains([86, 34.5]) && !m.getBounds().contains([1.2, 42.5]) };
   });
   assert.ok(view.inside && view.zoom > 4, `after the search the map shows ${JSON.stringify(view)}`);
-  assert.deepEqual(await rendered(page, 'zones-fill', 'kind'), ['buffer', 'core', 'experimental']);
+  assert.deepEqual(await rendered(page, 'zones-fill', 'kind'), ['core_protection', 'general_control']);
   // By code and in English too; a miss says so.
   await page.fill('#search-input', 'PIRINEU');
   await page.locator('#search-results button[data-code="alt-pirineu"]').waitFor();
@@ -161,9 +161,10 @@ test('a click shows the zone and marker attributes in a popup', async () => {
   await page.mouse.click(box.x + at.x, box.y + at.y);
   const popup = page.locator('.warden-popup .feature[data-layer="zones"]');
   await popup.waitFor();
-  assert.equal(await popup.locator('td[data-field="kind"]').textContent(), '核心区');
+  // the current zoning: version 2, the two-zone zoning approved 2026-06-01
+  assert.equal(await popup.locator('td[data-field="kind"]').textContent(), '核心保护区');
   assert.equal(await popup.locator('td[data-field="reserve"]').textContent(), '西藏羌塘国家级自然保护区');
-  assert.equal(await popup.locator('td[data-field="version"]').textContent(), '1');
+  assert.equal(await popup.locator('td[data-field="version"]').textContent(), '2');
   // The first marker, QT-001, on its own.
   const m = await page.evaluate(() => {
     const f = window.warden.map.queryRenderedFeatures({ layers: ['markers-symbol'] }).find((x) => x.properties.code === 'QT-001');
@@ -291,7 +292,7 @@ test('a configured raster base map is drawn under the layers and can be switched
   assert.ok(rasterTiles > 0, 'no base map tile was fetched');
   const switches = await page.$$eval('#layer-list li', (lis) => lis.map((li) => li.textContent.trim()));
   assert.deepEqual(switches, ['底图', '功能区', '保护区范围', '界桩']);
-  assert.deepEqual(await rendered(page, 'zones-fill', 'kind'), ['buffer', 'core', 'experimental']);
+  assert.deepEqual(await rendered(page, 'zones-fill', 'kind'), ['core_protection', 'general_control']);
   assert.match(await page.textContent('.maplibregl-ctrl-attrib'), /test base map/);
   await shot(page, 'map-basemap.png');
   await page.uncheck('#toggle-basemap');
@@ -316,7 +317,7 @@ async function submit(page) {
   assert.equal(problem, '', 'the screening was refused');
 }
 
-test('screening: a polygon drawn in the core zone is prohibited for tourism, with its report', async () => {
+test('screening: a polygon drawn in the core protection zone is prohibited for tourism, with its report', async () => {
   const { page, errors, close } = await open('/screening?reserve=qiangtang');
   await settle(page);
   await page.selectOption('#activity', 'tourism');
@@ -328,9 +329,9 @@ test('screening: a polygon drawn in the core zone is prohibited for tourism, wit
   assert.equal(await page.getAttribute('#verdict', 'data-verdict'), 'prohibited');
   assert.match(await page.textContent('#verdict'), /结论： 禁止/);
   assert.ok((await page.locator('#reasons li').count()) > 0);
-  const core = page.locator('#zones-table tr[data-reserve="qiangtang"][data-kind="core"] td');
-  assert.equal(await core.nth(1).textContent(), '核心区');
-  assert.ok(Number((await core.nth(2).textContent()).replace(/,/g, '')) > 100000, 'the polygon covers over 1,000 km² of core zone');
+  const core = page.locator('#zones-table tr[data-reserve="qiangtang"][data-kind="core_protection"] td');
+  assert.equal(await core.nth(1).textContent(), '核心保护区');
+  assert.ok(Number((await core.nth(2).textContent()).replace(/,/g, '')) > 100000, 'the polygon covers over 1,000 km² of core protection zone');
   assert.match(await core.nth(2).textContent(), /^\d{1,3}(,\d{3})+\.\d\d$/, 'areas have thousands separators');
   // rules by their articles' names, not codes
   const arts = await page.locator('#zones-table td.articles').first().textContent();
@@ -374,15 +375,17 @@ const metre = 1 / 111320; // degrees of latitude in a metre, near enough
 
 // coreBufferEdge finds where Qiangtang's core meets its buffer on the
 // meridian 86°E north of the core's middle (34.5°N), to 0.1 m by bisection
-// with GET /api/v1/locate, and where the buffer ends further north.
-async function coreBufferEdge(request) {
+// with GET /api/v1/locate, and where the buffer ends further north, in the
+// three-zone zoning in force on the day (the sample's two-zone zoning is
+// approved 2026-06-01).
+async function coreBufferEdge(request, day) {
   const lats = Array.from({ length: 400 }, (_, i) => 34.5 + 0.01 * i);
-  const res = await request.post(url + '/api/v1/locate', { data: lats.map((lat) => [86, lat]) });
+  const res = await request.post(`${url}/api/v1/locate?on=${day}`, { data: lats.map((lat) => [86, lat]) });
   const kinds = (await res.json()).results.map((r) => r.zone_kind || 'outside');
   const i = kinds.findIndex((k) => k !== 'core');
   assert.ok(kinds[0] === 'core' && i > 1 && kinds[i] === 'buffer', `zones north along 86°E: ${kinds.slice(0, i + 1)}`);
   const j = kinds.findIndex((k, n) => n > i && k !== 'buffer');
-  const kindAt = async (lat) => (await (await request.get(`${url}/api/v1/locate?lon=86&lat=${lat}`)).json()).zone_kind;
+  const kindAt = async (lat) => (await (await request.get(`${url}/api/v1/locate?lon=86&lat=${lat}&on=${day}`)).json()).zone_kind;
   let south = lats[i - 1], north = lats[i];
   while (north - south > 1e-6) {
     const mid = (south + north) / 2;
@@ -459,7 +462,7 @@ test('tracks: an uploaded track across the core/buffer boundary shows its zone v
   const { page, errors, close } = await open('/tracks', { timezoneId: 'Asia/Shanghai' });
   assert.equal(await page.textContent('#recent-list'), '登录后可查看和上传轨迹。');
   // Before signing in: a POST with the session cookie would need its CSRF token.
-  const { edge, bufferEnd } = await coreBufferEdge(page.request);
+  const { edge, bufferEnd } = await coreBufferEdge(page.request, '2024-07-01');
   await signIn(page, process.env.WARDEN_TRACKS_USER, process.env.WARDEN_TRACKS_PASSWORD);
   await page.waitForSelector('#recent-list li.none');
   assert.equal(await page.textContent('#recent-list'), '还没有轨迹');

@@ -11,7 +11,7 @@ import { openPage, shot as screenshot, signIn, url, useChromium } from './harnes
 
 useChromium({ need: ['WARDEN_RANGER', 'WARDEN_OFFICER', 'WARDEN_PASSWORD'] });
 
-// The finding: a snare line (盗猎) seen in Qiangtang's core zone.
+// The finding: a snare line (盗猎) seen in Qiangtang's core protection zone.
 const site = [86.01, 34.51];
 
 // exifJPEG puts an EXIF block (APP1: IFD0 → Exif IFD with DateTimeOriginal
@@ -98,7 +98,7 @@ async function photo(page, colour) {
   return Buffer.from(b64, 'base64');
 }
 
-// patrolGPX is a ranger's patrol in the core zone with a waypoint reporting
+// patrolGPX is a ranger's patrol in the core protection zone with a waypoint reporting
 // a snare line (盗猎).
 function patrolGPX() {
   const start = Date.parse('2026-11-20T02:00:00Z');
@@ -158,7 +158,7 @@ async function saveRecord(page) {
 const buttons = (page, sel) => page.$$eval(sel, (bs) => bs.map((b) => b.dataset.to || b.dataset.action));
 
 test('an officer works a case from a patrol finding to 销号 through the pages, and its dossier shows it all', async () => {
-  // The ranger reports: a patrol track with a hunting waypoint in the core zone.
+  // The ranger reports: a patrol track with a hunting waypoint in the core protection zone.
   const r = await open('/tracks');
   await signIn(r.page, process.env.WARDEN_RANGER);
   const dt = await r.page.evaluateHandle((gpx) => {
@@ -195,7 +195,8 @@ test('an officer works a case from a patrol finding to 销号 through the pages,
   const opened = await api();
   assert.equal(opened.source, 'patrol');
   assert.equal(opened.activity, 'hunting');
-  assert.equal(opened.zone_kind, 'core');
+  // 2026-11-20: the sample's two-zone zoning, approved 2026-06-01, is in force
+  assert.equal(opened.zone_kind, 'core_protection');
   assert.equal(await page.textContent('#case-activity'), '狩猎');
   // Warden's own comment on the first event is in the page's language
   const firstComment = () => page.textContent('#timeline li[data-version="1"] .comment');
@@ -209,12 +210,12 @@ test('an officer works a case from a patrol finding to 销号 through the pages,
   assert.match(await page.textContent('#blocked li[data-key="inspection"]'), /移交/);
   await shot(page, 'casework-1-reported.png');
 
-  // Verified, the party identified, criminal (hunting in the core zone).
+  // Verified, the party identified, criminal (hunting in the core protection zone).
   await openStep(page, 'verified');
   await page.check('#f-criminal');
   await page.fill('#f-party-name', '张某');
   await page.selectOption('#f-party-kind', 'person');
-  await page.fill('#step-comment', '现场核实：核心区内发现猎套 12 个');
+  await page.fill('#step-comment', '现场核实：核心保护区内发现猎套 12 个');
   await submitStep(page, 'verified');
   assert.equal(await page.textContent('#case-party'), '张某（个人）');
 

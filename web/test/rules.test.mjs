@@ -11,7 +11,7 @@ useChromium();
 // open loads path, failing on any error answer the page gets.
 const open = (path) => openPage(path, { strict: true });
 
-test('规则表: the 2026 Regulations through the zone conversion, and the 2017 ones the day before', async () => {
+test('规则表: the 2026 Regulations through the zone conversion, the 2017 ones the day before, and the approved two-zone zoning from 2026-06-01', async () => {
   const { page, errors, close } = await open('/rules?reserve=qiangtang&on=2026-03-15&lang=zh');
   assert.match(await page.textContent('#ruleset h2'), /2026年修订/);
   // the rule set by its name, not its code
@@ -30,12 +30,17 @@ test('规则表: the 2026 Regulations through the zone conversion, and the 2017 
   await page.dispatchEvent('#on', 'change');
   await page.waitForFunction(() => /2017年修订/.test(document.querySelector('#ruleset h2').textContent));
   assert.deepEqual(await page.$$eval('.zone-rules h3', (hs) => hs.map((h) => h.textContent)), ['核心区', '缓冲区', '实验区']);
+  // from 2026-06-01 the sample's approved two-zone zoning is in force: no conversion
+  await page.fill('#on', '2026-06-01');
+  await page.dispatchEvent('#on', 'change');
+  await page.waitForFunction(() => /2026年修订/.test(document.querySelector('#ruleset h2').textContent) && document.querySelectorAll('.zone-rules h3').length === 2);
+  assert.deepEqual(await page.$$eval('.zone-rules h3', (hs) => hs.map((h) => h.textContent)), ['核心保护区', '一般控制区']);
   assert.deepEqual(errors, []);
   await close();
 });
 
 test('rule table in English is wholly English', async () => {
-  const { page, errors, close } = await open('/rules?reserve=qiangtang&on=2026-06-01&lang=en');
+  const { page, errors, close } = await open('/rules?reserve=qiangtang&on=2026-05-31&lang=en');
   // the language switch names the other language, 中文, as on every page
   const text = await page.evaluate(() => document.querySelector('h1').innerText + document.querySelector('main').innerText);
   assert.match(text, /buffer zone \(managed as core protection zone\)/);

@@ -53,7 +53,8 @@ func At(n, hour, minute int) time.Time {
 // ThisYear is the current year in Beijing.
 func ThisYear() int { return time.Now().In(Beijing).Year() }
 
-// CorePoint is a point well inside the Qiangtang sample's core zone.
+// CorePoint is a point well inside the Qiangtang sample's core zone, and in
+// its core protection zone from 2026-06-01.
 var CorePoint = [2]float64{86, 34.8}
 
 // Fixture is a fresh database with the samples, their illustrative units

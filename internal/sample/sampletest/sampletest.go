@@ -1,6 +1,7 @@
 // Package sampletest gives tests reserves to work on in a fresh database
 // (testdb): the sample reserves of geodata/, loaded as `warden serve
-// --sample` loads them, and two small synthetic ones whose zones are
+// --sample` loads them (Qiangtang's current zoning is its two zones
+// approved 2026-06-01), and two small synthetic ones whose zones are
 // squares a test can reason about (squares, three zones; plateau, two). It
 // is test support: only _test files import it, from packages whose
 // TestMain calls testdb.Main.
@@ -24,16 +25,6 @@ func New(t testing.TB, extras ...sample.Extra) *pgxpool.Pool {
 	t.Helper()
 	pool := testdb.New(t)
 	Load(t, pool, extras...)
-	return pool
-}
-
-// WithLaterVersions is New with the samples' later zoning versions too
-// (Qiangtang's two-zone zoning approved on 2026-06-01), for tests of which
-// zoning was in force on a day.
-func WithLaterVersions(t testing.TB) *pgxpool.Pool {
-	t.Helper()
-	pool := testdb.New(t)
-	Load(t, pool, sample.LaterVersions(zoning.NewStore(pool)))
 	return pool
 }
 
